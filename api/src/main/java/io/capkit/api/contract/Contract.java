@@ -1,0 +1,250 @@
+package io.capkit.api.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.capkit.api.Names;
+import io.capkit.api.Problem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The cluster variable contract: the table in {@code variables.schema.json} plus the semantic rules it names.
+ * Every consumer (renderer, webhook, CLI, clusterctl template, README table) reads variables from here.
+ */
+public final class Contract {
+  public static final String RESOURCE = "/io/capkit/api/contract/variables.schema.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> ANNOTATIONS = List.of(
+      "x-capkit-rule", "x-capkit-source", "x-capkit-clusterctl-required", "x-capkit-disjoint");
+
+  private final JsonNode document;
+  private final JsonSchema schema;
+  private final List<Variable> variables;
+  private final Map<String, Variable> byName;
+  private final List<List<String>> disjoint;
+
+  private Contract(JsonNode document) {
+    this.document = document;
+    JsonMetaSchema.Builder meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012());
+    ANNOTATIONS.forEach(k -> meta.keyword(new NonValidationKeyword(k)));
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+        b -> b.metaSchema(meta.build()));
+    this.schema = factory.getSchema(document);
+    List<Variable> vars = new ArrayList<>();
+    Iterator<Map.Entry<String, JsonNode>> it = document.path("properties").fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode p = e.getValue();
+      Object def = p.has("default") ? (p.get("default").isInt() ? (Object) p.get("default").intValue()
+          : p.get("default").asText()) : null;
+      vars.add(new Variable(e.getKey(), p.path("description").asText(), p.path("type").asText(), def,
+          p.hasNonNull("x-capkit-rule") ? p.get("x-capkit-rule").asText() : null,
+          p.hasNonNull("x-capkit-source") ? p.get("x-capkit-source").asText() : null,
+          p.path("x-capkit-clusterctl-required").asBoolean(false)));
+    }
+    this.variables = List.copyOf(vars);
+    Map<String, Variable> names = new LinkedHashMap<>();
+    vars.forEach(v -> names.put(v.name(), v));
+    this.byName = Collections.unmodifiableMap(names);
+    List<List<String>> pairs = new ArrayList<>();
+    document.path("x-capkit-disjoint").forEach(g -> {
+      List<String> group = new ArrayList<>();
+      g.forEach(n -> group.add(n.asText()));
+      pairs.add(List.copyOf(group));
+    });
+    this.disjoint = List.copyOf(pairs);
+  }
+
+  /** The contract shipped with capkit. */
+  public static Contract standard() {
+    try (InputStream in = Contract.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("contract resource " + RESOURCE + " is missing from the classpath");
+      }
+      return new Contract(JSON.readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The JSON Schema document, e.g. for CRD generation or documentation. */
+  public JsonNode schemaDocument() {
+    return document.deepCopy();
+  }
+
+  /** Variables in table order. */
+  public List<Variable> variables() {
+    return variables;
+  }
+
+  public Optional<Variable> variable(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  /** The contract layer: every variable that has a default, in table order. */
+  public Map<String, Object> defaults() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    variables.forEach(v -> {
+      if (v.defaultValue() != null) {
+        out.put(v.name(), v.defaultValue());
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Checks a variables map: names, JSON types and ranges (schema), then the semantic rules. Returns every
+   * problem, each with the variable name as its path; an empty list means valid.
+   */
+  public List<Problem> validate(Map<String, ?> values) {
+    List<Problem> problems = new ArrayList<>();
+    Map<String, Object> known = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (byName.containsKey(k)) {
+        known.put(k, v);
+      } else {
+        problems.add(Problem.at(k, "unknown variable" + closest(k).map(s -> " (did you mean " + s + "?)").orElse("")));
+      }
+    });
+    JsonNode node = JSON.valueToTree(known);
+    Set<ValidationMessage> messages = schema.validate(node);
+    Set<String> badTypes = new java.util.HashSet<>();
+    for (ValidationMessage m : messages) {
+      String path = m.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
+      String text = m.getMessage();
+      String prefix = m.getInstanceLocation().toString() + ": ";
+      if (text.startsWith(prefix)) {
+        text = text.substring(prefix.length());
+      }
+      badTypes.add(path);
+      problems.add(Problem.at(path, text));
+    }
+    known.forEach((name, value) -> {
+      if (badTypes.contains(name) || value == null) {
+        return;
+      }
+      checkRule(byName.get(name), value).ifPresent(msg -> problems.add(Problem.at(name, msg)));
+    });
+    for (List<String> group : disjoint) {
+      checkDisjoint(group, known, badTypes, problems);
+    }
+    problems.sort(null);
+    return problems;
+  }
+
+  /** Canonical forms: memory as {@code <n>Mi}, Kubernetes versions with {@code v}. Call on valid values. */
+  public Map<String, Object> normalise(Map<String, Object> values) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      Variable var = byName.get(k);
+      String rule = var == null ? null : var.rule();
+      if (v instanceof String s && "memory".equals(rule)) {
+        out.put(k, MemoryQuantity.parse(s).canonical());
+      } else if (v instanceof String s && "kubernetes-version".equals(rule)) {
+        out.put(k, KubernetesVersion.parse(s).toString());
+      } else if (v instanceof Number n && "integer".equals(var == null ? null : var.type())) {
+        out.put(k, n.intValue());
+      } else {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  private static Optional<String> checkRule(Variable v, Object value) {
+    if (v.rule() == null || !(value instanceof String || value instanceof Number)) {
+      return Optional.empty();
+    }
+    try {
+      switch (v.rule()) {
+        case "memory" -> MemoryQuantity.parse((String) value);
+        case "cidr" -> Cidr.parse((String) value);
+        case "kubernetes-version" -> KubernetesVersion.parse((String) value);
+        case "dns-label" -> {
+          return Names.checkLabel((String) value);
+        }
+        case "dns-subdomain" -> {
+          return Names.checkSubdomain((String) value);
+        }
+        case "odd-count" -> {
+          long n = ((Number) value).longValue();
+          if (n % 2 == 0) {
+            return Optional.of("must be odd so that stacked etcd keeps quorum, got " + n);
+          }
+        }
+        default -> throw new IllegalStateException("contract names an unknown rule " + v.rule());
+      }
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  private static void checkDisjoint(List<String> group, Map<String, Object> values, Set<String> bad,
+                                    List<Problem> problems) {
+    for (int i = 0; i < group.size(); i++) {
+      for (int j = i + 1; j < group.size(); j++) {
+        String a = group.get(i);
+        String b = group.get(j);
+        if (!(values.get(a) instanceof String va) || !(values.get(b) instanceof String vb)
+            || bad.contains(a) || bad.contains(b)) {
+          continue;
+        }
+        try {
+          if (Cidr.parse(va).overlaps(Cidr.parse(vb))) {
+            problems.add(Problem.at(b, vb + " overlaps " + a + " " + va));
+          }
+        } catch (IllegalArgumentException ignored) {
+          // reported by the cidr rule of the variable itself
+        }
+      }
+    }
+  }
+
+  private Optional<String> closest(String name) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : byName.keySet()) {
+      int d = distance(name.toUpperCase(java.util.Locale.ROOT), candidate);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return bestDistance <= Math.max(2, name.length() / 4) ? Optional.of(best) : Optional.empty();
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

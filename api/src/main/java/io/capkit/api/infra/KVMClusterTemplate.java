@@ -1,0 +1,18 @@
+package io.capkit.api.infra;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Immutable template of KVMClusters (for ClusterClass). */
+@Group(Infra.GROUP)
+@Version(Infra.VERSION)
+@Kind("KVMClusterTemplate")
+@Plural("kvmclustertemplates")
+@Singular("kvmclustertemplate")
+public class KVMClusterTemplate extends CustomResource<KVMClusterTemplateSpec, Void> implements Namespaced {
+}

@@ -1,0 +1,20 @@
+package io.capkit.api.infra;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"template"})
+public class KVMMachineTemplateSpec {
+  private KVMMachineTemplateResource template;
+
+  public KVMMachineTemplateResource getTemplate() {
+    return template;
+  }
+
+  public void setTemplate(KVMMachineTemplateResource template) {
+    this.template = template;
+  }
+}

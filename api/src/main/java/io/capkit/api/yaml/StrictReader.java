@@ -1,0 +1,158 @@
+package io.capkit.api.yaml;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.CustomResource;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns parsed YAML into typed objects, rejecting unknown fields and wrong types with the field path, as the
+ * API server's strict field validation does.
+ */
+public final class StrictReader {
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
+
+  private StrictReader() {}
+
+  /** Reads {@code tree} as {@code type}, checking apiVersion and kind when the type is a resource. */
+  public static <T> T read(String file, Map<String, Object> tree, Class<T> type, String apiVersion, String kind) {
+    List<Problem> problems = new ArrayList<>();
+    if (apiVersion != null && !apiVersion.equals(tree.get("apiVersion"))) {
+      problems.add(new Problem(file, "apiVersion", "must be " + apiVersion + ", got " + tree.get("apiVersion")));
+    }
+    if (kind != null && !kind.equals(tree.get("kind"))) {
+      problems.add(new Problem(file, "kind", "must be " + kind + ", got " + tree.get("kind")));
+    }
+    InvalidInputException.throwIfAny(problems);
+    T value = CustomResource.class.isAssignableFrom(type) ? readCustomResource(file, tree, type)
+        : convert(file, tree, type, "");
+    if (value instanceof HasMetadata r) {
+      ObjectMeta meta = r.getMetadata();
+      if (meta == null) {
+        throw new InvalidInputException(new Problem(file, "metadata", "is required"));
+      }
+      if (meta.getAdditionalProperties() != null && !meta.getAdditionalProperties().isEmpty()) {
+        String field = meta.getAdditionalProperties().keySet().stream().sorted().findFirst().orElseThrow();
+        throw new InvalidInputException(new Problem(file, "metadata." + field, "unknown field"));
+      }
+    }
+    return value;
+  }
+
+  private static <T> T convert(String file, Object tree, Class<T> type, String prefix) {
+    try {
+      return MAPPER.convertValue(tree, type);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(translate(file, e).under(prefix));
+    }
+  }
+
+  // fabric8 routes spec/status through its own deserializer, which loses field paths: read them here.
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <T> T readCustomResource(String file, Map<String, Object> tree, Class<T> type) {
+    for (String key : tree.keySet()) {
+      if (!List.of("apiVersion", "kind", "metadata", "spec", "status").contains(key)) {
+        throw new InvalidInputException(new Problem(file, key, "unknown field"));
+      }
+    }
+    Type[] args = ((ParameterizedType) type.getGenericSuperclass()).getActualTypeArguments();
+    try {
+      CustomResource cr = (CustomResource) type.getDeclaredConstructor().newInstance();
+      if (tree.get("metadata") != null) {
+        cr.setMetadata(convert(file, tree.get("metadata"), ObjectMeta.class, "metadata"));
+      }
+      if (tree.get("spec") != null && args[0] instanceof Class<?> spec && spec != Void.class) {
+        cr.setSpec(convert(file, tree.get("spec"), spec, "spec"));
+      }
+      if (tree.get("status") != null && args[1] instanceof Class<?> status && status != Void.class) {
+        cr.setStatus(convert(file, tree.get("status"), status, "status"));
+      }
+      return (T) cr;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create " + type.getName(), e);
+    }
+  }
+
+  private static Problem translate(String file, IllegalArgumentException e) {
+    Throwable cause = e.getCause() instanceof JsonMappingException ? e.getCause() : e;
+    if (cause instanceof JsonMappingException jm) {
+      String path = path(jm);
+      if (jm instanceof UnrecognizedPropertyException u) {
+        return new Problem(file, path, "unknown field");
+      }
+      if (jm instanceof InvalidFormatException f) {
+        return new Problem(file, path, "invalid value " + quote(f.getValue()) + " for "
+            + simpleType(f.getTargetType()));
+      }
+      if (jm instanceof MismatchedInputException m) {
+        return new Problem(file, path, "wrong type, expected " + simpleType(m.getTargetType()));
+      }
+      return new Problem(file, path, jm.getOriginalMessage());
+    }
+    return new Problem(file, null, String.valueOf(e.getMessage()));
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (b.length() > 0) {
+          b.append('.');
+        }
+        b.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.toString();
+  }
+
+  private static String quote(Object v) {
+    return v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+  }
+
+  private static String simpleType(Class<?> t) {
+    if (t == null) {
+      return "value";
+    }
+    if (t.isEnum()) {
+      List<String> names = new ArrayList<>();
+      for (Object c : t.getEnumConstants()) {
+        names.add(((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT));
+      }
+      return "one of " + names;
+    }
+    if (Number.class.isAssignableFrom(t) || t == int.class || t == long.class) {
+      return "integer";
+    }
+    if (t == String.class) {
+      return "string";
+    }
+    if (List.class.isAssignableFrom(t)) {
+      return "list";
+    }
+    if (Map.class.isAssignableFrom(t)) {
+      return "map";
+    }
+    return "object (" + t.getSimpleName() + ")";
+  }
+}

@@ -1,0 +1,74 @@
+package io.capkit.api.yaml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.fleet.WorkloadCluster;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class YamlDocumentsTest {
+  private static String err(Runnable r) {
+    return assertThrows(InvalidInputException.class, r::run).getMessage();
+  }
+
+  @Test
+  void rejectsDuplicateKeys() {
+    String m = err(() -> YamlDocuments.loadOne("a.yaml", "a: 1\na: 2\n"));
+    assertTrue(m.startsWith("a.yaml: line 2, column 1: malformed YAML: found duplicate key a"), m);
+  }
+
+  @Test
+  void rejectsAliasBombs() {
+    StringBuilder b = new StringBuilder("a: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (int i = 0; i < 60; i++) {
+      b.append("k").append(i).append(": &a").append(i).append(" [*a,*a,*a,*a]\n");
+    }
+    String m = err(() -> YamlDocuments.loadOne("bomb.yaml", b.toString()));
+    assertTrue(m.contains("malformed YAML") && m.contains("aliases"), m);
+  }
+
+  @Test
+  void rejectsHugeDocuments() {
+    String big = "a: \"" + "x".repeat(YamlDocuments.MAX_CHARS) + "\"\n";
+    String m = err(() -> YamlDocuments.loadOne("big.yaml", big));
+    assertTrue(m.startsWith("big.yaml: document is "), m);
+  }
+
+  @Test
+  void malformedYamlNamesTheLine() {
+    String m = err(() -> YamlDocuments.loadOne("m.yaml", "a: [1, 2\nb: 3\n"));
+    assertTrue(m.startsWith("m.yaml: line "), m);
+  }
+
+  @Test
+  void strictReaderNamesUnknownFieldsAndWrongTypes() {
+    Map<String, Object> unknown = YamlDocuments.loadOne("wc.yaml", """
+        apiVersion: fleet.capkit.io/v1alpha1
+        kind: WorkloadCluster
+        metadata: {name: a}
+        spec: {release: v1.0.0, relaese: x}
+        """);
+    assertEquals("wc.yaml: spec.relaese: unknown field", err(() -> StrictReader.read("wc.yaml", unknown,
+        WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster")));
+    Map<String, Object> wrong = YamlDocuments.loadOne("wc.yaml", """
+        apiVersion: fleet.capkit.io/v1alpha1
+        kind: WorkloadCluster
+        metadata: {name: a}
+        spec: {release: v1.0.0, controlPlaneEndpoint: {host: h, port: [1]}}
+        """);
+    assertEquals("wc.yaml: spec.controlPlaneEndpoint.port: wrong type, expected integer",
+        err(() -> StrictReader.read("wc.yaml", wrong, WorkloadCluster.class, WorkloadCluster.API_VERSION,
+            "WorkloadCluster")));
+    Map<String, Object> meta = YamlDocuments.loadOne("wc.yaml", """
+        apiVersion: fleet.capkit.io/v1alpha1
+        kind: WorkloadCluster
+        metadata: {name: a, lables: {}}
+        spec: {release: v1.0.0}
+        """);
+    assertEquals("wc.yaml: metadata.lables: unknown field", err(() -> StrictReader.read("wc.yaml", meta,
+        WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster")));
+  }
+}
