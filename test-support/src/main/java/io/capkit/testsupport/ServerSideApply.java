@@ -2,11 +2,9 @@ package io.capkit.testsupport;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.List;
 
 /** Server-side apply of plain objects (maps or JSON), as Flux and Argo CD apply rendered manifests. */
 public final class ServerSideApply {
@@ -22,18 +20,21 @@ public final class ServerSideApply {
   public GenericKubernetesResource apply(Object object, boolean dryRun) {
     String json = object instanceof String s ? s : Serialization.asJson(object);
     GenericKubernetesResource r = Serialization.unmarshal(json, GenericKubernetesResource.class);
-    PatchContext.Builder ctx = new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
-        .withFieldManager(fieldManager).withForce(true);
-    if (dryRun) {
-      ctx.withDryRun(List.of("All"));
-    }
-    return target(r).patch(ctx.build(), json);
+    var resource = client.resource(r);
+    return (dryRun ? resource.dryRun() : resource).fieldManager(fieldManager).forceConflicts().serverSideApply();
   }
 
   /** The object as stored, or null. */
   public GenericKubernetesResource get(Object object) {
     String json = object instanceof String s ? s : Serialization.asJson(object);
-    return target(Serialization.unmarshal(json, GenericKubernetesResource.class)).get();
+    try {
+      return target(Serialization.unmarshal(json, GenericKubernetesResource.class)).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   private Resource<GenericKubernetesResource> target(GenericKubernetesResource r) {
