@@ -24,6 +24,14 @@ public final class GitFixture {
     Git git = Git.cloneRepository().setURI(remote.toUri().toString()).setDirectory(dir.toFile()).call();
     git.getRepository().getConfig().setString("user", null, "name", "Test Person");
     git.getRepository().getConfig().setString("user", null, "email", "test@example.com");
+    try {
+      if (git.getRepository().resolve("HEAD") == null) {
+        // A clone of an empty repository starts on "master"; the fixtures use "main".
+        git.getRepository().updateRef("HEAD").link("refs/heads/main");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return git;
   }
 
