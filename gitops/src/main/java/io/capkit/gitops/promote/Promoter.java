@@ -27,6 +27,7 @@ import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -285,7 +286,7 @@ public final class Promoter {
     try (Transport t = Transport.open(repo, remote)) {
       t.setCredentialsProvider(login);
       t.setTimeout(GitRepositories.TIMEOUT_SECONDS);
-      PushResult r = t.push(null, updates);
+      PushResult r = t.push(NullProgressMonitor.INSTANCE, updates);
       if (r == null) {
         throw new InvalidInputException(new Problem(shownUrl, null, "push gave no result"));
       }

@@ -25,6 +25,7 @@ public final class GitFixture {
     git.getRepository().getConfig().setString("user", null, "name", "Test Person");
     git.getRepository().getConfig().setString("user", null, "email", "test@example.com");
     try {
+      git.getRepository().getConfig().save();
       if (git.getRepository().resolve("HEAD") == null) {
         // A clone of an empty repository starts on "master"; the fixtures use "main".
         git.getRepository().updateRef("HEAD").link("refs/heads/main");
