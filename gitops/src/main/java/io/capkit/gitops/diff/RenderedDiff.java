@@ -7,7 +7,6 @@ import io.capkit.gitops.diff.FleetDiff.ObjectChange;
 import io.capkit.gitops.diff.RenderedObjects.RenderedObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;

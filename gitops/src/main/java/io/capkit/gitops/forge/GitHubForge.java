@@ -1,6 +1,5 @@
 package io.capkit.gitops.forge;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.capkit.api.InvalidInputException;
@@ -130,8 +129,6 @@ public final class GitHubForge implements Forge {
   private static JsonNode parse(byte[] body) {
     try {
       return JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      return JSON.nullNode();
     } catch (IOException e) {
       return JSON.nullNode();
     }
