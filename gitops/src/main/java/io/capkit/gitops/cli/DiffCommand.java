@@ -1,0 +1,83 @@
+package io.capkit.gitops.cli;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import io.capkit.gitops.diff.FleetDiff;
+import io.capkit.gitops.diff.FleetRenderer;
+import io.capkit.gitops.diff.RenderedDiff;
+import io.capkit.gitops.git.GitLocation;
+import io.capkit.gitops.git.GitRepositories;
+import io.capkit.gitops.git.GitSourceTree;
+import io.capkit.gitops.git.SubTree;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code capkit diff}: renders two commits of a fleet repository and prints what changed, object by object. */
+@Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Render two commits of a fleet repository and show the changed objects per cluster.",
+        "Reads commits straight from Git (no checkout). Exit 0, or 1 on invalid input;"
+            + " with --exit-code also 1 when something changed."})
+public final class DiffCommand implements Callable<Integer> {
+  @Option(names = "--from", required = true, paramLabel = "REF", description = "Old commit, branch or tag.")
+  String from;
+
+  @Option(names = "--to", defaultValue = "HEAD", paramLabel = "REF", description = "New commit (default: HEAD).")
+  String to;
+
+  @Option(names = "--git", defaultValue = ".", paramLabel = "URL|PATH",
+      description = "Fleet repository: a local clone, or a file://, http(s):// or ssh:// URL (default: .).")
+  String git;
+
+  @Option(names = "--fleet-path", defaultValue = "", paramLabel = "DIR",
+      description = "Folder of the fleet layout inside the repository (default: the root).")
+  String fleetPath;
+
+  @Option(names = "--releases-path", defaultValue = "releases", paramLabel = "DIR",
+      description = "Folder of the Release files inside the repository (default: releases).")
+  String releasesPath;
+
+  @Option(names = "--exit-code", description = "Exit with 1 when there are differences, like git diff.")
+  boolean exitCode;
+
+  @Spec
+  CommandSpec spec;
+
+  private final FleetRenderer renderer;
+  private final GitRepositories repositories;
+
+  public DiffCommand(FleetRenderer renderer) {
+    this(renderer, null);
+  }
+
+  /** {@code repositories} null means: from the environment (cache folder, credentials). */
+  public DiffCommand(FleetRenderer renderer, GitRepositories repositories) {
+    this.renderer = renderer;
+    this.repositories = repositories;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String where = GitLocation.parse(git).masked();
+    GitRepositories repos = repositories != null ? repositories : GitRepositories.fromEnvironment();
+    try (Repository repo = repos.open(git);
+        GitSourceTree before = GitSourceTree.at(repo, from, where);
+        GitSourceTree after = GitSourceTree.at(repo, to, where)) {
+      FleetDiff diff = RenderedDiff.between(renderer, new SubTree(before, fleetPath),
+          new SubTree(before, releasesPath), new SubTree(after, fleetPath), new SubTree(after, releasesPath));
+      out.print(diff.format());
+      out.flush();
+      return exitCode && !diff.isEmpty() ? 1 : 0;
+    } catch (InvalidInputException e) {
+      e.problems().stream().map(Problem::format).map(GitLocation::mask).forEach(err::println);
+      err.flush();
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.capkit.gitops.diff;
+
+import io.capkit.api.source.SourceTree;
+import io.capkit.gitops.diff.FleetDiff.ChangeType;
+import io.capkit.gitops.diff.FleetDiff.ClusterChanges;
+import io.capkit.gitops.diff.FleetDiff.ObjectChange;
+import io.capkit.gitops.diff.RenderedObjects.RenderedObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Compares two rendered outputs object by object; pure. */
+public final class RenderedDiff {
+  private RenderedDiff() {}
+
+  /** Renders both versions and compares them. */
+  public static FleetDiff between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
+      SourceTree fleetAfter, SourceTree releasesAfter) {
+    return compare(renderer.render(fleetBefore, releasesBefore), renderer.render(fleetAfter, releasesAfter));
+  }
+
+  public static FleetDiff compare(SortedMap<String, byte[]> before, SortedMap<String, byte[]> after) {
+    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> a = RenderedObjects.parse(before);
+    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> b = RenderedObjects.parse(after);
+    TreeSet<String> clusters = new TreeSet<>(a.keySet());
+    clusters.addAll(b.keySet());
+    List<ClusterChanges> out = new ArrayList<>();
+    for (String cluster : clusters) {
+      SortedMap<ObjectKey, RenderedObject> oa = a.getOrDefault(cluster, new TreeMap<>());
+      SortedMap<ObjectKey, RenderedObject> ob = b.getOrDefault(cluster, new TreeMap<>());
+      TreeSet<ObjectKey> keys = new TreeSet<>(oa.keySet());
+      keys.addAll(ob.keySet());
+      List<ObjectChange> changes = new ArrayList<>();
+      for (ObjectKey key : keys) {
+        RenderedObject x = oa.get(key);
+        RenderedObject y = ob.get(key);
+        if (x == null) {
+          changes.add(new ObjectChange(ChangeType.ADDED, key, ""));
+        } else if (y == null) {
+          changes.add(new ObjectChange(ChangeType.REMOVED, key, ""));
+        } else if (!Objects.equals(x.data(), y.data())) {
+          changes.add(new ObjectChange(ChangeType.CHANGED, key, UnifiedDiff.of(key.toString(), x.yaml(), y.yaml())));
+        }
+      }
+      if (!changes.isEmpty()) {
+        out.add(new ClusterChanges(cluster, List.copyOf(changes)));
+      }
+    }
+    return new FleetDiff(List.copyOf(out));
+  }
+
+}

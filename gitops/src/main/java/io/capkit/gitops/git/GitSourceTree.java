@@ -1,0 +1,170 @@
+package io.capkit.gitops.git;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import io.capkit.api.source.SourceTree;
+import io.capkit.api.yaml.YamlDocuments;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * The files of one commit, read straight from the object database: no checkout, no working tree. Paths are
+ * listed once (one tree walk); blobs are read lazily through a single {@link ObjectReader}. Symbolic links and
+ * submodules are refused, since a checkout would resolve them differently on each machine.
+ */
+public final class GitSourceTree implements SourceTree, AutoCloseable {
+  /** Largest file read, in bytes: the YAML size limit. */
+  public static final long MAX_FILE_BYTES = YamlDocuments.MAX_CHARS;
+  /** Most files in a tree. */
+  public static final int MAX_FILES = 100_000;
+  /** Byte order of the UTF-8 paths, as {@link SourceTree#files()} promises. */
+  public static final Comparator<String> BYTE_ORDER = (a, b) -> Arrays.compareUnsigned(
+      a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+
+  private final ObjectReader reader;
+  private final RevCommit commit;
+  private final SortedMap<String, ObjectId> blobs;
+  private final List<String> files;
+  private final String description;
+
+  private GitSourceTree(ObjectReader reader, RevCommit commit, SortedMap<String, ObjectId> blobs, String where) {
+    this.reader = reader;
+    this.commit = commit;
+    this.blobs = blobs;
+    this.files = List.copyOf(blobs.keySet());
+    this.description = where + "@" + commit.abbreviate(12).name();
+  }
+
+  /** The tree of the commit {@code ref} names (branch, tag, commit id, {@code HEAD~1}, …) in {@code repo}. */
+  public static GitSourceTree at(Repository repo, String ref, String where) {
+    return of(repo, resolve(repo, ref, where), where);
+  }
+
+  /** The tree of {@code commitId}. */
+  public static GitSourceTree of(Repository repo, ObjectId commitId, String where) {
+    ObjectReader reader = repo.newObjectReader();
+    try (RevWalk walk = new RevWalk(reader)) {
+      RevCommit commit = walk.parseCommit(commitId);
+      GitSourceTree tree = new GitSourceTree(reader, commit, list(reader, commit, where), where);
+      reader = null;
+      return tree;
+    } catch (MissingObjectException e) {
+      throw new InvalidInputException(new Problem(where, null, "commit " + commitId.abbreviate(12).name()
+          + " or its files are missing from the repository (shallow or partial clone?)"));
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(where, null, "cannot read commit "
+          + commitId.abbreviate(12).name() + ": " + GitLocation.mask(e.getMessage())));
+    } finally {
+      if (reader != null) {
+        reader.close();
+      }
+    }
+  }
+
+  /** The commit {@code ref} names, or a problem saying the ref does not exist. */
+  public static ObjectId resolve(Repository repo, String ref, String where) {
+    try {
+      ObjectId id = repo.resolve(ref + "^{commit}");
+      if (id == null) {
+        throw new InvalidInputException(new Problem(where, null, "ref \"" + ref + "\" not found"));
+      }
+      return id;
+    } catch (AmbiguousObjectException e) {
+      throw new InvalidInputException(new Problem(where, null, "ref \"" + ref + "\" is ambiguous"));
+    } catch (RevisionSyntaxException | IncorrectObjectTypeException e) {
+      throw new InvalidInputException(new Problem(where, null, "ref \"" + ref + "\" does not name a commit"));
+    } catch (MissingObjectException e) {
+      throw new InvalidInputException(new Problem(where, null, "ref \"" + ref
+          + "\" points at a missing object (shallow or partial clone?)"));
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(where, null, "cannot resolve ref \"" + ref + "\": "
+          + GitLocation.mask(e.getMessage())));
+    }
+  }
+
+  private static SortedMap<String, ObjectId> list(ObjectReader reader, RevCommit commit, String where)
+      throws IOException {
+    SortedMap<String, ObjectId> blobs = new TreeMap<>(BYTE_ORDER);
+    List<Problem> problems = new ArrayList<>();
+    try (TreeWalk walk = new TreeWalk(reader)) {
+      walk.addTree(commit.getTree());
+      walk.setRecursive(true);
+      while (walk.next()) {
+        FileMode mode = walk.getFileMode(0);
+        String path = walk.getPathString();
+        if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+          blobs.put(path, walk.getObjectId(0));
+        } else if (mode == FileMode.SYMLINK) {
+          problems.add(new Problem(where, path, "is a symbolic link; capkit reads regular files only"));
+        } else if (mode == FileMode.GITLINK) {
+          problems.add(new Problem(where, path, "is a submodule; capkit reads one repository, without submodules"));
+        } else {
+          problems.add(new Problem(where, path, "has an unsupported file mode " + mode));
+        }
+        if (blobs.size() > MAX_FILES) {
+          throw new InvalidInputException(new Problem(where, null, "more than " + MAX_FILES + " files"));
+        }
+      }
+    }
+    InvalidInputException.throwIfAny(problems);
+    return blobs;
+  }
+
+  @Override
+  public List<String> files() {
+    return files;
+  }
+
+  @Override
+  public synchronized Optional<byte[]> read(String path) {
+    ObjectId id = blobs.get(path);
+    if (id == null) {
+      return Optional.empty();
+    }
+    try {
+      long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
+      if (size > MAX_FILE_BYTES) {
+        throw new InvalidInputException(new Problem(description, path, "file is " + size
+            + " bytes, over the limit of " + MAX_FILE_BYTES));
+      }
+      return Optional.of(reader.open(id, Constants.OBJ_BLOB).getCachedBytes((int) MAX_FILE_BYTES));
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(description, path, "cannot read: "
+          + GitLocation.mask(e.getMessage())));
+    }
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  /** The commit this tree belongs to. */
+  public RevCommit commit() {
+    return commit;
+  }
+
+  @Override
+  public synchronized void close() {
+    reader.close();
+  }
+}

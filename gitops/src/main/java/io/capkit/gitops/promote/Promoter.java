@@ -1,0 +1,347 @@
+package io.capkit.gitops.promote;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import io.capkit.gitops.diff.FleetDiff;
+import io.capkit.gitops.diff.FleetRenderer;
+import io.capkit.gitops.diff.RenderedDiff;
+import io.capkit.gitops.forge.Forge;
+import io.capkit.gitops.forge.PullRequest;
+import io.capkit.gitops.git.GitCredentials;
+import io.capkit.gitops.git.GitLocation;
+import io.capkit.gitops.git.GitRepositories;
+import io.capkit.gitops.git.GitSourceTree;
+import io.capkit.gitops.git.OverlayTree;
+import io.capkit.gitops.git.SubTree;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.UserConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Release promotion against a local clone: fetch the base branch, plan the edits on its tree (no checkout),
+ * write one commit on top of it, push it to {@code capkit/promote-<release>-<hash>}, and open or update the
+ * pull request. The working tree and the checked-out branch are never touched.
+ *
+ * <p>The promote branch belongs to capkit: a re-run re-creates its one commit on the current base and
+ * replaces the remote branch only if it still holds capkit's previous commit (the push carries the expected
+ * old id, so the server refuses if anyone pushed meanwhile). Nothing is left behind on failure: the local
+ * branch is updated only after a successful push, and a remote branch created by this run is deleted again if
+ * the pull request cannot be opened.
+ */
+public final class Promoter {
+  /** GitHub's pull request body limit is 65536 characters. */
+  private static final int BODY_LIMIT = 60_000;
+
+  public record Options(String release, ClusterSelector selector, String base, String remote, String fleetPath,
+      String releasesPath) {}
+
+  public enum Outcome { CREATED, UPDATED, UNCHANGED, NOTHING_TO_DO }
+
+  public record Result(Outcome outcome, String branch, ObjectId commit, PromotionPlan plan,
+      Optional<PullRequest> pullRequest, String diffSummary) {}
+
+  private final GitCredentials credentials;
+  private final FleetRenderer renderer;
+  private final Forge forge;
+  private final PrintWriter progress;
+
+  /** {@code renderer} and {@code forge} may be null: no diff in the body, no pull request (branch only). */
+  public Promoter(GitCredentials credentials, FleetRenderer renderer, Forge forge, PrintWriter progress) {
+    this.credentials = credentials;
+    this.renderer = renderer;
+    this.forge = forge;
+    this.progress = progress;
+  }
+
+  public Result promote(Repository repo, Options o) {
+    String where = repo.isBare() ? repo.getDirectory().toString() : repo.getWorkTree().toString();
+    GitRepositories.refuseShallow(repo, where);
+    String branch = PromotionPlan.branch(o.release(), o.selector());
+    String branchRef = Constants.R_HEADS + branch;
+    refuseDirtyOrOnBranch(repo, where, branchRef);
+    String url = repo.getConfig().getString("remote", o.remote(), "url");
+    if (url == null) {
+      throw new InvalidInputException(new Problem(where, null, "has no remote \"" + o.remote() + "\""));
+    }
+    String shownUrl = GitLocation.mask(url);
+    CredentialsProvider login = credentials.forUrl(url);
+    String trackingBase = Constants.R_REMOTES + o.remote() + "/" + o.base();
+    String trackingBranch = Constants.R_REMOTES + o.remote() + "/" + branch;
+
+    Map<String, Ref> remoteRefs = lsRemote(url, login, shownUrl);
+    if (!remoteRefs.containsKey(Constants.R_HEADS + o.base())) {
+      throw new InvalidInputException(new Problem(shownUrl, null, "has no branch \"" + o.base() + "\""));
+    }
+    ObjectId remoteBranch = Optional.ofNullable(remoteRefs.get(branchRef)).map(Ref::getObjectId).orElse(null);
+    progress.println("fetching " + o.base() + (remoteBranch != null ? " and " + branch : "") + " from " + shownUrl);
+    fetch(repo, o.remote(), login, shownUrl, remoteBranch != null,
+        new RefSpec("+" + Constants.R_HEADS + o.base() + ":" + trackingBase),
+        new RefSpec("+" + branchRef + ":" + trackingBranch));
+    ObjectId baseId = GitSourceTree.resolve(repo, trackingBase, where);
+
+    try (GitSourceTree tree = GitSourceTree.of(repo, baseId, "git:" + shownUrl);
+        ObjectInserter inserter = repo.newObjectInserter();
+        RevWalk walk = new RevWalk(repo)) {
+      PromotionPlan plan = PromotionPlanner.plan(tree, o.fleetPath(), o.releasesPath(), o.selector(), o.release());
+      plan.alreadyOnRelease().forEach(c -> progress.println("already on " + o.release() + ": " + c.id()));
+      if (plan.edits().isEmpty()) {
+        return new Result(Outcome.NOTHING_TO_DO, branch, null, plan, Optional.empty(), "no changes");
+      }
+      FleetDiff diff = renderer == null ? null : RenderedDiff.between(renderer,
+          new SubTree(tree, o.fleetPath()), new SubTree(tree, o.releasesPath()),
+          new SubTree(new OverlayTree(tree, plan.files()), o.fleetPath()),
+          new SubTree(new OverlayTree(tree, plan.files()), o.releasesPath()));
+      String summary = diff == null ? "not rendered" : diff.summary();
+      ObjectId commitId = commit(repo, inserter, walk.parseCommit(baseId), plan);
+      RevCommit mine = walk.parseCommit(commitId);
+
+      boolean unchanged = false;
+      if (remoteBranch != null) {
+        RevCommit theirs = walk.parseCommit(remoteBranch);
+        unchanged = theirs.getTree().equals(mine.getTree()) && theirs.getParentCount() == 1
+            && theirs.getParent(0).equals(baseId);
+        if (!unchanged && !madeByCapkit(walk, theirs, baseId)) {
+          throw new InvalidInputException(new Problem(shownUrl, null, "branch " + branch
+              + " has commits capkit did not make; refusing to replace them (merge or delete that branch first)"));
+        }
+      }
+      Optional<PullRequest> existing = forge == null ? Optional.empty() : forge.findOpen(branch);
+      ObjectId pushed = unchanged ? remoteBranch : commitId;
+      if (!unchanged) {
+        progress.println((remoteBranch == null ? "pushing new branch " : "replacing capkit's commit on ")
+            + branch + " (" + plan.edits().size() + " cluster(s))");
+        push(repo, o.remote(), login, shownUrl, branchRef, commitId, remoteBranch);
+      }
+      setRef(repo, branchRef, pushed);
+      setRef(repo, trackingBranch, pushed);
+      Optional<PullRequest> pr = Optional.empty();
+      if (forge != null) {
+        String body = body(plan, diff);
+        try {
+          pr = Optional.of(existing.isPresent()
+              ? forge.update(existing.get().number(), plan.title(), body)
+              : forge.create(plan.title(), branch, o.base(), body));
+        } catch (InvalidInputException e) {
+          if (remoteBranch == null) {
+            undoNewBranch(repo, o.remote(), login, shownUrl, branchRef, commitId, trackingBranch);
+          }
+          throw e;
+        }
+      }
+      Outcome outcome = unchanged ? Outcome.UNCHANGED : remoteBranch == null ? Outcome.CREATED : Outcome.UPDATED;
+      return new Result(outcome, branch, pushed, plan, pr, summary);
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(where, null, "cannot write the commit: " + e.getMessage()));
+    }
+  }
+
+  private static void refuseDirtyOrOnBranch(Repository repo, String where, String branchRef) {
+    try {
+      if (branchRef.equals(repo.getFullBranch())) {
+        throw new InvalidInputException(new Problem(where, null, "the promote branch "
+            + Repository.shortenRefName(branchRef) + " is checked out; switch to another branch first"));
+      }
+      if (!repo.isBare()) {
+        try (Git git = Git.wrap(repo)) {
+          if (git.status().call().hasUncommittedChanges()) {
+            throw new InvalidInputException(new Problem(where, null,
+                "has uncommitted changes; commit or stash them first"));
+          }
+        }
+      }
+    } catch (IOException | GitAPIException e) {
+      throw new InvalidInputException(new Problem(where, null, "cannot read the clone's state: " + e.getMessage()));
+    }
+  }
+
+  private Map<String, Ref> lsRemote(String url, CredentialsProvider login, String shownUrl) {
+    try {
+      return Git.lsRemoteRepository().setRemote(url).setHeads(true).setCredentialsProvider(login)
+          .setTimeout(GitRepositories.TIMEOUT_SECONDS).callAsMap();
+    } catch (GitAPIException | RuntimeException e) {
+      throw new InvalidInputException(new Problem(shownUrl, null, "cannot reach the remote: "
+          + GitLocation.mask(GitRepositories.rootMessage(e))));
+    }
+  }
+
+  private static void fetch(Repository repo, String remote, CredentialsProvider login, String shownUrl,
+      boolean withBranch, RefSpec base, RefSpec branch) {
+    try (Git git = Git.wrap(repo)) {
+      git.fetch().setRemote(remote).setCredentialsProvider(login).setTimeout(GitRepositories.TIMEOUT_SECONDS)
+          .setRefSpecs(withBranch ? List.of(base, branch) : List.of(base)).call();
+    } catch (GitAPIException | RuntimeException e) {
+      throw new InvalidInputException(new Problem(shownUrl, null, "cannot fetch: "
+          + GitLocation.mask(GitRepositories.rootMessage(e))));
+    }
+  }
+
+  // A tree equal to the base's with the edited blobs swapped in, built in memory: the index is not used.
+  private static ObjectId commit(Repository repo, ObjectInserter inserter, RevCommit base, PromotionPlan plan)
+      throws IOException {
+    SortedMap<String, byte[]> files = plan.files();
+    DirCache index = DirCache.newInCore();
+    DirCacheBuilder builder = index.builder();
+    int replaced = 0;
+    try (TreeWalk tw = new TreeWalk(repo)) {
+      tw.addTree(base.getTree());
+      tw.setRecursive(true);
+      while (tw.next()) {
+        DirCacheEntry e = new DirCacheEntry(tw.getRawPath());
+        e.setFileMode(tw.getFileMode(0));
+        byte[] content = files.get(tw.getPathString());
+        if (content != null) {
+          e.setObjectId(inserter.insert(Constants.OBJ_BLOB, content));
+          replaced++;
+        } else {
+          e.setObjectId(tw.getObjectId(0));
+        }
+        builder.add(e);
+      }
+    }
+    builder.finish();
+    if (replaced != files.size()) {
+      throw new IllegalStateException("planned files are missing from the base tree");
+    }
+    PersonIdent who = author(repo);
+    CommitBuilder c = new CommitBuilder();
+    c.setTreeId(index.writeTree(inserter));
+    c.setParentId(base);
+    c.setAuthor(who);
+    c.setCommitter(who);
+    c.setMessage(plan.commitMessage());
+    ObjectId id = inserter.insert(c);
+    inserter.flush();
+    return id;
+  }
+
+  private static PersonIdent author(Repository repo) {
+    UserConfig user = repo.getConfig().get(UserConfig.KEY);
+    boolean configured = !user.isAuthorNameImplicit() && !user.isAuthorEmailImplicit();
+    return configured ? new PersonIdent(user.getAuthorName(), user.getAuthorEmail())
+        : new PersonIdent("capkit", "capkit@localhost");
+  }
+
+  // capkit's commit: one parent that the base already contains, and capkit's trailer.
+  private static boolean madeByCapkit(RevWalk walk, RevCommit theirs, ObjectId baseId) throws IOException {
+    if (theirs.getParentCount() != 1 || !theirs.getFullMessage().contains(PromotionPlan.TRAILER)) {
+      return false;
+    }
+    RevCommit parent = walk.parseCommit(theirs.getParent(0));
+    return walk.isMergedInto(parent, walk.parseCommit(baseId));
+  }
+
+  private void push(Repository repo, String remote, CredentialsProvider login, String shownUrl, String ref,
+      ObjectId commit, ObjectId expectedOld) {
+    // A replacement is a compare-and-swap on the old id, never a blind force.
+    RemoteRefUpdate update;
+    try {
+      update = new RemoteRefUpdate(repo, (String) null, commit, ref, expectedOld != null, null,
+          expectedOld != null ? expectedOld : ObjectId.zeroId());
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(shownUrl, null, "cannot prepare the push: " + e.getMessage()));
+    }
+    pushUpdates(repo, remote, login, shownUrl, List.of(update));
+    RemoteRefUpdate.Status s = update.getStatus();
+    if (s != RemoteRefUpdate.Status.OK && s != RemoteRefUpdate.Status.UP_TO_DATE) {
+      String why = switch (s) {
+        case REJECTED_REMOTE_CHANGED -> "the branch changed on the remote while capkit worked; run promote again";
+        case REJECTED_NONFASTFORWARD -> "not a fast-forward";
+        default -> s.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+      };
+      String message = update.getMessage() == null ? "" : " (" + GitLocation.mask(update.getMessage()) + ")";
+      throw new InvalidInputException(new Problem(shownUrl, null, "push of " + Repository.shortenRefName(ref)
+          + " rejected: " + why + message));
+    }
+  }
+
+  private void pushUpdates(Repository repo, String remote, CredentialsProvider login, String shownUrl,
+      Collection<RemoteRefUpdate> updates) {
+    try (Transport t = Transport.open(repo, remote)) {
+      t.setCredentialsProvider(login);
+      t.setTimeout(GitRepositories.TIMEOUT_SECONDS);
+      PushResult r = t.push(NullProgressMonitor.INSTANCE, updates);
+      if (r == null) {
+        throw new InvalidInputException(new Problem(shownUrl, null, "push gave no result"));
+      }
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new InvalidInputException(new Problem(shownUrl, null, "push failed: "
+          + GitLocation.mask(GitRepositories.rootMessage(e))));
+    }
+  }
+
+  private void undoNewBranch(Repository repo, String remote, CredentialsProvider login, String shownUrl,
+      String ref, ObjectId pushed, String trackingRef) {
+    try {
+      RemoteRefUpdate delete = new RemoteRefUpdate(repo, (String) null, ObjectId.zeroId(), ref, true, null, pushed);
+      pushUpdates(repo, remote, login, shownUrl, List.of(delete));
+      deleteRef(repo, ref);
+      deleteRef(repo, trackingRef);
+    } catch (IOException | InvalidInputException e) {
+      progress.println("could not delete branch " + Repository.shortenRefName(ref) + " again on " + shownUrl
+          + "; delete it by hand");
+    }
+  }
+
+  private static void setRef(Repository repo, String ref, ObjectId id) throws IOException {
+    RefUpdate u = repo.updateRef(ref);
+    u.setNewObjectId(id);
+    u.setForceUpdate(true);
+    u.setRefLogMessage("capkit promote", false);
+    RefUpdate.Result r = u.update();
+    if (r == RefUpdate.Result.LOCK_FAILURE || r == RefUpdate.Result.IO_FAILURE || r == RefUpdate.Result.REJECTED) {
+      throw new IOException("cannot update " + ref + ": " + r);
+    }
+  }
+
+  private static void deleteRef(Repository repo, String ref) throws IOException {
+    if (repo.exactRef(ref) != null) {
+      RefUpdate u = repo.updateRef(ref);
+      u.setForceUpdate(true);
+      u.delete();
+    }
+  }
+
+  private static String body(PromotionPlan plan, FleetDiff diff) {
+    StringBuilder b = new StringBuilder("Promotes these clusters to **").append(plan.release()).append("** ")
+        .append("(selection `").append(plan.selector().normalized()).append("`):\n\n");
+    for (PromotionPlan.ClusterEdit e : plan.edits()) {
+      b.append("- `").append(e.file().path()).append("`: ").append(e.fromRelease()).append(" -> ")
+          .append(plan.release()).append('\n');
+    }
+    b.append('\n');
+    if (diff != null) {
+      b.append(diff.markdown(BODY_LIMIT - b.length() - 200));
+    }
+    return b.append("\n_Opened by capkit promote; running it again updates this pull request._\n").toString();
+  }
+
+}
