@@ -32,7 +32,7 @@ import java.util.Set;
  * until no KVMMachine of the cluster is left (they need the host list to be removed).
  */
 public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Cleaner<KVMCluster> {
-  public static final String FINALIZER = "kvmcluster.infrastructure.cluster.x-k8s.io";
+  public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmcluster";
   private static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder()
       .withGroup(CapiObjects.GROUP).withVersion("v1beta2").withKind("Cluster").withPlural("clusters")
       .withNamespaced(true).build();

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * ({@link #hasOwnerOrIsDeleting}).
  */
 public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Cleaner<KVMMachine> {
-  public static final String FINALIZER = "kvmmachine.infrastructure.cluster.x-k8s.io";
+  public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmmachine";
   static final Duration WAIT = Duration.ofSeconds(10);
   static final Duration RETRY = Duration.ofSeconds(30);
   static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
