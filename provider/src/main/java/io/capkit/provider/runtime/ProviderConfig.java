@@ -52,7 +52,8 @@ public record ProviderConfig(
 
   /**
    * Reads {@code --libvirt-uri URI --storage-pool P --network N --bind-address A --http-port N --namespace NS
-   * (repeatable) --leader-elect --lease-namespace NS --reconcile-threads N}; every bad flag is a {@link Problem}.
+   * (repeatable) --leader-elect --lease-namespace NS --reconcile-threads N}, also as {@code --flag=value}; every bad
+   * flag is a {@link Problem}.
    */
   public static ProviderConfig fromArgs(List<String> args) {
     ProviderConfig c = defaults();
@@ -66,6 +67,17 @@ public record ProviderConfig(
     String leaseNs = null;
     int threads = c.reconcileThreads;
     List<Problem> problems = new ArrayList<>();
+    List<String> split = new ArrayList<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        split.add(a.substring(0, eq));
+        split.add(a.substring(eq + 1));
+      } else {
+        split.add(a);
+      }
+    }
+    args = split;
     for (int i = 0; i < args.size(); i++) {
       String flag = args.get(i);
       if (flag.equals("--leader-elect")) {
