@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "uri", "controlPlane"})
+@JsonPropertyOrder({"name", "uri", "controlPlane", "storagePool", "network"})
 public class KVMHost {
   private String name;
   private String uri;
   private Boolean controlPlane;
+  /** Storage pool for the machine volumes on this host; the provider's default when unset. */
+  private String storagePool;
+  /** libvirt network the machines attach to on this host; the provider's default when unset. */
+  private String network;
 
   public String getName() {
     return name;
@@ -34,5 +38,21 @@ public class KVMHost {
 
   public void setControlPlane(Boolean controlPlane) {
     this.controlPlane = controlPlane;
+  }
+
+  public String getStoragePool() {
+    return storagePool;
+  }
+
+  public void setStoragePool(String storagePool) {
+    this.storagePool = storagePool;
+  }
+
+  public String getNetwork() {
+    return network;
+  }
+
+  public void setNetwork(String network) {
+    this.network = network;
   }
 }

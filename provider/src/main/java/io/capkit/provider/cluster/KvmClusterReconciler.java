@@ -1,0 +1,149 @@
+package io.capkit.provider.cluster;
+
+import io.capkit.api.Names;
+import io.capkit.api.infra.Initialization;
+import io.capkit.api.infra.KVMCluster;
+import io.capkit.api.infra.KVMClusterStatus;
+import io.capkit.api.infra.KVMMachine;
+import io.capkit.provider.machine.CapiObjects;
+import io.capkit.provider.machine.HostTarget;
+import io.capkit.provider.runtime.Conditions;
+import io.capkit.provider.runtime.KubernetesEvents;
+import io.capkit.provider.runtime.ProviderConfig;
+import io.capkit.provider.runtime.ProviderMetrics;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * KVMCluster: hosts become failure domains, the control-plane endpoint is taken from the spec, and deletion waits
+ * until no KVMMachine of the cluster is left (they need the host list to be removed).
+ */
+public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Cleaner<KVMCluster> {
+  public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmcluster";
+  private static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder()
+      .withGroup(CapiObjects.GROUP).withVersion("v1beta2").withKind("Cluster").withPlural("clusters")
+      .withNamespaced(true).build();
+
+  private final ProviderConfig config;
+  private final ProviderMetrics metrics;
+  private final Clock clock;
+
+  public KvmClusterReconciler(ProviderConfig config, ProviderMetrics metrics, Clock clock) {
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public static boolean hasOwnerOrIsDeleting(KVMCluster c) {
+    return c.getMetadata().getDeletionTimestamp() != null || CapiObjects.ownerName(c, "Cluster").isPresent();
+  }
+
+  @Override
+  public UpdateControl<KVMCluster> reconcile(KVMCluster kc, Context<KVMCluster> context) {
+    Instant start = clock.instant();
+    try {
+      GenericKubernetesResource cluster = CapiObjects.ownerName(kc, "Cluster").map(n -> context.getClient()
+          .genericKubernetesResources(CLUSTERS).inNamespace(kc.getMetadata().getNamespace()).withName(n).get())
+          .orElse(null);
+      kc.setStatus(status(kc, cluster, config, clock.instant()));
+      var ready = Conditions.get(kc.getStatus().getConditions(), Conditions.READY);
+      if (ready != null && "InvalidSpec".equals(ready.getReason())) {
+        new KubernetesEvents(context.getClient()).warning(kc, "InvalidSpec", ready.getMessage());
+      }
+      return UpdateControl.patchStatus(kc);
+    } finally {
+      metrics.reconciled(kc, clock.instant());
+      metrics.reconcileDuration("KVMCluster", "ok", Duration.between(start, clock.instant()));
+    }
+  }
+
+  /** The new status (pure): Paused, failure domains, provisioned and Ready. */
+  public static KVMClusterStatus status(KVMCluster kc, GenericKubernetesResource cluster, ProviderConfig config,
+      Instant now) {
+    long gen = kc.getMetadata().getGeneration() == null ? 0 : kc.getMetadata().getGeneration();
+    KVMClusterStatus s = kc.getStatus() == null ? new KVMClusterStatus() : kc.getStatus();
+    KVMClusterStatus out = new KVMClusterStatus();
+    out.setInitialization(s.getInitialization());
+    out.setFailureDomains(s.getFailureDomains());
+    out.setObservedGeneration(s.getObservedGeneration());
+    boolean paused = CapiObjects.paused(cluster, kc);
+    var c = Conditions.set(s.getConditions(), Conditions.PAUSED, paused, paused ? "Paused" : "NotPaused", "", gen,
+        now);
+    if (paused) {
+      out.setConditions(c);
+      return out;
+    }
+    List<String> problems = hostProblems(kc);
+    if (!problems.isEmpty()) {
+      out.setConditions(Conditions.set(c, Conditions.READY, false, "InvalidSpec", String.join("; ", problems), gen,
+          now));
+      return out;
+    }
+    List<HostTarget> hosts = ClusterHosts.of(kc, config);
+    out.setFailureDomains(ClusterHosts.failureDomains(hosts));
+    out.setObservedGeneration(gen);
+    var endpoint = kc.getSpec() == null ? null : kc.getSpec().getControlPlaneEndpoint();
+    if (endpoint == null || endpoint.getHost() == null || endpoint.getHost().isBlank() || endpoint.getPort() == null) {
+      out.setConditions(Conditions.set(c, Conditions.READY, false, "WaitingForControlPlaneEndpoint",
+          "spec.controlPlaneEndpoint host and port are not set", gen, now));
+      return out;
+    }
+    Initialization init = new Initialization();
+    init.setProvisioned(true);
+    out.setInitialization(init);
+    out.setConditions(Conditions.set(c, Conditions.READY, true, "Provisioned", "", gen, now));
+    return out;
+  }
+
+  static List<String> hostProblems(KVMCluster kc) {
+    List<String> problems = new ArrayList<>();
+    if (kc.getSpec() == null || kc.getSpec().getHosts() == null) {
+      return problems;
+    }
+    Set<String> seen = new HashSet<>();
+    boolean anyControlPlane = kc.getSpec().getHosts().isEmpty();
+    for (int i = 0; i < kc.getSpec().getHosts().size(); i++) {
+      var h = kc.getSpec().getHosts().get(i);
+      String at = "spec.hosts[" + i + "].name: ";
+      Optional<String> bad = Names.checkLabel(h.getName());
+      bad.ifPresent(m -> problems.add(at + m));
+      if (bad.isEmpty() && !seen.add(h.getName())) {
+        problems.add(at + "\"" + h.getName() + "\" is used twice");
+      }
+      if (h.getUri() != null && !h.getUri().contains(":/")) {
+        problems.add("spec.hosts[" + i + "].uri: \"" + h.getUri() + "\" is not a libvirt URI");
+      }
+      anyControlPlane |= h.getControlPlane() == null || h.getControlPlane();
+    }
+    if (!anyControlPlane) {
+      problems.add("spec.hosts: no host allows control-plane machines");
+    }
+    return problems;
+  }
+
+  @Override
+  public DeleteControl cleanup(KVMCluster kc, Context<KVMCluster> context) {
+    String cluster = CapiObjects.ownerName(kc, "Cluster").orElse(kc.getMetadata().getName());
+    List<KVMMachine> left = context.getClient().resources(KVMMachine.class)
+        .inNamespace(kc.getMetadata().getNamespace()).withLabel(CapiObjects.CLUSTER_NAME_LABEL, cluster).list()
+        .getItems();
+    if (!left.isEmpty() && !CapiObjects.annotated(kc, CapiObjects.DELETE_FOR_MOVE_ANNOTATION)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
+    }
+    metrics.forget(kc);
+    return DeleteControl.defaultDelete();
+  }
+}

@@ -1,0 +1,49 @@
+package io.capkit.provider.libvirt;
+
+import java.util.Locale;
+
+/**
+ * A failed libvirt call: which operation, on which object, and libvirt's error code. The message never holds call
+ * arguments (XML, volume content), so it is safe for events and logs.
+ */
+public class LibvirtCallException extends RuntimeException {
+
+  /** What a caller can do about an error. */
+  public enum Kind {
+    NOT_FOUND, ALREADY_EXISTS, UNREACHABLE, UNSUPPORTED, INVALID, OPERATION_FAILED
+  }
+
+  private final Kind kind;
+  private final String operation;
+  private final String code;
+
+  public LibvirtCallException(Kind kind, String operation, String target, String code, String detail) {
+    super(operation + " " + target + ": " + code + (detail == null || detail.isBlank() ? "" : " (" + detail + ")"));
+    this.kind = kind;
+    this.operation = operation;
+    this.code = code;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The libvirt operation, e.g. {@code domainDefineXML}. */
+  public String operation() {
+    return operation;
+  }
+
+  /** libvirt's error number name, e.g. {@code VIR_ERR_NO_DOMAIN}. */
+  public String code() {
+    return code;
+  }
+
+  /** A label-safe form of the kind for metrics and condition reasons. */
+  public String reason() {
+    StringBuilder b = new StringBuilder("Libvirt");
+    for (String part : kind.name().toLowerCase(Locale.ROOT).split("_")) {
+      b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,4 @@
+package io.capkit.provider.libvirt;
+
+/** A volume as libvirt reports it. */
+public record VolumeInfo(String pool, String name, String path, long capacityBytes) {}

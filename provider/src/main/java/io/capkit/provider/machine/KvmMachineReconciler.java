@@ -1,0 +1,234 @@
+package io.capkit.provider.machine;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.infra.KVMMachine;
+import io.capkit.api.infra.KVMMachineSpec;
+import io.capkit.provider.cluster.ClusterHosts;
+import io.capkit.provider.cluster.HostSelection;
+import io.capkit.provider.libvirt.LibvirtCallException;
+import io.capkit.provider.libvirt.LibvirtConnections;
+import io.capkit.provider.runtime.KubernetesEvents;
+import io.capkit.provider.runtime.ProviderConfig;
+import io.capkit.provider.runtime.ProviderMetrics;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * KVMMachine → libvirt volumes, seed and domain. Reads as its steps: gather the CAPI objects, wait or stop for
+ * pause, pin a host, plan, provision (idempotent, see {@link MachineProvisioner}), report. The finalizer is added by
+ * the framework only after the owner Machine reference exists, because events without one are filtered out
+ * ({@link #hasOwnerOrIsDeleting}).
+ */
+public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Cleaner<KVMMachine> {
+  public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmmachine";
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static final Duration RETRY = Duration.ofSeconds(30);
+  static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
+
+  private final ProviderConfig config;
+  private final LibvirtConnections connections;
+  private final ProviderMetrics metrics;
+  private final Clock clock;
+
+  public KvmMachineReconciler(ProviderConfig config, LibvirtConnections connections, ProviderMetrics metrics,
+      Clock clock) {
+    this.config = config;
+    this.connections = connections;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Event filter: nothing happens (no finalizer either) until a Machine owns the KVMMachine. */
+  public static boolean hasOwnerOrIsDeleting(KVMMachine m) {
+    return m.getMetadata().getDeletionTimestamp() != null || CapiObjects.ownerName(m, "Machine").isPresent();
+  }
+
+  @Override
+  public UpdateControl<KVMMachine> reconcile(KVMMachine kvm, Context<KVMMachine> context) {
+    Instant start = clock.instant();
+    String result = "error";
+    try {
+      UpdateControl<KVMMachine> control = reconcileSteps(kvm, context);
+      result = "ok";
+      return control;
+    } finally {
+      metrics.reconciled(kvm, clock.instant());
+      metrics.reconcileDuration("KVMMachine", result, Duration.between(start, clock.instant()));
+    }
+  }
+
+  private UpdateControl<KVMMachine> reconcileSteps(KVMMachine kvm, Context<KVMMachine> context) {
+    var client = context.getClient();
+    KubernetesEvents events = new KubernetesEvents(client);
+    long gen = kvm.getMetadata().getGeneration() == null ? 0 : kvm.getMetadata().getGeneration();
+    Instant now = clock.instant();
+    MachineFacts facts = MachineFacts.gather(client, kvm);
+
+    Optional<MachineGate.Wait> wait = MachineGate.check(facts);
+    if (wait.isPresent()) {
+      kvm.setStatus(MachineStatusWriter.waiting(kvm.getStatus(), wait.get(), gen, now));
+      return wait.get().paused() ? UpdateControl.patchStatus(kvm)
+          : UpdateControl.patchStatus(kvm).rescheduleAfter(WAIT);
+    }
+
+    List<HostTarget> hosts = ClusterHosts.of(facts.kvmCluster(), config);
+    String hostName = facts.failureDomain();
+    if (hostName == null) {
+      // Pin the host in the spec before creating anything, so a restart can never pick a second host.
+      Map<String, Integer> counts = machinesPerHost(context, kvm);
+      Optional<HostTarget> pick = HostSelection.pick(hosts, counts, facts.controlPlane(),
+          identity(kvm).uuid());
+      if (pick.isEmpty()) {
+        kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "NoHost",
+            "the KVMCluster has no host for " + (facts.controlPlane() ? "control-plane" : "worker") + " machines",
+            gen, now));
+        return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+      }
+      spec(kvm).setFailureDomain(pick.get().name());
+      return UpdateControl.patchResource(kvm);
+    }
+    Optional<HostTarget> host = ClusterHosts.find(hosts, hostName);
+    if (host.isEmpty()) {
+      kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "HostNotFound",
+          "failure domain " + hostName + " is not a host of KVMCluster " + facts.kvmCluster().getMetadata().getName(),
+          gen, now));
+      events.warning(kvm, "HostNotFound", "failure domain " + hostName + " is not a host of the KVMCluster");
+      return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+    }
+
+    MachinePlan plan;
+    try {
+      plan = MachinePlanner.plan(identity(kvm), kvm.getSpec(), host.get(), facts.controlPlane());
+    } catch (InvalidInputException e) {
+      kvm.setStatus(MachineStatusWriter.invalid(kvm.getStatus(), e.getMessage(), gen, now));
+      events.warning(kvm, "InvalidSpec", e.getMessage());
+      return UpdateControl.patchStatus(kvm);
+    }
+    byte[] bootstrap = MachineGate.bootstrapData(facts).orElseThrow();
+    try {
+      MachineProvisioner.Result r = new MachineProvisioner(connections.get(host.get().uri()))
+          .ensure(plan, SeedDocuments.of(plan, bootstrap));
+      if (!r.created().isEmpty()) {
+        events.normal(kvm, "Provisioned", "created on host " + host.get().name() + ": " + String.join(", ",
+            r.created()));
+      }
+      kvm.setStatus(MachineStatusWriter.provisioned(kvm.getStatus(), r, plan, gen, now));
+      String providerId = plan.identity().providerId(host.get().name());
+      UpdateControl<KVMMachine> control;
+      if (!providerId.equals(spec(kvm).getProviderID()) || !hostName.equals(spec(kvm).getFailureDomain())) {
+        spec(kvm).setProviderID(providerId);
+        spec(kvm).setFailureDomain(hostName);
+        control = UpdateControl.patchResourceAndStatus(kvm);
+      } else {
+        control = UpdateControl.patchStatus(kvm);
+      }
+      return r.addresses().isEmpty() ? control.rescheduleAfter(ADDRESS_POLL) : control;
+    } catch (LibvirtCallException e) {
+      return failed(kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), events, gen, now);
+    } catch (StepFailure f) {
+      return failed(kvm, f, host.get(), events, gen, now);
+    }
+  }
+
+  private UpdateControl<KVMMachine> failed(KVMMachine kvm, StepFailure f, HostTarget host, KubernetesEvents events,
+      long gen, Instant now) {
+    if (f.getCause() instanceof LibvirtCallException l) {
+      metrics.libvirtError(l.operation(), l.code());
+      if (l.kind() == LibvirtCallException.Kind.UNREACHABLE) {
+        connections.invalidate(host.uri());
+      }
+    }
+    kvm.setStatus(MachineStatusWriter.failed(kvm.getStatus(), f, gen, now));
+    events.warning(kvm, f.reason(), f.getMessage());
+    return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+  }
+
+  @Override
+  public DeleteControl cleanup(KVMMachine kvm, Context<KVMMachine> context) {
+    var client = context.getClient();
+    KubernetesEvents events = new KubernetesEvents(client);
+    metrics.reconciled(kvm, clock.instant());
+    if (CapiObjects.annotated(kvm, CapiObjects.DELETE_FOR_MOVE_ANNOTATION)) {
+      metrics.forget(kvm);
+      return DeleteControl.defaultDelete();
+    }
+    MachineFacts facts = MachineFacts.gather(client, kvm);
+    if (facts.cluster() != null && CapiObjects.paused(facts.cluster(), kvm)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+    }
+    String hostName = Optional.ofNullable(MachineIdentity.hostOf(spec(kvm).getProviderID()))
+        .orElse(spec(kvm).getFailureDomain());
+    if (hostName == null) {
+      // No host was ever pinned, so nothing was created.
+      metrics.forget(kvm);
+      return DeleteControl.defaultDelete();
+    }
+    Optional<HostTarget> host = ClusterHosts.find(ClusterHosts.of(facts.kvmCluster(), config), hostName);
+    if (host.isEmpty() && facts.kvmCluster() == null) {
+      events.warning(kvm, "HostUnknown", "cannot resolve host " + hostName + ": the KVMCluster is gone");
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+    }
+    if (host.isEmpty()) {
+      events.warning(kvm, "HostNotFound", "host " + hostName + " is no longer listed in the KVMCluster");
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+    }
+    try {
+      MachineProvisioner.Removal removal = new MachineProvisioner(connections.get(host.get().uri()))
+          .remove(identity(kvm), host.get().pool());
+      if (removal.domainRemoved() || !removal.volumesRemoved().isEmpty()) {
+        events.normal(kvm, "Deleted", "removed from host " + hostName + (removal.domainRemoved() ? ": domain" : ":")
+            + (removal.volumesRemoved().isEmpty() ? "" : " volumes " + String.join(", ", removal.volumesRemoved())));
+      }
+      metrics.forget(kvm);
+      return DeleteControl.defaultDelete();
+    } catch (StepFailure | LibvirtCallException e) {
+      LibvirtCallException l = e instanceof LibvirtCallException le ? le
+          : e.getCause() instanceof LibvirtCallException ce ? ce : null;
+      if (l != null) {
+        metrics.libvirtError(l.operation(), l.code());
+        if (l.kind() == LibvirtCallException.Kind.UNREACHABLE) {
+          connections.invalidate(host.get().uri());
+        }
+      }
+      events.warning(kvm, "DeleteFailed", e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+    }
+  }
+
+  private static Map<String, Integer> machinesPerHost(Context<KVMMachine> context, KVMMachine kvm) {
+    Map<String, Integer> counts = new HashMap<>();
+    String cluster = label(kvm, CapiObjects.CLUSTER_NAME_LABEL);
+    try (Stream<KVMMachine> all = context.getPrimaryCache().list(kvm.getMetadata().getNamespace())) {
+      all.filter(m -> m.getSpec() != null && m.getSpec().getFailureDomain() != null)
+          .filter(m -> cluster == null || cluster.equals(label(m, CapiObjects.CLUSTER_NAME_LABEL)))
+          .forEach(m -> counts.merge(m.getSpec().getFailureDomain(), 1, Integer::sum));
+    }
+    return counts;
+  }
+
+  private static String label(KVMMachine m, String key) {
+    return m.getMetadata().getLabels() == null ? null : m.getMetadata().getLabels().get(key);
+  }
+
+  private static MachineIdentity identity(KVMMachine kvm) {
+    return MachineIdentity.of(kvm.getMetadata().getNamespace(), kvm.getMetadata().getName());
+  }
+
+  private static KVMMachineSpec spec(KVMMachine kvm) {
+    if (kvm.getSpec() == null) {
+      kvm.setSpec(new KVMMachineSpec());
+    }
+    return kvm.getSpec();
+  }
+}

@@ -1,0 +1,114 @@
+package io.capkit.provider.runtime;
+
+import io.capkit.api.infra.KVMCluster;
+import io.capkit.api.infra.KVMMachine;
+import io.capkit.provider.cluster.KvmClusterReconciler;
+import io.capkit.provider.libvirt.LibvirtConnections;
+import io.capkit.provider.machine.KvmMachineReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The running provider: the JOSDK operator with the KVMCluster and KVMMachine reconcilers, libvirt connections and
+ * the HTTP endpoints. {@link #run(ProviderConfig)} is what {@code capkit provider run} calls.
+ */
+public final class KvmProvider implements AutoCloseable {
+  public static final String VERSION = versionOf();
+
+  private final Operator operator;
+  private final LibvirtConnections connections;
+  private final HealthServer http;
+  private final ProviderMetrics metrics;
+
+  private KvmProvider(Operator operator, LibvirtConnections connections, HealthServer http, ProviderMetrics metrics) {
+    this.operator = operator;
+    this.connections = connections;
+    this.http = http;
+    this.metrics = metrics;
+  }
+
+  /** Starts reconciling with the given client and connections; returns once the informers are started. */
+  public static KvmProvider start(ProviderConfig config, KubernetesClient client, LibvirtConnections connections) {
+    ProviderMetrics metrics = new ProviderMetrics();
+    Clock clock = Clock.systemUTC();
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withConcurrentReconciliationThreads(config.reconcileThreads())
+          .withUseSSAToPatchPrimaryResource(false);
+      if (config.leaderElection()) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("capkit-kvm-provider",
+            config.leaseNamespace()));
+      }
+    });
+    operator.register(new KvmClusterReconciler(config, metrics, clock), o -> {
+      o.withFinalizer(KvmClusterReconciler.FINALIZER)
+          .withOnAddFilter(KvmClusterReconciler::hasOwnerOrIsDeleting)
+          .withOnUpdateFilter((n, old) -> KvmClusterReconciler.hasOwnerOrIsDeleting(n));
+      if (!config.namespaces().isEmpty()) {
+        o.settingNamespaces(config.namespaces());
+      }
+    });
+    operator.register(new KvmMachineReconciler(config, connections, metrics, clock), o -> {
+      o.withFinalizer(KvmMachineReconciler.FINALIZER)
+          .withOnAddFilter(KvmMachineReconciler::hasOwnerOrIsDeleting)
+          .withOnUpdateFilter((n, old) -> KvmMachineReconciler.hasOwnerOrIsDeleting(n));
+      if (!config.namespaces().isEmpty()) {
+        o.settingNamespaces(config.namespaces());
+      }
+    });
+    HealthServer http;
+    try {
+      http = new HealthServer(config.bindAddress(), config.httpPort(),
+          () -> true,
+          () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+          "{\"component\":\"capkit-kvm-provider\",\"version\":\"" + VERSION + "\",\"java\":\""
+              + System.getProperty("java.version") + "\"}\n",
+          metrics::scrape);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.httpPort(), e);
+    }
+    operator.start();
+    return new KvmProvider(operator, connections, http, metrics);
+  }
+
+  /** Runs until the JVM is stopped, with the in-cluster or kubeconfig client. */
+  public static void run(ProviderConfig config) throws InterruptedException {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    KvmProvider provider = start(config, client, LibvirtConnections.jna());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      provider.close();
+      client.close();
+      stopped.countDown();
+    }, "capkit-provider-shutdown"));
+    stopped.await();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public ProviderMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    operator.stop();
+    connections.close();
+  }
+
+  private static String versionOf() {
+    String v = KvmProvider.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,48 @@
+package io.capkit.provider.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.capkit.api.infra.EtcdStorage;
+import io.capkit.api.infra.HostVolume;
+import io.capkit.api.infra.KVMMachineSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Domain XML checked against libvirt's own RelaxNG schema with virt-xml-validate (package libvirt-clients). */
+class DomainXmlIT {
+
+  static void assertValid(Path dir, String name, String xml) throws Exception {
+    Path validator = Path.of("/usr/bin/virt-xml-validate");
+    assumeTrue(Files.isExecutable(validator) && Files.isExecutable(Path.of("/usr/bin/xmllint")),
+        "virt-xml-validate and xmllint are not installed (apt-get install libvirt-clients libxml2-utils)");
+    Path file = dir.resolve(name + ".xml");
+    Files.writeString(file, xml);
+    Process p = new ProcessBuilder(validator.toString(), file.toString(), "domain").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out + "\n" + xml);
+  }
+
+  @Test
+  void workerAndControlPlaneDomainsValidateAgainstLibvirtSchema(@TempDir Path dir) throws Exception {
+    KVMMachineSpec w = TestPlans.spec();
+    HostVolume hv = new HostVolume();
+    hv.setName("data");
+    hv.setHostPath("/srv/data");
+    hv.setMountPath("/mnt/data");
+    w.setHostVolumes(List.of(hv));
+    assertValid(dir, "worker", DomainXml.of(MachinePlanner.plan(MachineIdentity.of("ns", "w"), w, TestPlans.HOST,
+        false)));
+
+    KVMMachineSpec cp = TestPlans.spec();
+    EtcdStorage etcd = new EtcdStorage();
+    etcd.setHostPath("/srv/etcd");
+    cp.setEtcdStorage(etcd);
+    cp.setIscsiInitiatorName("iqn.2024-01.io.capkit:cp");
+    assertValid(dir, "cp", DomainXml.of(MachinePlanner.plan(MachineIdentity.of("ns", "cp"), cp, TestPlans.HOST,
+        true)));
+  }
+}

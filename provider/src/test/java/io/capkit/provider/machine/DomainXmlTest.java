@@ -1,0 +1,71 @@
+package io.capkit.provider.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.capkit.api.infra.HostVolume;
+import io.capkit.api.infra.KVMMachineSpec;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+class DomainXmlTest {
+
+  static Document parse(String xml) throws Exception {
+    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    f.setNamespaceAware(true);
+    return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static List<String> all(Document d, String expr) throws Exception {
+    XPath x = XPathFactory.newInstance().newXPath();
+    NodeList nodes = (NodeList) x.evaluate(expr, d, XPathConstants.NODESET);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < nodes.getLength(); i++) {
+      out.add(nodes.item(i).getTextContent());
+    }
+    return out;
+  }
+
+  @Test
+  void domainCarriesIdentitySizesDisksSeedAndNetwork() throws Exception {
+    MachinePlan plan = TestPlans.plan("ns", "worker-1", TestPlans.HOST);
+    Document d = parse(DomainXml.of(plan));
+    assertEquals(List.of("ns.worker-1"), all(d, "/domain/name"));
+    assertEquals(List.of(plan.identity().uuid().toString()), all(d, "/domain/uuid"));
+    assertEquals(List.of("4096"), all(d, "/domain/memory"));
+    assertEquals(List.of("2"), all(d, "/domain/vcpu"));
+    assertEquals(List.of("ns.worker-1-root.qcow2", "ns.worker-1-docker.qcow2", "ns.worker-1-kubelet.qcow2",
+        "ns.worker-1-seed.iso"), all(d, "/domain/devices/disk/source/@volume"));
+    assertEquals(List.of("vda", "vdb", "vdc", "sda"), all(d, "/domain/devices/disk/target/@dev"));
+    assertEquals(List.of("cdrom"), all(d, "/domain/devices/disk[target/@dev='sda']/@device"));
+    assertEquals(List.of("default"), all(d, "/domain/devices/interface/source/@network"));
+    assertEquals(List.of("host-a"), all(d, "/domain/metadata/*[local-name()='machine']/@host"));
+  }
+
+  @Test
+  void sameInputGivesSameBytesAndValuesAreEscapedNotSpliced() throws Exception {
+    KVMMachineSpec s = TestPlans.spec();
+    HostVolume hv = new HostVolume();
+    hv.setName("data");
+    hv.setHostPath("/srv/a_b/c.d");
+    hv.setMountPath("/mnt/data");
+    s.setHostVolumes(List.of(hv));
+    HostTarget odd = new HostTarget("host-a", "test:///default", false, "pool'<&>\"", "net&work");
+    MachinePlan plan = MachinePlanner.plan(MachineIdentity.of("ns", "m"), s, odd, false);
+    String xml = DomainXml.of(plan);
+    assertEquals(xml, DomainXml.of(plan));
+    Document d = parse(xml);
+    assertEquals("pool'<&>\"", all(d, "/domain/devices/disk/source/@pool").get(0));
+    assertEquals(List.of("net&work"), all(d, "/domain/devices/interface/source/@network"));
+    assertEquals(List.of("/srv/a_b/c.d"), all(d, "/domain/devices/filesystem/source/@dir"));
+    assertEquals(List.of("data"), all(d, "/domain/devices/filesystem/target/@dir"));
+  }
+}

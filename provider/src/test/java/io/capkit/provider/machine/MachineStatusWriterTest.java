@@ -1,0 +1,58 @@
+package io.capkit.provider.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.capkit.api.infra.KVMMachineStatus;
+import io.capkit.provider.libvirt.DomainSummary;
+import io.capkit.provider.libvirt.InterfaceAddress;
+import io.capkit.provider.libvirt.LibvirtCallException;
+import io.capkit.provider.runtime.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class MachineStatusWriterTest {
+  private static final Instant NOW = Instant.parse("2025-03-01T00:00:00Z");
+
+  private static Map<String, String> byType(KVMMachineStatus s) {
+    return s.getConditions().stream().collect(Collectors.toMap(Condition::getType,
+        c -> c.getStatus() + "/" + c.getReason()));
+  }
+
+  @Test
+  void failureMarksEarlierStepsDoneTheFailedStepFalseAndReadyFalse() {
+    StepFailure f = StepFailure.of(MachineStep.DOMAIN, new LibvirtCallException(LibvirtCallException.Kind.INVALID,
+        "domainDefineXML", "test:///default", "VIR_ERR_XML_ERROR", "bad"));
+    KVMMachineStatus s = MachineStatusWriter.failed(null, f, 3, NOW);
+    assertEquals(Map.of("VolumesReady", "True/Done", "SeedReady", "True/Done", "DomainDefined", "False/LibvirtInvalid",
+        "Ready", "False/LibvirtInvalid", "Paused", "False/NotPaused"), byType(s));
+  }
+
+  @Test
+  void provisionedSetsEveryConditionAddressesAndInitialization() {
+    MachinePlan plan = TestPlans.plan("ns", "m1", TestPlans.HOST);
+    var r = new MachineProvisioner.Result(new DomainSummary("ns.m1", plan.identity().uuid(), true),
+        List.of(new InterfaceAddress("eth0", "52:54:00:00:00:01", "192.168.122.9", 24),
+            new InterfaceAddress("eth0", "52:54:00:00:00:01", "192.168.122.3", 24)), false, List.of());
+    KVMMachineStatus waiting = MachineStatusWriter.waiting(null,
+        new MachineGate.Wait("WaitingForBootstrapData", "x", false), 1, NOW.minusSeconds(60));
+    KVMMachineStatus s = MachineStatusWriter.provisioned(waiting, r, plan, 1, NOW);
+    assertEquals("True/Provisioned", byType(s).get("Ready"));
+    assertEquals("True/Done", byType(s).get("DomainRunning"));
+    assertTrue(s.getInitialization().getProvisioned());
+    assertEquals(List.of("Hostname:m1", "InternalIP:192.168.122.3", "InternalIP:192.168.122.9"),
+        s.getAddresses().stream().map(a -> a.getType() + ":" + a.getAddress()).toList());
+    assertEquals(plan.identity().uuid().toString(), s.getDomainUUID());
+    assertTrue(Conditions.get(s.getConditions(), "SeedReady").getMessage().contains("no upload stream"));
+  }
+
+  @Test
+  void pausedWaitSetsPausedAndLeavesReadyAlone() {
+    KVMMachineStatus s = MachineStatusWriter.waiting(null, new MachineGate.Wait("Paused", "paused", true), 1, NOW);
+    assertEquals(Map.of("Paused", "True/Paused"), byType(s));
+  }
+}

@@ -1,0 +1,36 @@
+package io.capkit.provider.machine;
+
+import io.capkit.api.infra.BaseImage;
+import io.capkit.api.infra.KVMMachineSpec;
+import io.capkit.api.infra.MachineVolumes;
+import java.util.List;
+
+/** Specs and plans shared by the machine tests. */
+public final class TestPlans {
+  public static final String POOL = "default";
+  public static final String BASE = "base.qcow2";
+  public static final HostTarget HOST = new HostTarget("host-a", "test:///default", true, POOL, "default");
+
+  private TestPlans() {}
+
+  public static KVMMachineSpec spec() {
+    KVMMachineSpec s = new KVMMachineSpec();
+    s.setCpus(2);
+    s.setMemory("4Gi");
+    BaseImage image = new BaseImage();
+    image.setVolume(BASE);
+    s.setImage(image);
+    MachineVolumes v = new MachineVolumes();
+    v.setRootSizeGB(20);
+    v.setDockerSizeGB(40);
+    v.setKubeletSizeGB(30);
+    s.setVolumes(v);
+    s.setDnsServers(List.of("10.0.0.53"));
+    s.setNtpServers(List.of("ntp.example.org"));
+    return s;
+  }
+
+  public static MachinePlan plan(String namespace, String name, HostTarget host) {
+    return MachinePlanner.plan(MachineIdentity.of(namespace, name), spec(), host, false);
+  }
+}
