@@ -1,0 +1,86 @@
+# shellcheck shell=bash
+# Common helpers for hack/ensure-*.sh. Source it after setting LOG_TAG; it sources versions.env.
+# Everything it prints goes to stderr, so scripts keep stdout for machine-readable output.
+
+HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck disable=SC2034  # used by the scripts that source this file
+REPO_ROOT="$(cd "$HACK_DIR/.." && pwd)"
+# shellcheck source=versions.env
+source "$HACK_DIR/versions.env"
+
+CAPKIT_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/capkit"
+
+log() { printf '[%s] %s\n' "${LOG_TAG:-hack}" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "${LOG_TAG:-hack}" "$*" >&2; exit 1; }
+
+# now_s: seconds since the epoch with a fraction (bash 5 EPOCHREALTIME, no fork).
+now_s() { printf '%s' "${EPOCHREALTIME:-$(date +%s)}"; }
+# elapsed START: seconds since START, one decimal.
+elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# version_ge A B: true when dotted version A >= B (leading "v"/"go" ignored).
+version_ge() {
+  local a="${1#go}" b="${2#go}"
+  a="${a#v}"; b="${b#v}"
+  [[ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" == "$b" ]]
+}
+
+# require_go: Go must be on PATH and at least GO_MIN_VERSION. Builds run with the
+# machine's default GOCACHE/GOMODCACHE so a second run is warm, outside any go.work.
+require_go() {
+  command -v go >/dev/null 2>&1 ||
+    die "Go is not installed (no 'go' on PATH); install Go >= ${GO_MIN_VERSION} and re-run"
+  local gv
+  gv="$(go env GOVERSION 2>/dev/null)" || die "'go env GOVERSION' failed; is the Go installation broken?"
+  gv="${gv%% *}"
+  version_ge "$gv" "$GO_MIN_VERSION" ||
+    die "Go ${gv#go} is too old: the pinned modules need Go >= ${GO_MIN_VERSION}"
+  export GOWORK=off
+}
+
+# go_mod_field JSON FIELD: the string value of FIELD in `go mod download -json` output.
+go_mod_field() {
+  printf '%s\n' "$1" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" | head -n1
+}
+
+# go_mod_download MODULE VERSION: downloads MODULE@VERSION through the Go module proxy and
+# prints its extracted directory (read-only, in GOMODCACHE). Returns 1 with the reason on stderr.
+go_mod_download() {
+  local mod="$1" ver="$2" json dir err
+  # Run outside any module so the caller's go.mod/go.work can't interfere.
+  json="$(cd / && GOWORK=off go mod download -json "$mod@$ver" 2>&1 </dev/null)" || true
+  dir="$(go_mod_field "$json" Dir)"
+  if [[ -z "$dir" || ! -d "$dir" ]]; then
+    err="$(go_mod_field "$json" Error)"
+    [[ -n "$err" ]] || err="$(printf '%s' "$json" | tr '\n' ' ' | cut -c1-400)"
+    printf '[%s] module download failed: %s@%s: %s\n' "${LOG_TAG:-hack}" "$mod" "$ver" "$err" >&2
+    return 1
+  fi
+  printf '%s\n' "$dir"
+}
+
+# go_mod_gomod MODULE VERSION: path of the module's cached go.mod (fetches only the .mod, not the zip).
+go_mod_gomod() {
+  local mod="$1" ver="$2" json f err
+  json="$(cd / && GOWORK=off go list -m -json "$mod@$ver" 2>&1 </dev/null)" || true
+  f="$(go_mod_field "$json" GoMod)"
+  if [[ -z "$f" || ! -f "$f" ]]; then
+    err="$(go_mod_field "$json" Error)"
+    [[ -n "$err" ]] || err="$(printf '%s' "$json" | tr '\n' ' ' | cut -c1-400)"
+    printf '[%s] module download failed: %s@%s: %s\n' "${LOG_TAG:-hack}" "$mod" "$ver" "$err" >&2
+    return 1
+  fi
+  printf '%s\n' "$f"
+}
+
+# with_lock NAME: takes an exclusive lock (held until the script exits) so two runs of the
+# same script don't build into the same cache at once. No-op when flock is missing.
+with_lock() {
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "$CAPKIT_CACHE/locks"
+  exec 9>"$CAPKIT_CACHE/locks/$1.lock"
+  if ! flock -n 9; then
+    log "waiting for another run holding $CAPKIT_CACHE/locks/$1.lock ..."
+    flock 9
+  fi
+}
