@@ -2,7 +2,8 @@
 # ensure-system-packages.sh — installs the Debian packages capkit's libvirt/NoCloud code and tests use:
 #   libvirt0         libvirt C library (JNA loads libvirt.so.0; test:///default driver, no daemon)
 #   libvirt-clients  virsh, virt-xml-validate (validates domain/volume/pool XML)
-#   genisoimage      builds NoCloud seed ISOs (xorriso counts as well if it is already installed)
+#   genisoimage      isoinfo, to read seed ISOs back in tests
+#   libxml2-utils    xmllint, which virt-xml-validate runs
 # Only missing packages are installed: `apt-get update` once, then
 # `apt-get install --no-install-recommends` (no libvirt daemon gets pulled in), noninteractive.
 # A warm run only asks dpkg and exits.
@@ -19,11 +20,11 @@ installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || t
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script supports Debian/Ubuntu only"
 
 MISSING=()
-for p in libvirt0 libvirt-clients; do installed "$p" || MISSING+=("$p"); done
-if ! installed genisoimage && ! installed xorriso; then MISSING+=(genisoimage); fi
+# genisoimage also ships isoinfo, which the seed ISO tests read back with; libxml2-utils gives xmllint for virt-xml-validate.
+for p in libvirt0 libvirt-clients genisoimage libxml2-utils; do installed "$p" || MISSING+=("$p"); done
 
 if [[ ${#MISSING[@]} -eq 0 ]]; then
-  log "ok: libvirt0, libvirt-clients, $(installed genisoimage && echo genisoimage || echo xorriso) already installed ($(elapsed "$START")s)"
+  log "ok: libvirt0, libvirt-clients, genisoimage, libxml2-utils already installed ($(elapsed "$START")s)"
   exit 0
 fi
 
