@@ -68,7 +68,8 @@ public record TlsMaterial(X509Certificate[] chain, PrivateKey key) {
       switch (b.type) {
         case "PRIVATE KEY" -> key = pkcs8(b.der, keyName);
         case "RSA PRIVATE KEY" -> key = generate("RSA", wrap(OID_RSA, new byte[] {0x05, 0x00}, b.der), keyName);
-        case "EC PRIVATE KEY" -> key = generate("EC", wrap(OID_EC, sec1Curve(b.der, keyName), b.der), keyName);
+        case "EC PRIVATE KEY" -> key = generate("EC", wrap(OID_EC, sec1Curve(b.der, keyName, chain.get(0), certName), b.der),
+            keyName);
         case "ENCRYPTED PRIVATE KEY" -> throw new InvalidTlsMaterialException(keyName
             + ": encrypted private keys are not supported; store the key unencrypted in the Secret");
         default -> {
@@ -129,8 +130,11 @@ public record TlsMaterial(X509Certificate[] chain, PrivateKey key) {
     return tlv(0x30, concat(new byte[] {0x02, 0x01, 0x00}, algId, tlv(0x04, key)));
   }
 
-  /** The named-curve OID from a SEC1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING, [0] OID, [1] BIT STRING }. */
-  private static byte[] sec1Curve(byte[] der, String keyName) {
+  /**
+   * The named-curve OID from a SEC1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING, [0] OID, [1] BIT STRING }.
+   * The curve is optional there; without it, the certificate's curve is the only one the key can be on.
+   */
+  private static byte[] sec1Curve(byte[] der, String keyName, X509Certificate cert, String certName) {
     try {
       int[] seq = header(der, 0, 0x30);
       int p = seq[0];
@@ -149,7 +153,17 @@ public record TlsMaterial(X509Certificate[] chain, PrivateKey key) {
     } catch (RuntimeException e) {
       throw new InvalidTlsMaterialException(keyName + ": damaged EC private key");
     }
-    throw new InvalidTlsMaterialException(keyName + ": EC private key without a named curve");
+    if (cert.getPublicKey() instanceof java.security.interfaces.ECPublicKey pub) {
+      try {
+        java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("EC");
+        params.init(pub.getParams());
+        return params.getEncoded();
+      } catch (GeneralSecurityException | IOException e) {
+        throw new InvalidTlsMaterialException(keyName + ": EC private key on an unknown curve");
+      }
+    }
+    throw new InvalidTlsMaterialException(keyName + ": a EC key does not match the "
+        + cert.getPublicKey().getAlgorithm() + " certificate in " + certName);
   }
 
   /** Returns {content offset, content length} of the DER element at {@code p}, which must carry {@code tag}. */
