@@ -79,7 +79,7 @@ class WebhookIT {
         CustomResourceDefinition d = client.apiextensions().v1().customResourceDefinitions().load(in).item();
         client.resource(d).create();
         client.apiextensions().v1().customResourceDefinitions().withName(d.getMetadata().getName())
-            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
                 .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
       }
     }
