@@ -95,6 +95,7 @@ public final class FleetReader {
     }));
 
     List<FleetCluster> clusters = new ArrayList<>();
+    Map<String, String> orgNamespaces = new HashMap<>();
     for (String[] c : clusterFiles) {
       String mc = c[0];
       String org = c[1];
@@ -145,27 +146,29 @@ public final class FleetReader {
         }
       }
       clusters.add(new FleetCluster(mc, org, path, file, wc, namespace, origin, mcLayer, orgLayer));
+      orgNamespaces.put(mc + "/" + (od != null && od.getNamespace() != null ? od.getNamespace() : "org-" + org), org);
     }
-    checkUnique(clusters, problems);
+    checkUnique(clusters, orgNamespaces, problems);
     InvalidInputException.throwIfAny(problems);
     clusters.sort((a, b) -> a.path().compareTo(b.path()));
     return clusters;
   }
 
-  private static void checkUnique(List<FleetCluster> clusters, List<Problem> problems) {
+  // An organization owns its default namespace; another namespace belongs to the first organization using it.
+  private static void checkUnique(List<FleetCluster> clusters, Map<String, String> orgNamespaces,
+                                  List<Problem> problems) {
     Map<String, FleetCluster> byKey = new HashMap<>();
-    Map<String, String> namespaceOwner = new HashMap<>();
+    Map<String, String> owners = new HashMap<>(orgNamespaces);
     for (FleetCluster c : clusters) {
       FleetCluster other = byKey.putIfAbsent(c.key(), c);
       if (other != null) {
         problems.add(new Problem(c.file(), "metadata.name", "cluster " + c.key() + " is also defined in "
             + other.file() + "; names must be unique within a namespace"));
       }
-      String ownerKey = c.managementCluster() + "/" + c.namespace();
-      String owner = namespaceOwner.putIfAbsent(ownerKey, c.organization());
+      String owner = owners.putIfAbsent(c.managementCluster() + "/" + c.namespace(), c.organization());
       if (owner != null && !owner.equals(c.organization())) {
         problems.add(new Problem(c.file(), "metadata.namespace", "namespace " + c.namespace()
-            + " already belongs to organization " + owner + " in management cluster " + c.managementCluster()));
+            + " belongs to organization " + owner + " in management cluster " + c.managementCluster()));
       }
     }
   }

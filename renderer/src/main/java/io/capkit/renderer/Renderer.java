@@ -156,11 +156,11 @@ public final class Renderer {
     }
     Layer clusterLayer = new Layer("cluster", c.file(), spec.getVariables() == null ? Map.of() : spec.getVariables());
     ResolvedVariables vars = ResolvedVariables.resolve(contract, List.of(c.managementClusterDefaults(),
-        c.organizationDefaults(), clusterLayer), new Layer("derived", c.file(), derivedValues));
+        c.organizationDefaults(), clusterLayer), new Layer("derived", "capkit (metadata.namespace, spec.release)", derivedValues));
     for (Problem p : vars.problems()) {
-      problems.add(p.file() != null && p.file().equals(c.file()) && !isDerived(p.path())
+      problems.add(p.file() != null && p.file().equals(c.file())
           ? new Problem(p.file(), "spec.variables." + p.path(), p.message())
-          : p.file() != null && !p.file().equals(c.file()) ? new Problem(p.file(), "variables." + p.path(), p.message())
+          : p.file() != null && p.file().endsWith(".yaml") ? new Problem(p.file(), "variables." + p.path(), p.message())
           : p);
     }
     Object host = null;
@@ -194,10 +194,6 @@ public final class Renderer {
     ClusterPlan plan = new ClusterPlan(c.name(), c.namespace(), release.name(), release.kubernetesVersion(), host, port,
         values);
     return new Resolution(c, release, flavor, flavorOrigin, vars, plan, endpointOrigin, warnings);
-  }
-
-  private static boolean isDerived(String path) {
-    return "NAMESPACE".equals(path) || "KUBERNETES_VERSION".equals(path);
   }
 
   private static void checkHost(String file, String host, List<Problem> problems) {

@@ -46,7 +46,8 @@ public final class Contract {
         b -> b.metaSchema(meta.build()));
     // Messages in English whatever the default locale: they reach users and must not vary by machine.
     this.schema = factory.getSchema(document,
-        com.networknt.schema.SchemaValidatorsConfig.builder().locale(java.util.Locale.ENGLISH).build());
+        com.networknt.schema.SchemaValidatorsConfig.builder().locale(java.util.Locale.ENGLISH)
+            .pathType(com.networknt.schema.PathType.LEGACY).build());
     List<Variable> vars = new ArrayList<>();
     Iterator<Map.Entry<String, JsonNode>> it = document.path("properties").fields();
     while (it.hasNext()) {
