@@ -27,8 +27,10 @@ public final class OutputLayout {
   public static SortedMap<String, byte[]> files(List<RenderedCluster> clusters) {
     SortedMap<String, String> text = new TreeMap<>();
     Map<String, TreeMap<String, KubeObject>> sourcesByOrg = new TreeMap<>();
-    for (RenderedCluster c : clusters) {
-      text.put(c.source().folder() + "/" + MANIFESTS, documents(c.objects()));
+    List<String> manifests = clusters.parallelStream().map(c -> documents(c.objects())).toList();
+    for (int i = 0; i < clusters.size(); i++) {
+      RenderedCluster c = clusters.get(i);
+      text.put(c.source().folder() + "/" + MANIFESTS, manifests.get(i));
       String org = orgFolder(c.source());
       TreeMap<String, KubeObject> sources = sourcesByOrg.computeIfAbsent(org, k -> new TreeMap<>());
       for (KubeObject s : c.sources()) {

@@ -31,6 +31,8 @@ public final class Renderer {
   public Renderer(Contract contract, Flavors flavors) {
     this.contract = contract;
     this.flavors = flavors;
+    // The schema library builds its validators on first use; do it here, before clusters are validated in parallel.
+    contract.validate(Map.of("WORKER_MACHINE_COUNT", 1));
   }
 
   public static Renderer standard() {
@@ -48,15 +50,22 @@ public final class Renderer {
   /** Renders every cluster; {@code fleetLabel} and {@code releasesLabel} prefix file names in messages. */
   public RenderResult render(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
     Inputs in = read(fleet, fleetLabel, releases, releasesLabel);
-    List<Problem> problems = new ArrayList<>();
-    List<RenderedCluster> out = new ArrayList<>(in.clusters.size());
-    for (FleetCluster c : in.clusters) {
+    // Clusters are independent: render them in parallel, keeping their order.
+    List<Outcome> outcomes = in.clusters.parallelStream().map(c -> {
+      List<Problem> problems = new ArrayList<>(0);
       Resolution r = resolve(c, in.catalog, problems);
-      if (r != null) {
-        out.add(render(r));
+      return new Outcome(r == null ? null : render(r), problems);
+    }).toList();
+    List<Problem> problems = new ArrayList<>();
+    List<RenderedCluster> out = new ArrayList<>(outcomes.size());
+    for (Outcome o : outcomes) {
+      problems.addAll(o.problems);
+      if (o.cluster != null) {
+        out.add(o.cluster);
       }
     }
-    InvalidInputException.throwIfAny(problems);
+    // A bad value in a defaults file is found once per cluster below it; report it once.
+    InvalidInputException.throwIfAny(problems.stream().distinct().toList());
     return new RenderResult(List.copyOf(out));
   }
 
@@ -89,6 +98,8 @@ public final class Renderer {
     });
     return new Explanation(key, rows);
   }
+
+  private record Outcome(RenderedCluster cluster, List<Problem> problems) {}
 
   private record Inputs(List<FleetCluster> clusters, ReleaseCatalog catalog) {}
 

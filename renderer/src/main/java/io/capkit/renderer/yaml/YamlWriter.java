@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A small, deterministic YAML emitter for plain data (maps in insertion order, lists, strings, integers,
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
  * strings double-quoted unless they are unambiguous plain scalars under both YAML 1.1 and 1.2.
  */
 public final class YamlWriter {
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z][A-Za-z0-9_./-]*");
+  private static final String SPACES = " ".repeat(256);
   private static final Set<String> RESERVED = Set.of("y", "n", "yes", "no", "true", "false", "on", "off", "null");
 
   private YamlWriter() {}
@@ -90,9 +89,25 @@ public final class YamlWriter {
   }
 
   private static void pad(StringBuilder b, int n) {
-    for (int i = 0; i < n; i++) {
-      b.append(' ');
+    b.append(SPACES, 0, n);
+  }
+
+  // Plain when it starts with a letter and has only letters, digits and _ . / - (no regex: this is the hot path).
+  private static boolean plain(String s) {
+    if (s.isEmpty() || !letter(s.charAt(0))) {
+      return false;
     }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!letter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '/' && c != '-') {
+        return false;
+      }
+    }
+    return s.length() > 5 || !RESERVED.contains(s.toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   private static void scalar(StringBuilder b, Object v) {
@@ -108,7 +123,7 @@ public final class YamlWriter {
   }
 
   private static void string(StringBuilder b, String s) {
-    if (PLAIN.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(Locale.ROOT))) {
+    if (plain(s)) {
       b.append(s);
       return;
     }
