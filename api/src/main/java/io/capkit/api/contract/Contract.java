@@ -44,7 +44,10 @@ public final class Contract {
     ANNOTATIONS.forEach(k -> meta.keyword(new NonValidationKeyword(k)));
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
         b -> b.metaSchema(meta.build()));
-    this.schema = factory.getSchema(document);
+    // Messages in English whatever the default locale: they reach users and must not vary by machine.
+    this.schema = factory.getSchema(document,
+        com.networknt.schema.SchemaValidatorsConfig.builder().locale(java.util.Locale.ENGLISH)
+            .pathType(com.networknt.schema.PathType.LEGACY).build());
     List<Variable> vars = new ArrayList<>();
     Iterator<Map.Entry<String, JsonNode>> it = document.path("properties").fields();
     while (it.hasNext()) {

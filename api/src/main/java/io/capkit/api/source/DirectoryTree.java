@@ -1,0 +1,116 @@
+package io.capkit.api.source;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A folder on disk as a {@link SourceTree}: the file-system edge of the renderer. Lists regular files sorted
+ * by path, skips hidden entries ({@code .git}, {@code .github}, dot-files), and refuses symbolic links and
+ * anything that is neither a regular file nor a folder, so nothing outside the root is ever read.
+ */
+public final class DirectoryTree implements SourceTree {
+  private final Path root;
+  private final List<String> files;
+
+  private DirectoryTree(Path root, List<String> files) {
+    this.root = root;
+    this.files = List.copyOf(files);
+  }
+
+  /** Scans {@code root}; throws {@link InvalidInputException} naming every link or special file found. */
+  public static DirectoryTree open(Path root) {
+    Path abs = root.toAbsolutePath().normalize();
+    if (Files.isSymbolicLink(abs)) {
+      throw new InvalidInputException(new Problem(root.toString(), null,
+          "is a symbolic link; pass the folder it points to"));
+    }
+    if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InvalidInputException(new Problem(root.toString(), null, "is not a folder"));
+    }
+    List<String> found = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    try {
+      Files.walkFileTree(abs, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          return !dir.equals(abs) && hidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (hidden(file)) {
+            return FileVisitResult.CONTINUE;
+          }
+          String rel = relative(abs, file);
+          if (attrs.isSymbolicLink()) {
+            problems.add(new Problem(rel, null, "is a symbolic link; links could point outside "
+                + abs.getFileName() + ", copy the file instead"));
+          } else if (attrs.isRegularFile()) {
+            found.add(rel);
+          } else {
+            problems.add(new Problem(rel, null, "is not a regular file"));
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          problems.add(new Problem(relative(abs, file), null, "cannot be read: " + e.getClass().getSimpleName()));
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    InvalidInputException.throwIfAny(problems);
+    found.sort(null);
+    return new DirectoryTree(abs, found);
+  }
+
+  private static boolean hidden(Path p) {
+    return p.getFileName() != null && p.getFileName().toString().startsWith(".");
+  }
+
+  private static String relative(Path root, Path file) {
+    return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  @Override
+  public List<String> files() {
+    return files;
+  }
+
+  @Override
+  public Optional<byte[]> read(String path) {
+    if (!files.contains(path)) {
+      return Optional.empty();
+    }
+    Path file = root.resolve(path).normalize();
+    // The listing was checked, but a file may have been swapped for a link since: check again before reading.
+    if (!file.startsWith(root) || Files.isSymbolicLink(file)) {
+      throw new InvalidInputException(new Problem(path, null, "escapes " + root.getFileName()
+          + " (symbolic link or path outside the folder)"));
+    }
+    try {
+      return Optional.of(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(path, null, "cannot be read: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  @Override
+  public String describe() {
+    return root.toString();
+  }
+}

@@ -1,0 +1,70 @@
+package io.capkit.cli;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code capkit} command. Exit codes: 0 ok, 1 invalid input (one {@code file: path: problem} line per
+ * problem on stderr), 2 usage. Later modules add their subcommands (webhook, provider, diff, promote,
+ * flavors, demo) to {@link #commandLine}.
+ */
+@Command(name = "capkit", mixinStandardHelpOptions = true, versionProvider = Capkit.Version.class,
+    description = "GitOps toolkit for Cluster API fleets.",
+    subcommands = {RenderCommand.class, ValidateCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
+public final class Capkit implements Runnable {
+  public static final int OK = 0;
+  public static final int INVALID_INPUT = 1;
+  public static final int USAGE = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(run(out, err, args));
+  }
+
+  /** Runs a command in-process, writing to {@code out} and {@code err}; returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    int code = commandLine(out, err).execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Capkit());
+    cl.setOut(out);
+    cl.setErr(err);
+    // picocli already exits with 2 (USAGE) on invalid arguments.
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof InvalidInputException invalid) {
+        for (Problem p : invalid.problems()) {
+          commandLine.getErr().println(p.format());
+        }
+        return INVALID_INPUT;
+      }
+      throw e;
+    });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  /** The version from the jar manifest, when there is one. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Capkit.class.getPackage().getImplementationVersion();
+      return new String[] {"capkit " + (v == null ? "development build" : v)};
+    }
+  }
+}

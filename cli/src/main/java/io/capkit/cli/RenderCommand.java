@@ -1,0 +1,61 @@
+package io.capkit.cli;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import io.capkit.api.source.DirectoryTree;
+import io.capkit.renderer.RenderResult;
+import io.capkit.renderer.Renderer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "render", mixinStandardHelpOptions = true,
+    description = {"Render the fleet's WorkloadClusters into CAPI and Flux manifests.",
+        "Writes atomically: on any problem nothing is written."})
+final class RenderCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--fleet", required = true, paramLabel = "DIR", description = "The fleet repository folder.")
+  Path fleet;
+
+  @Option(names = "--releases", required = true, paramLabel = "DIR", description = "The releases folder.")
+  Path releases;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "The output folder (replaced).")
+  Path out;
+
+  @Option(names = "--cluster", paramLabel = "NAMESPACE/NAME", description = "Render only this cluster.")
+  String cluster;
+
+  @Option(names = "--check", description = "Write nothing; exit 1 when --out differs from a fresh rendering.")
+  boolean check;
+
+  @Override
+  public Integer call() {
+    RenderResult result = Renderer.standard().render(DirectoryTree.open(fleet), fleet.toString(),
+        DirectoryTree.open(releases), releases.toString());
+    if (cluster != null) {
+      result = result.select(cluster);
+    }
+    result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+    SortedMap<String, byte[]> files = result.files();
+    OutputFolder folder = new OutputFolder(out);
+    if (check) {
+      List<Problem> differences = folder.differences(files);
+      if (!differences.isEmpty()) {
+        throw new InvalidInputException(differences);
+      }
+      spec.commandLine().getOut().println(out + " is up to date (" + result.clusters().size() + " clusters)");
+      return Capkit.OK;
+    }
+    folder.replace(files);
+    spec.commandLine().getOut().println("rendered " + result.clusters().size() + " clusters into " + out);
+    return Capkit.OK;
+  }
+}

@@ -1,0 +1,237 @@
+package io.capkit.renderer;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Names;
+import io.capkit.api.Problem;
+import io.capkit.api.contract.Contract;
+import io.capkit.api.contract.Layer;
+import io.capkit.api.contract.ResolvedVariables;
+import io.capkit.api.fleet.ApiEndpoint;
+import io.capkit.api.fleet.WorkloadClusterSpec;
+import io.capkit.api.release.ReleaseState;
+import io.capkit.api.source.SourceTree;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The renderer: (fleet tree, releases tree) → rendered clusters. Pure: reads only through {@link SourceTree},
+ * no clock, no environment; the same input gives the same output on any machine. On any problem it renders
+ * nothing and throws {@link InvalidInputException} with every problem found.
+ */
+public final class Renderer {
+  public static final int DEFAULT_API_PORT = 6443;
+  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private final Contract contract;
+  private final Flavors flavors;
+
+  public Renderer(Contract contract, Flavors flavors) {
+    this.contract = contract;
+    this.flavors = flavors;
+    // The schema library builds its validators on first use; do it here, before clusters are validated in parallel.
+    contract.validate(Map.of("WORKER_MACHINE_COUNT", 1));
+  }
+
+  public static Renderer standard() {
+    return new Renderer(Contract.standard(), Flavors.standard());
+  }
+
+  public Contract contract() {
+    return contract;
+  }
+
+  public RenderResult render(SourceTree fleet, SourceTree releases) {
+    return render(fleet, "", releases, "");
+  }
+
+  /** Renders every cluster; {@code fleetLabel} and {@code releasesLabel} prefix file names in messages. */
+  public RenderResult render(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
+    Inputs in = read(fleet, fleetLabel, releases, releasesLabel);
+    // Clusters are independent: render them in parallel, keeping their order.
+    List<Outcome> outcomes = in.clusters.parallelStream().map(c -> {
+      List<Problem> problems = new ArrayList<>(0);
+      Resolution r = resolve(c, in.catalog, problems);
+      return new Outcome(r == null ? null : render(r), problems);
+    }).toList();
+    List<Problem> problems = new ArrayList<>();
+    List<RenderedCluster> out = new ArrayList<>(outcomes.size());
+    for (Outcome o : outcomes) {
+      problems.addAll(o.problems);
+      if (o.cluster != null) {
+        out.add(o.cluster);
+      }
+    }
+    // A bad value in a defaults file is found once per cluster below it; report it once.
+    InvalidInputException.throwIfAny(problems.stream().distinct().toList());
+    return new RenderResult(List.copyOf(out));
+  }
+
+  /** Where each variable of cluster {@code namespace/name} comes from. */
+  public Explanation explain(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel,
+                             String key) {
+    Inputs in = read(fleet, fleetLabel, releases, releasesLabel);
+    FleetCluster c = in.clusters.stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow(() ->
+        new InvalidInputException(Problem.at(null, "no cluster " + key + " in " + fleet.describe())));
+    List<Problem> problems = new ArrayList<>();
+    Resolution r = resolve(c, in.catalog, problems);
+    InvalidInputException.throwIfAny(problems);
+    List<Explanation.Row> rows = new ArrayList<>();
+    rows.add(new Explanation.Row("release", r.release.name(), c.file() + " (spec.release)"));
+    rows.add(new Explanation.Row("flavor", r.flavor.name(), r.flavorOrigin));
+    rows.add(new Explanation.Row("controlPlaneEndpoint", r.plan.endpointHost() + ":" + r.plan.endpointPort(),
+        r.endpointOrigin));
+    r.variables.entries().forEach((name, v) -> {
+      String origin;
+      if (name.equals("NAMESPACE")) {
+        origin = c.namespaceOrigin();
+      } else if (name.equals("KUBERNETES_VERSION")) {
+        origin = "release " + r.release.name() + " (" + r.release.file() + ")";
+      } else if (v.from().name().equals("contract")) {
+        origin = "contract default";
+      } else {
+        origin = v.from().name() + " (" + v.from().origin() + ")";
+      }
+      rows.add(new Explanation.Row(name, String.valueOf(v.value()), origin));
+    });
+    return new Explanation(key, rows);
+  }
+
+  private record Outcome(RenderedCluster cluster, List<Problem> problems) {}
+
+  private record Inputs(List<FleetCluster> clusters, ReleaseCatalog catalog) {}
+
+  private static Inputs read(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
+    List<Problem> problems = new ArrayList<>();
+    ReleaseCatalog catalog = null;
+    List<FleetCluster> clusters = List.of();
+    try {
+      catalog = ReleaseCatalog.read(releases, releasesLabel);
+    } catch (InvalidInputException e) {
+      problems.addAll(e.problems());
+    }
+    try {
+      clusters = FleetReader.read(fleet, fleetLabel);
+    } catch (InvalidInputException e) {
+      problems.addAll(e.problems());
+    }
+    InvalidInputException.throwIfAny(problems);
+    return new Inputs(clusters, catalog);
+  }
+
+  private record Resolution(FleetCluster cluster, ReleaseInfo release, Flavor flavor, String flavorOrigin,
+                            ResolvedVariables variables, ClusterPlan plan, String endpointOrigin,
+                            List<String> warnings) {}
+
+  private Resolution resolve(FleetCluster c, ReleaseCatalog catalog, List<Problem> problems) {
+    int before = problems.size();
+    WorkloadClusterSpec spec = c.cluster().getSpec();
+    List<String> warnings = new ArrayList<>();
+    ReleaseInfo release = null;
+    if (spec.getRelease() == null) {
+      problems.add(new Problem(c.file(), "spec.release", "is required (a release name such as "
+          + catalog.names().stream().reduce((a, b) -> b).orElse("v1.0.0") + ")"));
+    } else {
+      release = catalog.find(spec.getRelease()).orElse(null);
+      if (release == null) {
+        problems.add(new Problem(c.file(), "spec.release", "release " + spec.getRelease()
+            + " not found (known: " + String.join(", ", catalog.names()) + ")"));
+      } else if (release.state() == ReleaseState.WIP) {
+        problems.add(new Problem(c.file(), "spec.release", "release " + release.name()
+            + " is wip (work in progress) and cannot be used by clusters yet"));
+      } else if (release.state() == ReleaseState.DEPRECATED) {
+        warnings.add(c.file() + ": spec.release: release " + release.name()
+            + " is deprecated; plan an upgrade of " + c.key());
+      }
+    }
+    String flavorName = spec.getFlavor() == null ? Flavors.DEFAULT : spec.getFlavor();
+    String flavorOrigin = spec.getFlavor() == null ? "default" : c.file() + " (spec.flavor)";
+    Flavor flavor = flavors.find(flavorName).orElse(null);
+    if (flavor == null) {
+      problems.add(new Problem(c.file(), "spec.flavor", "flavor " + flavorName + " is not supported yet (supported: "
+          + String.join(", ", flavors.names()) + ")"));
+    } else if (release != null && release.state() != ReleaseState.WIP) {
+      for (String component : flavor.requiredComponents()) {
+        if (!release.components().containsKey(component)) {
+          problems.add(new Problem(c.file(), "spec.release", "release " + release.name() + " has no " + component
+              + " component, which flavor " + flavor.name() + " needs"));
+        }
+      }
+    }
+    Map<String, Object> derivedValues = new LinkedHashMap<>();
+    derivedValues.put("NAMESPACE", c.namespace());
+    if (release != null) {
+      derivedValues.put("KUBERNETES_VERSION", release.kubernetesVersion());
+    }
+    Layer clusterLayer = new Layer("cluster", c.file(), spec.getVariables() == null ? Map.of() : spec.getVariables());
+    ResolvedVariables vars = ResolvedVariables.resolve(contract, List.of(c.managementClusterDefaults(),
+        c.organizationDefaults(), clusterLayer), new Layer("derived", "capkit (metadata.namespace, spec.release)", derivedValues));
+    for (Problem p : vars.problems()) {
+      problems.add(p.file() != null && p.file().equals(c.file())
+          ? new Problem(p.file(), "spec.variables." + p.path(), p.message())
+          : p.file() != null && p.file().endsWith(".yaml") ? new Problem(p.file(), "variables." + p.path(), p.message())
+          : p);
+    }
+    Object host = null;
+    Object port = null;
+    String endpointOrigin = null;
+    ApiEndpoint endpoint = spec.getControlPlaneEndpoint();
+    if (endpoint != null) {
+      host = endpoint.getHost();
+      port = endpoint.getPort() == null ? DEFAULT_API_PORT : endpoint.getPort();
+      endpointOrigin = c.file() + " (spec.controlPlaneEndpoint)";
+      checkHost(c.file(), endpoint.getHost(), problems);
+      if (endpoint.getPort() != null && (endpoint.getPort() < 1 || endpoint.getPort() > 65535)) {
+        problems.add(new Problem(c.file(), "spec.controlPlaneEndpoint.port", endpoint.getPort()
+            + " is not a port (1-65535)"));
+      }
+    } else if (vars.valid() && vars.get("BASE_DOMAIN") != null) {
+      host = c.name() + ".k8s." + vars.string("BASE_DOMAIN");
+      port = DEFAULT_API_PORT;
+      endpointOrigin = "<name>.k8s.<BASE_DOMAIN>:" + DEFAULT_API_PORT;
+      Names.checkSubdomain((String) host).ifPresent(msg -> problems.add(new Problem(c.file(),
+          "spec.controlPlaneEndpoint", "the derived host " + msg)));
+    } else if (vars.valid()) {
+      problems.add(new Problem(c.file(), "spec.controlPlaneEndpoint", "is required when BASE_DOMAIN is not set "
+          + "(set spec.controlPlaneEndpoint, or BASE_DOMAIN in the cluster, organization or management cluster defaults)"));
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    vars.entries().forEach((k, v) -> values.put(k, v.value()));
+    ClusterPlan plan = new ClusterPlan(c.name(), c.namespace(), release.name(), release.kubernetesVersion(), host, port,
+        values);
+    return new Resolution(c, release, flavor, flavorOrigin, vars, plan, endpointOrigin, warnings);
+  }
+
+  private static void checkHost(String file, String host, List<Problem> problems) {
+    if (host == null || host.isEmpty()) {
+      problems.add(new Problem(file, "spec.controlPlaneEndpoint.host", "is required"));
+      return;
+    }
+    java.util.regex.Matcher m = IPV4.matcher(host);
+    if (m.matches()) {
+      for (int i = 1; i <= 4; i++) {
+        if (Integer.parseInt(m.group(i)) > 255) {
+          problems.add(new Problem(file, "spec.controlPlaneEndpoint.host", host + " is not an IPv4 address"));
+          return;
+        }
+      }
+      return;
+    }
+    Optional<String> bad = Names.checkSubdomain(host);
+    bad.ifPresent(msg -> problems.add(new Problem(file, "spec.controlPlaneEndpoint.host", msg
+        + " nor an IPv4 address")));
+  }
+
+  private static RenderedCluster render(Resolution r) {
+    List<KubeObject> objects = new ArrayList<>(r.flavor.render(r.plan));
+    objects.addAll(AppObjects.helmReleases(r.plan, r.release));
+    objects.sort(ObjectOrder.COMPARATOR);
+    return new RenderedCluster(r.cluster, r.release, r.variables, List.copyOf(objects),
+        AppObjects.helmRepositories(r.plan.namespace(), r.release), List.copyOf(r.warnings));
+  }
+}

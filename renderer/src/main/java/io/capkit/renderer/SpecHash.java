@@ -1,0 +1,73 @@
+package io.capkit.renderer;
+
+import io.capkit.renderer.yaml.Placeholder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The short hash that goes into the names of immutable templates: the first 8 hex digits of the SHA-256 of
+ * the spec in canonical JSON (keys sorted), so any change of a value gives a new name and a rollout.
+ */
+public final class SpecHash {
+  private SpecHash() {}
+
+  public static String of(Object spec) {
+    StringBuilder b = new StringBuilder(256);
+    canonical(b, spec);
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JRE has SHA-256", e);
+    }
+  }
+
+  private static void canonical(StringBuilder b, Object v) {
+    if (v instanceof Map<?, ?> m) {
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        string(b, (String) e.getKey());
+        b.append(':');
+        canonical(b, e.getValue());
+      }
+      b.append('}');
+    } else if (v instanceof List<?> l) {
+      b.append('[');
+      for (int i = 0; i < l.size(); i++) {
+        if (i > 0) {
+          b.append(',');
+        }
+        canonical(b, l.get(i));
+      }
+      b.append(']');
+    } else if (v instanceof String s) {
+      string(b, s);
+    } else if (v instanceof Placeholder p) {
+      string(b, p.text());
+    } else {
+      b.append(v);
+    }
+  }
+
+  private static void string(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    b.append('"');
+  }
+}

@@ -1,0 +1,129 @@
+package io.capkit.renderer.kvm;
+
+import io.capkit.api.infra.Infra;
+import io.capkit.renderer.ClusterPlan;
+import io.capkit.renderer.Flavor;
+import io.capkit.renderer.KubeObject;
+import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.SpecHash;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code kvm} flavor: a kubeadm control plane and one pool of kubeadm workers, all on KVM machines from
+ * the bundled provider. Template names carry a hash of their spec because CAPI templates are immutable.
+ */
+public final class KvmFlavor implements Flavor {
+  public static final String NAME = "kvm";
+  public static final String CLUSTER_API = "cluster.x-k8s.io/v1beta2";
+  public static final String CONTROL_PLANE_API = "controlplane.cluster.x-k8s.io/v1beta2";
+  public static final String BOOTSTRAP_API = "bootstrap.cluster.x-k8s.io/v1beta2";
+  public static final String DEPLOYMENT_NAME_LABEL = "cluster.x-k8s.io/deployment-name";
+  /** The provider writes meta-data instance-id as {@code <host>/<uuid>}: kubelet's providerID matches KVMMachine's. */
+  public static final String KUBELET_PROVIDER_ID = Infra.PROVIDER_ID_PREFIX + "{{ ds.meta_data.instance_id }}";
+  static final int NODE_STARTUP_TIMEOUT_SECONDS = 600;
+  static final int UNHEALTHY_NODE_TIMEOUT_SECONDS = 300;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<String> requiredComponents() {
+    return List.of("cluster-api-core", "cluster-api-bootstrap-kubeadm", "cluster-api-control-plane-kubeadm",
+        "cluster-api-provider-kvm");
+  }
+
+  @Override
+  public List<KubeObject> render(ClusterPlan p) {
+    String name = p.name();
+    String ns = p.namespace();
+    Map<String, Object> endpoint = OrderedMap.of("host", p.endpointHost(), "port", p.endpointPort());
+
+    KubeObject kvmCluster = KubeObject.of(Infra.API_VERSION, "KVMCluster", ns, name, p.labels(),
+        OrderedMap.of("controlPlaneEndpoint", endpoint));
+
+    Map<String, Object> cpMachineSpec = templateSpec(p.var("CONTROL_PLANE_MACHINE_CPUS"),
+        p.var("CONTROL_PLANE_MACHINE_MEMORY"), p.var("CONTROL_PLANE_VOLUME_SIZE_GB"),
+        p.var("CONTROL_PLANE_DOCKER_VOLUME_SIZE_GB"));
+    KubeObject cpTemplate = KubeObject.of(Infra.API_VERSION, "KVMMachineTemplate", ns,
+        name + "-control-plane-" + SpecHash.of(cpMachineSpec), p.labels(), cpMachineSpec);
+
+    KubeObject controlPlane = KubeObject.of(CONTROL_PLANE_API, "KubeadmControlPlane", ns, name, p.labels(),
+        OrderedMap.of(
+            "replicas", p.var("CONTROL_PLANE_MACHINE_COUNT"),
+            "version", p.kubernetesVersion(),
+            "machineTemplate", OrderedMap.of("spec", OrderedMap.of("infrastructureRef", cpTemplate.ref())),
+            "kubeadmConfigSpec", OrderedMap.of(
+                "initConfiguration", OrderedMap.of("nodeRegistration", nodeRegistration()),
+                "joinConfiguration", OrderedMap.of("nodeRegistration", nodeRegistration()))));
+
+    KubeObject cluster = KubeObject.of(KvmFlavor.CLUSTER_API, "Cluster", ns, name, clusterLabels(p),
+        OrderedMap.of(
+            "clusterNetwork", OrderedMap.of(
+                "pods", OrderedMap.of("cidrBlocks", List.of(p.var("POD_IP_RANGE"))),
+                "services", OrderedMap.of("cidrBlocks", List.of(p.var("SERVICE_IP_RANGE")))),
+            "controlPlaneEndpoint", endpoint,
+            "controlPlaneRef", controlPlane.ref(),
+            "infrastructureRef", kvmCluster.ref()));
+
+    String pool = name + "-md-0";
+    Map<String, Object> workerMachineSpec = templateSpec(p.var("WORKER_MACHINE_CPUS"),
+        p.var("WORKER_MACHINE_MEMORY"), p.var("VOLUME_SIZE_GB"), p.var("DOCKER_VOLUME_SIZE_GB"));
+    KubeObject workerTemplate = KubeObject.of(Infra.API_VERSION, "KVMMachineTemplate", ns,
+        pool + "-" + SpecHash.of(workerMachineSpec), p.labels(), workerMachineSpec);
+
+    Map<String, Object> bootstrapSpec = OrderedMap.of("template", OrderedMap.of("spec", OrderedMap.of(
+        "joinConfiguration", OrderedMap.of("nodeRegistration", nodeRegistration()))));
+    KubeObject bootstrapTemplate = KubeObject.of(BOOTSTRAP_API, "KubeadmConfigTemplate", ns,
+        pool + "-" + SpecHash.of(bootstrapSpec), p.labels(), bootstrapSpec);
+
+    Map<String, Object> poolLabels = OrderedMap.of(ClusterPlan.CLUSTER_NAME_LABEL, name, DEPLOYMENT_NAME_LABEL, pool);
+    KubeObject deployment = KubeObject.of(CLUSTER_API, "MachineDeployment", ns, pool, p.labels(),
+        OrderedMap.of(
+            "clusterName", name,
+            "replicas", p.var("WORKER_MACHINE_COUNT"),
+            "selector", OrderedMap.of("matchLabels", poolLabels),
+            "template", OrderedMap.of(
+                "metadata", OrderedMap.of("labels", poolLabels),
+                "spec", OrderedMap.of(
+                    "clusterName", name,
+                    "version", p.kubernetesVersion(),
+                    "bootstrap", OrderedMap.of("configRef", bootstrapTemplate.ref()),
+                    "infrastructureRef", workerTemplate.ref()))));
+
+    KubeObject healthCheck = KubeObject.of(CLUSTER_API, "MachineHealthCheck", ns, pool, p.labels(),
+        OrderedMap.of(
+            "clusterName", name,
+            "selector", OrderedMap.of("matchLabels", poolLabels),
+            "checks", OrderedMap.of(
+                "nodeStartupTimeoutSeconds", NODE_STARTUP_TIMEOUT_SECONDS,
+                "unhealthyNodeConditions", List.of(
+                    OrderedMap.of("type", "Ready", "status", "Unknown", "timeoutSeconds", UNHEALTHY_NODE_TIMEOUT_SECONDS),
+                    OrderedMap.of("type", "Ready", "status", "False", "timeoutSeconds", UNHEALTHY_NODE_TIMEOUT_SECONDS)))));
+
+    return List.of(cluster, kvmCluster, cpTemplate, controlPlane, workerTemplate, bootstrapTemplate, deployment,
+        healthCheck);
+  }
+
+  private static Map<String, Object> clusterLabels(ClusterPlan p) {
+    Map<String, Object> labels = p.labels();
+    if (p.release() != null) {
+      labels.put(io.capkit.api.release.Release.VERSION_LABEL, p.release());
+    }
+    return labels;
+  }
+
+  private static Map<String, Object> templateSpec(Object cpus, Object memory, Object rootGb, Object dockerGb) {
+    return OrderedMap.of("template", OrderedMap.of("spec", OrderedMap.of(
+        "cpus", cpus,
+        "memory", memory,
+        "volumes", OrderedMap.of("rootSizeGB", rootGb, "dockerSizeGB", dockerGb))));
+  }
+
+  // kubeadm v1beta2 takes kubelet arguments as a list of {name, value}.
+  private static Map<String, Object> nodeRegistration() {
+    return OrderedMap.of("kubeletExtraArgs", List.of(OrderedMap.of("name", "provider-id", "value", KUBELET_PROVIDER_ID)));
+  }
+}
