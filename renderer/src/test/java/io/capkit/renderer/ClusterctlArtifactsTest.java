@@ -41,6 +41,25 @@ class ClusterctlArtifactsTest {
   }
 
   @Test
+  void readmeCarriesTheVariableTable() throws java.io.IOException {
+    java.nio.file.Path readme = RepoFiles.root().resolve("README.md");
+    String text = java.nio.file.Files.readString(readme);
+    String begin = "<!-- variables:begin -->\n";
+    String end = "<!-- variables:end -->";
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    assertTrue(b >= 0 && e > b, "README.md needs the variables:begin/end markers");
+    String table = ClusterctlArtifacts.variableTable(contract);
+    table = table.substring(table.indexOf("| Name"));
+    if (RepoFiles.updating()) {
+      java.nio.file.Files.writeString(readme, text.substring(0, b + begin.length()) + table + text.substring(e));
+    } else {
+      org.junit.jupiter.api.Assertions.assertEquals(table, text.substring(b + begin.length(), e),
+          "README.md's variable table drifted from the contract (run with -Dgolden.update=true)");
+    }
+  }
+
+  @Test
   void templateUsesEveryVariableWithItsDefaultOrAsRequired() {
     String template = ClusterctlArtifacts.clusterTemplate(contract, new KvmFlavor());
     for (Variable v : contract.variables()) {

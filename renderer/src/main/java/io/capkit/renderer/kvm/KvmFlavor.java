@@ -45,7 +45,7 @@ public final class KvmFlavor implements Flavor {
         OrderedMap.of("controlPlaneEndpoint", endpoint));
 
     Map<String, Object> cpMachineSpec = templateSpec(p.var("CONTROL_PLANE_MACHINE_CPUS"),
-        p.var("CONTROL_PLANE_MACHINE_MEMORY"), p.var("CONTROL_PLANE_VOLUME_SIZE_GB"),
+        p.var("CONTROL_PLANE_MACHINE_MEMORY"), p.var("KVM_BASE_IMAGE"), p.var("CONTROL_PLANE_VOLUME_SIZE_GB"),
         p.var("CONTROL_PLANE_DOCKER_VOLUME_SIZE_GB"));
     KubeObject cpTemplate = KubeObject.of(Infra.API_VERSION, "KVMMachineTemplate", ns,
         name + "-control-plane-" + SpecHash.of(cpMachineSpec), p.labels(), cpMachineSpec);
@@ -70,7 +70,7 @@ public final class KvmFlavor implements Flavor {
 
     String pool = name + "-md-0";
     Map<String, Object> workerMachineSpec = templateSpec(p.var("WORKER_MACHINE_CPUS"),
-        p.var("WORKER_MACHINE_MEMORY"), p.var("VOLUME_SIZE_GB"), p.var("DOCKER_VOLUME_SIZE_GB"));
+        p.var("WORKER_MACHINE_MEMORY"), p.var("KVM_BASE_IMAGE"), p.var("VOLUME_SIZE_GB"), p.var("DOCKER_VOLUME_SIZE_GB"));
     KubeObject workerTemplate = KubeObject.of(Infra.API_VERSION, "KVMMachineTemplate", ns,
         pool + "-" + SpecHash.of(workerMachineSpec), p.labels(), workerMachineSpec);
 
@@ -115,10 +115,12 @@ public final class KvmFlavor implements Flavor {
     return labels;
   }
 
-  private static Map<String, Object> templateSpec(Object cpus, Object memory, Object rootGb, Object dockerGb) {
+  private static Map<String, Object> templateSpec(Object cpus, Object memory, Object image, Object rootGb,
+                                                  Object dockerGb) {
     return OrderedMap.of("template", OrderedMap.of("spec", OrderedMap.of(
         "cpus", cpus,
         "memory", memory,
+        "image", OrderedMap.of("volume", image),
         "volumes", OrderedMap.of("rootSizeGB", rootGb, "dockerSizeGB", dockerGb))));
   }
 
