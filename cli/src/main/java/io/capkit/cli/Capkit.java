@@ -1,5 +1,11 @@
 package io.capkit.cli;
 
+import io.capkit.gitops.cli.DiffCommand;
+import io.capkit.gitops.cli.PromoteCommand;
+import io.capkit.gitops.diff.FleetRenderer;
+import io.capkit.renderer.OutputLayout;
+import io.capkit.renderer.Renderer;
+
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import java.io.PrintWriter;
@@ -14,7 +20,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "capkit", mixinStandardHelpOptions = true, versionProvider = Capkit.Version.class,
     description = "GitOps toolkit for Cluster API fleets.",
-    subcommands = {RenderCommand.class, ValidateCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RenderCommand.class, ValidateCommand.class, ExplainCommand.class, ServeCommands.Webhook.class,
+        ServeCommands.Provider.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Capkit implements Runnable {
   public static final int OK = 0;
   public static final int INVALID_INPUT = 1;
@@ -39,6 +46,9 @@ public final class Capkit implements Runnable {
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Capkit());
+    FleetRenderer renderer = (fleet, releases) -> OutputLayout.files(Renderer.standard().render(fleet, releases).clusters());
+    cl.addSubcommand("diff", new DiffCommand(renderer));
+    cl.addSubcommand("promote", new PromoteCommand(renderer));
     cl.setOut(out);
     cl.setErr(err);
     // picocli already exits with 2 (USAGE) on invalid arguments.

@@ -1,0 +1,67 @@
+package io.capkit.cli;
+
+import io.capkit.provider.runtime.KvmProvider;
+import io.capkit.provider.runtime.ProviderConfig;
+import io.capkit.webhook.WebhookConfig;
+import io.capkit.webhook.WebhookServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/** The long-running servers: {@code capkit webhook serve} and {@code capkit provider run}. */
+final class ServeCommands {
+  private ServeCommands() {}
+
+  @Command(name = "webhook", description = "Admission webhooks.", subcommands = WebhookServe.class)
+  static final class Webhook implements Runnable {
+    @Override
+    public void run() {
+      throw new IllegalStateException("use: capkit webhook serve --cert FILE --key FILE [--port N]");
+    }
+  }
+
+  @Command(name = "serve", description = "Serve the defaulting and validating webhooks over HTTPS "
+      + "(certificate and key re-read when they change).")
+  static final class WebhookServe implements Callable<Integer> {
+    @Option(names = "--cert", required = true, description = "PEM certificate chain (tls.crt).")
+    Path cert;
+    @Option(names = "--key", required = true, description = "PEM private key (tls.key).")
+    Path key;
+    @Option(names = "--port", defaultValue = "9443", description = "HTTPS port (default ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--bind-address", defaultValue = "0.0.0.0", description = "Address to listen on.")
+    String bind;
+
+    @Override
+    public Integer call() throws Exception {
+      WebhookServer.serve(WebhookConfig.of(cert, key, port).withBindAddress(bind));
+      return Capkit.OK;
+    }
+  }
+
+  @Command(name = "provider", description = "The KVM infrastructure provider.", subcommands = ProviderRun.class)
+  static final class Provider implements Runnable {
+    @Override
+    public void run() {
+      throw new IllegalStateException("use: capkit provider run --libvirt-uri URI");
+    }
+  }
+
+  @Command(name = "run", description = "Reconcile KVMCluster and KVMMachine objects into libvirt domains. Flags: "
+      + "--libvirt-uri URI (default test:///default), --storage-pool, --network, --bind-address, --http-port, "
+      + "--namespace (repeatable), --leader-elect, --lease-namespace, --reconcile-threads.")
+  static final class ProviderRun implements Callable<Integer> {
+    @Unmatched
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      KvmProvider.run(ProviderConfig.fromArgs(args));
+      return Capkit.OK;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package io.capkit.cli.demo;
+
+import io.capkit.renderer.KubeObject;
+import io.capkit.renderer.RenderedCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Does what CAPI's controllers would do for the demo (they are not part of capkit): creates Machines with bootstrap
+ * Secrets and the KVMMachines from the rendered templates, and marks a Cluster's infrastructure provisioned once
+ * its KVMCluster is.
+ */
+final class CapiStandIn {
+  private static final String CAPI = "cluster.x-k8s.io/v1beta2";
+  private static final String INFRA = "infrastructure.cluster.x-k8s.io/v1alpha1";
+  private final KubernetesClient client;
+
+  CapiStandIn(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Machines for the control plane and the MachineDeployment of one rendered cluster; returns how many. */
+  @SuppressWarnings("unchecked")
+  int createMachines(RenderedCluster c) {
+    Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
+    KubeObject kcp = null;
+    KubeObject md = null;
+    for (KubeObject o : c.objects()) {
+      switch (o.kind()) {
+        case "KVMMachineTemplate" -> templates.put(o.name(),
+            (Map<String, Object>) ((Map<String, Object>) spec(o).get("template")).get("spec"));
+        case "KubeadmControlPlane" -> kcp = o;
+        case "MachineDeployment" -> md = o;
+        default -> { }
+      }
+    }
+    String cluster = c.source().name();
+    String ns = c.source().namespace();
+    String version = String.valueOf(c.release().kubernetesVersion());
+    int n = 0;
+    if (kcp != null) {
+      Map<String, Object> ref = (Map<String, Object>) ((Map<String, Object>) spec(kcp).get("machineTemplate")).get("spec");
+      String template = (String) ((Map<String, Object>) ref.get("infrastructureRef")).get("name");
+      for (int i = 0; i < ((Number) spec(kcp).get("replicas")).intValue(); i++) {
+        create(ns, cluster, cluster + "-cp-" + i, true, version, templates.get(template));
+        n++;
+      }
+    }
+    if (md != null) {
+      Map<String, Object> tspec = (Map<String, Object>) ((Map<String, Object>) spec(md).get("template")).get("spec");
+      String template = (String) ((Map<String, Object>) tspec.get("infrastructureRef")).get("name");
+      for (int i = 0; i < ((Number) spec(md).get("replicas")).intValue(); i++) {
+        create(ns, cluster, md.name() + "-" + i, false, version, templates.get(template));
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void create(String ns, String cluster, String name, boolean controlPlane, String version,
+                      Map<String, Object> kvmSpec) {
+    String secret = name + "-bootstrap";
+    String cloudConfig = "#cloud-config\n# kubeadm " + (controlPlane ? "init/join" : "join") + " for " + cluster
+        + " would be here\nruncmd:\n- [sh, -c, 'echo capkit demo']\n";
+    client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(secret).withNamespace(ns)
+            .addToLabels("cluster.x-k8s.io/cluster-name", cluster).endMetadata()
+            .withType("cluster.x-k8s.io/secret")
+            .addToData("value", Base64.getEncoder().encodeToString(cloudConfig.getBytes(StandardCharsets.UTF_8)))
+            .addToData("format", Base64.getEncoder().encodeToString("cloud-config".getBytes(StandardCharsets.UTF_8)))
+            .build())
+        .create();
+    Map<String, Object> labels = new LinkedHashMap<>(Map.of("cluster.x-k8s.io/cluster-name", cluster));
+    if (controlPlane) {
+      labels.put("cluster.x-k8s.io/control-plane", "");
+    }
+    Map<String, Object> machine = Map.of("apiVersion", CAPI, "kind", "Machine",
+        "metadata", Map.of("name", name, "namespace", ns, "labels", labels),
+        "spec", Map.of("clusterName", cluster, "version", version,
+            "bootstrap", Map.of("dataSecretName", secret),
+            "infrastructureRef", Map.of("apiGroup", "infrastructure.cluster.x-k8s.io", "kind", "KVMMachine", "name", name)));
+    GenericKubernetesResource m = client.resource(generic(machine)).create();
+    Map<String, Object> owner = Map.of("apiVersion", CAPI, "kind", "Machine", "name", name,
+        "uid", m.getMetadata().getUid(), "controller", true, "blockOwnerDeletion", true);
+    Map<String, Object> kvm = Map.of("apiVersion", INFRA, "kind", "KVMMachine",
+        "metadata", Map.of("name", name, "namespace", ns, "labels", labels, "ownerReferences", List.of(owner)),
+        "spec", kvmSpec);
+    client.resource(generic(kvm)).create();
+  }
+
+  /** Waits until every KVMMachine is provisioned (or the timeout), marking Clusters' infrastructure on the way. */
+  @SuppressWarnings("unchecked")
+  List<Demo.MachineRow> awaitProvisioned(Duration timeout, Consumer<String> progress) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long lastDone = -1;
+    List<Demo.MachineRow> rows = List.of();
+    while (System.nanoTime() < deadline) {
+      for (GenericKubernetesResource kc : client.genericKubernetesResources(INFRA, "KVMCluster").inAnyNamespace().list()
+          .getItems()) {
+        if (Boolean.TRUE.equals(path(kc.getAdditionalProperties(), "status", "initialization", "provisioned"))) {
+          GenericKubernetesResource cluster = client.genericKubernetesResources(CAPI, "Cluster")
+              .inNamespace(kc.getMetadata().getNamespace()).withName(kc.getMetadata().getName()).get();
+          if (cluster != null && !Boolean.TRUE.equals(path(cluster.getAdditionalProperties(), "status",
+              "initialization", "infrastructureProvisioned"))) {
+            Map<String, Object> status = (Map<String, Object>) cluster.getAdditionalProperties()
+                .computeIfAbsent("status", k -> new LinkedHashMap<>());
+            status.put("initialization", Map.of("infrastructureProvisioned", true));
+            client.resource(cluster).updateStatus();
+          }
+        }
+      }
+      rows = rows();
+      long done = rows.stream().filter(Demo.MachineRow::provisioned).count();
+      if (done != lastDone) {
+        progress.accept(done + "/" + rows.size() + " KVMMachines provisioned");
+        lastDone = done;
+      }
+      if (!rows.isEmpty() && done == rows.size()) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    return rows;
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Demo.MachineRow> rows() {
+    List<Demo.MachineRow> out = new ArrayList<>();
+    for (GenericKubernetesResource m : client.genericKubernetesResources(INFRA, "KVMMachine").inAnyNamespace().list()
+        .getItems()) {
+      Map<String, Object> p = m.getAdditionalProperties();
+      Object addresses = path(p, "status", "addresses");
+      String addr = addresses instanceof List<?> l ? l.stream()
+          .map(a -> String.valueOf(((Map<String, Object>) a).get("address"))).collect(Collectors.joining(",")) : "";
+      Object conditions = path(p, "status", "conditions");
+      String cond = conditions instanceof List<?> l ? l.stream().map(x -> (Map<String, Object>) x)
+          .map(x -> x.get("type") + "=" + x.get("status")).collect(Collectors.joining(" ")) : "";
+      Object providerId = path(p, "spec", "providerID");
+      out.add(new Demo.MachineRow(m.getMetadata().getNamespace(), m.getMetadata().getName(),
+          providerId == null ? "" : providerId.toString(), addr, cond,
+          Boolean.TRUE.equals(path(p, "status", "initialization", "provisioned"))));
+    }
+    out.sort((a, b) -> (a.namespace() + "/" + a.name()).compareTo(b.namespace() + "/" + b.name()));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object path(Map<String, Object> m, String... keys) {
+    Object cur = m;
+    for (String k : keys) {
+      if (!(cur instanceof Map<?, ?> map)) {
+        return null;
+      }
+      cur = ((Map<String, Object>) map).get(k);
+    }
+    return cur;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(KubeObject o) {
+    return (Map<String, Object>) o.document().get("spec");
+  }
+
+  private static GenericKubernetesResource generic(Object o) {
+    return Serialization.unmarshal(Serialization.asJson(o), GenericKubernetesResource.class);
+  }
+}
