@@ -48,6 +48,7 @@ final class CapiStandIn {
     String cluster = c.source().name();
     String ns = c.source().namespace();
     String version = String.valueOf(c.release().kubernetesVersion());
+    adoptInfrastructure(ns, cluster);
     int n = 0;
     if (kcp != null) {
       Map<String, Object> ref = (Map<String, Object>) ((Map<String, Object>) spec(kcp).get("machineTemplate")).get("spec");
@@ -66,6 +67,18 @@ final class CapiStandIn {
       }
     }
     return n;
+  }
+
+  /** CAPI's Cluster controller makes the Cluster the owner of its infrastructure cluster; the provider waits for it. */
+  private void adoptInfrastructure(String ns, String cluster) {
+    GenericKubernetesResource owner = client.genericKubernetesResources(CAPI, "Cluster").inNamespace(ns).withName(cluster)
+        .get();
+    GenericKubernetesResource kc = client.genericKubernetesResources(INFRA, "KVMCluster").inNamespace(ns)
+        .withName(cluster).get();
+    kc.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+        .withApiVersion(CAPI).withKind("Cluster").withName(cluster).withUid(owner.getMetadata().getUid())
+        .withController(true).withBlockOwnerDeletion(true).build()));
+    client.resource(kc).update();
   }
 
   private void create(String ns, String cluster, String name, boolean controlPlane, String version,
@@ -144,7 +157,8 @@ final class CapiStandIn {
           .map(a -> String.valueOf(((Map<String, Object>) a).get("address"))).collect(Collectors.joining(",")) : "";
       Object conditions = path(p, "status", "conditions");
       String cond = conditions instanceof List<?> l ? l.stream().map(x -> (Map<String, Object>) x)
-          .map(x -> x.get("type") + "=" + x.get("status")).collect(Collectors.joining(" ")) : "";
+          .map(x -> x.get("type") + "=" + x.get("status") + ("False".equals(x.get("status")) && x.get("reason") != null
+              ? "(" + x.get("reason") + ")" : "")).collect(Collectors.joining(" ")) : "";
       Object providerId = path(p, "spec", "providerID");
       out.add(new Demo.MachineRow(m.getMetadata().getNamespace(), m.getMetadata().getName(),
           providerId == null ? "" : providerId.toString(), addr, cond,
