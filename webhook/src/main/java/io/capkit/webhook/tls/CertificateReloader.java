@@ -44,8 +44,8 @@ public final class CertificateReloader implements AutoCloseable {
 
   /** Loads the files now if they changed; returns true when a new pair was swapped in. Called by the timer. */
   public synchronized boolean check() {
+    byte[] d = digest();
     try {
-      byte[] d = digest();
       if (d == null || Arrays.equals(d, lastDigest) || Arrays.equals(d, lastFailedDigest)) {
         return false;
       }
@@ -57,7 +57,8 @@ public final class CertificateReloader implements AutoCloseable {
           m.chain()[0].getSubjectX500Principal().getName(), m.chain()[0].getNotAfter().toInstant());
       return true;
     } catch (InvalidTlsMaterialException e) {
-      lastFailedDigest = digest();
+      // The digest taken before loading: recomputing it could mark a pair completed meanwhile as failed.
+      lastFailedDigest = d;
       LOG.error("TLS certificate rotation failed, keeping the current certificate: {}", e.getMessage());
       return false;
     } catch (RuntimeException e) {
