@@ -11,8 +11,8 @@ if [[ " $* " != *" skipBuild=1 "* ]]; then
 fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/capkit-bench-render.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-# The in-process heap probe uses the same JVM options as bin/capkit.
-heap_opts="$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' bin/capkit)"
+# The in-process heap probe uses the same JVM options as bin/capkit (CAPKIT_JAVA_OPTS).
+heap_opts="${CAPKIT_JAVA_OPTS:-}"
 args=()
 for a in "$@"; do [[ "$a" == skipBuild=* ]] || args+=("$a"); done
 java -cp bench/target/classes io.capkit.bench.render.RenderBench \
