@@ -6,6 +6,7 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Layer;
 import io.capkit.api.contract.ResolvedVariables;
+import io.capkit.api.contract.ValidatedLayers;
 import io.capkit.api.fleet.ApiEndpoint;
 import io.capkit.api.fleet.WorkloadClusterSpec;
 import io.capkit.api.release.ReleaseState;
@@ -50,10 +51,12 @@ public final class Renderer {
   /** Renders every cluster; {@code fleetLabel} and {@code releasesLabel} prefix file names in messages. */
   public RenderResult render(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
     Inputs in = read(fleet, fleetLabel, releases, releasesLabel);
+    // Management cluster and organization defaults are shared by many clusters: validate each once.
+    ValidatedLayers validated = new ValidatedLayers(contract);
     // Clusters are independent: render them in parallel, keeping their order.
     List<Outcome> outcomes = in.clusters.parallelStream().map(c -> {
       List<Problem> problems = new ArrayList<>(0);
-      Resolution r = resolve(c, in.catalog, problems);
+      Resolution r = resolve(c, in.catalog, problems, validated);
       return new Outcome(r == null ? null : render(r), problems);
     }).toList();
     List<Problem> problems = new ArrayList<>();
@@ -76,7 +79,7 @@ public final class Renderer {
     FleetCluster c = in.clusters.stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow(() ->
         new InvalidInputException(Problem.at(null, "no cluster " + key + " in " + fleet.describe())));
     List<Problem> problems = new ArrayList<>();
-    Resolution r = resolve(c, in.catalog, problems);
+    Resolution r = resolve(c, in.catalog, problems, new ValidatedLayers(contract));
     InvalidInputException.throwIfAny(problems);
     List<Explanation.Row> rows = new ArrayList<>();
     rows.add(new Explanation.Row("release", r.release.name(), c.file() + " (spec.release)"));
@@ -125,7 +128,8 @@ public final class Renderer {
                             ResolvedVariables variables, ClusterPlan plan, String endpointOrigin,
                             List<String> warnings) {}
 
-  private Resolution resolve(FleetCluster c, ReleaseCatalog catalog, List<Problem> problems) {
+  private Resolution resolve(FleetCluster c, ReleaseCatalog catalog, List<Problem> problems,
+                             ValidatedLayers validated) {
     int before = problems.size();
     WorkloadClusterSpec spec = c.cluster().getSpec();
     List<String> warnings = new ArrayList<>();
@@ -166,7 +170,7 @@ public final class Renderer {
       derivedValues.put("KUBERNETES_VERSION", release.kubernetesVersion());
     }
     Layer clusterLayer = new Layer("cluster", c.file(), spec.getVariables() == null ? Map.of() : spec.getVariables());
-    ResolvedVariables vars = ResolvedVariables.resolve(contract, List.of(c.managementClusterDefaults(),
+    ResolvedVariables vars = ResolvedVariables.resolve(validated, List.of(c.managementClusterDefaults(),
         c.organizationDefaults(), clusterLayer), new Layer("derived", "capkit (metadata.namespace, spec.release)", derivedValues));
     for (Problem p : vars.problems()) {
       problems.add(p.file() != null && p.file().equals(c.file())

@@ -29,18 +29,19 @@ public final class ResolvedVariables {
    * the variable name; a variable set in a layer that may not set it is reported against that layer's origin.
    */
   public static ResolvedVariables resolve(Contract contract, List<Layer> layers, Layer derived) {
+    return resolve(new ValidatedLayers(contract), layers, derived);
+  }
+
+  /** As {@link #resolve(Contract, List, Layer)}, validating each layer object once across calls sharing {@code validated}. */
+  public static ResolvedVariables resolve(ValidatedLayers validated, List<Layer> layers, Layer derived) {
+    Contract contract = validated.contract();
     List<Problem> problems = new ArrayList<>();
     Layer base = new Layer("contract", "contract default", contract.defaults());
     Map<String, Value> merged = new LinkedHashMap<>();
     base.values().forEach((k, v) -> merged.put(k, new Value(v, base)));
     for (Layer layer : layers) {
       Map<String, Object> own = layer.values();
-      List<Problem> layerProblems = new ArrayList<>(contract.validate(own));
-      own.forEach((k, v) -> {
-        contract.variable(k).filter(var -> !var.settable()).ifPresent(var -> layerProblems.add(Problem.at(k,
-            "is set by capkit from " + var.source() + "; remove it from variables")));
-      });
-      layerProblems.forEach(p -> problems.add(p.inFile(layer.origin())));
+      validated.problems(layer).forEach(p -> problems.add(p.inFile(layer.origin())));
       own.forEach((k, v) -> {
         if (contract.variable(k).map(Variable::settable).orElse(false)) {
           merged.put(k, new Value(v, layer));

@@ -1,0 +1,44 @@
+package io.capkit.api.contract;
+
+import io.capkit.api.Problem;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The problems of each layer on its own (before the merge), computed once per layer object: the clusters of
+ * an organization share its and their management cluster's defaults layers. Thread-safe; keyed by identity
+ * because a layer's values are only read, and comparing maps by value would cost about as much as validating.
+ */
+public final class ValidatedLayers {
+  private final Contract contract;
+  private final Map<Layer, List<Problem>> problems = Collections.synchronizedMap(new IdentityHashMap<>());
+
+  public ValidatedLayers(Contract contract) {
+    this.contract = contract;
+  }
+
+  public Contract contract() {
+    return contract;
+  }
+
+  /** The layer's own problems, paths being variable names and without a file. */
+  List<Problem> problems(Layer layer) {
+    List<Problem> known = problems.get(layer);
+    if (known == null) {
+      known = check(contract, layer);
+      problems.put(layer, known);
+    }
+    return known;
+  }
+
+  static List<Problem> check(Contract contract, Layer layer) {
+    Map<String, Object> own = layer.values();
+    List<Problem> found = new ArrayList<>(contract.validate(own));
+    own.forEach((k, v) -> contract.variable(k).filter(var -> !var.settable()).ifPresent(var -> found.add(
+        Problem.at(k, "is set by capkit from " + var.source() + "; remove it from variables"))));
+    return List.copyOf(found);
+  }
+}

@@ -1,0 +1,213 @@
+package io.capkit.bench.render;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Times {@code bin/capkit render} on a generated fleet as a separate process (wall, CPU and peak RSS from
+ * {@code /usr/bin/time}), its peak heap in-process, and {@code clusterctl generate cluster} on a sample of the
+ * same clusters; prints a table and writes the "Renderer" section of a results file.
+ *
+ * <p>Arguments are {@code key=value}: repo, work, mcs, orgs, perOrg, reps, clusterctl, sample, results, benchCp,
+ * heapJavaOpts.
+ */
+public final class RenderBench {
+  private static final Pattern K8S = Pattern.compile("- name: kubernetes\\s+version: (\\S+)");
+
+  private RenderBench() {}
+
+  record Run(double wallS, double cpuS, long maxRssKb) {}
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> a = new LinkedHashMap<>();
+    for (String s : argv) {
+      int i = s.indexOf('=');
+      a.put(s.substring(0, i), s.substring(i + 1));
+    }
+    Path repo = Path.of(a.get("repo")).toAbsolutePath();
+    Path work = Path.of(a.get("work")).toAbsolutePath();
+    int mcs = Integer.parseInt(a.getOrDefault("mcs", "2"));
+    int orgs = Integer.parseInt(a.getOrDefault("orgs", "10"));
+    int perOrg = Integer.parseInt(a.getOrDefault("perOrg", "500"));
+    int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
+    int sample = Integer.parseInt(a.getOrDefault("sample", "50"));
+    String loadStart = loadAverage();
+
+    List<String> releases = List.of("v1.0.0", "v1.1.0", "v1.2.0");
+    GeneratedFleet fleet = GeneratedFleet.of(mcs, orgs, perOrg, releases);
+    Path fleetDir = work.resolve("fleet");
+    Path out = work.resolve("out");
+    fleet.write(fleetDir);
+    int n = fleet.clusters().size();
+    System.out.printf(Locale.ROOT, "generated %d clusters in %s (load average %s)%n", n, fleetDir, loadStart);
+
+    List<String> render = List.of(repo.resolve("bin/capkit").toString(), "render", "--fleet", fleetDir.toString(),
+        "--releases", repo.resolve("releases").toString(), "--out", out.toString());
+    System.out.println("warm-up run");
+    timed(render, work);
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < reps; i++) {
+      Run r = timed(render, work);
+      System.out.printf(Locale.ROOT, "run %d: %.2f s wall, %.2f s CPU, %d MiB peak RSS%n", i + 1, r.wallS, r.cpuS,
+          r.maxRssKb / 1024);
+      runs.add(r);
+    }
+    long rendered;
+    try (Stream<Path> files = Files.walk(out)) {
+      rendered = files.filter(p -> p.getFileName().toString().equals("manifests.yaml")).count();
+    }
+    if (rendered != n) {
+      throw new IllegalStateException("expected " + n + " rendered clusters, found " + rendered);
+    }
+
+    List<String> heapCmd = new ArrayList<>();
+    heapCmd.add("java");
+    for (String opt : a.getOrDefault("heapJavaOpts", "").split(" ")) {
+      if (!opt.isBlank()) {
+        heapCmd.add(opt);
+      }
+    }
+    heapCmd.addAll(List.of("-cp", repo.resolve("cli/target/capkit.jar") + ":" + a.get("benchCp"),
+        InProcessRender.class.getName()));
+    heapCmd.addAll(render.subList(1, render.size()));
+    String heapLine = capture(heapCmd, work).trim();
+    long heapPeak = Long.parseLong(heapLine.replaceAll(".*heapPeakBytes=(\\d+).*", "$1"));
+
+    // clusterctl: the same clusters (spread over the fleet), one process each, as a script would run it.
+    Path clusterctl = Path.of(a.get("clusterctl"));
+    Path ccOut = work.resolve("clusterctl-out");
+    Files.createDirectories(ccOut);
+    Map<String, String> k8s = new LinkedHashMap<>();
+    for (String r : releases) {
+      Matcher m = K8S.matcher(Files.readString(repo.resolve("releases").resolve(r).resolve("release.yaml")));
+      if (!m.find()) {
+        throw new IllegalStateException("no kubernetes component in release " + r);
+      }
+      k8s.put(r, "v" + m.group(1));
+    }
+    long ccStart = System.nanoTime();
+    for (int i = 0; i < sample; i++) {
+      GeneratedFleet.Cluster c = fleet.clusters().get((int) ((long) i * n / sample));
+      Map<String, String> vars = fleet.layered(c);
+      List<String> cmd = List.of(clusterctl.toString(), "generate", "cluster", c.name(), "--from",
+          repo.resolve("clusterctl/cluster-template.yaml").toString(), "--target-namespace", fleet.namespace(c),
+          "--kubernetes-version", k8s.get(c.release()),
+          "--control-plane-machine-count", vars.getOrDefault("CONTROL_PLANE_MACHINE_COUNT", "3"),
+          "--worker-machine-count", vars.getOrDefault("WORKER_MACHINE_COUNT", "3"));
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+          .redirectOutput(ccOut.resolve(c.mc() + "-" + c.org() + "-" + c.name() + ".yaml").toFile())
+          .redirectError(work.resolve("clusterctl.err").toFile());
+      pb.environment().putAll(vars);
+      pb.environment().put("CLUSTERCTL_DISABLE_VERSIONCHECK", "true");
+      int code = pb.start().waitFor();
+      if (code != 0) {
+        throw new IllegalStateException("clusterctl failed (" + code + "): "
+            + Files.readString(work.resolve("clusterctl.err")));
+      }
+    }
+    double ccPerCluster = (System.nanoTime() - ccStart) / 1e9 / sample;
+    String loadEnd = loadAverage();
+
+    double best = runs.stream().mapToDouble(Run::wallS).min().orElseThrow();
+    double median = runs.stream().mapToDouble(Run::wallS).sorted().skip(runs.size() / 2).findFirst().orElseThrow();
+    double capkitPerCluster = median / n;
+    String table = String.format(Locale.ROOT, """
+        | measure | value |
+        | --- | --- |
+        | clusters | %d (%d management clusters × %d organizations × %d; releases %s) |
+        | capkit render wall, %d runs after 1 warm-up | %s s (median %.2f s, best %.2f s) |
+        | capkit render CPU (user+sys) | %s s |
+        | capkit throughput (median run) | %.0f clusters/s |
+        | capkit peak RSS (process, /usr/bin/time) | %s MiB |
+        | capkit peak heap (in-process, sum of heap pool peaks) | %d MiB |
+        | clusterctl generate cluster, %d sampled clusters | %.1f ms per cluster → %.0f s extrapolated for %d |
+        | capkit per cluster (median run / clusters) | %.3f ms |
+        | ratio clusterctl / capkit per cluster | %.0f× |
+        """, n, mcs, orgs, perOrg, String.join(", ", releases), reps,
+        join(runs, r -> String.format(Locale.ROOT, "%.2f", r.wallS)), median, best,
+        join(runs, r -> String.format(Locale.ROOT, "%.2f", r.cpuS)), n / median,
+        join(runs, r -> String.valueOf(r.maxRssKb / 1024)), heapPeak / (1024 * 1024), sample, ccPerCluster * 1000,
+        ccPerCluster * n, n, capkitPerCluster * 1000, ccPerCluster / capkitPerCluster);
+    String machine = String.format(Locale.ROOT, """
+        Machine: %d CPUs (%s), %s %s, load average at start `%s`, at end `%s` (the machine is shared; \
+        other jobs ran at the same time). Command: `bench/render/run.sh`; capkit JVM options from `bin/capkit`.
+        """, Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"), loadStart, loadEnd);
+    System.out.println();
+    System.out.print(table);
+    System.out.print(machine);
+    if (a.containsKey("results")) {
+      writeSection(Path.of(a.get("results")), "## Renderer\n\n" + a.getOrDefault("intro", "") + machine + "\n"
+          + table);
+    }
+  }
+
+  private static String join(List<Run> runs, java.util.function.Function<Run, String> f) {
+    return String.join(" / ", runs.stream().map(f).toList());
+  }
+
+  private static Run timed(List<String> cmd, Path work) throws IOException, InterruptedException {
+    Path timeFile = work.resolve("time.txt");
+    List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile.toString()));
+    full.addAll(cmd);
+    Process p = new ProcessBuilder(full).directory(work.toFile())
+        .redirectOutput(work.resolve("render.out").toFile()).redirectError(work.resolve("render.err").toFile())
+        .start();
+    int code = p.waitFor();
+    if (code != 0) {
+      throw new IllegalStateException("capkit render failed (" + code + "): "
+          + Files.readString(work.resolve("render.err")).lines().limit(5).toList());
+    }
+    String[] f = Files.readString(timeFile).trim().split("\\s+");
+    return new Run(Double.parseDouble(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]),
+        Long.parseLong(f[3]));
+  }
+
+  private static String capture(List<String> cmd, Path work) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectError(work.resolve("heap.err").toFile())
+        .start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("in-process render failed: " + Files.readString(work.resolve("heap.err")));
+    }
+    return text;
+  }
+
+  private static String loadAverage() throws IOException {
+    return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")).subList(0, 3));
+  }
+
+  private static String cpuModel() throws IOException {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse("unknown CPU");
+    }
+  }
+
+  /** Replaces the "## Renderer" section of {@code file} (up to the next "## " heading), or appends it. */
+  private static void writeSection(Path file, String section) throws IOException {
+    String text = Files.exists(file) ? Files.readString(file) : "# Benchmark results\n";
+    int start = text.indexOf("## Renderer\n");
+    String updated;
+    if (start < 0) {
+      updated = text.stripTrailing() + "\n\n" + section;
+    } else {
+      int next = text.indexOf("\n## ", start + 1);
+      updated = text.substring(0, start) + section + (next < 0 ? "" : "\n" + text.substring(next + 1));
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, updated);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+}
