@@ -13,8 +13,10 @@ import io.capkit.provider.runtime.ProviderMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +34,8 @@ import java.util.stream.Stream;
  */
 public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Cleaner<KVMMachine> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmmachine";
-  static final Duration WAIT = Duration.ofSeconds(10);
+  /** Waits end with a watch event (Machine, Cluster, KVMCluster, Secret); this resync is only a safety net. */
+  static final Duration WAIT = Duration.ofMinutes(5);
   static final Duration RETRY = Duration.ofSeconds(30);
   static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
 
@@ -40,6 +43,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
   private final LibvirtConnections connections;
   private final ProviderMetrics metrics;
   private final Clock clock;
+  private final MachineWatches watches = new MachineWatches();
 
   public KvmMachineReconciler(ProviderConfig config, LibvirtConnections connections, ProviderMetrics metrics,
       Clock clock) {
@@ -52,6 +56,11 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
   /** Event filter: nothing happens (no finalizer either) until a Machine owns the KVMMachine. */
   public static boolean hasOwnerOrIsDeleting(KVMMachine m) {
     return m.getMetadata().getDeletionTimestamp() != null || CapiObjects.ownerName(m, "Machine").isPresent();
+  }
+
+  @Override
+  public List<EventSource<?, KVMMachine>> prepareEventSources(EventSourceContext<KVMMachine> context) {
+    return watches.eventSources(context);
   }
 
   @Override
@@ -73,7 +82,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     KubernetesEvents events = new KubernetesEvents(client);
     long gen = kvm.getMetadata().getGeneration() == null ? 0 : kvm.getMetadata().getGeneration();
     Instant now = clock.instant();
-    MachineFacts facts = MachineFacts.gather(client, kvm);
+    MachineFacts facts = MachineFacts.gather(watches, kvm);
 
     Optional<MachineGate.Wait> wait = MachineGate.check(facts);
     if (wait.isPresent()) {
@@ -163,7 +172,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
       metrics.forget(kvm);
       return DeleteControl.defaultDelete();
     }
-    MachineFacts facts = MachineFacts.gather(client, kvm);
+    MachineFacts facts = MachineFacts.gather(watches, kvm);
     if (facts.cluster() != null && CapiObjects.paused(facts.cluster(), kvm)) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
     }
@@ -209,11 +218,16 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
   private static Map<String, Integer> machinesPerHost(Context<KVMMachine> context, KVMMachine kvm) {
     Map<String, Integer> counts = new HashMap<>();
     String cluster = label(kvm, CapiObjects.CLUSTER_NAME_LABEL);
-    try (Stream<KVMMachine> all = context.getPrimaryCache().list(kvm.getMetadata().getNamespace())) {
-      all.filter(m -> m.getSpec() != null && m.getSpec().getFailureDomain() != null)
-          .filter(m -> cluster == null || cluster.equals(label(m, CapiObjects.CLUSTER_NAME_LABEL)))
-          .forEach(m -> counts.merge(m.getSpec().getFailureDomain(), 1, Integer::sum));
+    List<KVMMachine> same;
+    if (cluster != null) {
+      same = MachineWatches.ofCluster(context.getPrimaryCache(), kvm.getMetadata().getNamespace(), cluster);
+    } else {
+      try (Stream<KVMMachine> all = context.getPrimaryCache().list(kvm.getMetadata().getNamespace())) {
+        same = all.toList();
+      }
     }
+    same.stream().filter(m -> m.getSpec() != null && m.getSpec().getFailureDomain() != null)
+        .forEach(m -> counts.merge(m.getSpec().getFailureDomain(), 1, Integer::sum));
     return counts;
   }
 
