@@ -10,6 +10,9 @@ import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -83,18 +86,18 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     long gen = kvm.getMetadata().getGeneration() == null ? 0 : kvm.getMetadata().getGeneration();
     Instant now = clock.instant();
     MachineFacts facts = MachineFacts.gather(watches, kvm);
+    String statusBefore = Serialization.asJson(kvm.getStatus());
 
     Optional<MachineGate.Wait> wait = MachineGate.check(facts);
     if (wait.isPresent()) {
       kvm.setStatus(MachineStatusWriter.waiting(kvm.getStatus(), wait.get(), gen, now));
-      return wait.get().paused() ? UpdateControl.patchStatus(kvm)
-          : UpdateControl.patchStatus(kvm).rescheduleAfter(WAIT);
+      return wait.get().paused() ? statusUpdate(kvm, statusBefore)
+          : statusUpdate(kvm, statusBefore).rescheduleAfter(WAIT);
     }
 
     List<HostTarget> hosts = ClusterHosts.of(facts.kvmCluster(), config);
     String hostName = facts.failureDomain();
     if (hostName == null) {
-      // Pin the host in the spec before creating anything, so a restart can never pick a second host.
       Map<String, Integer> counts = machinesPerHost(context, kvm);
       Optional<HostTarget> pick = HostSelection.pick(hosts, counts, facts.controlPlane(),
           identity(kvm).uuid());
@@ -102,10 +105,16 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
         kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "NoHost",
             "the KVMCluster has no host for " + (facts.controlPlane() ? "control-plane" : "worker") + " machines",
             gen, now));
-        return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+        return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
       }
-      spec(kvm).setFailureDomain(pick.get().name());
-      return UpdateControl.patchResource(kvm);
+      // Pin the host in the spec, stored before anything is created, so a restart can never pick a second host.
+      hostName = pick.get().name();
+      KVMMachine pinned = client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
+          .withName(kvm.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+              Serialization.asJson(Map.of("spec", Map.of("failureDomain", hostName))));
+      spec(kvm).setFailureDomain(hostName);
+      // The framework's final patch is checked against this version, not the one this reconcile started from.
+      kvm.getMetadata().setResourceVersion(pinned.getMetadata().getResourceVersion());
     }
     Optional<HostTarget> host = ClusterHosts.find(hosts, hostName);
     if (host.isEmpty()) {
@@ -113,7 +122,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
           "failure domain " + hostName + " is not a host of KVMCluster " + facts.kvmCluster().getMetadata().getName(),
           gen, now));
       events.warning(kvm, "HostNotFound", "failure domain " + hostName + " is not a host of the KVMCluster");
-      return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+      return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
     }
 
     MachinePlan plan;
@@ -122,7 +131,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     } catch (InvalidInputException e) {
       kvm.setStatus(MachineStatusWriter.invalid(kvm.getStatus(), e.getMessage(), gen, now));
       events.warning(kvm, "InvalidSpec", e.getMessage());
-      return UpdateControl.patchStatus(kvm);
+      return statusUpdate(kvm, statusBefore);
     }
     byte[] bootstrap = MachineGate.bootstrapData(facts).orElseThrow();
     try {
@@ -140,7 +149,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
         spec(kvm).setFailureDomain(hostName);
         control = UpdateControl.patchResourceAndStatus(kvm);
       } else {
-        control = UpdateControl.patchStatus(kvm);
+        control = statusUpdate(kvm, statusBefore);
       }
       return r.addresses().isEmpty() ? control.rescheduleAfter(ADDRESS_POLL) : control;
     } catch (LibvirtCallException e) {
@@ -148,6 +157,12 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     } catch (StepFailure f) {
       return failed(kvm, f, host.get(), events, gen, now);
     }
+  }
+
+  /** Writes the status only when it changed: a repeated reconcile of a settled machine costs no API write. */
+  private static UpdateControl<KVMMachine> statusUpdate(KVMMachine kvm, String before) {
+    return Serialization.asJson(kvm.getStatus()).equals(before) ? UpdateControl.noUpdate()
+        : UpdateControl.patchStatus(kvm);
   }
 
   private UpdateControl<KVMMachine> failed(KVMMachine kvm, StepFailure f, HostTarget host, KubernetesEvents events,
