@@ -77,12 +77,15 @@ public final class ProvisionBench {
       .withGroup("cluster.x-k8s.io").withVersion("v1beta2").withKind("Cluster").withPlural("clusters")
       .withNamespaced(true).build();
 
-  record Options(int machines, int hosts, String xmx, int threads, Path results) {
+  static final String JVM_FLAGS = "-Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+  record Options(int machines, int hosts, String xmx, int threads, String jvm, Path results) {
     static Options parse(String[] args) {
       int machines = 500;
       int hosts = 4;
       String xmx = "128m";
       int threads = 8;
+      String jvm = JVM_FLAGS;
       Path results = null;
       for (int i = 0; i < args.length; i++) {
         String v = i + 1 < args.length ? args[i + 1] : null;
@@ -92,11 +95,12 @@ public final class ProvisionBench {
           case "--xmx" -> xmx = v;
           case "--reconcile-threads" -> threads = Integer.parseInt(v);
           case "--results" -> results = Path.of(v);
+          case "--jvm" -> jvm = v;
           default -> throw new IllegalArgumentException(args[i] + ": not a flag of ProvisionBench");
         }
         i++;
       }
-      return new Options(machines, hosts, xmx, threads, results);
+      return new Options(machines, hosts, xmx, threads, jvm, results);
     }
   }
 
@@ -118,7 +122,7 @@ public final class ProvisionBench {
           capi.resolve("cluster.x-k8s.io_machines.yaml"), capi.resolve("cluster.x-k8s.io_clusters.yaml")));
       provider = runProvider(o, api, work);
     }
-    long direct = runDirect(o, work);
+    DirectRun direct = runDirect(o, work);
     String report = report(o, provider, direct, apiVersion, loadBefore, read("/proc/loadavg").split(" ")[0]);
     System.out.print(report);
     if (o.results() != null) {
@@ -145,8 +149,9 @@ public final class ProvisionBench {
       port = s.getLocalPort();
     }
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + o.xmx(), "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-Xmx" + o.xmx()));
+    cmd.addAll(List.of(o.jvm().trim().split("\\s+")));
+    cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), "io.capkit.provider.runtime.ProviderMain",
         "--libvirt-uri", "test:///default", "--bind-address", "127.0.0.1", "--http-port", Integer.toString(port),
         "--namespace", NAMESPACE, "--reconcile-threads", Integer.toString(o.threads())));
@@ -230,7 +235,9 @@ public final class ProvisionBench {
   }
 
   /** The peer: the same machines created one after the other straight through the libvirt bindings. */
-  static long runDirect(Options o, Path work) throws IOException {
+  record DirectRun(long millis, double cpuSeconds) {}
+
+  static DirectRun runDirect(Options o, Path work) throws IOException {
     List<LibvirtBackend> backends = new ArrayList<>();
     List<HostTarget> hosts = new ArrayList<>();
     for (int h = 0; h < o.hosts(); h++) {
@@ -240,6 +247,7 @@ public final class ProvisionBench {
     }
     byte[] bootstrap = bootstrapData().getBytes(StandardCharsets.UTF_8);
     try {
+      double cpu0 = cpuSeconds(ProcessHandle.current().pid());
       long t0 = System.nanoTime();
       for (int i = 0; i < o.machines(); i++) {
         int h = i % o.hosts();
@@ -247,11 +255,12 @@ public final class ProvisionBench {
         new MachineProvisioner(backends.get(h)).ensure(plan, SeedDocuments.of(plan, bootstrap));
       }
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      double cpu = cpuSeconds(ProcessHandle.current().pid()) - cpu0;
       int domains = backends.stream().mapToInt(b -> b.listDomains().size()).sum();
       if (domains != o.machines()) {
         throw new IllegalStateException("direct run defined " + domains + " domains, not " + o.machines());
       }
-      return millis;
+      return new DirectRun(millis, cpu);
     } finally {
       backends.forEach(LibvirtBackend::close);
     }
@@ -437,7 +446,7 @@ public final class ProvisionBench {
     return Math.round(sum);
   }
 
-  static String report(Options o, ProviderRun r, long directMillis, String apiVersion, String loadBefore,
+  static String report(Options o, ProviderRun r, DirectRun direct, String apiVersion, String loadBefore,
       String loadAfter) {
     double seconds = r.millis() / 1000.0;
     StringBuilder b = new StringBuilder();
@@ -459,12 +468,15 @@ public final class ProvisionBench {
     b.append(String.format(Locale.ROOT, "| provider: machines/s | %.1f |%n", o.machines() / seconds));
     b.append(String.format(Locale.ROOT, "| provider: peak RSS (VmHWM) | %d MiB (target ≤ 250 MB) |%n",
         r.peakRssKib() / 1024));
-    b.append(String.format(Locale.ROOT, "| provider JVM | `-Xmx%s -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1`,"
-        + " %d reconcile threads |%n", o.xmx(), o.threads()));
+    b.append(String.format(Locale.ROOT, "| provider JVM | `-Xmx%s %s`, %d reconcile threads |%n", o.xmx(), o.jvm(),
+        o.threads()));
     b.append(String.format(Locale.ROOT, "| machines per host | %s |%n", r.perHost()));
     b.append(String.format(Locale.ROOT, "| peer: same %d machines straight through the libvirt bindings, sequential,"
-        + " no Kubernetes | %.1f s |%n", o.machines(), directMillis / 1000.0));
-    b.append(String.format(Locale.ROOT, "| ratio provider / direct | %.1f× |%n", (double) r.millis() / directMillis));
+        + " no Kubernetes | %.1f s (CPU %.1f s) |%n", o.machines(), direct.millis() / 1000.0, direct.cpuSeconds()));
+    b.append(String.format(Locale.ROOT, "| ratio provider / direct, wall time | %.1f× |%n",
+        (double) r.millis() / direct.millis()));
+    b.append(String.format(Locale.ROOT, "| ratio provider / direct, CPU time of the process doing the libvirt work |"
+        + " %.1f× |%n", r.providerCpuSeconds() / direct.cpuSeconds()));
     b.append(String.format(Locale.ROOT, "%nMachine: %s, %d cores, %d GiB RAM, Linux %s, Java %s; kube-apiserver %s"
         + " and etcd on the same machine (started by the harness, also its client). The machine is shared: 1-minute"
         + " load average %s before the run, %s after.%n", cpu(),
