@@ -12,12 +12,17 @@ import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,13 +38,12 @@ import java.util.Set;
  */
 public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Cleaner<KVMCluster> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmcluster";
-  private static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder()
-      .withGroup(CapiObjects.GROUP).withVersion("v1beta2").withKind("Cluster").withPlural("clusters")
-      .withNamespaced(true).build();
+  private static final GroupVersionKind CLUSTER = new GroupVersionKind(CapiObjects.GROUP, "v1beta2", "Cluster");
 
   private final ProviderConfig config;
   private final ProviderMetrics metrics;
   private final Clock clock;
+  private volatile InformerEventSource<GenericKubernetesResource, KVMCluster> clusters;
 
   public KvmClusterReconciler(ProviderConfig config, ProviderMetrics metrics, Clock clock) {
     this.config = config;
@@ -51,13 +55,33 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
     return c.getMetadata().getDeletionTimestamp() != null || CapiObjects.ownerName(c, "Cluster").isPresent();
   }
 
+  /** Watches the owning Clusters (pause), mapped by their infrastructureRef; reads them from the cache. */
+  @Override
+  public List<EventSource<?, KVMCluster>> prepareEventSources(EventSourceContext<KVMCluster> context) {
+    clusters = new InformerEventSource<>(InformerEventSourceConfiguration.from(CLUSTER, KVMCluster.class)
+        .withName("capi-clusters")
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(KvmClusterReconciler::kvmClusterOf)
+        // Only pause (spec or annotation) changes what this reconciler writes.
+        .withOnUpdateFilter((n, o) -> CapiObjects.paused(n, n) != CapiObjects.paused(o, o))
+        .build(), context);
+    return List.of(clusters);
+  }
+
+  /** Cluster → the KVMCluster named by its infrastructureRef. */
+  static Set<ResourceID> kvmClusterOf(GenericKubernetesResource cluster) {
+    String kind = CapiObjects.string(cluster, "spec", "infrastructureRef", "kind");
+    String name = CapiObjects.string(cluster, "spec", "infrastructureRef", "name");
+    return "KVMCluster".equals(kind) && name != null
+        ? Set.of(new ResourceID(name, cluster.getMetadata().getNamespace())) : Set.of();
+  }
+
   @Override
   public UpdateControl<KVMCluster> reconcile(KVMCluster kc, Context<KVMCluster> context) {
     Instant start = clock.instant();
     try {
-      GenericKubernetesResource cluster = CapiObjects.ownerName(kc, "Cluster").map(n -> context.getClient()
-          .genericKubernetesResources(CLUSTERS).inNamespace(kc.getMetadata().getNamespace()).withName(n).get())
-          .orElse(null);
+      GenericKubernetesResource cluster = CapiObjects.ownerName(kc, "Cluster")
+          .flatMap(n -> clusters.get(new ResourceID(n, kc.getMetadata().getNamespace()))).orElse(null);
       kc.setStatus(status(kc, cluster, config, clock.instant()));
       var ready = Conditions.get(kc.getStatus().getConditions(), Conditions.READY);
       if (ready != null && "InvalidSpec".equals(ready.getReason())) {

@@ -10,11 +10,16 @@ import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +37,8 @@ import java.util.stream.Stream;
  */
 public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Cleaner<KVMMachine> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmmachine";
-  static final Duration WAIT = Duration.ofSeconds(10);
+  /** Waits end with a watch event (Machine, Cluster, KVMCluster, Secret); this resync is only a safety net. */
+  static final Duration WAIT = Duration.ofMinutes(5);
   static final Duration RETRY = Duration.ofSeconds(30);
   static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
 
@@ -40,6 +46,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
   private final LibvirtConnections connections;
   private final ProviderMetrics metrics;
   private final Clock clock;
+  private final MachineWatches watches = new MachineWatches();
 
   public KvmMachineReconciler(ProviderConfig config, LibvirtConnections connections, ProviderMetrics metrics,
       Clock clock) {
@@ -52,6 +59,11 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
   /** Event filter: nothing happens (no finalizer either) until a Machine owns the KVMMachine. */
   public static boolean hasOwnerOrIsDeleting(KVMMachine m) {
     return m.getMetadata().getDeletionTimestamp() != null || CapiObjects.ownerName(m, "Machine").isPresent();
+  }
+
+  @Override
+  public List<EventSource<?, KVMMachine>> prepareEventSources(EventSourceContext<KVMMachine> context) {
+    return watches.eventSources(context);
   }
 
   @Override
@@ -73,19 +85,19 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     KubernetesEvents events = new KubernetesEvents(client);
     long gen = kvm.getMetadata().getGeneration() == null ? 0 : kvm.getMetadata().getGeneration();
     Instant now = clock.instant();
-    MachineFacts facts = MachineFacts.gather(client, kvm);
+    MachineFacts facts = MachineFacts.gather(watches, kvm);
+    String statusBefore = Serialization.asJson(kvm.getStatus());
 
     Optional<MachineGate.Wait> wait = MachineGate.check(facts);
     if (wait.isPresent()) {
       kvm.setStatus(MachineStatusWriter.waiting(kvm.getStatus(), wait.get(), gen, now));
-      return wait.get().paused() ? UpdateControl.patchStatus(kvm)
-          : UpdateControl.patchStatus(kvm).rescheduleAfter(WAIT);
+      return wait.get().paused() ? statusUpdate(kvm, statusBefore)
+          : statusUpdate(kvm, statusBefore).rescheduleAfter(WAIT);
     }
 
     List<HostTarget> hosts = ClusterHosts.of(facts.kvmCluster(), config);
     String hostName = facts.failureDomain();
     if (hostName == null) {
-      // Pin the host in the spec before creating anything, so a restart can never pick a second host.
       Map<String, Integer> counts = machinesPerHost(context, kvm);
       Optional<HostTarget> pick = HostSelection.pick(hosts, counts, facts.controlPlane(),
           identity(kvm).uuid());
@@ -93,10 +105,16 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
         kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "NoHost",
             "the KVMCluster has no host for " + (facts.controlPlane() ? "control-plane" : "worker") + " machines",
             gen, now));
-        return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+        return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
       }
-      spec(kvm).setFailureDomain(pick.get().name());
-      return UpdateControl.patchResource(kvm);
+      // Pin the host in the spec, stored before anything is created, so a restart can never pick a second host.
+      hostName = pick.get().name();
+      KVMMachine pinned = client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
+          .withName(kvm.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+              Serialization.asJson(Map.of("spec", Map.of("failureDomain", hostName))));
+      spec(kvm).setFailureDomain(hostName);
+      // The framework's final patch is checked against this version, not the one this reconcile started from.
+      kvm.getMetadata().setResourceVersion(pinned.getMetadata().getResourceVersion());
     }
     Optional<HostTarget> host = ClusterHosts.find(hosts, hostName);
     if (host.isEmpty()) {
@@ -104,7 +122,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
           "failure domain " + hostName + " is not a host of KVMCluster " + facts.kvmCluster().getMetadata().getName(),
           gen, now));
       events.warning(kvm, "HostNotFound", "failure domain " + hostName + " is not a host of the KVMCluster");
-      return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+      return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
     }
 
     MachinePlan plan;
@@ -113,7 +131,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     } catch (InvalidInputException e) {
       kvm.setStatus(MachineStatusWriter.invalid(kvm.getStatus(), e.getMessage(), gen, now));
       events.warning(kvm, "InvalidSpec", e.getMessage());
-      return UpdateControl.patchStatus(kvm);
+      return statusUpdate(kvm, statusBefore);
     }
     byte[] bootstrap = MachineGate.bootstrapData(facts).orElseThrow();
     try {
@@ -131,7 +149,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
         spec(kvm).setFailureDomain(hostName);
         control = UpdateControl.patchResourceAndStatus(kvm);
       } else {
-        control = UpdateControl.patchStatus(kvm);
+        control = statusUpdate(kvm, statusBefore);
       }
       return r.addresses().isEmpty() ? control.rescheduleAfter(ADDRESS_POLL) : control;
     } catch (LibvirtCallException e) {
@@ -139,6 +157,12 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     } catch (StepFailure f) {
       return failed(kvm, f, host.get(), events, gen, now);
     }
+  }
+
+  /** Writes the status only when it changed: a repeated reconcile of a settled machine costs no API write. */
+  private static UpdateControl<KVMMachine> statusUpdate(KVMMachine kvm, String before) {
+    return Serialization.asJson(kvm.getStatus()).equals(before) ? UpdateControl.noUpdate()
+        : UpdateControl.patchStatus(kvm);
   }
 
   private UpdateControl<KVMMachine> failed(KVMMachine kvm, StepFailure f, HostTarget host, KubernetesEvents events,
@@ -163,7 +187,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
       metrics.forget(kvm);
       return DeleteControl.defaultDelete();
     }
-    MachineFacts facts = MachineFacts.gather(client, kvm);
+    MachineFacts facts = MachineFacts.gather(watches, kvm);
     if (facts.cluster() != null && CapiObjects.paused(facts.cluster(), kvm)) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
     }
@@ -209,11 +233,16 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
   private static Map<String, Integer> machinesPerHost(Context<KVMMachine> context, KVMMachine kvm) {
     Map<String, Integer> counts = new HashMap<>();
     String cluster = label(kvm, CapiObjects.CLUSTER_NAME_LABEL);
-    try (Stream<KVMMachine> all = context.getPrimaryCache().list(kvm.getMetadata().getNamespace())) {
-      all.filter(m -> m.getSpec() != null && m.getSpec().getFailureDomain() != null)
-          .filter(m -> cluster == null || cluster.equals(label(m, CapiObjects.CLUSTER_NAME_LABEL)))
-          .forEach(m -> counts.merge(m.getSpec().getFailureDomain(), 1, Integer::sum));
+    List<KVMMachine> same;
+    if (cluster != null) {
+      same = MachineWatches.ofCluster(context.getPrimaryCache(), kvm.getMetadata().getNamespace(), cluster);
+    } else {
+      try (Stream<KVMMachine> all = context.getPrimaryCache().list(kvm.getMetadata().getNamespace())) {
+        same = all.toList();
+      }
     }
+    same.stream().filter(m -> m.getSpec() != null && m.getSpec().getFailureDomain() != null)
+        .forEach(m -> counts.merge(m.getSpec().getFailureDomain(), 1, Integer::sum));
     return counts;
   }
 

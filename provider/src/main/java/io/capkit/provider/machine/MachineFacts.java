@@ -4,8 +4,6 @@ import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMMachine;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
  * What the API server says about one KVMMachine's surroundings: its owner Machine, the Cluster, the KVMCluster and
@@ -14,27 +12,28 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 public record MachineFacts(KVMMachine kvmMachine, GenericKubernetesResource machine, GenericKubernetesResource cluster,
     KVMCluster kvmCluster, Secret bootstrap) {
 
-  static final ResourceDefinitionContext MACHINES = new ResourceDefinitionContext.Builder()
-      .withGroup(CapiObjects.GROUP).withVersion("v1beta2").withKind("Machine").withPlural("machines")
-      .withNamespaced(true).build();
-  static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder()
-      .withGroup(CapiObjects.GROUP).withVersion("v1beta2").withKind("Cluster").withPlural("clusters")
-      .withNamespaced(true).build();
+  /** Where the objects come from: the watches' informer caches in the provider ({@link MachineWatches}). */
+  public interface Lookup {
+    GenericKubernetesResource machine(String namespace, String name);
 
-  public static MachineFacts gather(KubernetesClient client, KVMMachine kvm) {
+    GenericKubernetesResource cluster(String namespace, String name);
+
+    KVMCluster kvmCluster(String namespace, String name);
+
+    Secret bootstrapSecret(String namespace, String name);
+  }
+
+  public static MachineFacts gather(Lookup lookup, KVMMachine kvm) {
     String ns = kvm.getMetadata().getNamespace();
     GenericKubernetesResource machine = CapiObjects.ownerName(kvm, "Machine")
-        .map(n -> client.genericKubernetesResources(MACHINES).inNamespace(ns).withName(n).get()).orElse(null);
+        .map(n -> lookup.machine(ns, n)).orElse(null);
     String clusterName = machine != null ? CapiObjects.string(machine, "spec", "clusterName")
         : kvm.getMetadata().getLabels() == null ? null : kvm.getMetadata().getLabels().get(CapiObjects.CLUSTER_NAME_LABEL);
-    GenericKubernetesResource cluster = clusterName == null ? null
-        : client.genericKubernetesResources(CLUSTERS).inNamespace(ns).withName(clusterName).get();
+    GenericKubernetesResource cluster = clusterName == null ? null : lookup.cluster(ns, clusterName);
     String kvmClusterName = CapiObjects.string(cluster, "spec", "infrastructureRef", "name");
-    KVMCluster kvmCluster = kvmClusterName == null ? null
-        : client.resources(KVMCluster.class).inNamespace(ns).withName(kvmClusterName).get();
+    KVMCluster kvmCluster = kvmClusterName == null ? null : lookup.kvmCluster(ns, kvmClusterName);
     String secretName = CapiObjects.string(machine, "spec", "bootstrap", "dataSecretName");
-    Secret secret = secretName == null || kvmCluster == null ? null
-        : client.secrets().inNamespace(ns).withName(secretName).get();
+    Secret secret = secretName == null || kvmCluster == null ? null : lookup.bootstrapSecret(ns, secretName);
     return new MachineFacts(kvm, machine, cluster, kvmCluster, secret);
   }
 

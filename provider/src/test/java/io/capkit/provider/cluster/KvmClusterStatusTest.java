@@ -70,4 +70,18 @@ class KvmClusterStatusTest {
     assertTrue(m.contains("spec.hosts[2].name: \"Bad_Name\" is not a DNS-1123 label"), m);
     assertTrue(m.contains("spec.hosts: no host allows control-plane machines"), m);
   }
+
+  @Test
+  void clusterEventsGoToTheKvmClusterItsInfrastructureRefNames() {
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource c =
+        new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    c.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("cluster-a").build());
+    c.setAdditionalProperty("spec", java.util.Map.of("infrastructureRef", java.util.Map.of(
+        "apiGroup", "infrastructure.cluster.x-k8s.io", "kind", "KVMCluster", "name", "kc-a")));
+    assertEquals(java.util.Set.of(new io.javaoperatorsdk.operator.processing.event.ResourceID("kc-a", "ns")),
+        KvmClusterReconciler.kvmClusterOf(c));
+    c.setAdditionalProperty("spec", java.util.Map.of("infrastructureRef", java.util.Map.of(
+        "apiGroup", "infrastructure.cluster.x-k8s.io", "kind", "Metal3Cluster", "name", "kc-a")));
+    assertEquals(java.util.Set.of(), KvmClusterReconciler.kvmClusterOf(c), "another provider's cluster");
+  }
 }

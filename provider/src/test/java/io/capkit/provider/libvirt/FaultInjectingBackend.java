@@ -26,9 +26,17 @@ public final class FaultInjectingBackend implements LibvirtBackend {
   private final java.util.function.Function<String, RuntimeException> error;
   private final AtomicInteger calls = new AtomicInteger();
   private volatile boolean down;
+  private volatile boolean killed;
+  private final boolean staysDead;
 
   public FaultInjectingBackend(LibvirtBackend delegate, int failAt, Predicate<String> operations,
       java.util.function.Function<String, RuntimeException> error) {
+    this(delegate, failAt, operations, error, false);
+  }
+
+  private FaultInjectingBackend(LibvirtBackend delegate, int failAt, Predicate<String> operations,
+      java.util.function.Function<String, RuntimeException> error, boolean staysDead) {
+    this.staysDead = staysDead;
     this.delegate = delegate;
     this.failAt = failAt;
     this.operations = operations;
@@ -38,6 +46,19 @@ public final class FaultInjectingBackend implements LibvirtBackend {
   /** Kills the "process" at the N-th call of any operation. */
   public static FaultInjectingBackend crashAt(LibvirtBackend delegate, int n) {
     return new FaultInjectingBackend(delegate, n, op -> true, Crash::new);
+  }
+
+  /**
+   * Kills the "process" at the first call of one operation; every later call fails the same way, so nothing the dead
+   * process still has scheduled can touch libvirt.
+   */
+  public static FaultInjectingBackend killedAt(LibvirtBackend delegate, String operation) {
+    return new FaultInjectingBackend(delegate, 1, operation::equals, Crash::new, true);
+  }
+
+  /** Whether {@link #killedAt} has fired. */
+  public boolean killed() {
+    return killed;
   }
 
   /** Counts calls and never fails. */
@@ -65,11 +86,15 @@ public final class FaultInjectingBackend implements LibvirtBackend {
   }
 
   private <T> T call(String operation, Supplier<T> body) {
+    if (killed) {
+      throw new Crash(operation);
+    }
     if (down) {
       throw new LibvirtCallException(LibvirtCallException.Kind.UNREACHABLE, operation, delegate.uri(), "VIR_ERR_RPC",
           "injected: host unreachable");
     }
     if (operations.test(operation) && calls.incrementAndGet() == failAt) {
+      killed = staysDead;
       throw error.apply(operation);
     }
     return body.get();
