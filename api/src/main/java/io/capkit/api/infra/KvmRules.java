@@ -1,0 +1,232 @@
+package io.capkit.api.infra;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capkit.api.Names;
+import io.capkit.api.Problem;
+import io.capkit.api.contract.Contract;
+import io.capkit.api.contract.MemoryQuantity;
+import io.capkit.api.fleet.ApiEndpoint;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Defaulting and validation of the KVM infrastructure types (KVMCluster, KVMMachine and their templates). Pure
+ * functions shared by the webhook and the provider; paths are relative to the object root, given by the caller.
+ */
+public final class KvmRules {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern IPV4 = Pattern.compile(
+      "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+  private static final Set<String> LIBVIRT_SCHEMES = Set.of("test", "qemu", "qemu+ssh", "qemu+tcp", "qemu+tls",
+      "qemu+unix", "qemu+libssh2", "qemu+libssh");
+  private static final int MAX_GB = 65536;
+
+  private final Contract contract;
+
+  public KvmRules(Contract contract) {
+    this.contract = contract;
+  }
+
+  /**
+   * Machine defaults, taken from the contract's worker values: the fields a spec lacks, as field name (below
+   * the spec) → value, e.g. {@code cpus → 4}, {@code volumes.rootSizeGB → 40}.
+   */
+  public Map<String, Object> machineDefaults(KVMMachineSpec spec) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> d = contract.defaults();
+    if (spec.getCpus() == null) {
+      out.put("cpus", d.get("WORKER_MACHINE_CPUS"));
+    }
+    if (spec.getMemory() == null) {
+      out.put("memory", d.get("WORKER_MACHINE_MEMORY"));
+    }
+    MachineVolumes v = spec.getVolumes();
+    if (v == null || v.getRootSizeGB() == null) {
+      out.put("volumes.rootSizeGB", d.get("VOLUME_SIZE_GB"));
+    }
+    if (v == null || v.getDockerSizeGB() == null) {
+      out.put("volumes.dockerSizeGB", d.get("DOCKER_VOLUME_SIZE_GB"));
+    }
+    return out;
+  }
+
+  /** A machine spec (of a KVMMachine or a template), its problems under {@code path}. */
+  public List<Problem> validateMachineSpec(KVMMachineSpec spec, String path) {
+    List<Problem> p = new ArrayList<>();
+    if (spec == null) {
+      p.add(Problem.at(path, "is required"));
+      return p;
+    }
+    if (spec.getProviderID() != null && !spec.getProviderID().startsWith(Infra.PROVIDER_ID_PREFIX)) {
+      p.add(Problem.at(path + ".providerID", "\"" + spec.getProviderID() + "\" must start with "
+          + Infra.PROVIDER_ID_PREFIX));
+    }
+    if (spec.getCpus() != null && (spec.getCpus() < 1 || spec.getCpus() > 512)) {
+      p.add(Problem.at(path + ".cpus", "must be 1-512, got " + spec.getCpus()));
+    }
+    if (spec.getMemory() != null) {
+      try {
+        if (MemoryQuantity.parse(spec.getMemory()).mebibytes() < 512) {
+          p.add(Problem.at(path + ".memory", "\"" + spec.getMemory() + "\" is less than 512Mi, too small for a node"));
+        }
+      } catch (IllegalArgumentException e) {
+        p.add(Problem.at(path + ".memory", e.getMessage()));
+      }
+    }
+    MachineVolumes v = spec.getVolumes();
+    if (v != null) {
+      size(v.getRootSizeGB(), path + ".volumes.rootSizeGB", p);
+      size(v.getDockerSizeGB(), path + ".volumes.dockerSizeGB", p);
+      size(v.getKubeletSizeGB(), path + ".volumes.kubeletSizeGB", p);
+    }
+    if (spec.getImage() != null) {
+      if (spec.getImage().getVolume() == null || spec.getImage().getVolume().isEmpty()) {
+        p.add(Problem.at(path + ".image.volume", "is required"));
+      }
+    }
+    List<String> dns = spec.getDnsServers() == null ? List.of() : spec.getDnsServers();
+    for (int i = 0; i < dns.size(); i++) {
+      String s = dns.get(i);
+      if (s == null || !(IPV4.matcher(s).matches() || isIpv6(s))) {
+        p.add(Problem.at(path + ".dnsServers[" + i + "]", "\"" + s + "\" is not an IP address"));
+      }
+    }
+    List<String> ntp = spec.getNtpServers() == null ? List.of() : spec.getNtpServers();
+    for (int i = 0; i < ntp.size(); i++) {
+      String s = ntp.get(i);
+      if (s == null || !(IPV4.matcher(s).matches() || isIpv6(s) || Names.checkSubdomain(s).isEmpty())) {
+        p.add(Problem.at(path + ".ntpServers[" + i + "]", "\"" + s + "\" is neither an IP address nor a host name"));
+      }
+    }
+    List<HostVolume> hv = spec.getHostVolumes() == null ? List.of() : spec.getHostVolumes();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < hv.size(); i++) {
+      HostVolume h = hv.get(i);
+      String at = path + ".hostVolumes[" + i + "]";
+      if (h == null) {
+        p.add(Problem.at(at, "must be an object"));
+        continue;
+      }
+      Names.checkLabel(h.getName()).ifPresent(m -> p.add(Problem.at(at + ".name", m)));
+      if (h.getName() != null && !names.add(h.getName())) {
+        p.add(Problem.at(at + ".name", "\"" + h.getName() + "\" is listed twice"));
+      }
+      absolute(h.getHostPath(), at + ".hostPath", p);
+      absolute(h.getMountPath(), at + ".mountPath", p);
+    }
+    if (spec.getEtcdStorage() != null) {
+      absolute(spec.getEtcdStorage().getHostPath(), path + ".etcdStorage.hostPath", p);
+      size(spec.getEtcdStorage().getSizeGB(), path + ".etcdStorage.sizeGB", p);
+    }
+    p.sort(null);
+    return p;
+  }
+
+  /** A KVMMachine update: providerID, once set, never changes (CAPI matches it against the Node). */
+  public List<Problem> validateMachineUpdate(KVMMachineSpec old, KVMMachineSpec updated, String path) {
+    List<Problem> p = new ArrayList<>(validateMachineSpec(updated, path));
+    String before = old == null ? null : old.getProviderID();
+    String after = updated == null ? null : updated.getProviderID();
+    if (before != null && !before.equals(after)) {
+      p.add(Problem.at(path + ".providerID", "is immutable once set (was " + before + ")"));
+    }
+    p.sort(null);
+    return p;
+  }
+
+  /** A cluster spec (of a KVMCluster or a template), its problems under {@code path}. */
+  public List<Problem> validateClusterSpec(KVMClusterSpec spec, String path) {
+    List<Problem> p = new ArrayList<>();
+    if (spec == null) {
+      return p;
+    }
+    ApiEndpoint e = spec.getControlPlaneEndpoint();
+    if (e != null) {
+      if (e.getHost() == null || e.getHost().isEmpty()) {
+        p.add(Problem.at(path + ".controlPlaneEndpoint.host", "is required"));
+      }
+      if (e.getPort() != null && (e.getPort() < 1 || e.getPort() > 65535)) {
+        p.add(Problem.at(path + ".controlPlaneEndpoint.port", "must be 1-65535, got " + e.getPort()));
+      }
+    }
+    List<KVMHost> hosts = spec.getHosts() == null ? List.of() : spec.getHosts();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      KVMHost h = hosts.get(i);
+      String at = path + ".hosts[" + i + "]";
+      if (h == null) {
+        p.add(Problem.at(at, "must be an object"));
+        continue;
+      }
+      Names.checkLabel(h.getName()).ifPresent(m -> p.add(Problem.at(at + ".name", m)));
+      if (h.getName() != null && !names.add(h.getName())) {
+        p.add(Problem.at(at + ".name", "\"" + h.getName() + "\" is listed twice"));
+      }
+      libvirtUri(h.getUri(), at + ".uri", p);
+    }
+    p.sort(null);
+    return p;
+  }
+
+  /**
+   * Templates are immutable in CAPI: any change of {@code spec} on update is refused. Compares the JSON forms, so
+   * two specs that serialise alike are equal.
+   */
+  public List<Problem> checkTemplateUnchanged(Object oldSpec, Object newSpec, String path) {
+    if (Objects.equals(JSON.valueToTree(oldSpec), JSON.valueToTree(newSpec))) {
+      return List.of();
+    }
+    return List.of(Problem.at(path, "is immutable; create a new template with another name and point the "
+        + "owner at it"));
+  }
+
+  private static void size(Integer gb, String path, List<Problem> p) {
+    if (gb != null && (gb < 1 || gb > MAX_GB)) {
+      p.add(Problem.at(path, "must be 1-" + MAX_GB + " GB, got " + gb));
+    }
+  }
+
+  private static void absolute(String file, String path, List<Problem> p) {
+    if (file == null || file.isEmpty()) {
+      p.add(Problem.at(path, "is required"));
+    } else if (!file.startsWith("/") || file.contains("/../") || file.endsWith("/..")) {
+      p.add(Problem.at(path, "\"" + file + "\" must be an absolute path without '..'"));
+    }
+  }
+
+  private static void libvirtUri(String uri, String path, List<Problem> p) {
+    if (uri == null || uri.isEmpty()) {
+      p.add(Problem.at(path, "is required (e.g. qemu+ssh://host/system)"));
+      return;
+    }
+    try {
+      String scheme = new URI(uri).getScheme();
+      if (scheme == null || !LIBVIRT_SCHEMES.contains(scheme)) {
+        p.add(Problem.at(path, "\"" + uri + "\" is not a libvirt URI; scheme must be one of "
+            + LIBVIRT_SCHEMES.stream().sorted().toList()));
+      }
+    } catch (URISyntaxException e) {
+      p.add(Problem.at(path, "\"" + uri + "\" is not a URI"));
+    }
+  }
+
+  private static boolean isIpv6(String s) {
+    if (!s.contains(":") || !s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':')) {
+      return false;
+    }
+    try {
+      io.capkit.api.contract.Cidr.parse(s + "/128");
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.capkit.api.release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capkit.api.Problem;
+import io.capkit.api.contract.KubernetesVersion;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for Release objects and for clusters that use a release. Pure functions shared by the renderer and
+ * the admission webhook; every problem carries the full field path of the object it was given.
+ */
+public final class ReleaseRules {
+  /** Release names are plain semantic versions with a leading {@code v}: {@code v1.2.3}. */
+  private static final Pattern NAME = Pattern.compile("v(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Forward moves along wip → preview → active → deprecated; deprecated → active undoes a deprecation. */
+  private static final Map<ReleaseState, Set<ReleaseState>> TRANSITIONS = Map.of(
+      ReleaseState.WIP, Set.of(ReleaseState.WIP, ReleaseState.PREVIEW, ReleaseState.ACTIVE),
+      ReleaseState.PREVIEW, Set.of(ReleaseState.PREVIEW, ReleaseState.ACTIVE, ReleaseState.DEPRECATED),
+      ReleaseState.ACTIVE, Set.of(ReleaseState.ACTIVE, ReleaseState.DEPRECATED),
+      ReleaseState.DEPRECATED, Set.of(ReleaseState.DEPRECATED, ReleaseState.ACTIVE));
+
+  private ReleaseRules() {}
+
+  /** True when {@code name} has the form {@code vX.Y.Z}. */
+  public static boolean isReleaseName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
+  /** Checks one Release on its own: name, required components, versions, date, state. */
+  public static List<Problem> validate(Release release) {
+    List<Problem> problems = new ArrayList<>();
+    String name = release.getMetadata() == null ? null : release.getMetadata().getName();
+    if (!isReleaseName(name)) {
+      problems.add(Problem.at("metadata.name", name == null || name.isEmpty() ? "is required"
+          : "\"" + name + "\" is not a release name (vX.Y.Z, e.g. v29.1.0)"));
+    }
+    ReleaseSpec spec = release.getSpec();
+    if (spec == null) {
+      problems.add(Problem.at("spec", "is required"));
+      return sorted(problems);
+    }
+    List<ReleaseComponent> components = spec.getComponents();
+    if (components == null || components.isEmpty()) {
+      problems.add(Problem.at("spec.components", "is required and must list the \"" + Release.KUBERNETES
+          + "\" component"));
+    } else {
+      Set<String> seen = new HashSet<>();
+      boolean kubernetes = false;
+      for (int i = 0; i < components.size(); i++) {
+        ReleaseComponent c = components.get(i);
+        String at = "spec.components[" + i + "]";
+        if (c == null) {
+          problems.add(Problem.at(at, "must be an object with name and version"));
+          continue;
+        }
+        if (c.getName() == null || c.getName().isEmpty()) {
+          problems.add(Problem.at(at + ".name", "is required"));
+        } else if (!seen.add(c.getName())) {
+          problems.add(Problem.at(at + ".name", "\"" + c.getName() + "\" is listed twice"));
+        }
+        if (c.getVersion() == null || c.getVersion().isEmpty()) {
+          problems.add(Problem.at(at + ".version", "is required"));
+        } else if (Release.KUBERNETES.equals(c.getName()) && !KubernetesVersion.isValid(c.getVersion())) {
+          problems.add(Problem.at(at + ".version", "\"" + c.getVersion()
+              + "\" is not a semantic version (e.g. v1.33.4)"));
+        }
+        kubernetes |= Release.KUBERNETES.equals(c.getName());
+      }
+      if (!kubernetes) {
+        problems.add(Problem.at("spec.components", "must list the \"" + Release.KUBERNETES + "\" component"));
+      }
+    }
+    if (spec.getDate() == null || spec.getDate().isEmpty()) {
+      problems.add(Problem.at("spec.date", "is required"));
+    } else {
+      try {
+        OffsetDateTime.parse(spec.getDate());
+      } catch (DateTimeParseException e) {
+        problems.add(Problem.at("spec.date", "\"" + spec.getDate() + "\" is not an RFC 3339 date-time "
+            + "(e.g. 2025-06-01T00:00:00Z)"));
+      }
+    }
+    if (spec.getState() == null) {
+      problems.add(Problem.at("spec.state", "is required (wip, preview, active or deprecated)"));
+    }
+    List<ReleaseApp> apps = spec.getApps() == null ? List.of() : spec.getApps();
+    Set<String> appNames = new HashSet<>();
+    for (int i = 0; i < apps.size(); i++) {
+      ReleaseApp a = apps.get(i);
+      String at = "spec.apps[" + i + "]";
+      if (a == null) {
+        problems.add(Problem.at(at, "must be an object with name and version"));
+        continue;
+      }
+      if (a.getName() == null || a.getName().isEmpty()) {
+        problems.add(Problem.at(at + ".name", "is required"));
+      } else if (!appNames.add(a.getName())) {
+        problems.add(Problem.at(at + ".name", "\"" + a.getName() + "\" is listed twice"));
+      }
+      if (a.getVersion() == null || a.getVersion().isEmpty()) {
+        problems.add(Problem.at(at + ".version", "is required"));
+      }
+      if (a.getChart() != null) {
+        String repo = a.getChart().getRepository();
+        if (repo == null || !(repo.startsWith("https://") || repo.startsWith("oci://"))) {
+          problems.add(Problem.at(at + ".chart.repository", "must be an https:// or oci:// URL"));
+        }
+      }
+    }
+    return sorted(problems);
+  }
+
+  /**
+   * Checks an update of a Release: the new object on its own, the state transition, and that the spec (apart from
+   * the state) stays as it was once the release has been active.
+   */
+  public static List<Problem> validateUpdate(Release old, Release updated) {
+    List<Problem> problems = new ArrayList<>(validate(updated));
+    ReleaseState from = old.getSpec() == null ? null : old.getSpec().getState();
+    ReleaseState to = updated.getSpec() == null ? null : updated.getSpec().getState();
+    if (from != null && to != null && !TRANSITIONS.get(from).contains(to)) {
+      problems.add(Problem.at("spec.state", "cannot change from " + from.wireName() + " to " + to.wireName()
+          + " (allowed: wip → preview → active → deprecated, and deprecated → active)"));
+    }
+    if ((from == ReleaseState.ACTIVE || from == ReleaseState.DEPRECATED) && updated.getSpec() != null) {
+      JsonNode before = JSON.valueToTree(old.getSpec());
+      JsonNode after = JSON.valueToTree(updated.getSpec());
+      Set<String> fields = new java.util.TreeSet<>();
+      before.fieldNames().forEachRemaining(fields::add);
+      after.fieldNames().forEachRemaining(fields::add);
+      fields.remove("state");
+      for (String f : fields) {
+        if (!before.path(f).equals(after.path(f))) {
+          problems.add(Problem.at("spec." + f, "is immutable once the release has been active; "
+              + "publish a new release instead"));
+        }
+      }
+    }
+    return sorted(problems);
+  }
+
+  /** The Kubernetes version a release ships, if it lists a valid one. */
+  public static Optional<KubernetesVersion> kubernetesVersion(Release release) {
+    return release.getSpec() == null ? Optional.empty() : release.getSpec().component(Release.KUBERNETES)
+        .filter(KubernetesVersion::isValid).map(KubernetesVersion::parse);
+  }
+
+  /**
+   * Checks that a new cluster may start on {@code release}: wip releases are not for clusters, deprecated ones
+   * take no new clusters. {@code path} is where the cluster names the release.
+   */
+  public static List<Problem> checkNewCluster(Release release, String path) {
+    ReleaseState state = release.getSpec() == null ? null : release.getSpec().getState();
+    String name = release.getMetadata() == null ? "?" : release.getMetadata().getName();
+    if (state == ReleaseState.WIP) {
+      return List.of(Problem.at(path, "release " + name + " is wip and may not be used by clusters yet"));
+    }
+    if (state == ReleaseState.DEPRECATED) {
+      return List.of(Problem.at(path, "release " + name + " is deprecated; new clusters must use an active "
+          + "or preview release"));
+    }
+    return List.of();
+  }
+
+  /** A warning for a cluster that keeps using a deprecated release, if it is one. */
+  public static Optional<String> deprecationWarning(Release release) {
+    if (release.getSpec() != null && release.getSpec().getState() == ReleaseState.DEPRECATED) {
+      return Optional.of("release " + release.getMetadata().getName()
+          + " is deprecated; plan an upgrade to an active release");
+    }
+    return Optional.empty();
+  }
+
+  /** Checks that a cluster's Kubernetes version {@code version} (at {@code path}) is the release's one. */
+  public static List<Problem> checkKubernetesVersion(Release release, String version, String path) {
+    Optional<KubernetesVersion> wanted = kubernetesVersion(release);
+    if (wanted.isEmpty()) {
+      return List.of(Problem.at(path, "release " + release.getMetadata().getName()
+          + " lists no valid kubernetes component version"));
+    }
+    if (!KubernetesVersion.isValid(version)) {
+      return List.of(Problem.at(path, "\"" + version + "\" is not a semantic version (e.g. v1.33.4)"));
+    }
+    if (KubernetesVersion.parse(version).compareTo(wanted.get()) != 0) {
+      return List.of(Problem.at(path, version + " does not match release " + release.getMetadata().getName()
+          + ", which ships Kubernetes " + wanted.get()));
+    }
+    return List.of();
+  }
+
+  /**
+   * Checks a move from Kubernetes version {@code from} to {@code to} ({@code path} names the field that changed):
+   * no downgrade, no skipped minor version, no major version change.
+   */
+  public static List<Problem> checkUpgrade(KubernetesVersion from, KubernetesVersion to, String path) {
+    if (from.major() != to.major()) {
+      return List.of(Problem.at(path, "cannot move Kubernetes from " + from + " to " + to
+          + ": major version changes are not supported"));
+    }
+    int minors = from.minorsTo(to);
+    if (to.compareTo(from) < 0) {
+      return List.of(Problem.at(path, "cannot downgrade Kubernetes from " + from + " to " + to));
+    }
+    if (minors > 1) {
+      return List.of(Problem.at(path, "cannot upgrade Kubernetes from " + from + " to " + to + ": skips "
+          + (minors - 1) + " minor version(s); upgrade one minor version at a time"));
+    }
+    return List.of();
+  }
+
+  /** {@link #checkUpgrade(KubernetesVersion, KubernetesVersion, String)} between the versions of two releases. */
+  public static List<Problem> checkReleaseUpgrade(Release from, Release to, String path) {
+    Optional<KubernetesVersion> a = kubernetesVersion(from);
+    Optional<KubernetesVersion> b = kubernetesVersion(to);
+    if (a.isEmpty() || b.isEmpty()) {
+      Release bad = a.isEmpty() ? from : to;
+      return List.of(Problem.at(path, "release " + bad.getMetadata().getName()
+          + " lists no valid kubernetes component version"));
+    }
+    return checkUpgrade(a.get(), b.get(), path);
+  }
+
+  private static List<Problem> sorted(List<Problem> problems) {
+    problems.sort(null);
+    return problems;
+  }
+}

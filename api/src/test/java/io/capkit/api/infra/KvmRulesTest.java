@@ -1,0 +1,98 @@
+package io.capkit.api.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.capkit.api.Problem;
+import io.capkit.api.contract.Contract;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KvmRulesTest {
+  private final KvmRules rules = new KvmRules(Contract.standard());
+
+  private static List<String> fmt(List<Problem> p) {
+    return p.stream().map(Problem::format).toList();
+  }
+
+  @Test
+  void machineDefaultsComeFromTheContractsWorkerValues() {
+    KVMMachineSpec spec = new KVMMachineSpec();
+    assertEquals(Map.of("cpus", 4, "memory", "8GB", "volumes.rootSizeGB", 40, "volumes.dockerSizeGB", 40),
+        rules.machineDefaults(spec));
+    spec.setCpus(2);
+    MachineVolumes v = new MachineVolumes();
+    v.setRootSizeGB(10);
+    spec.setVolumes(v);
+    assertEquals(Map.of("memory", "8GB", "volumes.dockerSizeGB", 40), rules.machineDefaults(spec));
+  }
+
+  @Test
+  void machineSpecProblemsHaveTheirPaths() {
+    KVMMachineSpec spec = new KVMMachineSpec();
+    spec.setCpus(0);
+    spec.setMemory("256Mi");
+    spec.setProviderID("libvirt://x");
+    spec.setDnsServers(List.of("10.0.0.1", "dns.example"));
+    HostVolume h = new HostVolume();
+    h.setName("Data");
+    h.setHostPath("relative");
+    h.setMountPath("/mnt/../etc");
+    spec.setHostVolumes(List.of(h));
+    MachineVolumes v = new MachineVolumes();
+    v.setDockerSizeGB(0);
+    spec.setVolumes(v);
+    assertEquals(List.of(
+        "spec.cpus: must be 1-512, got 0",
+        "spec.dnsServers[1]: \"dns.example\" is not an IP address",
+        "spec.hostVolumes[0].hostPath: \"relative\" must be an absolute path without '..'",
+        "spec.hostVolumes[0].mountPath: \"/mnt/../etc\" must be an absolute path without '..'",
+        "spec.hostVolumes[0].name: \"Data\" is not a DNS-1123 label (lower-case letters, digits and '-', starting "
+            + "and ending with a letter or digit)",
+        "spec.memory: \"256Mi\" is less than 512Mi, too small for a node",
+        "spec.providerID: \"libvirt://x\" must start with kvm://",
+        "spec.volumes.dockerSizeGB: must be 1-65536 GB, got 0"), fmt(rules.validateMachineSpec(spec, "spec")));
+    KVMMachineSpec ok = new KVMMachineSpec();
+    ok.setDnsServers(List.of("fd00::53", "10.0.0.53"));
+    ok.setNtpServers(List.of("pool.ntp.org"));
+    assertEquals(List.of(), rules.validateMachineSpec(ok, "spec"));
+  }
+
+  @Test
+  void providerIdIsImmutableOnceSet() {
+    KVMMachineSpec a = new KVMMachineSpec();
+    a.setProviderID("kvm://a");
+    KVMMachineSpec b = new KVMMachineSpec();
+    b.setProviderID("kvm://b");
+    assertEquals(List.of("spec.providerID: is immutable once set (was kvm://a)"),
+        fmt(rules.validateMachineUpdate(a, b, "spec")));
+    assertEquals(List.of(), rules.validateMachineUpdate(new KVMMachineSpec(), b, "spec"));
+  }
+
+  @Test
+  void clusterHostsNeedLibvirtUris() {
+    KVMClusterSpec spec = new KVMClusterSpec();
+    KVMHost h1 = new KVMHost();
+    h1.setName("h1");
+    h1.setUri("qemu+ssh://h1/system");
+    KVMHost h2 = new KVMHost();
+    h2.setName("h1");
+    h2.setUri("http://h2");
+    spec.setHosts(List.of(h1, h2));
+    assertEquals(List.of("spec.hosts[1].name: \"h1\" is listed twice",
+        "spec.hosts[1].uri: \"http://h2\" is not a libvirt URI; scheme must be one of [qemu, qemu+libssh, "
+            + "qemu+libssh2, qemu+ssh, qemu+tcp, qemu+tls, qemu+unix, test]"), fmt(rules.validateClusterSpec(spec, "spec")));
+  }
+
+  @Test
+  void templatesAreImmutable() {
+    KVMMachineTemplateSpec a = new KVMMachineTemplateSpec();
+    KVMMachineTemplateSpec b = new KVMMachineTemplateSpec();
+    assertEquals(List.of(), rules.checkTemplateUnchanged(a, b, "spec"));
+    KVMMachineTemplateResource r = new KVMMachineTemplateResource();
+    r.setSpec(new KVMMachineSpec());
+    r.getSpec().setCpus(8);
+    b.setTemplate(r);
+    assertEquals("spec", rules.checkTemplateUnchanged(a, b, "spec").get(0).path());
+  }
+}

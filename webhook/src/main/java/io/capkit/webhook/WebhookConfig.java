@@ -1,0 +1,50 @@
+package io.capkit.webhook;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the admission server, as {@code capkit webhook serve} takes them.
+ *
+ * @param certFile       PEM certificate chain (cert-manager's {@code tls.crt})
+ * @param keyFile        PEM private key (cert-manager's {@code tls.key}): PKCS#8, PKCS#1 or SEC1
+ * @param port           HTTPS port; 0 picks a free one (tests)
+ * @param bindAddress    address to listen on, e.g. {@code 0.0.0.0} in a pod, {@code 127.0.0.1} in tests
+ * @param reloadInterval how often the certificate files are checked for changes
+ * @param threads        worker threads; requests beyond {@code threads * 64} queued ones are refused
+ * @param maxBodyBytes   largest request body read; larger ones get 413 without being read
+ */
+public record WebhookConfig(Path certFile, Path keyFile, int port, String bindAddress, Duration reloadInterval,
+                            int threads, int maxBodyBytes) {
+  public static final int DEFAULT_PORT = 9443;
+  /** The API server sends at most 3 MiB of object per request; nothing legitimate is larger. */
+  public static final int DEFAULT_MAX_BODY = 3 * 1024 * 1024;
+
+  public WebhookConfig {
+    Objects.requireNonNull(certFile, "certFile");
+    Objects.requireNonNull(keyFile, "keyFile");
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(reloadInterval, "reloadInterval");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, got " + port);
+    }
+    if (threads < 1 || maxBodyBytes < 1) {
+      throw new IllegalArgumentException("threads and maxBodyBytes must be positive");
+    }
+  }
+
+  /** The defaults for a pod: all addresses, port {@value #DEFAULT_PORT}, 10 s reload check. */
+  public static WebhookConfig of(Path certFile, Path keyFile, int port) {
+    return new WebhookConfig(certFile, keyFile, port, "0.0.0.0", Duration.ofSeconds(10),
+        Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_BODY);
+  }
+
+  public WebhookConfig withBindAddress(String address) {
+    return new WebhookConfig(certFile, keyFile, port, address, reloadInterval, threads, maxBodyBytes);
+  }
+
+  public WebhookConfig withReloadInterval(Duration interval) {
+    return new WebhookConfig(certFile, keyFile, port, bindAddress, interval, threads, maxBodyBytes);
+  }
+}

@@ -1,0 +1,44 @@
+package io.capkit.webhook;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Request counts by endpoint and outcome and a latency histogram per endpoint, in Prometheus text format. Endpoint
+ * labels are the known paths plus {@code other}, so a scan of random URLs cannot grow the series.
+ */
+public final class WebhookMetrics {
+  public static final String OTHER = "other";
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Set<String> endpoints;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+  public WebhookMetrics(Collection<String> endpoints) {
+    this.endpoints = Set.copyOf(endpoints);
+  }
+
+  /** Records one request: endpoint path, outcome label, time taken. */
+  public void record(String path, String outcome, long nanos) {
+    String endpoint = endpoints.contains(path) ? path : OTHER;
+    timers.computeIfAbsent(endpoint, e -> Timer.builder("capkit.webhook.request.duration")
+        .description("Time to answer an admission request").tag("endpoint", e)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry)).record(Duration.ofNanos(nanos));
+    counters.computeIfAbsent(endpoint + "\n" + outcome, k -> Counter.builder("capkit.webhook.requests")
+        .description("Admission requests by endpoint and outcome").tag("endpoint", endpoint).tag("outcome", outcome)
+        .register(registry)).increment();
+  }
+
+  /** The Prometheus text exposition of all metrics. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

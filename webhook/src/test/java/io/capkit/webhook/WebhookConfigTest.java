@@ -1,0 +1,58 @@
+package io.capkit.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.capkit.api.contract.Contract;
+import io.capkit.api.yaml.YamlDocuments;
+import io.capkit.webhook.admission.AdmissionEndpoint;
+import io.capkit.webhook.admission.AdmissionEndpoints;
+import io.capkit.webhook.admission.Reviews;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The deployment manifests in webhook/config/ register every endpoint the server has, with safe settings. */
+class WebhookConfigTest {
+  private static final Path CONFIG = Path.of(System.getProperty("capkit.repo.root", ".."), "webhook", "config");
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void everyEndpointIsRegisteredOnceWithFailClosedSettings() throws Exception {
+    List<Object> docs = YamlDocuments.loadAll("webhooks.yaml", Files.readString(CONFIG.resolve("webhooks.yaml")));
+    List<String> paths = new ArrayList<>();
+    for (Object d : docs) {
+      Map<String, Object> conf = (Map<String, Object>) d;
+      String kind = (String) conf.get("kind");
+      assertEquals("capkit-system/capkit-webhook", ((Map<String, Object>) ((Map<String, Object>) conf.get("metadata"))
+          .get("annotations")).get("cert-manager.io/inject-ca-from"));
+      for (Object o : (List<Object>) conf.get("webhooks")) {
+        Map<String, Object> w = (Map<String, Object>) o;
+        String path = (String) ((Map<String, Object>) ((Map<String, Object>) w.get("clientConfig")).get("service")).get("path");
+        assertEquals(kind.startsWith("Mutating"), path.startsWith("/mutate-"), path);
+        assertEquals("Fail", w.get("failurePolicy"), path);
+        assertEquals("None", w.get("sideEffects"), path);
+        assertEquals(List.of("v1"), w.get("admissionReviewVersions"), path);
+        assertTrue(((Number) w.get("timeoutSeconds")).intValue() <= 10, path);
+        assertTrue(w.get("namespaceSelector").toString().contains("kube-system"), path);
+        paths.add(path);
+      }
+    }
+    List<String> served = AdmissionEndpoints.standard(Contract.standard(), Reviews.lookup()).stream()
+        .map(AdmissionEndpoint::path).sorted().toList();
+    assertEquals(served, paths.stream().sorted().toList());
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void rbacOnlyReadsReleases() throws Exception {
+    List<Object> docs = YamlDocuments.loadAll("rbac.yaml", Files.readString(CONFIG.resolve("rbac.yaml")));
+    List<Object> rules = docs.stream().map(d -> (Map<String, Object>) d).filter(d -> "ClusterRole".equals(d.get("kind")))
+        .map(d -> d.get("rules")).findFirst().map(r -> (List<Object>) r).orElseThrow();
+    assertEquals(List.of(Map.of("apiGroups", List.of("release.capkit.io"), "resources", List.of("releases"),
+        "verbs", List.of("get", "list", "watch"))), rules);
+  }
+}

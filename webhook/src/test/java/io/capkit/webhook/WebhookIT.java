@@ -1,0 +1,266 @@
+package io.capkit.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.capkit.webhook.TestCertificates.KeyFormat;
+import io.capkit.webhook.TestCertificates.Pair;
+import io.capkit.webhook.admission.InformerReleaseLookup;
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The webhook registered with a real kube-apiserver (io.fabric8:kube-api-test, offline binaries from hack/): good
+ * objects are admitted and defaulted (read back from the API server), bad ones denied with their field path.
+ */
+class WebhookIT {
+  private static final Path BINARIES = Path.of(System.getenv().getOrDefault("KUBE_API_TEST_DIR",
+      System.getProperty("user.home") + "/.kubeapitest"), "k8s");
+  private static final Path CAPI_CLUSTER_CRD = Path.of("/work/shared/upstream-crds/capi/cluster.x-k8s.io_clusters.yaml");
+
+  @TempDir
+  static Path dir;
+  static KubeAPIServer apiServer;
+  static KubernetesClient client;
+  static InformerReleaseLookup releases;
+  static WebhookServer webhook;
+
+  static boolean binariesPresent() throws IOException {
+    if (!Files.isDirectory(BINARIES)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(BINARIES)) {
+      return s.anyMatch(p -> Files.isExecutable(p.resolve("kube-apiserver")) && Files.isExecutable(p.resolve("etcd")));
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(binariesPresent(), "WebhookIT skipped: no kube-apiserver/etcd under " + BINARIES
+        + " (install them with hack/ first; tests run offline)");
+    assumeTrue(Files.isRegularFile(CAPI_CLUSTER_CRD), "WebhookIT skipped: CAPI Cluster CRD missing at " + CAPI_CLUSTER_CRD);
+    apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().withOfflineMode(true)
+        .withUpdateKubeConfig(false).build());
+    apiServer.start();
+    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
+    List<Path> crds = new ArrayList<>();
+    try (Stream<Path> s = Files.list(Path.of(System.getProperty("capkit.repo.root", "."), "crds"))) {
+      s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(crds::add);
+    }
+    crds.add(CAPI_CLUSTER_CRD);
+    for (Path crd : crds) {
+      try (InputStream in = Files.newInputStream(crd)) {
+        CustomResourceDefinition d = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+        client.resource(d).create();
+        client.apiextensions().v1().customResourceDefinitions().withName(d.getMetadata().getName())
+            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
+                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
+      }
+    }
+    Pair pair = TestCertificates.generate("capkit-webhook", KeyFormat.SEC1_EC);
+    pair.writeTo(dir);
+    releases = new InformerReleaseLookup(client);
+    webhook = WebhookServer.start(new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1",
+        Duration.ofSeconds(5), 4, WebhookConfig.DEFAULT_MAX_BODY), releases);
+    String ca = Base64.getEncoder().encodeToString(pair.certPem().getBytes(StandardCharsets.US_ASCII));
+    String base = "https://127.0.0.1:" + webhook.port();
+    apply(load("mutating.yaml", base, ca));
+    apply(load("validating.yaml", base, ca));
+  }
+
+  /** The webhook configurations used here, the same rules as webhook/config/ but by URL instead of Service. */
+  private static String load(String name, String base, String ca) {
+    String rules = name.equals("mutating.yaml") ? """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: capkit-it}
+        webhooks:
+        - {name: workloadclusters.fleet.capkit.io, clientConfig: {url: "BASE/mutate-workloadcluster", caBundle: CA},
+           rules: [{apiGroups: [fleet.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [workloadclusters]}],
+           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
+        - {name: kvmmachinetemplates.infrastructure.cluster.x-k8s.io, clientConfig: {url: "BASE/mutate-kvmmachinetemplate", caBundle: CA},
+           rules: [{apiGroups: [infrastructure.cluster.x-k8s.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [kvmmachinetemplates]}],
+           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
+        """ : """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingWebhookConfiguration
+        metadata: {name: capkit-it}
+        webhooks:
+        - {name: workloadclusters.fleet.capkit.io, clientConfig: {url: "BASE/validate-workloadcluster", caBundle: CA},
+           rules: [{apiGroups: [fleet.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [workloadclusters]}],
+           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
+        - {name: kvmmachinetemplates.infrastructure.cluster.x-k8s.io, clientConfig: {url: "BASE/validate-kvmmachinetemplate", caBundle: CA},
+           rules: [{apiGroups: [infrastructure.cluster.x-k8s.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [kvmmachinetemplates]}],
+           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
+        - {name: releases.release.capkit.io, clientConfig: {url: "BASE/validate-release", caBundle: CA},
+           rules: [{apiGroups: [release.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [releases], scope: Cluster}],
+           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
+        - {name: clusters.release.capkit.io, clientConfig: {url: "BASE/validate-cluster", caBundle: CA},
+           rules: [{apiGroups: [cluster.x-k8s.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [clusters]}],
+           objectSelector: {matchExpressions: [{key: release.capkit.io/version, operator: Exists}]},
+           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
+        """;
+    return rules.replace("BASE", base).replace("CA", ca);
+  }
+
+  private static void apply(String yaml) {
+    client.resource(yaml).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (webhook != null) {
+      webhook.close();
+    }
+    if (releases != null) {
+      releases.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (apiServer != null) {
+      apiServer.stop();
+    }
+  }
+
+  private static GenericKubernetesResource create(String yaml) {
+    HasMetadata created = client.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
+    return (GenericKubernetesResource) created;
+  }
+
+  /** The first requests after registration may reach the API server before it has loaded the configurations. */
+  private static GenericKubernetesResource createWhenWebhooksAreActive(String yaml, String mustHave) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      GenericKubernetesResource r = create(yaml);
+      if (Serialization.asYaml(r).contains(mustHave) || System.nanoTime() > deadline) {
+        return r;
+      }
+      client.resource(r).withGracePeriod(0).delete();
+      client.resource(r).waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+      Thread.sleep(200);
+    }
+  }
+
+  private static String denial(String yaml) {
+    return assertThrows(KubernetesClientException.class, () -> create(yaml)).getMessage();
+  }
+
+  @Test
+  void workloadClustersAreDefaultedAndValidated() throws Exception {
+    createWhenWebhooksAreActive("""
+        apiVersion: fleet.capkit.io/v1alpha1
+        kind: WorkloadCluster
+        metadata: {name: prod-eu1, namespace: default}
+        spec: {release: v29.1.0, variables: {WORKER_MACHINE_COUNT: 5}}
+        """, "POD_IP_RANGE");
+    GenericKubernetesResource back = client.genericKubernetesResources("fleet.capkit.io/v1alpha1", "WorkloadCluster")
+        .inNamespace("default").withName("prod-eu1").get();
+    @SuppressWarnings("unchecked") Map<String, Object> vars =
+        (Map<String, Object>) ((Map<String, Object>) back.getAdditionalProperties().get("spec")).get("variables");
+    assertEquals("172.24.0.0/16", vars.get("POD_IP_RANGE"));
+    assertEquals(5, ((Number) vars.get("WORKER_MACHINE_COUNT")).intValue());
+    assertEquals(3, ((Number) vars.get("CONTROL_PLANE_MACHINE_COUNT")).intValue());
+    String m = denial("""
+        apiVersion: fleet.capkit.io/v1alpha1
+        kind: WorkloadCluster
+        metadata: {name: bad, namespace: default}
+        spec: {release: v29.1.0, variables: {CONTROL_PLANE_MACHINE_COUNT: 2, POD_IP_RANGE: 10.0.0.0/33}}
+        """);
+    assertTrue(m.contains("spec.variables.CONTROL_PLANE_MACHINE_COUNT: must be odd"), m);
+    assertTrue(m.contains("spec.variables.POD_IP_RANGE: 10.0.0.0/33 is not a CIDR"), m);
+  }
+
+  @Test
+  void releasesClustersAndTemplates() throws Exception {
+    String m = denial("""
+        apiVersion: release.capkit.io/v1alpha1
+        kind: Release
+        metadata: {name: latest}
+        spec: {components: [{name: kubernetes, version: v1.33.4}], date: "2025-06-01T00:00:00Z", state: active}
+        """);
+    assertTrue(m.contains("metadata.name: \"latest\" is not a release name"), m);
+    create("""
+        apiVersion: release.capkit.io/v1alpha1
+        kind: Release
+        metadata: {name: v29.1.0}
+        spec: {components: [{name: kubernetes, version: v1.33.4}], date: "2025-06-01T00:00:00Z", state: active}
+        """);
+    create("""
+        apiVersion: release.capkit.io/v1alpha1
+        kind: Release
+        metadata: {name: v28.0.0}
+        spec: {components: [{name: kubernetes, version: v1.32.0}], date: "2025-01-01T00:00:00Z", state: deprecated}
+        """);
+    GenericKubernetesResource active = client.genericKubernetesResources("release.capkit.io/v1alpha1", "Release")
+        .withName("v29.1.0").get();
+    @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) active.getAdditionalProperties().get("spec");
+    spec.put("components", List.of(Map.of("name", "kubernetes", "version", "v1.33.5")));
+    String frozen = assertThrows(KubernetesClientException.class, () -> client.resource(active).update()).getMessage();
+    assertTrue(frozen.contains("spec.components: is immutable once the release has been active"), frozen);
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while ((releases.find("v28.0.0").isEmpty() || releases.find("v29.1.0").isEmpty()) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    String deprecated = denial("""
+        apiVersion: cluster.x-k8s.io/v1beta2
+        kind: Cluster
+        metadata: {name: old, namespace: default, labels: {release.capkit.io/version: v28.0.0}}
+        spec: {paused: false}
+        """);
+    assertTrue(deprecated.contains("metadata.labels[release.capkit.io/version]: release v28.0.0 is deprecated"), deprecated);
+    String missing = denial("""
+        apiVersion: cluster.x-k8s.io/v1beta2
+        kind: Cluster
+        metadata: {name: ghost, namespace: default, labels: {release.capkit.io/version: v9.9.9}}
+        spec: {paused: false}
+        """);
+    assertTrue(missing.contains("release v9.9.9 does not exist"), missing);
+    create("""
+        apiVersion: cluster.x-k8s.io/v1beta2
+        kind: Cluster
+        metadata: {name: good, namespace: default, labels: {release.capkit.io/version: v29.1.0}}
+        spec: {paused: false}
+        """);
+
+    GenericKubernetesResource tpl = createWhenWebhooksAreActive("""
+        apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1
+        kind: KVMMachineTemplate
+        metadata: {name: workers-abc123, namespace: default}
+        spec: {template: {spec: {memory: 16Gi}}}
+        """, "cpus");
+    @SuppressWarnings("unchecked") Map<String, Object> tspec = (Map<String, Object>) ((Map<String, Object>)
+        ((Map<String, Object>) tpl.getAdditionalProperties().get("spec")).get("template")).get("spec");
+    assertEquals(4, ((Number) tspec.get("cpus")).intValue(), "defaulted from the contract");
+    tspec.put("cpus", 8);
+    String immutable = assertThrows(KubernetesClientException.class, () -> client.resource(tpl).update()).getMessage();
+    assertTrue(immutable.contains("spec: is immutable"), immutable);
+  }
+}
