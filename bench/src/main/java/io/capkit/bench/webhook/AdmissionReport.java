@@ -35,13 +35,17 @@ public final class AdmissionReport {
         .append("'s own Cluster webhook (`sigs.k8s.io/cluster-api/core/webhooks/admission.Cluster`, defaulting + "
             + "validating, registered by `SetupWebhookWithManager` on a controller-runtime ")
         .append(setup.controllerRuntimeVersion())
-        .append(" manager, fake client, default feature gates) at `/validate-cluster-x-k8s-io-v1beta2-cluster`, "
-            + "built by `bench/go-peer/build.sh`.\n\n");
+        .append(" manager, fake client, default feature gates; it also serves the defaulting and conversion "
+            + "endpoints, the load goes to `/validate-cluster-x-k8s-io-v1beta2-cluster`), built by "
+            + "`bench/go-peer/build.sh`.\n\n");
     md.append("Both over TLS 1.3 (ECDSA P-256 certificate from a throwaway CA) on 127.0.0.1, HTTP/1.1 keep-alive, "
         + "closed loop: each client owns one connection and sends its next request when the answer arrives. Per "
         + "server: ").append(setup.processWarmupSeconds()).append(" s process warm-up at 16 clients, then per level ")
         .append(setup.warmupSeconds()).append(" s warm-up and ").append(setup.measureSeconds())
-        .append(" s measured; levels alternate between the servers. Client latency: HdrHistogram in the load "
+        .append(" s measured, both servers at each level one after the other (which goes first alternates). Each "
+            + "client sends a first, uncounted request as soon as its connection is up: capkit's JDK `HttpsServer` "
+            + "holds a worker thread on a new TLS connection until its first request arrives, so as many idle new "
+            + "connections as it has workers (4 here) stall it. Client latency: HdrHistogram in the load "
             + "generator (send to last byte). Server latency: **estimated from the servers' own histograms** "
             + "(delta of two scrapes around the window, linear interpolation in the bucket; capkit: "
             + "`capkit_webhook_request_duration_seconds` buckets, peer: the native buckets of "
