@@ -57,7 +57,7 @@ public final class AdmissionReport {
         .append("; capkit commit ").append(setup.capkitCommit()).append(". Load average (1, 5, 15 min) before the "
             + "run: ").append(setup.loadBefore()).append(", after: ").append(setup.loadAfter())
         .append(" — the machine is shared, so absolute figures move between runs; the ratios compare servers "
-            + "measured minutes apart under the same conditions.\n\n");
+            + "measured seconds apart under the same conditions.\n\n");
 
     md.append("| clients | server | req/s | client p50 ms | client p99 ms | client p99.9 ms | server p50 ms* "
         + "| server p99 ms* | server p99.9 ms* | RSS MiB (peak) | CPU µs/req | errors |\n");
