@@ -32,6 +32,8 @@ public final class AppObjects {
               "chart", OrderedMap.of("spec", OrderedMap.of(
                   "chart", app.chart(),
                   "version", app.version(),
+                  // Flux's CRD defaults this; rendering it keeps Git and the stored object equal (no sync drift).
+                  "reconcileStrategy", "ChartVersion",
                   "sourceRef", OrderedMap.of("kind", "HelmRepository", "name", app.repositoryName()))),
               "install", OrderedMap.of("createNamespace", true))));
     }

@@ -35,22 +35,9 @@ final class RepoFiles {
     return Boolean.getBoolean("golden.update");
   }
 
-  /** Upstream CRDs: $CAPKIT_CRD_CACHE, the hack/ cache, or the shared copy on the build machine. */
+  /** The folder holding the upstream CRD groups (capi, flux, ...), found by test-support's one lookup. */
   static Path upstreamCrds() {
-    List<Path> candidates = new ArrayList<>();
-    String env = System.getenv("CAPKIT_CRD_CACHE");
-    if (env != null && !env.isEmpty()) {
-      candidates.add(Path.of(env));
-    }
-    candidates.add(Path.of(System.getProperty("user.home"), ".cache", "capkit", "upstream-crds"));
-    candidates.add(Path.of("/work/shared/upstream-crds"));
-    for (Path p : candidates) {
-      if (Files.isDirectory(p.resolve("capi")) && Files.isDirectory(p.resolve("flux"))) {
-        return p;
-      }
-    }
-    return Assertions.fail("upstream CRDs not found in " + candidates + "; run hack/ensure-upstream-crds.sh or "
-        + "set CAPKIT_CRD_CACHE");
+    return io.capkit.testsupport.CrdSources.upstream("capi").getParent();
   }
 
   /** Compares {@code files} with the folder {@code dir}: same paths, same bytes; or rewrites the folder. */

@@ -1,0 +1,143 @@
+package io.capkit.renderer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.capkit.testsupport.EmbeddedApiServer;
+import io.capkit.testsupport.KubeApiServerExtension;
+import io.capkit.testsupport.ServerSideApply;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every cluster rendered from fleet-repo-example goes to the real API server (upstream CAPI, Flux and capkit CRDs
+ * installed) by server-side apply, first as a dry run, then for real, and is read back: a field the server
+ * pruned or defaulted, a rejected object or a warning fails the test.
+ */
+@ExtendWith(KubeApiServerExtension.class)
+class RenderedFleetIT {
+
+  @Test
+  void everyRenderedObjectIsAcceptedUnchangedAndWithoutWarnings(KubernetesClient client, EmbeddedApiServer server) {
+    RenderResult rendered = Renderer.standard().render(RepoFiles.exampleFleet(), RepoFiles.releases());
+    assertTrue(rendered.clusters().size() >= 4, "the example fleet has at least four clusters");
+    new TreeSet<>(rendered.clusters().stream().flatMap(c -> c.objects().stream()).map(KubeObject::namespace)
+        .filter(ns -> ns != null).toList())
+        .forEach(ns -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+            .endMetadata().build()).serverSideApply());
+    server.clearWarnings();
+    ServerSideApply ssa = new ServerSideApply(client, "capkit-rendered-fleet-it");
+    List<String> wrong = new ArrayList<>();
+    int applied = 0;
+    long t0 = System.nanoTime();
+    for (RenderedCluster cluster : rendered.clusters()) {
+      for (KubeObject object : cluster.objects()) {
+        String what = cluster.source().key() + " " + object.kind() + "/" + object.name();
+        Map<String, Object> sent = object.document();
+        GenericKubernetesResource dry = ssa.apply(sent, true);
+        compare(what + " (dry run)", sent, dry, wrong);
+        if (ssa.get(sent) != null) {
+          wrong.add(what + ": the dry run persisted the object");
+        }
+        ssa.apply(sent, false);
+        GenericKubernetesResource back = ssa.get(sent);
+        if (back == null) {
+          wrong.add(what + ": not found after apply");
+        } else {
+          compare(what, sent, back, wrong);
+        }
+        applied++;
+      }
+    }
+    System.out.printf(Locale.ROOT, "[rendered fleet] %d clusters, %d objects applied (dry run + real) in %d ms%n",
+        rendered.clusters().size(), applied, (System.nanoTime() - t0) / 1_000_000);
+    assertEquals(List.of(), wrong, "objects the API server changed");
+    assertEquals(List.of(), server.warnings(), "the API server sent warnings");
+    assertTrue(applied >= 40, "too few objects rendered: " + applied);
+  }
+
+  @Test
+  void aMisspeltFieldIsRefusedByTheServer(KubernetesClient client) {
+    KubeObject cluster = firstOfKind("Cluster");
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(cluster.namespace())
+        .endMetadata().build()).serverSideApply();
+    Map<String, Object> doc = deepCopy(cluster.document());
+    child(doc, "spec").put("pausedd", true);
+    child(doc, "metadata").put("name", "misspelt-" + cluster.name());
+    KubernetesClientException e = assertThrows(KubernetesClientException.class,
+        () -> new ServerSideApply(client, "capkit-rendered-fleet-it").apply(doc, true));
+    assertTrue(e.getMessage().contains(".spec.pausedd: field not declared in schema"), e.getMessage());
+  }
+
+  @Test
+  void aFieldTheServerDefaultsIsCaughtByTheComparison(KubernetesClient client) {
+    // Flux's HelmRelease CRD defaults chart.spec.reconcileStrategy; without it in the rendering the test must fail.
+    KubeObject release = firstOfKind("HelmRelease");
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(release.namespace())
+        .endMetadata().build()).serverSideApply();
+    Map<String, Object> doc = deepCopy(release.document());
+    assertEquals("ChartVersion", child(child(child(doc, "spec"), "chart"), "spec").remove("reconcileStrategy"));
+    List<String> wrong = new ArrayList<>();
+    compare("defaulted", doc, new ServerSideApply(client, "capkit-rendered-fleet-it").apply(doc, true), wrong);
+    assertEquals(1, wrong.size(), String.valueOf(wrong));
+    assertTrue(wrong.get(0).startsWith("defaulted: .spec sent"), wrong.get(0));
+  }
+
+  private static KubeObject firstOfKind(String kind) {
+    RenderResult rendered = Renderer.standard().render(RepoFiles.exampleFleet(), RepoFiles.releases());
+    return rendered.clusters().get(0).objects().stream().filter(o -> o.kind().equals(kind)).findFirst()
+        .orElseThrow();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> child(Map<String, Object> parent, String key) {
+    return (Map<String, Object>) parent.get(key);
+  }
+
+  /** Everything but metadata and status must come back as sent; labels and annotations as sent. */
+  private static void compare(String what, Map<String, Object> sent, GenericKubernetesResource got, List<String> wrong) {
+    Map<String, Object> back = deepCopy(Serialization.jsonMapper().convertValue(got, Map.class));
+    Map<String, Object> expected = deepCopy(sent);
+    for (String key : new TreeSet<>(union(expected.keySet(), back.keySet()))) {
+      if (key.equals("metadata") || key.equals("status")) {
+        continue;
+      }
+      if (!java.util.Objects.equals(expected.get(key), back.get(key))) {
+        wrong.add(what + ": ." + key + " sent " + Serialization.asJson(expected.get(key)) + " but stored "
+            + Serialization.asJson(back.get(key)));
+      }
+    }
+    for (String meta : List.of("labels", "annotations", "name", "namespace")) {
+      Object s = ((Map<?, ?>) expected.get("metadata")).get(meta);
+      Object b = ((Map<?, ?>) back.get("metadata")).get(meta);
+      if (s != null && !s.equals(b)) {
+        wrong.add(what + ": .metadata." + meta + " sent " + s + " but stored " + b);
+      }
+    }
+  }
+
+  private static TreeSet<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+    TreeSet<String> u = new TreeSet<>(a);
+    u.addAll(b);
+    return u;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> deepCopy(Object o) {
+    // A JSON round trip normalises numbers and map types the same way on both sides of the comparison.
+    return Serialization.jsonMapper().convertValue(Serialization.unmarshal(Serialization.asJson(o), Map.class),
+        LinkedHashMap.class);
+  }
+}
