@@ -49,10 +49,8 @@ if bin_ok "$BIN" "$STAMP"; then printf '%s\n' "$BIN"; exit 0; fi
 log "building clusterctl $CAPI_VERSION (Go $(go env GOVERSION)) ..."
 WRAP="$CAPKIT_CACHE/clusterctl-build/$CAPI_VERSION"
 mkdir -p "$WRAP" "$BIN_DIR"
-CMOD="$(go_mod_gomod sigs.k8s.io/cluster-api "$CAPI_VERSION")" ||
-  die "cannot get sigs.k8s.io/cluster-api@$CAPI_VERSION from the Go module proxy"
-GO_LINE="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$CMOD" | head -n1)"
-version_ge "$(go env GOVERSION)" "${GO_LINE:-0}" || die "cluster-api $CAPI_VERSION needs Go >= $GO_LINE, have $(go env GOVERSION)"
+CMOD="$(go_mod_for_build sigs.k8s.io/cluster-api "$CAPI_VERSION" cluster-api)" || exit 1
+GO_LINE="$(go_line "$CMOD")"
 # Local replaces, single-line (`replace a => ./b`) or in a block (`a => ./b`).
 mapfile -t LOCAL < <(sed -n 's/^\(replace[[:space:]]\+\)\{0,1\}[[:space:]]*\([^[:space:]]\+\)[[:space:]]\+=>[[:space:]]\+\.\{1,2\}\/.*/\2/p' "$CMOD")
 {

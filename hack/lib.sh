@@ -43,34 +43,41 @@ go_mod_field() {
   printf '%s\n' "$1" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" | head -n1
 }
 
-# go_mod_download MODULE VERSION: downloads MODULE@VERSION through the Go module proxy and
-# prints its extracted directory (read-only, in GOMODCACHE). Returns 1 with the reason on stderr.
-go_mod_download() {
-  local mod="$1" ver="$2" json dir err
-  # Run outside any module so the caller's go.mod/go.work can't interfere.
-  json="$(cd / && GOWORK=off go mod download -json "$mod@$ver" 2>&1 </dev/null)" || true
-  dir="$(go_mod_field "$json" Dir)"
-  if [[ -z "$dir" || ! -d "$dir" ]]; then
+# go_mod_query FIELD MODULE VERSION CMD...: runs `CMD MODULE@VERSION` (a -json go command) outside any
+# module, so the caller's go.mod/go.work can't interfere, and prints the path in FIELD. Returns 1 with
+# the reason on stderr when the module can't be had.
+go_mod_query() {
+  local field="$1" mod="$2" ver="$3" json path err
+  shift 3
+  json="$(cd / && GOWORK=off "$@" "$mod@$ver" 2>&1 </dev/null)" || true
+  path="$(go_mod_field "$json" "$field")"
+  if [[ -z "$path" || ! -e "$path" ]]; then
     err="$(go_mod_field "$json" Error)"
     [[ -n "$err" ]] || err="$(printf '%s' "$json" | tr '\n' ' ' | cut -c1-400)"
     printf '[%s] module download failed: %s@%s: %s\n' "${LOG_TAG:-hack}" "$mod" "$ver" "$err" >&2
     return 1
   fi
-  printf '%s\n' "$dir"
+  printf '%s\n' "$path"
 }
 
+# go_mod_download MODULE VERSION: downloads MODULE@VERSION through the Go module proxy and
+# prints its extracted directory (read-only, in GOMODCACHE).
+go_mod_download() { go_mod_query Dir "$1" "$2" go mod download -json; }
+
 # go_mod_gomod MODULE VERSION: path of the module's cached go.mod (fetches only the .mod, not the zip).
-go_mod_gomod() {
-  local mod="$1" ver="$2" json f err
-  json="$(cd / && GOWORK=off go list -m -json "$mod@$ver" 2>&1 </dev/null)" || true
-  f="$(go_mod_field "$json" GoMod)"
-  if [[ -z "$f" || ! -f "$f" ]]; then
-    err="$(go_mod_field "$json" Error)"
-    [[ -n "$err" ]] || err="$(printf '%s' "$json" | tr '\n' ' ' | cut -c1-400)"
-    printf '[%s] module download failed: %s@%s: %s\n' "${LOG_TAG:-hack}" "$mod" "$ver" "$err" >&2
-    return 1
-  fi
-  printf '%s\n' "$f"
+go_mod_gomod() { go_mod_query GoMod "$1" "$2" go list -m -json; }
+
+# go_line GOMOD: the Go version a go.mod file asks for (its `go` line).
+go_line() { sed -n 's/^go \([0-9.]*\)$/\1/p' "$1" | head -n1; }
+
+# go_mod_for_build MODULE VERSION WHAT: the module's go.mod path, after checking that this Go is new
+# enough for its `go` line; dies with a message naming WHAT otherwise.
+go_mod_for_build() {
+  local gomod need
+  gomod="$(go_mod_gomod "$1" "$2")" || die "cannot get $1@$2 from the Go module proxy"
+  need="$(go_line "$gomod")"
+  version_ge "$(go env GOVERSION)" "${need:-0}" || die "$3 $2 needs Go >= $need, have $(go env GOVERSION)"
+  printf '%s\n' "$gomod"
 }
 
 # with_lock NAME: takes an exclusive lock (held until the script exits) so two runs of the
