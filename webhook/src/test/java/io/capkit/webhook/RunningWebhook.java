@@ -1,7 +1,7 @@
 package io.capkit.webhook;
 
-import io.capkit.webhook.TestCertificates.KeyFormat;
-import io.capkit.webhook.TestCertificates.Pair;
+import io.capkit.testsupport.SelfSignedCertificate.KeyFormat;
+import io.capkit.testsupport.SelfSignedCertificate;
 import io.capkit.webhook.admission.ReleaseLookup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,15 +18,15 @@ import javax.net.ssl.SSLContext;
 /** A webhook server on 127.0.0.1 with a fresh self-signed certificate, and an HTTPS client that trusts it. */
 final class RunningWebhook implements AutoCloseable {
   final Path dir;
-  final Pair pair;
+  final SelfSignedCertificate pair;
   final WebhookServer server;
   final HttpClient client;
 
   RunningWebhook(Path dir, ReleaseLookup releases, Duration reload) throws Exception {
-    this(dir, releases, reload, TestCertificates.generate("capkit-webhook", KeyFormat.PKCS1_RSA));
+    this(dir, releases, reload, SelfSignedCertificate.generate("capkit-webhook", KeyFormat.PKCS1_RSA));
   }
 
-  RunningWebhook(Path dir, ReleaseLookup releases, Duration reload, Pair pair) throws Exception {
+  RunningWebhook(Path dir, ReleaseLookup releases, Duration reload, SelfSignedCertificate pair) throws Exception {
     this.dir = dir;
     this.pair = pair;
     pair.writeTo(dir);

@@ -3,87 +3,46 @@ package io.capkit.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.capkit.webhook.TestCertificates.KeyFormat;
-import io.capkit.webhook.TestCertificates.Pair;
+import io.capkit.testsupport.KubeApiServerExtension;
+import io.capkit.testsupport.SelfSignedCertificate;
+import io.capkit.testsupport.SelfSignedCertificate.KeyFormat;
 import io.capkit.webhook.admission.InformerReleaseLookup;
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The webhook registered with a real kube-apiserver (io.fabric8:kube-api-test, offline binaries from hack/): good
  * objects are admitted and defaulted (read back from the API server), bad ones denied with their field path.
  */
+@ExtendWith(KubeApiServerExtension.class)
 class WebhookIT {
-  private static final Path BINARIES = Path.of(System.getenv().getOrDefault("KUBE_API_TEST_DIR",
-      System.getProperty("user.home") + "/.kubeapitest"), "k8s");
-  private static final Path CAPI_CLUSTER_CRD = Path.of("/work/shared/upstream-crds/capi/cluster.x-k8s.io_clusters.yaml");
-
   @TempDir
   static Path dir;
-  static KubeAPIServer apiServer;
   static KubernetesClient client;
   static InformerReleaseLookup releases;
   static WebhookServer webhook;
 
-  static boolean binariesPresent() throws IOException {
-    if (!Files.isDirectory(BINARIES)) {
-      return false;
-    }
-    try (Stream<Path> s = Files.list(BINARIES)) {
-      return s.anyMatch(p -> Files.isExecutable(p.resolve("kube-apiserver")) && Files.isExecutable(p.resolve("etcd")));
-    }
-  }
-
+  /** The API server is shared by the JVM's test classes (capkit and upstream CRDs installed); we add the webhook. */
   @BeforeAll
-  static void start() throws Exception {
-    assumeTrue(binariesPresent(), "WebhookIT skipped: no kube-apiserver/etcd under " + BINARIES
-        + " (install them with hack/ first; tests run offline)");
-    assumeTrue(Files.isRegularFile(CAPI_CLUSTER_CRD), "WebhookIT skipped: CAPI Cluster CRD missing at " + CAPI_CLUSTER_CRD);
-    apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().withOfflineMode(true)
-        .withUpdateKubeConfig(false).build());
-    apiServer.start();
-    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
-    List<Path> crds = new ArrayList<>();
-    try (Stream<Path> s = Files.list(Path.of(System.getProperty("capkit.repo.root", "."), "crds"))) {
-      s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(crds::add);
-    }
-    crds.add(CAPI_CLUSTER_CRD);
-    for (Path crd : crds) {
-      try (InputStream in = Files.newInputStream(crd)) {
-        CustomResourceDefinition d = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-        client.resource(d).create();
-        client.apiextensions().v1().customResourceDefinitions().withName(d.getMetadata().getName())
-            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
-      }
-    }
-    Pair pair = TestCertificates.generate("capkit-webhook", KeyFormat.SEC1_EC);
+  static void start(KubernetesClient shared) throws Exception {
+    client = shared;
+    SelfSignedCertificate pair = SelfSignedCertificate.generate("capkit-webhook", KeyFormat.SEC1_EC);
     pair.writeTo(dir);
     releases = new InformerReleaseLookup(client);
     webhook = WebhookServer.start(new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1",
@@ -133,19 +92,18 @@ class WebhookIT {
     client.resource(yaml).create();
   }
 
+  /** Unregisters the webhook first: the shared API server outlives this class, and failurePolicy is Fail. */
   @AfterAll
   static void stop() {
+    if (client != null) {
+      client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("capkit-it").delete();
+      client.admissionRegistration().v1().validatingWebhookConfigurations().withName("capkit-it").delete();
+    }
     if (webhook != null) {
       webhook.close();
     }
     if (releases != null) {
       releases.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (apiServer != null) {
-      apiServer.stop();
     }
   }
 

@@ -2,6 +2,7 @@ package io.capkit.bench.webhook;
 
 import io.capkit.bench.webhook.AdmissionReport.Setup;
 import io.capkit.bench.webhook.LevelResult.Latency;
+import io.capkit.testsupport.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -51,11 +52,13 @@ public final class AdmissionLoad {
     Map<String, String> options = options(args);
     Path work = Path.of(required(options, "--work")).toAbsolutePath();
     Files.createDirectories(work);
-    BenchCertificates certs = BenchCertificates.create(work.resolve("tls"));
-    new AdmissionLoad(options, certs.clientContext()).run(work, certs);
+    Path tlsDir = work.resolve("tls");
+    SelfSignedCertificate cert = SelfSignedCertificate.generate("127.0.0.1");
+    cert.writeTo(tlsDir);
+    new AdmissionLoad(options, cert.trustingContext()).run(work, tlsDir);
   }
 
-  private void run(Path work, BenchCertificates certs) throws Exception {
+  private void run(Path work, Path tlsDir) throws Exception {
     int[] levels = Arrays.stream(options.getOrDefault("--levels", "1,16,64").split(","))
         .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     int processWarmup = Integer.parseInt(options.getOrDefault("--process-warmup", "30"));
@@ -70,11 +73,11 @@ public final class AdmissionLoad {
     capkitCommand.addAll(CAPKIT_JVM);
     capkitCommand.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=default,dumponexit=true");
     capkitCommand.addAll(List.of("-cp", System.getProperty("java.class.path"), CapkitWebhookMain.class.getName(),
-        certs.certFile().toString(), certs.keyFile().toString()));
+        tlsDir.resolve("tls.crt").toString(), tlsDir.resolve("tls.key").toString()));
     int peerPort = freePort();
     int peerMetrics = freePort();
     List<String> peerCommand = List.of(required(options, "--peer"), "-webhook-port", Integer.toString(peerPort),
-        "-cert-dir", certs.directory().toString(), "-metrics-bind-address", "127.0.0.1:" + peerMetrics);
+        "-cert-dir", tlsDir.toString(), "-metrics-bind-address", "127.0.0.1:" + peerMetrics);
 
     List<LevelResult> results = new ArrayList<>();
     try (ServerProcess capkit = ServerProcess.start(AdmissionReport.CAPKIT, capkitCommand,
