@@ -32,6 +32,12 @@ public final class WebhookMetrics {
         .description("Time to answer an admission request").tag("endpoint", e)
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
         .maximumExpectedValue(Duration.ofSeconds(10)).register(registry)).record(Duration.ofNanos(nanos));
+    count(endpoint, outcome);
+  }
+
+  /** Counts a request that has no latency worth recording (refused before it could be read). */
+  public void count(String path, String outcome) {
+    String endpoint = endpoints.contains(path) ? path : OTHER;
     counters.computeIfAbsent(endpoint + "\n" + outcome, k -> Counter.builder("capkit.webhook.requests")
         .description("Admission requests by endpoint and outcome").tag("endpoint", endpoint).tag("outcome", outcome)
         .register(registry)).increment();

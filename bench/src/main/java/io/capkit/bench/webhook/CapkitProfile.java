@@ -2,6 +2,7 @@ package io.capkit.bench.webhook;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,9 +47,20 @@ public final class CapkitProfile {
     Map<String, Integer> byLayer = new HashMap<>();
     Map<String, Integer> byLeaf = new HashMap<>();
     int samples = 0;
+    int collections = 0;
+    String collector = "none";
+    Duration pauses = Duration.ZERO;
+    Duration longest = Duration.ZERO;
     try (RecordingFile file = new RecordingFile(recording)) {
       while (file.hasMoreEvents()) {
         RecordedEvent e = file.readEvent();
+        if (e.getEventType().getName().equals("jdk.GarbageCollection")) {
+          collections++;
+          collector = e.getString("name");
+          pauses = pauses.plus(e.getDuration("sumOfPauses"));
+          longest = longest.compareTo(e.getDuration("longestPause")) > 0 ? longest : e.getDuration("longestPause");
+          continue;
+        }
         if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null
             || e.getStackTrace().getFrames().isEmpty()) {
           continue;
@@ -68,6 +80,8 @@ public final class CapkitProfile {
     lines.addAll(ranked(byLayer, samples, Integer.MAX_VALUE, ""));
     lines.add("hottest leaf methods (" + samples + " samples): " + String.join(", ",
         ranked(byLeaf, samples, topMethods, "`")));
+    lines.add(String.format(Locale.ROOT, "garbage collection (%s): %d collections, pauses %.1f ms in all, longest "
+        + "%.2f ms", collector, collections, pauses.toNanos() / 1e6, longest.toNanos() / 1e6));
     return lines;
   }
 

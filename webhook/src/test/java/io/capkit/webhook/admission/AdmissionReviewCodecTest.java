@@ -1,0 +1,48 @@
+package io.capkit.webhook.admission;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AdmissionReviewCodecTest {
+  private final AdmissionReviewCodec codec = new AdmissionReviewCodec();
+
+  @Test
+  void theAllowedSkeletonIsByteForByteWhatTheModelWrites() {
+    for (String uid : List.of("705ab4f5-6393-11e8-b7cc-42010a800002", "quote\"back\\slash", "ctl\u0001\n\t",
+        "ünïcödé ✓ \uD83D\uDE00", "</script>")) {
+      AdmissionResponse r = new AdmissionResponse();
+      r.setAllowed(true);
+      r.setUid(uid);
+      AdmissionReview review = new AdmissionReview();
+      review.setResponse(r);
+      assertArrayEquals(codec.write(review), codec.writeAllowed(uid), uid);
+      assertEquals(uid, Reviews.response(codec.writeAllowed(uid)).get("uid").asText());
+    }
+  }
+
+  @Test
+  void theValidationReadKeepsObjectsAsParsedTrees() throws Exception {
+    byte[] body = Reviews.review("u-1", "UPDATE", "cluster.x-k8s.io", "Cluster",
+        Reviews.object("cluster.x-k8s.io/v1beta2", "Cluster", "c", Map.of("topology", Map.of("version", "v1.33.4"))),
+        Reviews.object("cluster.x-k8s.io/v1beta2", "Cluster", "c", Map.of("paused", true)), true);
+    AdmissionReviewCodec.ValidationInput in = codec.readForValidation(body);
+    assertEquals("u-1", in.uid());
+    assertEquals("UPDATE", in.operation());
+    assertEquals("cluster.x-k8s.io", in.group());
+    assertEquals("Cluster", in.kind());
+    assertEquals("v1.33.4", ObjectTrees.at(in.object(), "spec", "topology", "version"));
+    assertEquals(true, ObjectTrees.at(in.oldObject(), "spec", "paused"));
+    assertEquals("c", ObjectTrees.at(in.object(), "metadata", "name"));
+    String noName = new String(body, StandardCharsets.UTF_8).replace("\"name\":\"c\"", "\"name\":7");
+    assertEquals("request.object.metadata.name: has the wrong type", org.junit.jupiter.api.Assertions.assertThrows(
+        MalformedReviewException.class, () -> codec.readForValidation(noName.getBytes(StandardCharsets.UTF_8)))
+        .getMessage());
+  }
+}
