@@ -43,10 +43,14 @@ public record WebhookConfig(Path certFile, Path keyFile, int port, String bindAd
     this(certFile, keyFile, port, bindAddress, reloadInterval, threads, maxBodyBytes, ConnectionLimits.DEFAULT);
   }
 
-  /** The defaults for a pod: all addresses, port {@value #DEFAULT_PORT}, 10 s reload check. */
+  /**
+   * The defaults for a pod: all addresses, port {@value #DEFAULT_PORT}, 10 s reload check, 8 request threads per
+   * CPU (at least 16): enough that a request read is handled at once, a request that waits does so for a CPU
+   * before it is read, not for a slot after (bench/RESULTS.md has the two side by side).
+   */
   public static WebhookConfig of(Path certFile, Path keyFile, int port) {
     return new WebhookConfig(certFile, keyFile, port, "0.0.0.0", Duration.ofSeconds(10),
-        Math.max(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_BODY);
+        Math.max(16, 8 * Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_BODY);
   }
 
   public WebhookConfig withBindAddress(String address) {

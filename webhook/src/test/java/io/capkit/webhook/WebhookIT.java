@@ -55,37 +55,31 @@ class WebhookIT {
 
   /** The webhook configurations used here, the same rules as webhook/config/ but by URL instead of Service. */
   private static String load(String name, String base, String ca) {
-    String rules = name.equals("mutating.yaml") ? """
-        apiVersion: admissionregistration.k8s.io/v1
-        kind: MutatingWebhookConfiguration
-        metadata: {name: capkit-it}
-        webhooks:
-        - {name: workloadclusters.fleet.capkit.io, clientConfig: {url: "BASE/mutate-workloadcluster", caBundle: CA},
-           rules: [{apiGroups: [fleet.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [workloadclusters]}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        - {name: kvmmachinetemplates.infrastructure.cluster.x-k8s.io, clientConfig: {url: "BASE/mutate-kvmmachinetemplate", caBundle: CA},
-           rules: [{apiGroups: [infrastructure.cluster.x-k8s.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [kvmmachinetemplates]}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        """ : """
-        apiVersion: admissionregistration.k8s.io/v1
-        kind: ValidatingWebhookConfiguration
-        metadata: {name: capkit-it}
-        webhooks:
-        - {name: workloadclusters.fleet.capkit.io, clientConfig: {url: "BASE/validate-workloadcluster", caBundle: CA},
-           rules: [{apiGroups: [fleet.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [workloadclusters]}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        - {name: kvmmachinetemplates.infrastructure.cluster.x-k8s.io, clientConfig: {url: "BASE/validate-kvmmachinetemplate", caBundle: CA},
-           rules: [{apiGroups: [infrastructure.cluster.x-k8s.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [kvmmachinetemplates]}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        - {name: releases.release.capkit.io, clientConfig: {url: "BASE/validate-release", caBundle: CA},
-           rules: [{apiGroups: [release.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [releases], scope: Cluster}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        - {name: clusters.release.capkit.io, clientConfig: {url: "BASE/validate-cluster", caBundle: CA},
-           rules: [{apiGroups: [cluster.x-k8s.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [clusters]}],
-           objectSelector: {matchExpressions: [{key: release.capkit.io/version, operator: Exists}]},
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        """;
-    return rules.replace("BASE", base).replace("CA", ca);
+    boolean mutating = name.equals("mutating.yaml");
+    StringBuilder yaml = new StringBuilder("apiVersion: admissionregistration.k8s.io/v1\nkind: ")
+        .append(mutating ? "Mutating" : "Validating").append("WebhookConfiguration\nmetadata: {name: capkit-it}\n"
+            + "webhooks:\n");
+    String prefix = mutating ? "/mutate-" : "/validate-";
+    yaml.append(webhook("workloadclusters.fleet.capkit.io", prefix + "workloadcluster", "fleet.capkit.io",
+        "v1alpha1", "workloadclusters", "", ""));
+    yaml.append(webhook("kvmmachinetemplates.infrastructure.cluster.x-k8s.io", prefix + "kvmmachinetemplate",
+        "infrastructure.cluster.x-k8s.io", "v1alpha1", "kvmmachinetemplates", "", ""));
+    if (!mutating) {
+      yaml.append(webhook("releases.release.capkit.io", "/validate-release", "release.capkit.io", "v1alpha1",
+          "releases", ", scope: Cluster", ""));
+      yaml.append(webhook("clusters.release.capkit.io", "/validate-cluster", "cluster.x-k8s.io", "\"*\"",
+          "clusters", "", "objectSelector: {matchExpressions: [{key: release.capkit.io/version, operator: Exists}]}, "));
+    }
+    return yaml.toString().replace("BASE", base).replace("CA", ca);
+  }
+
+  /** One webhook by URL; {@code rule} ends the rule (e.g. a scope), {@code extra} adds fields (e.g. a selector). */
+  private static String webhook(String name, String path, String group, String versions, String resource,
+                                String rule, String extra) {
+    return "- {name: " + name + ", clientConfig: {url: \"BASE" + path + "\", caBundle: CA},\n"
+        + "   rules: [{apiGroups: [" + group + "], apiVersions: [" + versions + "], operations: [CREATE, UPDATE], "
+        + "resources: [" + resource + "]" + rule + "}],\n"
+        + "   " + extra + "failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}\n";
   }
 
   private static void apply(String yaml) {
@@ -124,6 +118,12 @@ class WebhookIT {
       client.resource(r).waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
       Thread.sleep(200);
     }
+  }
+
+  /** A CAPI Cluster labelled with a capkit release. */
+  private static String cluster(String name, String release) {
+    return "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: " + name
+        + ", namespace: default, labels: {release.capkit.io/version: " + release + "}}\nspec: {paused: false}\n";
   }
 
   private static String denial(String yaml) {
@@ -187,26 +187,11 @@ class WebhookIT {
     while ((releases.find("v28.0.0").isEmpty() || releases.find("v29.1.0").isEmpty()) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    String deprecated = denial("""
-        apiVersion: cluster.x-k8s.io/v1beta2
-        kind: Cluster
-        metadata: {name: old, namespace: default, labels: {release.capkit.io/version: v28.0.0}}
-        spec: {paused: false}
-        """);
+    String deprecated = denial(cluster("old", "v28.0.0"));
     assertTrue(deprecated.contains("metadata.labels[release.capkit.io/version]: release v28.0.0 is deprecated"), deprecated);
-    String missing = denial("""
-        apiVersion: cluster.x-k8s.io/v1beta2
-        kind: Cluster
-        metadata: {name: ghost, namespace: default, labels: {release.capkit.io/version: v9.9.9}}
-        spec: {paused: false}
-        """);
+    String missing = denial(cluster("ghost", "v9.9.9"));
     assertTrue(missing.contains("release v9.9.9 does not exist"), missing);
-    create("""
-        apiVersion: cluster.x-k8s.io/v1beta2
-        kind: Cluster
-        metadata: {name: good, namespace: default, labels: {release.capkit.io/version: v29.1.0}}
-        spec: {paused: false}
-        """);
+    create(cluster("good", "v29.1.0"));
 
     GenericKubernetesResource tpl = createWhenWebhooksAreActive("""
         apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1

@@ -27,7 +27,7 @@ public final class CapkitProfile {
     m.put("TLS record layer and crypto (sun.security.ssl, JCE)",
         List.of("sun.security.ssl.", "com.sun.crypto.provider.", "javax.crypto.", "sun.security.ec.",
             "sun.security.util."));
-    m.put("JDK HTTP server (sun.net.httpserver)", List.of("sun.net.httpserver."));
+    m.put("capkit HTTPS server (io.capkit.webhook.http)", List.of("io.capkit.webhook.http."));
     m.put("socket and selector I/O (sun.nio.ch, java.net)", List.of("sun.nio.ch.", "java.net.", "java.nio.channels."));
     m.put("JSON (Jackson)", List.of("com.fasterxml.jackson."));
     m.put("admission framework (io.javaoperatorsdk.webhook)", List.of("io.javaoperatorsdk.webhook."));

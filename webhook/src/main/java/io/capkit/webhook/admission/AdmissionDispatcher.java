@@ -42,17 +42,16 @@ public final class AdmissionDispatcher {
 
   /** Handles one review body for {@code endpoint}. */
   public Reply review(AdmissionEndpoint endpoint, byte[] body) {
-    return endpoint.check() != null ? validate(endpoint, body) : mutate(endpoint, body);
-  }
-
-  /** Validating endpoints: one parse into plain trees, the check, and for a plain admission a fixed answer. */
-  private Reply validate(AdmissionEndpoint endpoint, byte[] body) {
-    ValidationInput in;
     try {
-      in = codec.readForValidation(body);
+      return endpoint.check() != null ? validate(endpoint, codec.readForValidation(body, endpoint.check().reads()))
+          : mutate(endpoint, codec.read(body));
     } catch (MalformedReviewException e) {
       return Reply.text(400, e.getMessage(), "bad_request");
     }
+  }
+
+  /** Validating endpoints: one parse into plain trees, the check, and for a plain admission a fixed answer. */
+  private Reply validate(AdmissionEndpoint endpoint, ValidationInput in) {
     AdmissionResponse r;
     if (!endpoint.kind().equals(in.kind()) || !endpoint.group().equals(in.group())) {
       r = wrongKind(endpoint, in.kind() == null ? null : new GroupVersionKind(in.group(), in.kind(), null));
@@ -75,13 +74,7 @@ public final class AdmissionDispatcher {
   }
 
   /** Mutating endpoints: through the framework's controller, which computes the JSONPatch. */
-  private Reply mutate(AdmissionEndpoint endpoint, byte[] body) {
-    AdmissionReview review;
-    try {
-      review = codec.read(body);
-    } catch (MalformedReviewException e) {
-      return Reply.text(400, e.getMessage(), "bad_request");
-    }
+  private Reply mutate(AdmissionEndpoint endpoint, AdmissionReview review) {
     AdmissionRequest request = review.getRequest();
     AdmissionReview answer;
     String op = request.getOperation();

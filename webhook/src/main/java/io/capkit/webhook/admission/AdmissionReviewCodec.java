@@ -11,13 +11,16 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
 /**
@@ -27,7 +30,7 @@ import java.util.Set;
 public final class AdmissionReviewCodec {
   public static final String API_VERSION = "admission.k8s.io/v1";
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
-  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+  static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxNumberLength(100).build())
           .build())
       .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -37,12 +40,13 @@ public final class AdmissionReviewCodec {
   private static final ObjectReader REQUEST = MAPPER.readerFor(AdmissionRequest.class);
   private static final ObjectReader RESOURCE = MAPPER.readerFor(GenericKubernetesResource.class);
   private static final ObjectWriter WRITER = MAPPER.writerFor(AdmissionReview.class);
-  private static final ObjectReader MAP = MAPPER.readerFor(Map.class);
   private static final byte[] ALLOWED_HEAD = ("{\"apiVersion\":\"" + API_VERSION
       + "\",\"kind\":\"AdmissionReview\",\"response\":{\"allowed\":true,\"uid\":\"").getBytes(StandardCharsets.UTF_8);
   private static final byte[] ALLOWED_TAIL = "\"}}".getBytes(StandardCharsets.UTF_8);
   private static final Set<String> STRING_METADATA = Set.of("name", "namespace", "generateName", "uid",
       "resourceVersion");
+
+  private final Map<List<String>, SelectiveReader.Selection> selections = new ConcurrentHashMap<>();
 
   /** What a validating check reads from a review: no typed model, the objects stay the plain trees they parse to. */
   public record ValidationInput(String uid, String operation, String group, String kind, Map<String, Object> object,
@@ -51,13 +55,18 @@ public final class AdmissionReviewCodec {
   /**
    * Parses a body for a validating endpoint in one pass into plain maps, checking the envelope as strictly as
    * {@link #read} (apiVersion, kind, uid, operation, object shapes and metadata types) without building the
-   * fabric8 model.
+   * fabric8 model; of the objects only {@code reads} (dotted paths, see {@link AdmissionCheck#reads()}) and
+   * apiVersion, kind and metadata are built, the rest is skipped token by token (still checked to be JSON).
    */
   @SuppressWarnings("unchecked")
-  public ValidationInput readForValidation(byte[] body) throws MalformedReviewException {
+  public ValidationInput readForValidation(byte[] body, List<String> reads) throws MalformedReviewException {
     Object parsed;
-    try {
-      parsed = body.length == 0 ? null : MAP.readValue(body);
+    try (JsonParser p = MAPPER.createParser(body)) {
+      parsed = p.nextToken() == null ? null : SelectiveReader.read(p, selections.computeIfAbsent(reads,
+          SelectiveReader::review));
+      if (p.nextToken() != null) {
+        throw new MalformedReviewException("body is not valid JSON: trailing content after the AdmissionReview");
+      }
     } catch (IOException e) {
       throw new MalformedReviewException("body is not valid JSON: " + firstLine(e));
     }

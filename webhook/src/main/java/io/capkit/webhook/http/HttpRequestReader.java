@@ -43,23 +43,26 @@ public final class HttpRequestReader {
     int headEnd = headEnd();
     String head = new String(buf, pos, headEnd - pos, StandardCharsets.ISO_8859_1);
     pos = headEnd + 4;
-    String[] lines = head.split("\r\n", -1);
-    String[] start = lines[0].split(" ", -1);
+    int eol = head.indexOf("\r\n");
+    String[] start = (eol < 0 ? head : head.substring(0, eol)).split(" ", -1);
     if (start.length != 3 || start[0].isEmpty() || !start[1].startsWith("/") || !start[2].startsWith("HTTP/1.")) {
       throw new HttpProtocolException(400, "malformed request line");
     }
-    if (lines.length - 1 > MAX_HEADERS) {
-      throw new HttpProtocolException(431, "more than " + MAX_HEADERS + " header fields");
-    }
     Map<String, String> headers = new HashMap<>();
     String length = null;
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon <= 0 || lines[i].charAt(colon - 1) == ' ' || lines[i].charAt(0) == ' ' || lines[i].charAt(0) == '\t') {
+    int fields = 0;
+    for (int from = eol + 2; eol >= 0 && from <= head.length(); from = eol + 2) {
+      eol = head.indexOf("\r\n", from);
+      String line = head.substring(from, eol < 0 ? head.length() : eol);
+      if (++fields > MAX_HEADERS) {
+        throw new HttpProtocolException(431, "more than " + MAX_HEADERS + " header fields");
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0 || line.charAt(colon - 1) == ' ' || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
         throw new HttpProtocolException(400, "malformed header field");
       }
-      String name = lines[i].substring(0, colon).toLowerCase(Locale.ROOT);
-      String value = lines[i].substring(colon + 1).strip();
+      String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
+      String value = line.substring(colon + 1).strip();
       if (name.equals("content-length")) {
         if (length != null && !length.equals(value)) {
           throw new HttpProtocolException(400, "conflicting Content-Length headers");
