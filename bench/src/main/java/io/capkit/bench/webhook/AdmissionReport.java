@@ -29,7 +29,8 @@ public final class AdmissionReport {
     md.append("`bench/webhook/run.sh` (harness `io.capkit.bench.webhook.AdmissionLoad`): AdmissionReview v1 CREATE of "
         + "the same CAPI `cluster.x-k8s.io/v1beta2` Cluster (labelled `release.capkit.io/version: "
         + ClusterReview.RELEASE + "`, an active release in capkit's in-memory `ReleaseLookup`) sent to\n\n");
-    md.append("- **capkit**: `WebhookServer` `/validate-cluster` in its own JVM (`java ").append(setup.capkitJvmOptions())
+    md.append("- **capkit**: `WebhookServer` `/validate-cluster` (on capkit's `TlsHttpServer`: a thread per "
+        + "connection, request slots 8 per CPU) in its own JVM (`java ").append(setup.capkitJvmOptions())
         .append("`: the deployment's 512 Mi memory limit and its `JAVA_TOOL_OPTIONS`), JFR sampling on;\n");
     md.append("- **capi** (peer): Cluster API ").append(setup.capiVersion())
         .append("'s own Cluster webhook (`sigs.k8s.io/cluster-api/core/webhooks/admission.Cluster`, defaulting + "
