@@ -41,7 +41,7 @@ public final class AdmissionLoad {
    * The capkit pod's JVM settings (webhook/config/deployment.yaml, docs/webhook.md): its memory limit, so the heap is
    * sized as it would be there, and the collector chosen for short pauses on few CPUs.
    */
-  static final String CAPKIT_JVM = "-XX:MaxRAM=512m -XX:+UseSerialGC -XX:MaxRAMPercentage=50";
+  static final String CAPKIT_JVM = "-XX:MaxRAM=512m -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -Xmn32m";
 
   private final Map<String, String> options;
   private final SSLContext tls;
