@@ -5,7 +5,9 @@
 # "Admission webhook" section of bench/RESULTS.md.
 #
 # Environment: LEVELS (default 1,16,64), PROCESS_WARMUP, WARMUP, MEASURE (seconds; 30, 5, 10),
-# RESULTS (default bench/RESULTS.md; RESULTS=- prints only), WORK (certificates, logs, JFR; default a temp dir).
+# RESULTS (default bench/RESULTS.md; RESULTS=- prints only), WORK (certificates, logs, JFR; default a temp dir),
+# CAPKIT_JVM (the capkit server's JVM options; default the deployment's, see AdmissionLoad.CAPKIT_JVM),
+# CAPKIT_THREADS (requests capkit evaluates at once; default the server's: one per CPU, at least 2).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -25,6 +27,8 @@ ARGS=(--peer "$PEER" --work "$WORK" --levels "$LEVELS"
   --go-mod "$ROOT/bench/go-peer/go.mod" --go-version "$(go version)"
   --commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)")
 [[ "$RESULTS" == "-" ]] || ARGS+=(--results "$RESULTS")
+[[ -z "${CAPKIT_JVM:-}" ]] || ARGS+=(--capkit-jvm "$CAPKIT_JVM")
+[[ -z "${CAPKIT_THREADS:-}" ]] || ARGS+=(--capkit-threads "$CAPKIT_THREADS")
 
 echo "run.sh: running (work directory $WORK) ..." >&2
 java -cp "$CP" io.capkit.bench.webhook.AdmissionLoad "${ARGS[@]}"

@@ -3,6 +3,7 @@ package io.capkit.webhook;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import io.capkit.webhook.http.ConnectionLimits;
 
 /**
  * Settings of the admission server, as {@code capkit webhook serve} takes them.
@@ -12,11 +13,12 @@ import java.util.Objects;
  * @param port           HTTPS port; 0 picks a free one (tests)
  * @param bindAddress    address to listen on, e.g. {@code 0.0.0.0} in a pod, {@code 127.0.0.1} in tests
  * @param reloadInterval how often the certificate files are checked for changes
- * @param threads        worker threads; requests beyond {@code threads * 64} queued ones are refused
+ * @param threads        requests evaluated at once (each connection has its own I/O thread; this bounds the CPU work)
  * @param maxBodyBytes   largest request body read; larger ones get 413 without being read
+ * @param limits         time limits per connection step (handshake, request, idle) and the connection limit
  */
 public record WebhookConfig(Path certFile, Path keyFile, int port, String bindAddress, Duration reloadInterval,
-                            int threads, int maxBodyBytes) {
+                            int threads, int maxBodyBytes, ConnectionLimits limits) {
   public static final int DEFAULT_PORT = 9443;
   /** The API server sends at most 3 MiB of object per request; nothing legitimate is larger. */
   public static final int DEFAULT_MAX_BODY = 3 * 1024 * 1024;
@@ -29,22 +31,41 @@ public record WebhookConfig(Path certFile, Path keyFile, int port, String bindAd
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, got " + port);
     }
+    Objects.requireNonNull(limits, "limits");
     if (threads < 1 || maxBodyBytes < 1) {
       throw new IllegalArgumentException("threads and maxBodyBytes must be positive");
     }
   }
 
-  /** The defaults for a pod: all addresses, port {@value #DEFAULT_PORT}, 10 s reload check. */
+  /** With the default time limits. */
+  public WebhookConfig(Path certFile, Path keyFile, int port, String bindAddress, Duration reloadInterval,
+                       int threads, int maxBodyBytes) {
+    this(certFile, keyFile, port, bindAddress, reloadInterval, threads, maxBodyBytes, ConnectionLimits.DEFAULT);
+  }
+
+  /**
+   * The defaults for a pod: all addresses, port {@value #DEFAULT_PORT}, 10 s reload check, 8 request threads per
+   * CPU (at least 16): enough that a request read is handled at once, a request that waits does so for a CPU
+   * before it is read, not for a slot after (bench/RESULTS.md has the two side by side).
+   */
   public static WebhookConfig of(Path certFile, Path keyFile, int port) {
     return new WebhookConfig(certFile, keyFile, port, "0.0.0.0", Duration.ofSeconds(10),
-        Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_BODY);
+        Math.max(16, 8 * Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_BODY);
   }
 
   public WebhookConfig withBindAddress(String address) {
-    return new WebhookConfig(certFile, keyFile, port, address, reloadInterval, threads, maxBodyBytes);
+    return new WebhookConfig(certFile, keyFile, port, address, reloadInterval, threads, maxBodyBytes, limits);
+  }
+
+  public WebhookConfig withThreads(int n) {
+    return new WebhookConfig(certFile, keyFile, port, bindAddress, reloadInterval, n, maxBodyBytes, limits);
   }
 
   public WebhookConfig withReloadInterval(Duration interval) {
-    return new WebhookConfig(certFile, keyFile, port, bindAddress, interval, threads, maxBodyBytes);
+    return new WebhookConfig(certFile, keyFile, port, bindAddress, interval, threads, maxBodyBytes, limits);
+  }
+
+  public WebhookConfig withLimits(ConnectionLimits limits) {
+    return new WebhookConfig(certFile, keyFile, port, bindAddress, reloadInterval, threads, maxBodyBytes, limits);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Request counts by endpoint and outcome and a latency histogram per endpoint, in Prometheus text format. Endpoint
@@ -19,7 +20,7 @@ public final class WebhookMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Set<String> endpoints;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
 
   public WebhookMetrics(Collection<String> endpoints) {
     this.endpoints = Set.copyOf(endpoints);
@@ -28,13 +29,31 @@ public final class WebhookMetrics {
   /** Records one request: endpoint path, outcome label, time taken. */
   public void record(String path, String outcome, long nanos) {
     String endpoint = endpoints.contains(path) ? path : OTHER;
-    timers.computeIfAbsent(endpoint, e -> Timer.builder("capkit.webhook.request.duration")
-        .description("Time to answer an admission request").tag("endpoint", e)
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
-        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry)).record(Duration.ofNanos(nanos));
-    counters.computeIfAbsent(endpoint + "\n" + outcome, k -> Counter.builder("capkit.webhook.requests")
-        .description("Admission requests by endpoint and outcome").tag("endpoint", endpoint).tag("outcome", outcome)
-        .register(registry)).increment();
+    Timer timer = timers.get(endpoint);
+    if (timer == null) {
+      timer = timers.computeIfAbsent(endpoint, e -> Timer.builder("capkit.webhook.request.duration")
+          .description("Time to answer an admission request").tag("endpoint", e)
+          .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+          .maximumExpectedValue(Duration.ofSeconds(10)).register(registry));
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+    count(endpoint, outcome);
+  }
+
+  /** Counts a request that has no latency worth recording (refused before it could be read). */
+  public void count(String path, String outcome) {
+    String endpoint = endpoints.contains(path) ? path : OTHER;
+    Map<String, Counter> byOutcome = counters.get(endpoint);
+    if (byOutcome == null) {
+      byOutcome = counters.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>());
+    }
+    Counter counter = byOutcome.get(outcome);
+    if (counter == null) {
+      counter = byOutcome.computeIfAbsent(outcome, o -> Counter.builder("capkit.webhook.requests")
+          .description("Admission requests by endpoint and outcome").tag("endpoint", endpoint).tag("outcome", o)
+          .register(registry));
+    }
+    counter.increment();
   }
 
   /** The Prometheus text exposition of all metrics. */

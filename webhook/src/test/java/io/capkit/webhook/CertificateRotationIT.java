@@ -3,8 +3,8 @@ package io.capkit.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.capkit.webhook.TestCertificates.KeyFormat;
-import io.capkit.webhook.TestCertificates.Pair;
+import io.capkit.testsupport.SelfSignedCertificate.KeyFormat;
+import io.capkit.testsupport.SelfSignedCertificate;
 import io.capkit.webhook.admission.Reviews;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Certificates rotate under a steady stream of requests: no request fails, new connections get the new one. */
 class CertificateRotationIT {
 
-  private static SSLContext trusting(List<Pair> pairs) throws Exception {
+  private static SSLContext trusting(List<SelfSignedCertificate> pairs) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     for (int i = 0; i < pairs.size(); i++) {
@@ -40,7 +40,7 @@ class CertificateRotationIT {
   }
 
   /** The certificate a brand-new client sees; a fresh context, so no TLS session is resumed. */
-  private static X509Certificate served(List<Pair> pairs, int port) throws Exception {
+  private static X509Certificate served(List<SelfSignedCertificate> pairs, int port) throws Exception {
     SSLContext ctx = trusting(pairs);
     try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
       s.startHandshake();
@@ -50,10 +50,10 @@ class CertificateRotationIT {
 
   @Test
   void rotatesWithoutFailingARequest(@TempDir Path dir) throws Exception {
-    List<Pair> pairs = new ArrayList<>();
+    List<SelfSignedCertificate> pairs = new ArrayList<>();
     KeyFormat[] formats = {KeyFormat.PKCS1_RSA, KeyFormat.SEC1_EC, KeyFormat.PKCS8_RSA, KeyFormat.PKCS8_EC};
     for (int i = 0; i < 4; i++) {
-      pairs.add(TestCertificates.generate("capkit-webhook-" + i, formats[i]));
+      pairs.add(SelfSignedCertificate.generate("capkit-webhook-" + i, formats[i]));
     }
     SSLContext trustAll = trusting(pairs);
     try (RunningWebhook webhook = new RunningWebhook(dir, Reviews.lookup(), Duration.ofMillis(50), pairs.get(0))) {

@@ -1,11 +1,12 @@
 package io.capkit.webhook;
 
-import io.capkit.webhook.TestCertificates.KeyFormat;
-import io.capkit.webhook.TestCertificates.Pair;
+import io.capkit.testsupport.SelfSignedCertificate.KeyFormat;
+import io.capkit.testsupport.SelfSignedCertificate;
 import io.capkit.webhook.admission.ReleaseLookup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,19 +15,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** A webhook server on 127.0.0.1 with a fresh self-signed certificate, and an HTTPS client that trusts it. */
 final class RunningWebhook implements AutoCloseable {
   final Path dir;
-  final Pair pair;
+  final SelfSignedCertificate pair;
   final WebhookServer server;
   final HttpClient client;
 
   RunningWebhook(Path dir, ReleaseLookup releases, Duration reload) throws Exception {
-    this(dir, releases, reload, TestCertificates.generate("capkit-webhook", KeyFormat.PKCS1_RSA));
+    this(dir, releases, reload, SelfSignedCertificate.generate("capkit-webhook", KeyFormat.PKCS1_RSA));
   }
 
-  RunningWebhook(Path dir, ReleaseLookup releases, Duration reload, Pair pair) throws Exception {
+  RunningWebhook(Path dir, ReleaseLookup releases, Duration reload, SelfSignedCertificate pair) throws Exception {
     this.dir = dir;
     this.pair = pair;
     pair.writeTo(dir);
@@ -58,6 +60,21 @@ final class RunningWebhook implements AutoCloseable {
     return c.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A raw TLS connection (5 s read timeout), for requests an HTTP client would not send. */
+  SSLSocket connect() throws IOException {
+    SSLSocket s = (SSLSocket) pair.trustingContext().getSocketFactory().createSocket("127.0.0.1", server.port());
+    s.setSoTimeout(5000);
+    return s;
+  }
+
+  /** Writes a JSON POST as-is: the head says {@code contentLength}, whatever {@code body} holds. */
+  static void post(OutputStream out, String path, long contentLength, byte[] body) throws IOException {
+    out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(body);
+    out.flush();
   }
 
   /** Reads one HTTP/1.1 response with a Content-Length body from a raw stream; returns head + body as text. */

@@ -3,87 +3,46 @@ package io.capkit.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.capkit.webhook.TestCertificates.KeyFormat;
-import io.capkit.webhook.TestCertificates.Pair;
+import io.capkit.testsupport.KubeApiServerExtension;
+import io.capkit.testsupport.SelfSignedCertificate;
+import io.capkit.testsupport.SelfSignedCertificate.KeyFormat;
 import io.capkit.webhook.admission.InformerReleaseLookup;
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The webhook registered with a real kube-apiserver (io.fabric8:kube-api-test, offline binaries from hack/): good
  * objects are admitted and defaulted (read back from the API server), bad ones denied with their field path.
  */
+@ExtendWith(KubeApiServerExtension.class)
 class WebhookIT {
-  private static final Path BINARIES = Path.of(System.getenv().getOrDefault("KUBE_API_TEST_DIR",
-      System.getProperty("user.home") + "/.kubeapitest"), "k8s");
-  private static final Path CAPI_CLUSTER_CRD = Path.of("/work/shared/upstream-crds/capi/cluster.x-k8s.io_clusters.yaml");
-
   @TempDir
   static Path dir;
-  static KubeAPIServer apiServer;
   static KubernetesClient client;
   static InformerReleaseLookup releases;
   static WebhookServer webhook;
 
-  static boolean binariesPresent() throws IOException {
-    if (!Files.isDirectory(BINARIES)) {
-      return false;
-    }
-    try (Stream<Path> s = Files.list(BINARIES)) {
-      return s.anyMatch(p -> Files.isExecutable(p.resolve("kube-apiserver")) && Files.isExecutable(p.resolve("etcd")));
-    }
-  }
-
+  /** The API server is shared by the JVM's test classes (capkit and upstream CRDs installed); we add the webhook. */
   @BeforeAll
-  static void start() throws Exception {
-    assumeTrue(binariesPresent(), "WebhookIT skipped: no kube-apiserver/etcd under " + BINARIES
-        + " (install them with hack/ first; tests run offline)");
-    assumeTrue(Files.isRegularFile(CAPI_CLUSTER_CRD), "WebhookIT skipped: CAPI Cluster CRD missing at " + CAPI_CLUSTER_CRD);
-    apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().withOfflineMode(true)
-        .withUpdateKubeConfig(false).build());
-    apiServer.start();
-    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
-    List<Path> crds = new ArrayList<>();
-    try (Stream<Path> s = Files.list(Path.of(System.getProperty("capkit.repo.root", "."), "crds"))) {
-      s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(crds::add);
-    }
-    crds.add(CAPI_CLUSTER_CRD);
-    for (Path crd : crds) {
-      try (InputStream in = Files.newInputStream(crd)) {
-        CustomResourceDefinition d = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-        client.resource(d).create();
-        client.apiextensions().v1().customResourceDefinitions().withName(d.getMetadata().getName())
-            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
-      }
-    }
-    Pair pair = TestCertificates.generate("capkit-webhook", KeyFormat.SEC1_EC);
+  static void start(KubernetesClient shared) throws Exception {
+    client = shared;
+    SelfSignedCertificate pair = SelfSignedCertificate.generate("capkit-webhook", KeyFormat.SEC1_EC);
     pair.writeTo(dir);
     releases = new InformerReleaseLookup(client);
     webhook = WebhookServer.start(new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1",
@@ -96,56 +55,49 @@ class WebhookIT {
 
   /** The webhook configurations used here, the same rules as webhook/config/ but by URL instead of Service. */
   private static String load(String name, String base, String ca) {
-    String rules = name.equals("mutating.yaml") ? """
-        apiVersion: admissionregistration.k8s.io/v1
-        kind: MutatingWebhookConfiguration
-        metadata: {name: capkit-it}
-        webhooks:
-        - {name: workloadclusters.fleet.capkit.io, clientConfig: {url: "BASE/mutate-workloadcluster", caBundle: CA},
-           rules: [{apiGroups: [fleet.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [workloadclusters]}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        - {name: kvmmachinetemplates.infrastructure.cluster.x-k8s.io, clientConfig: {url: "BASE/mutate-kvmmachinetemplate", caBundle: CA},
-           rules: [{apiGroups: [infrastructure.cluster.x-k8s.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [kvmmachinetemplates]}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        """ : """
-        apiVersion: admissionregistration.k8s.io/v1
-        kind: ValidatingWebhookConfiguration
-        metadata: {name: capkit-it}
-        webhooks:
-        - {name: workloadclusters.fleet.capkit.io, clientConfig: {url: "BASE/validate-workloadcluster", caBundle: CA},
-           rules: [{apiGroups: [fleet.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [workloadclusters]}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        - {name: kvmmachinetemplates.infrastructure.cluster.x-k8s.io, clientConfig: {url: "BASE/validate-kvmmachinetemplate", caBundle: CA},
-           rules: [{apiGroups: [infrastructure.cluster.x-k8s.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [kvmmachinetemplates]}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        - {name: releases.release.capkit.io, clientConfig: {url: "BASE/validate-release", caBundle: CA},
-           rules: [{apiGroups: [release.capkit.io], apiVersions: [v1alpha1], operations: [CREATE, UPDATE], resources: [releases], scope: Cluster}],
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        - {name: clusters.release.capkit.io, clientConfig: {url: "BASE/validate-cluster", caBundle: CA},
-           rules: [{apiGroups: [cluster.x-k8s.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [clusters]}],
-           objectSelector: {matchExpressions: [{key: release.capkit.io/version, operator: Exists}]},
-           failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}
-        """;
-    return rules.replace("BASE", base).replace("CA", ca);
+    boolean mutating = name.equals("mutating.yaml");
+    StringBuilder yaml = new StringBuilder("apiVersion: admissionregistration.k8s.io/v1\nkind: ")
+        .append(mutating ? "Mutating" : "Validating").append("WebhookConfiguration\nmetadata: {name: capkit-it}\n"
+            + "webhooks:\n");
+    String prefix = mutating ? "/mutate-" : "/validate-";
+    yaml.append(webhook("workloadclusters.fleet.capkit.io", prefix + "workloadcluster", "fleet.capkit.io",
+        "v1alpha1", "workloadclusters", "", ""));
+    yaml.append(webhook("kvmmachinetemplates.infrastructure.cluster.x-k8s.io", prefix + "kvmmachinetemplate",
+        "infrastructure.cluster.x-k8s.io", "v1alpha1", "kvmmachinetemplates", "", ""));
+    if (!mutating) {
+      yaml.append(webhook("releases.release.capkit.io", "/validate-release", "release.capkit.io", "v1alpha1",
+          "releases", ", scope: Cluster", ""));
+      yaml.append(webhook("clusters.release.capkit.io", "/validate-cluster", "cluster.x-k8s.io", "\"*\"",
+          "clusters", "", "objectSelector: {matchExpressions: [{key: release.capkit.io/version, operator: Exists}]}, "));
+    }
+    return yaml.toString().replace("BASE", base).replace("CA", ca);
+  }
+
+  /** One webhook by URL; {@code rule} ends the rule (e.g. a scope), {@code extra} adds fields (e.g. a selector). */
+  private static String webhook(String name, String path, String group, String versions, String resource,
+                                String rule, String extra) {
+    return "- {name: " + name + ", clientConfig: {url: \"BASE" + path + "\", caBundle: CA},\n"
+        + "   rules: [{apiGroups: [" + group + "], apiVersions: [" + versions + "], operations: [CREATE, UPDATE], "
+        + "resources: [" + resource + "]" + rule + "}],\n"
+        + "   " + extra + "failurePolicy: Fail, sideEffects: None, admissionReviewVersions: [v1], timeoutSeconds: 5}\n";
   }
 
   private static void apply(String yaml) {
     client.resource(yaml).create();
   }
 
+  /** Unregisters the webhook first: the shared API server outlives this class, and failurePolicy is Fail. */
   @AfterAll
   static void stop() {
+    if (client != null) {
+      client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("capkit-it").delete();
+      client.admissionRegistration().v1().validatingWebhookConfigurations().withName("capkit-it").delete();
+    }
     if (webhook != null) {
       webhook.close();
     }
     if (releases != null) {
       releases.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (apiServer != null) {
-      apiServer.stop();
     }
   }
 
@@ -166,6 +118,12 @@ class WebhookIT {
       client.resource(r).waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
       Thread.sleep(200);
     }
+  }
+
+  /** A CAPI Cluster labelled with a capkit release. */
+  private static String cluster(String name, String release) {
+    return "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: " + name
+        + ", namespace: default, labels: {release.capkit.io/version: " + release + "}}\nspec: {paused: false}\n";
   }
 
   private static String denial(String yaml) {
@@ -229,26 +187,11 @@ class WebhookIT {
     while ((releases.find("v28.0.0").isEmpty() || releases.find("v29.1.0").isEmpty()) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    String deprecated = denial("""
-        apiVersion: cluster.x-k8s.io/v1beta2
-        kind: Cluster
-        metadata: {name: old, namespace: default, labels: {release.capkit.io/version: v28.0.0}}
-        spec: {paused: false}
-        """);
+    String deprecated = denial(cluster("old", "v28.0.0"));
     assertTrue(deprecated.contains("metadata.labels[release.capkit.io/version]: release v28.0.0 is deprecated"), deprecated);
-    String missing = denial("""
-        apiVersion: cluster.x-k8s.io/v1beta2
-        kind: Cluster
-        metadata: {name: ghost, namespace: default, labels: {release.capkit.io/version: v9.9.9}}
-        spec: {paused: false}
-        """);
+    String missing = denial(cluster("ghost", "v9.9.9"));
     assertTrue(missing.contains("release v9.9.9 does not exist"), missing);
-    create("""
-        apiVersion: cluster.x-k8s.io/v1beta2
-        kind: Cluster
-        metadata: {name: good, namespace: default, labels: {release.capkit.io/version: v29.1.0}}
-        spec: {paused: false}
-        """);
+    create(cluster("good", "v29.1.0"));
 
     GenericKubernetesResource tpl = createWhenWebhooksAreActive("""
         apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1

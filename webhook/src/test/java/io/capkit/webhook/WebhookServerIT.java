@@ -10,7 +10,6 @@ import io.capkit.api.release.ReleaseState;
 import io.capkit.webhook.admission.Reviews;
 import io.capkit.webhook.tls.InvalidTlsMaterialException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,13 +88,9 @@ class WebhookServerIT {
 
   @Test
   void anOversizedBodyIsRefusedBeforeItIsSent() throws Exception {
-    try (SSLSocket s = (SSLSocket) webhook.pair.trustingContext().getSocketFactory()
-        .createSocket("127.0.0.1", webhook.server.port())) {
-      s.setSoTimeout(5000);
-      OutputStream out = s.getOutputStream();
-      out.write(("POST /validate-release HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + (4 * 1024 * 1024) + "\r\n\r\n{\"apiVersion\":").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+    try (SSLSocket s = webhook.connect()) {
+      RunningWebhook.post(s.getOutputStream(), "/validate-release", 4 * 1024 * 1024,
+          "{\"apiVersion\":".getBytes(StandardCharsets.US_ASCII));
       String response = RunningWebhook.readResponse(s.getInputStream());
       assertTrue(response.startsWith("HTTP/1.1 413"), response);
       assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), response);
@@ -112,16 +107,10 @@ class WebhookServerIT {
 
   @Test
   void keepAliveServesManyRequestsOnOneConnection() throws Exception {
-    try (SSLSocket s = (SSLSocket) webhook.pair.trustingContext().getSocketFactory()
-        .createSocket("127.0.0.1", webhook.server.port())) {
-      s.setSoTimeout(5000);
+    try (SSLSocket s = webhook.connect()) {
       for (int i = 0; i < 5; i++) {
         byte[] body = wcReview("ka-" + i, null);
-        OutputStream out = s.getOutputStream();
-        out.write(("POST /mutate-workloadcluster HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
+        RunningWebhook.post(s.getOutputStream(), "/mutate-workloadcluster", body.length, body);
         String response = RunningWebhook.readResponse(s.getInputStream());
         assertTrue(response.startsWith("HTTP/1.1 200"), response);
         assertTrue(response.contains("\"uid\":\"ka-" + i + "\""), response);

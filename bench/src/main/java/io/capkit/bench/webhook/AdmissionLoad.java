@@ -2,6 +2,7 @@ package io.capkit.bench.webhook;
 
 import io.capkit.bench.webhook.AdmissionReport.Setup;
 import io.capkit.bench.webhook.LevelResult.Latency;
+import io.capkit.testsupport.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -29,14 +30,18 @@ import org.HdrHistogram.Histogram;
  * <p>Options: {@code --peer BIN} (required), {@code --work DIR} (required: certificates, logs, JFR),
  * {@code --levels 1,16,64}, {@code --process-warmup 30}, {@code --warmup 5}, {@code --measure 10} (seconds),
  * {@code --results FILE}, {@code --go-mod FILE} (the peer's go.mod, for versions), {@code --go-version TEXT},
- * {@code --commit TEXT}.
+ * {@code --commit TEXT}, {@code --capkit-jvm "OPTIONS"} (default {@value #CAPKIT_JVM}),
+ * {@code --capkit-threads N} (requests capkit evaluates at once; default its own).
  */
 public final class AdmissionLoad {
   static final String CAPKIT_PATH = "/validate-cluster";
   static final String PEER_PATH = "/validate-cluster-x-k8s-io-v1beta2-cluster";
   static final String CAPKIT_METRIC = "capkit_webhook_request_duration_seconds";
-  /** The capkit pod's memory limit (webhook/config/deployment.yaml), so the JVM sizes its heap as it would there. */
-  static final List<String> CAPKIT_JVM = List.of("-XX:MaxRAM=512m");
+  /**
+   * The capkit pod's JVM settings (webhook/config/deployment.yaml, docs/webhook.md): its memory limit, so the heap is
+   * sized as it would be there, and the collector chosen for short pauses on few CPUs.
+   */
+  static final String CAPKIT_JVM = "-XX:MaxRAM=512m -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -Xmn32m";
 
   private final Map<String, String> options;
   private final SSLContext tls;
@@ -51,11 +56,13 @@ public final class AdmissionLoad {
     Map<String, String> options = options(args);
     Path work = Path.of(required(options, "--work")).toAbsolutePath();
     Files.createDirectories(work);
-    BenchCertificates certs = BenchCertificates.create(work.resolve("tls"));
-    new AdmissionLoad(options, certs.clientContext()).run(work, certs);
+    Path tlsDir = work.resolve("tls");
+    SelfSignedCertificate cert = SelfSignedCertificate.generate("127.0.0.1");
+    cert.writeTo(tlsDir);
+    new AdmissionLoad(options, cert.trustingContext()).run(work, tlsDir);
   }
 
-  private void run(Path work, BenchCertificates certs) throws Exception {
+  private void run(Path work, Path tlsDir) throws Exception {
     int[] levels = Arrays.stream(options.getOrDefault("--levels", "1,16,64").split(","))
         .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     int processWarmup = Integer.parseInt(options.getOrDefault("--process-warmup", "30"));
@@ -67,14 +74,17 @@ public final class AdmissionLoad {
 
     List<String> capkitCommand = new ArrayList<>();
     capkitCommand.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    capkitCommand.addAll(CAPKIT_JVM);
+    capkitCommand.addAll(capkitJvm());
     capkitCommand.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=default,dumponexit=true");
     capkitCommand.addAll(List.of("-cp", System.getProperty("java.class.path"), CapkitWebhookMain.class.getName(),
-        certs.certFile().toString(), certs.keyFile().toString()));
+        tlsDir.resolve("tls.crt").toString(), tlsDir.resolve("tls.key").toString()));
+    if (options.containsKey("--capkit-threads")) {
+      capkitCommand.add(options.get("--capkit-threads"));
+    }
     int peerPort = freePort();
     int peerMetrics = freePort();
     List<String> peerCommand = List.of(required(options, "--peer"), "-webhook-port", Integer.toString(peerPort),
-        "-cert-dir", certs.directory().toString(), "-metrics-bind-address", "127.0.0.1:" + peerMetrics);
+        "-cert-dir", tlsDir.toString(), "-metrics-bind-address", "127.0.0.1:" + peerMetrics);
 
     List<LevelResult> results = new ArrayList<>();
     try (ServerProcess capkit = ServerProcess.start(AdmissionReport.CAPKIT, capkitCommand,
@@ -117,6 +127,10 @@ public final class AdmissionLoad {
       ResultsSection.write(file, AdmissionReport.HEADING, section);
       log("wrote section \"%s\" of %s", AdmissionReport.HEADING, file);
     }
+  }
+
+  private List<String> capkitJvm() {
+    return List.of(options.getOrDefault("--capkit-jvm", CAPKIT_JVM).trim().split("\\s+"));
   }
 
   private LevelResult measure(Target t, int clients, int warmup, int measure) throws Exception {
@@ -174,7 +188,8 @@ public final class AdmissionLoad {
     return new Setup(Runtime.getRuntime().availableProcessors(), cpuModel(),
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        String.join(" ", CAPKIT_JVM), options.getOrDefault("--go-version", "go (version not given)"),
+        String.join(" ", capkitJvm()) + (options.containsKey("--capkit-threads") ? " … CapkitWebhookMain … "
+            + options.get("--capkit-threads") : ""), options.getOrDefault("--go-version", "go (version not given)"),
         goMod.getOrDefault("sigs.k8s.io/cluster-api", "?"), goMod.getOrDefault("sigs.k8s.io/controller-runtime", "?"),
         options.getOrDefault("--commit", "?"), loadBefore, loadAfter, processWarmup, warmup, measure);
   }

@@ -2,6 +2,7 @@ package io.capkit.bench.webhook;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ public final class CapkitProfile {
     m.put("TLS record layer and crypto (sun.security.ssl, JCE)",
         List.of("sun.security.ssl.", "com.sun.crypto.provider.", "javax.crypto.", "sun.security.ec.",
             "sun.security.util."));
-    m.put("JDK HTTP server (sun.net.httpserver)", List.of("sun.net.httpserver."));
+    m.put("capkit HTTPS server (io.capkit.webhook.http)", List.of("io.capkit.webhook.http."));
     m.put("socket and selector I/O (sun.nio.ch, java.net)", List.of("sun.nio.ch.", "java.net.", "java.nio.channels."));
     m.put("JSON (Jackson)", List.of("com.fasterxml.jackson."));
     m.put("admission framework (io.javaoperatorsdk.webhook)", List.of("io.javaoperatorsdk.webhook."));
@@ -46,9 +47,20 @@ public final class CapkitProfile {
     Map<String, Integer> byLayer = new HashMap<>();
     Map<String, Integer> byLeaf = new HashMap<>();
     int samples = 0;
+    int collections = 0;
+    String collector = "none";
+    Duration pauses = Duration.ZERO;
+    Duration longest = Duration.ZERO;
     try (RecordingFile file = new RecordingFile(recording)) {
       while (file.hasMoreEvents()) {
         RecordedEvent e = file.readEvent();
+        if (e.getEventType().getName().equals("jdk.GarbageCollection")) {
+          collections++;
+          collector = e.getString("name");
+          pauses = pauses.plus(e.getDuration("sumOfPauses"));
+          longest = longest.compareTo(e.getDuration("longestPause")) > 0 ? longest : e.getDuration("longestPause");
+          continue;
+        }
         if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null
             || e.getStackTrace().getFrames().isEmpty()) {
           continue;
@@ -68,6 +80,8 @@ public final class CapkitProfile {
     lines.addAll(ranked(byLayer, samples, Integer.MAX_VALUE, ""));
     lines.add("hottest leaf methods (" + samples + " samples): " + String.join(", ",
         ranked(byLeaf, samples, topMethods, "`")));
+    lines.add(String.format(Locale.ROOT, "garbage collection (%s): %d collections, pauses %.1f ms in all, longest "
+        + "%.2f ms", collector, collections, pauses.toNanos() / 1e6, longest.toNanos() / 1e6));
     return lines;
   }
 

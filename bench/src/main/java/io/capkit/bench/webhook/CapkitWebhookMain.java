@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@link ClusterReview#RELEASE}. Prints {@code capkit-webhook-port=<port>} when it serves; exits when stdin closes,
  * so it never outlives the harness.
  *
- * <p>Usage: {@code CapkitWebhookMain <tls.crt> <tls.key>}
+ * <p>Usage: {@code CapkitWebhookMain <tls.crt> <tls.key> [threads]} (threads: requests evaluated at once; default
+ * the server's, one per CPU, at least 2).
  */
 public final class CapkitWebhookMain {
   public static final String PORT_LINE = "capkit-webhook-port=";
@@ -29,12 +30,15 @@ public final class CapkitWebhookMain {
   private CapkitWebhookMain() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: CapkitWebhookMain <tls.crt> <tls.key>");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: CapkitWebhookMain <tls.crt> <tls.key> [threads]");
       System.exit(2);
     }
     WebhookConfig defaults = WebhookConfig.of(Path.of(args[0]), Path.of(args[1]), 0);
     WebhookConfig config = defaults.withBindAddress("127.0.0.1").withReloadInterval(Duration.ofSeconds(10));
+    if (args.length == 3) {
+      config = config.withThreads(Integer.parseInt(args[2]));
+    }
     Map<String, Release> releases = Map.of(ClusterReview.RELEASE, release(ClusterReview.RELEASE));
     ReleaseLookup lookup = name -> Optional.ofNullable(releases.get(name));
     WebhookServer server = WebhookServer.start(config, lookup);

@@ -1,6 +1,7 @@
 package io.capkit.webhook.admission;
 
 import io.javaoperatorsdk.webhook.admission.Operation;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,5 +10,16 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface AdmissionCheck {
+  /** The whole object, for {@link #reads()}. */
+  List<String> WHOLE_OBJECT = List.of("");
+
   Verdict check(Operation operation, Map<String, Object> object, Map<String, Object> oldObject);
+
+  /**
+   * The dotted paths of the objects this check reads; the trees it gets hold these (and apiVersion, kind,
+   * metadata) only, so that parsing skips the rest instead of building it. Default: everything.
+   */
+  default List<String> reads() {
+    return WHOLE_OBJECT;
+  }
 }

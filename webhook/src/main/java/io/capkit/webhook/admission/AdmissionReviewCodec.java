@@ -11,10 +11,16 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
 /**
@@ -24,7 +30,7 @@ import java.util.Set;
 public final class AdmissionReviewCodec {
   public static final String API_VERSION = "admission.k8s.io/v1";
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
-  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+  static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxNumberLength(100).build())
           .build())
       .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -34,6 +40,118 @@ public final class AdmissionReviewCodec {
   private static final ObjectReader REQUEST = MAPPER.readerFor(AdmissionRequest.class);
   private static final ObjectReader RESOURCE = MAPPER.readerFor(GenericKubernetesResource.class);
   private static final ObjectWriter WRITER = MAPPER.writerFor(AdmissionReview.class);
+  private static final byte[] ALLOWED_HEAD = ("{\"apiVersion\":\"" + API_VERSION
+      + "\",\"kind\":\"AdmissionReview\",\"response\":{\"allowed\":true,\"uid\":\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ALLOWED_TAIL = "\"}}".getBytes(StandardCharsets.UTF_8);
+  private static final Set<String> STRING_METADATA = Set.of("name", "namespace", "generateName", "uid",
+      "resourceVersion");
+
+  private final Map<List<String>, SelectiveReader.Selection> selections = new ConcurrentHashMap<>();
+
+  /** What a validating check reads from a review: no typed model, the objects stay the plain trees they parse to. */
+  public record ValidationInput(String uid, String operation, String group, String kind, Map<String, Object> object,
+                                Map<String, Object> oldObject) {}
+
+  /**
+   * Parses a body for a validating endpoint in one pass into plain maps, checking the envelope as strictly as
+   * {@link #read} (apiVersion, kind, uid, operation, object shapes and metadata types) without building the
+   * fabric8 model; of the objects only {@code reads} (dotted paths, see {@link AdmissionCheck#reads()}) and
+   * apiVersion, kind and metadata are built, the rest is skipped token by token (still checked to be JSON).
+   */
+  @SuppressWarnings("unchecked")
+  public ValidationInput readForValidation(byte[] body, List<String> reads) throws MalformedReviewException {
+    Object parsed;
+    try (JsonParser p = MAPPER.createParser(body)) {
+      parsed = p.nextToken() == null ? null : SelectiveReader.read(p, selections.computeIfAbsent(reads,
+          SelectiveReader::review));
+      if (p.nextToken() != null) {
+        throw new MalformedReviewException("body is not valid JSON: trailing content after the AdmissionReview");
+      }
+    } catch (IOException e) {
+      throw new MalformedReviewException("body is not valid JSON: " + firstLine(e));
+    }
+    if (!(parsed instanceof Map<?, ?> root)) {
+      throw new MalformedReviewException("body must be a JSON object (an AdmissionReview)");
+    }
+    if (!API_VERSION.equals(root.get("apiVersion")) || !"AdmissionReview".equals(root.get("kind"))) {
+      throw new MalformedReviewException("body must be apiVersion " + API_VERSION + ", kind AdmissionReview");
+    }
+    if (!(root.get("request") instanceof Map<?, ?> req)) {
+      throw new MalformedReviewException("request: must be an object");
+    }
+    if (!(req.get("uid") instanceof String uid) || uid.isEmpty()) {
+      throw new MalformedReviewException("request.uid: must be a non-empty string");
+    }
+    if (!(req.get("operation") instanceof String op) || !OPERATIONS.contains(op)) {
+      throw new MalformedReviewException("request.operation: must be one of CREATE, UPDATE, DELETE, CONNECT");
+    }
+    Object kind = req.get("kind");
+    if (kind != null && !(kind instanceof Map<?, ?> k && isStringOrNull(k.get("group"))
+        && isStringOrNull(k.get("version")) && isStringOrNull(k.get("kind")))) {
+      throw new MalformedReviewException("request.kind: must be an object of strings group, version, kind");
+    }
+    Map<String, Object> object = objectAt("request.object", req.get("object"));
+    Map<String, Object> oldObject = objectAt("request.oldObject", req.get("oldObject"));
+    if (object == null && !"DELETE".equals(op) && !"CONNECT".equals(op)) {
+      throw new MalformedReviewException("request.object: is required for " + op);
+    }
+    Map<String, Object> gvk = (Map<String, Object>) kind;
+    return new ValidationInput(uid, op, gvk == null ? null : (String) gvk.get("group"),
+        gvk == null ? null : (String) gvk.get("kind"), object, oldObject);
+  }
+
+  private static boolean isStringOrNull(Object o) {
+    return o == null || o instanceof String;
+  }
+
+  /** An object tree, with the metadata fields the checks read typed as Kubernetes types them. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> objectAt(String path, Object node) throws MalformedReviewException {
+    if (node == null) {
+      return null;
+    }
+    if (!(node instanceof Map<?, ?>)) {
+      throw new MalformedReviewException(path + ": must be an object");
+    }
+    Object metadata = ((Map<?, ?>) node).get("metadata");
+    if (metadata != null) {
+      if (!(metadata instanceof Map<?, ?> meta)) {
+        throw new MalformedReviewException(path + ".metadata: must be an object");
+      }
+      for (Map.Entry<?, ?> e : meta.entrySet()) {
+        Object v = e.getValue();
+        boolean ok = v == null
+            || (!STRING_METADATA.contains(e.getKey()) || v instanceof String)
+            && (!"labels".equals(e.getKey()) && !"annotations".equals(e.getKey())
+                || v instanceof Map<?, ?> m && m.values().stream().allMatch(x -> x == null || x instanceof String));
+        if (!ok) {
+          throw new MalformedReviewException(path + ".metadata." + e.getKey() + ": has the wrong type");
+        }
+      }
+    }
+    return (Map<String, Object>) node;
+  }
+
+  /**
+   * The response to an admitted review without warnings: written from a fixed skeleton, only the uid varies (a uid
+   * that would need escaping, never a Kubernetes one, goes through the model writer instead).
+   */
+  public byte[] writeAllowed(String uid) {
+    if (!uid.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+      AdmissionResponse r = new AdmissionResponse();
+      r.setAllowed(true);
+      r.setUid(uid);
+      AdmissionReview review = new AdmissionReview();
+      review.setResponse(r);
+      return write(review);
+    }
+    byte[] id = uid.getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[ALLOWED_HEAD.length + id.length + ALLOWED_TAIL.length];
+    System.arraycopy(ALLOWED_HEAD, 0, out, 0, ALLOWED_HEAD.length);
+    System.arraycopy(id, 0, out, ALLOWED_HEAD.length, id.length);
+    System.arraycopy(ALLOWED_TAIL, 0, out, ALLOWED_HEAD.length + id.length, ALLOWED_TAIL.length);
+    return out;
+  }
 
   /** Parses a body; every failure is a {@link MalformedReviewException} with a short reason. */
   public AdmissionReview read(byte[] body) throws MalformedReviewException {

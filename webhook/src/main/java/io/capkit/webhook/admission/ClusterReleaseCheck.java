@@ -27,6 +27,12 @@ public final class ClusterReleaseCheck implements AdmissionCheck {
     this.releases = releases;
   }
 
+  /** Labels are in metadata; spec.topology.version is the one other field looked at. */
+  @Override
+  public List<String> reads() {
+    return List.of("metadata", VERSION_PATH);
+  }
+
   @Override
   public Verdict check(Operation operation, Map<String, Object> object, Map<String, Object> oldObject) {
     Object label = ObjectTrees.at(object, "metadata", "labels", Release.VERSION_LABEL);

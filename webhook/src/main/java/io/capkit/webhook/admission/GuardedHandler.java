@@ -36,15 +36,19 @@ final class GuardedHandler implements AdmissionRequestHandler {
     } catch (NotAllowedException e) {
       r = AdmissionUtils.notAllowedExceptionToAdmissionResponse(e);
     } catch (RuntimeException | StackOverflowError e) {
-      LOG.error("internal error in {} for request {}", endpoint, request.getUid(), e);
-      r = ValidatingHandler.deny(List.of(Problem.at("", "internal error in the capkit webhook " + endpoint + " ("
-          + e.getClass().getSimpleName() + "); the request was not admitted, see the webhook log for uid "
-          + request.getUid())));
+      r = internalError(endpoint, request.getUid(), e);
     }
     if (!mutating || EMPTY_PATCH.equals(r.getPatch()) || !Boolean.TRUE.equals(r.getAllowed())) {
       r.setPatch(null);
       r.setPatchType(null);
     }
     return r;
+  }
+
+  /** The denial for a rule that failed: says so, and where to look, without the exception's message. */
+  static AdmissionResponse internalError(String endpoint, String uid, Throwable e) {
+    LOG.error("internal error in {} for request {}", endpoint, uid, e);
+    return ValidatingHandler.deny(List.of(Problem.at("", "internal error in the capkit webhook " + endpoint + " ("
+        + e.getClass().getSimpleName() + "); the request was not admitted, see the webhook log for uid " + uid)));
   }
 }

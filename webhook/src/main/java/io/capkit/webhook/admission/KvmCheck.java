@@ -13,6 +13,7 @@ import io.javaoperatorsdk.webhook.admission.Operation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Validation of the KVM infrastructure kinds; templates may not change their spec after create. */
 public final class KvmCheck implements AdmissionCheck {
@@ -37,6 +38,7 @@ public final class KvmCheck implements AdmissionCheck {
   }
 
   private final Kind kind;
+  private static final String TEMPLATE_SPEC = "spec.template.spec";
   private final KvmRules rules;
 
   public KvmCheck(Kind kind, KvmRules rules) {
@@ -64,15 +66,10 @@ public final class KvmCheck implements AdmissionCheck {
     switch (kind) {
       case KVM_CLUSTER -> p.addAll(rules.validateClusterSpec(((KVMCluster) typed).getSpec(), "spec"));
       case KVM_CLUSTER_TEMPLATE -> {
-        KVMClusterTemplate t = (KVMClusterTemplate) typed;
-        if (t.getSpec() == null || t.getSpec().getTemplate() == null) {
-          p.add(Problem.at("spec.template", "is required"));
-        } else {
-          p.addAll(rules.validateClusterSpec(t.getSpec().getTemplate().getSpec(), "spec.template.spec"));
-        }
-        if (old != null) {
-          p.addAll(rules.checkTemplateUnchanged(((KVMClusterTemplate) old).getSpec(), t.getSpec(), "spec"));
-        }
+        var spec = ((KVMClusterTemplate) typed).getSpec();
+        p.addAll(template(spec == null || spec.getTemplate() == null ? null
+            : () -> rules.validateClusterSpec(spec.getTemplate().getSpec(), TEMPLATE_SPEC), old != null,
+            old == null ? null : ((KVMClusterTemplate) old).getSpec(), spec));
       }
       case KVM_MACHINE -> {
         KVMMachine m = (KVMMachine) typed;
@@ -80,18 +77,27 @@ public final class KvmCheck implements AdmissionCheck {
             : rules.validateMachineUpdate(((KVMMachine) old).getSpec(), m.getSpec(), "spec"));
       }
       case KVM_MACHINE_TEMPLATE -> {
-        KVMMachineTemplate t = (KVMMachineTemplate) typed;
-        if (t.getSpec() == null || t.getSpec().getTemplate() == null) {
-          p.add(Problem.at("spec.template", "is required"));
-        } else {
-          p.addAll(rules.validateMachineSpec(t.getSpec().getTemplate().getSpec(), "spec.template.spec"));
-        }
-        if (old != null) {
-          p.addAll(rules.checkTemplateUnchanged(((KVMMachineTemplate) old).getSpec(), t.getSpec(), "spec"));
-        }
+        var spec = ((KVMMachineTemplate) typed).getSpec();
+        p.addAll(template(spec == null || spec.getTemplate() == null ? null
+            : () -> rules.validateMachineSpec(spec.getTemplate().getSpec(), TEMPLATE_SPEC), old != null,
+            old == null ? null : ((KVMMachineTemplate) old).getSpec(), spec));
       }
       default -> throw new IllegalStateException("unhandled kind " + kind);
     }
     return Verdict.of(p);
+  }
+
+  /**
+   * The rules every template kind shares: {@code spec.template} is required ({@code validateTemplate} is null when
+   * it is missing) and valid, and on update the spec is unchanged.
+   */
+  private List<Problem> template(Supplier<List<Problem>> validateTemplate, boolean update, Object oldSpec,
+                                 Object spec) {
+    List<Problem> p = new ArrayList<>(validateTemplate == null
+        ? List.of(Problem.at("spec.template", "is required")) : validateTemplate.get());
+    if (update) {
+      p.addAll(rules.checkTemplateUnchanged(oldSpec, spec, "spec"));
+    }
+    return p;
   }
 }

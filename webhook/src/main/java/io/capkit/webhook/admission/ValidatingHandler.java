@@ -29,7 +29,11 @@ public final class ValidatingHandler implements AdmissionRequestHandler {
   @Override
   public AdmissionResponse handle(AdmissionRequest request) {
     Operation op = Operation.valueOf(request.getOperation());
-    Verdict v = check.check(op, ObjectTrees.toTree(request.getObject()), ObjectTrees.toTree(request.getOldObject()));
+    return respond(check.check(op, ObjectTrees.toTree(request.getObject()), ObjectTrees.toTree(request.getOldObject())));
+  }
+
+  /** The response for a verdict: allowed or denied with its problems, warnings cut to what Kubernetes shows. */
+  static AdmissionResponse respond(Verdict v) {
     AdmissionResponse r = v.allowed() ? allow() : deny(v.problems());
     if (!v.warnings().isEmpty()) {
       r.setWarnings(v.warnings().stream()

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.capkit.webhook.TestCertificates;
-import io.capkit.webhook.TestCertificates.KeyFormat;
-import io.capkit.webhook.TestCertificates.Pair;
+import io.capkit.testsupport.SelfSignedCertificate.KeyFormat;
+import io.capkit.testsupport.SelfSignedCertificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class TlsMaterialTest {
   @ParameterizedTest
   @EnumSource(KeyFormat.class)
   void readsEveryKeyEncodingCertManagerWrites(KeyFormat format, @TempDir Path dir) throws Exception {
-    Pair p = TestCertificates.generate("webhook", format);
+    SelfSignedCertificate p = SelfSignedCertificate.generate("webhook", format);
     String header = p.keyPem().lines().findFirst().orElseThrow();
     assertEquals(switch (format) {
       case PKCS8_RSA, PKCS8_EC -> "-----BEGIN PRIVATE KEY-----";
@@ -35,8 +34,8 @@ class TlsMaterialTest {
 
   @Test
   void aKeyOfAnotherCertificateIsRefusedWithoutShowingIt() throws Exception {
-    Pair a = TestCertificates.generate("a", KeyFormat.PKCS1_RSA);
-    Pair b = TestCertificates.generate("b", KeyFormat.PKCS1_RSA);
+    SelfSignedCertificate a = SelfSignedCertificate.generate("a", KeyFormat.PKCS1_RSA);
+    SelfSignedCertificate b = SelfSignedCertificate.generate("b", KeyFormat.PKCS1_RSA);
     InvalidTlsMaterialException e = assertThrows(InvalidTlsMaterialException.class, () -> TlsMaterial.parse(
         a.certPem().getBytes(StandardCharsets.US_ASCII), "tls.crt", b.keyPem().getBytes(StandardCharsets.US_ASCII),
         "tls.key"));
@@ -47,8 +46,8 @@ class TlsMaterialTest {
 
   @Test
   void mismatchedAlgorithmsAndMissingBlocksAreNamed() throws Exception {
-    Pair rsa = TestCertificates.generate("a", KeyFormat.PKCS8_RSA);
-    Pair ec = TestCertificates.generate("b", KeyFormat.SEC1_EC);
+    SelfSignedCertificate rsa = SelfSignedCertificate.generate("a", KeyFormat.PKCS8_RSA);
+    SelfSignedCertificate ec = SelfSignedCertificate.generate("b", KeyFormat.SEC1_EC);
     byte[] cert = rsa.certPem().getBytes(StandardCharsets.US_ASCII);
     assertEquals("tls.key: a EC key does not match the RSA certificate in tls.crt", assertThrows(
         InvalidTlsMaterialException.class, () -> TlsMaterial.parse(cert, "tls.crt",

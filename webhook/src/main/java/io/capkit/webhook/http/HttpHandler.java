@@ -1,0 +1,12 @@
+package io.capkit.webhook.http;
+
+/** Answers one request; must not throw for anything a client can send. */
+public interface HttpHandler {
+  HttpResponse handle(HttpRequest request);
+
+  /** Called once the response has been written (or failed to be): {@code nanos} since the request was read. */
+  default void written(HttpRequest request, HttpResponse response, long nanos) {}
+
+  /** Called when a request could not be read (bad framing, over a limit) and was answered {@code status}. */
+  default void refused(int status) {}
+}

@@ -1,0 +1,20 @@
+package io.capkit.webhook.http;
+
+import java.util.Map;
+
+/**
+ * One HTTP/1.1 request as read off a connection.
+ *
+ * @param method     request method, as sent
+ * @param path       the target without its query
+ * @param headers    header values by lower-case name (the last one wins; repeated framing headers are refused)
+ * @param body       the whole body (already bounded by the server's limit)
+ * @param keepAlive  whether the client lets the connection be reused
+ * @param readNanos  {@link System#nanoTime()} when the request had been read whole (the server's clock starts)
+ */
+public record HttpRequest(String method, String path, Map<String, String> headers, byte[] body, boolean keepAlive,
+                          long readNanos) {
+  public String header(String lowerCaseName) {
+    return headers.get(lowerCaseName);
+  }
+}
