@@ -184,6 +184,7 @@ public final class Contract {
         case "dns-subdomain" -> {
           return Names.checkSubdomain((String) value);
         }
+        case "labels" -> HostLabels.parse((String) value);
         case "odd-count" -> {
           long n = ((Number) value).longValue();
           if (n % 2 == 0) {
