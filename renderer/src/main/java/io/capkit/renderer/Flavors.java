@@ -42,8 +42,8 @@ public final class Flavors {
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** Supported names, sorted, for messages. */
+  /** Supported names (refused combinations left out), sorted, for messages. */
   public List<String> names() {
-    return byName.keySet().stream().sorted().toList();
+    return byName.values().stream().filter(f -> !(f instanceof RefusedFlavor)).map(Flavor::name).sorted().toList();
   }
 }
