@@ -165,7 +165,8 @@ public final class CompatibilityMatrix {
       }
       roles.keySet().stream().sorted().forEach(role -> versions.put(name + "." + role, roles.get(role)));
     }
-    return new Verdict(flavor, contract, true, null, Map.copyOf(versions), List.copyOf(components));
+    return new Verdict(flavor, contract, true, null, java.util.Collections.unmodifiableMap(versions),
+        List.copyOf(components));
   }
 
   /** Every flavor × contract, flavors in matrix order, contracts oldest first. */
