@@ -54,7 +54,10 @@ final class CapiStandIn {
     }
     int n = 0;
     if (kcp != null) {
-      Map<String, Object> ref = (Map<String, Object>) ((Map<String, Object>) spec(kcp).get("machineTemplate")).get("spec");
+      Map<String, Object> machineTemplate = (Map<String, Object>) spec(kcp).get("machineTemplate");
+      // v1beta2 nests the reference under machineTemplate.spec; v1beta1 (byoh-metal3) has it directly.
+      Map<String, Object> ref = machineTemplate.containsKey("spec")
+          ? (Map<String, Object>) machineTemplate.get("spec") : machineTemplate;
       String template = (String) ((Map<String, Object>) ref.get("infrastructureRef")).get("name");
       int replicas = ((Number) spec(kcp).get("replicas")).intValue();
       for (int i = 0; i < replicas && templates.containsKey(template); i++) {
