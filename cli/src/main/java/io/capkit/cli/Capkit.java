@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "capkit", mixinStandardHelpOptions = true, versionProvider = Capkit.Version.class,
     description = "GitOps toolkit for Cluster API fleets.",
-    subcommands = {RenderCommand.class, ValidateCommand.class, ExplainCommand.class, ServeCommands.Webhook.class,
+    subcommands = {RenderCommand.class, ValidateCommand.class, ExplainCommand.class, FlavorsCommand.class,
+        ServeCommands.Webhook.class,
         ServeCommands.Provider.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Capkit implements Runnable {
   public static final int OK = 0;

@@ -56,7 +56,7 @@ class CapkitCommandTest {
     Path out = tmp.resolve("out");
     Run r = run("render", "--fleet", FLEET, "--releases", RELEASES, "--out", out.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals("rendered 4 clusters into " + out + "\n", r.out());
+    assertEquals("rendered 8 clusters into " + out + "\n", r.out());
     assertTrue(r.err().startsWith("warning: ") && r.err().contains("release v1.0.0 is deprecated"), r.err());
     assertSameTree(tree(GOLDEN), tree(out));
     try (Stream<Path> s = Files.list(tmp)) {

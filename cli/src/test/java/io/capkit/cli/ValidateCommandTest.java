@@ -36,7 +36,7 @@ class ValidateCommandTest {
     CapkitCommandTest.Run r = CapkitCommandTest.run("validate", "--crds", crds().toString(),
         ROOT.resolve("fleet-repo-example").toString(), ROOT.resolve("releases").toString(), out.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals("29 files valid\n", r.out());
+    assertEquals("46 files valid\n", r.out());
   }
 
   @Test
@@ -73,7 +73,7 @@ class ValidateCommandTest {
     assertEquals(1, r.code());
     assertEquals(wc + ": metadata.name: \"Bad_Name\" is not a DNS-1123 label (lower-case letters, digits and '-', "
         + "starting and ending with a letter or digit)\n"
-        + wc + ": spec.flavor: flavor nested is not supported yet (supported: kvm)\n"
+        + wc + ": spec.flavor: flavor nested is not supported yet (supported: byoh-metal3, kamaji-metal3, kvm, kvm-metal3, metal3)\n"
         + wc + ": spec.variables.POD_IP_RANGE: 10.0.0.0/33 is not a CIDR (prefix length must be 0-32)\n"
         + manifest + ": MachineDeployment md: spec.template.spec.replicas: unknown field\n"
         + manifest + ": spec.template.spec.disks: unknown field\n", r.err());

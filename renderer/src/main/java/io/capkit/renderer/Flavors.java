@@ -1,6 +1,12 @@
 package io.capkit.renderer;
 
+import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.renderer.kvm.KvmFlavor;
+import io.capkit.renderer.metal3.ByohMetal3Flavor;
+import io.capkit.renderer.metal3.KamajiMetal3Flavor;
+import io.capkit.renderer.metal3.KvmMetal3Flavor;
+import io.capkit.renderer.metal3.Metal3Flavor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +29,21 @@ public final class Flavors {
 
   /** The flavors capkit ships. */
   public static Flavors standard() {
-    return new Flavors(List.of(new KvmFlavor()));
+    CompatibilityMatrix matrix = CompatibilityMatrix.standard();
+    List<Flavor> all = new ArrayList<>(List.of(new KvmFlavor(), new Metal3Flavor(matrix), new KvmMetal3Flavor(matrix),
+        new ByohMetal3Flavor(matrix), new KamajiMetal3Flavor(matrix)));
+    // Combinations the seeds show to fail are known by name so that users get the reason.
+    matrix.flavors().stream().filter(f -> f.refused() != null)
+        .forEach(f -> all.add(new RefusedFlavor(f.name(), f.refused())));
+    return new Flavors(all);
   }
 
   public Optional<Flavor> find(String name) {
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** Supported names, sorted, for messages. */
+  /** Supported names (refused combinations left out), sorted, for messages. */
   public List<String> names() {
-    return byName.keySet().stream().sorted().toList();
+    return byName.values().stream().filter(f -> !(f instanceof RefusedFlavor)).map(Flavor::name).sorted().toList();
   }
 }

@@ -4,6 +4,7 @@ import io.capkit.api.InvalidInputException;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
 import io.capkit.api.contract.KubernetesVersion;
+import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.release.ChartSource;
 import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseApp;
@@ -33,8 +34,8 @@ public final class ReleaseCatalog {
   public static final String CHANGELOG_FILE = "CHANGELOG.md";
   private static final Pattern NAME = Pattern.compile("v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)");
   private static final Pattern REPOSITORY = Pattern.compile("(https?|oci)://[^\\s/]+(/\\S*)?");
-  /** CAPI core minor from which the v1beta2 contract is served; capkit renders nothing older. */
-  static final int FIRST_V1BETA2_CAPI_MINOR = 11;
+  /** Which contract a cluster-api-core version follows; releases on none are refused. */
+  private static final CompatibilityMatrix MATRIX = CompatibilityMatrix.standard();
 
   private final Map<String, ReleaseInfo> releases;
 
@@ -145,12 +146,10 @@ public final class ReleaseCatalog {
     Optional<String> capi = spec.component(Release.CAPI_CORE);
     if (capi.isEmpty()) {
       problems.add(new Problem(file, "spec.components", "must list the " + Release.CAPI_CORE + " component"));
-    } else if (KubernetesVersion.isValid(capi.get())) {
-      KubernetesVersion v = KubernetesVersion.parse(capi.get());
-      if (v.major() < 1 || (v.major() == 1 && v.minor() < FIRST_V1BETA2_CAPI_MINOR)) {
-        problems.add(new Problem(file, "spec.components", Release.CAPI_CORE + " " + capi.get()
-            + " does not serve the v1beta2 contract capkit renders (needs v1." + FIRST_V1BETA2_CAPI_MINOR + " or newer)"));
-      }
+    } else if (KubernetesVersion.isValid(capi.get()) && MATRIX.contractFor(capi.get()).isEmpty()) {
+      problems.add(new Problem(file, "spec.components", Release.CAPI_CORE + " " + capi.get()
+          + " follows no CAPI contract capkit renders (" + MATRIX.contractRanges().stream()
+          .map(r -> r.name() + " from " + r.from()).reduce((a, b) -> a + ", " + b).orElse("") + ")"));
     }
     List<ReleaseInfo.AppChart> apps = new ArrayList<>();
     Set<String> appNames = new HashSet<>();

@@ -156,6 +156,9 @@ public final class Renderer {
     if (flavor == null) {
       problems.add(new Problem(c.file(), "spec.flavor", "flavor " + flavorName + " is not supported yet (supported: "
           + String.join(", ", flavors.names()) + ")"));
+    } else if (release != null && release.state() != ReleaseState.WIP && flavor.refusal(release).isPresent()) {
+      problems.add(new Problem(c.file(), "spec.flavor", "flavor " + flavor.name() + " cannot run on release "
+          + release.name() + ": " + flavor.refusal(release).get()));
     } else if (release != null && release.state() != ReleaseState.WIP) {
       for (String component : flavor.requiredComponents()) {
         if (!release.components().containsKey(component)) {
@@ -208,6 +211,10 @@ public final class Renderer {
     vars.entries().forEach((k, v) -> values.put(k, v.value()));
     ClusterPlan plan = new ClusterPlan(c.name(), c.namespace(), release.name(), release.kubernetesVersion(), host, port,
         values);
+    flavor.check(plan).forEach(p -> problems.add(new Problem(c.file(), p.path(), p.message())));
+    if (problems.size() > before) {
+      return null;
+    }
     return new Resolution(c, release, flavor, flavorOrigin, vars, plan, endpointOrigin, warnings);
   }
 
@@ -232,7 +239,7 @@ public final class Renderer {
   }
 
   private static RenderedCluster render(Resolution r) {
-    List<KubeObject> objects = new ArrayList<>(r.flavor.render(r.plan));
+    List<KubeObject> objects = new ArrayList<>(r.flavor.render(r.plan, r.release));
     objects.addAll(AppObjects.helmReleases(r.plan, r.release));
     objects.sort(ObjectOrder.COMPARATOR);
     return new RenderedCluster(r.cluster, r.release, r.variables, List.copyOf(objects),

@@ -154,7 +154,7 @@ class BadInputTest {
 
   @Test
   void missingRelease() {
-    assertEquals(List.of("fleet/" + WC + ": spec.release: release v9.9.9 not found (known: v1.0.0, v1.1.0, v1.2.0, v1.3.0)"),
+    assertEquals(List.of("fleet/" + WC + ": spec.release: release v9.9.9 not found (known: v0.9.0, v1.0.0, v1.1.0, v1.2.0, v1.3.0)"),
         cluster(HEAD + "metadata: {name: staging}\nspec: {release: v9.9.9}\n"));
   }
 
@@ -196,8 +196,9 @@ class BadInputTest {
 
   @Test
   void unsupportedFlavor() {
-    assertEquals(List.of("fleet/" + WC + ": spec.flavor: flavor kamaji-metal3 is not supported yet (supported: kvm)"),
-        cluster(HEAD + "metadata: {name: staging}\nspec: {release: v1.1.0, flavor: kamaji-metal3}\n"));
+    assertEquals(List.of("fleet/" + WC + ": spec.flavor: flavor openstack is not supported yet (supported: "
+        + "byoh-metal3, kamaji-metal3, kvm, kvm-metal3, metal3)"),
+        cluster(HEAD + "metadata: {name: staging}\nspec: {release: v1.1.0, flavor: openstack}\n"));
   }
 
   @Test
@@ -211,12 +212,12 @@ class BadInputTest {
   @Test
   void brokenReleaseIsReportedWithItsPath() {
     String rel = "v1.2.0/release.yaml";
-    String text = text(RepoFiles.releases()).get(rel).replace("1.14.0", "1.10.0").replace("name: v1.2.0", "name: v1.2.1");
+    String text = text(RepoFiles.releases()).get(rel).replace("1.14.0", "0.4.0").replace("name: v1.2.0", "name: v1.2.1");
     List<String> p = problems(Map.of(), Map.of(rel, text));
     assertEquals(List.of("releases/" + rel + ": metadata.name: \"v1.2.1\" must equal its folder name v1.2.0"), p);
     p = problems(Map.of(), Map.of(rel, text.replace("name: v1.2.1", "name: v1.2.0")));
-    assertEquals(List.of("releases/" + rel + ": spec.components: cluster-api-core 1.10.0 does not serve the v1beta2 "
-        + "contract capkit renders (needs v1.11 or newer)"), p);
+    assertEquals(List.of("releases/" + rel + ": spec.components: cluster-api-core 0.4.0 follows no CAPI contract "
+        + "capkit renders (v1beta1 from v1.0.0, v1beta2 from v1.11.0)"), p);
   }
 
   @Test

@@ -17,7 +17,10 @@ import java.util.SortedMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every rendered object validates against the upstream CRD (CAPI v1beta2, Flux) or capkit's own, unknown fields rejected. */
+/**
+ * Every rendered object validates against the upstream CRD version it names (CAPI v1beta1/v1beta2, Metal3, Kamaji,
+ * BYOH, Flux) or capkit's own, unknown fields rejected.
+ */
 class RenderedSchemaTest {
   private static CrdSchemas schemas;
 
@@ -25,7 +28,9 @@ class RenderedSchemaTest {
   static void load() {
     java.nio.file.Path upstream = RepoFiles.upstreamCrds();
     schemas = CrdSchemas.load(List.of(DirectoryTree.open(upstream.resolve("capi")),
-        DirectoryTree.open(upstream.resolve("flux")), DirectoryTree.open(RepoFiles.root().resolve("crds"))));
+        DirectoryTree.open(upstream.resolve("flux")), DirectoryTree.open(upstream.resolve("metal3")),
+        DirectoryTree.open(upstream.resolve("kamaji")), DirectoryTree.open(upstream.resolve("byoh")),
+        DirectoryTree.open(RepoFiles.root().resolve("crds"))));
   }
 
   @Test
@@ -33,6 +38,7 @@ class RenderedSchemaTest {
     SortedMap<String, byte[]> files = Renderer.standard().render(RepoFiles.exampleFleet(), RepoFiles.releases()).files();
     List<Problem> problems = new ArrayList<>();
     Map<String, Integer> kinds = new LinkedHashMap<>();
+    java.util.Set<String> apiVersions = new java.util.TreeSet<>();
     files.forEach((path, bytes) -> {
       if (path.endsWith(OutputLayout.KUSTOMIZATION)) {
         return;
@@ -41,13 +47,22 @@ class RenderedSchemaTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> object = (Map<String, Object>) doc;
         kinds.merge((String) object.get("kind"), 1, Integer::sum);
+        apiVersions.add(object.get("apiVersion") + " " + object.get("kind"));
         problems.addAll(schemas.validate(path, object));
       }
     });
     assertTrue(problems.isEmpty(), problems.stream().map(Problem::format).reduce("", (a, b) -> a + "\n" + b));
-    assertEquals(List.of("Cluster", "HelmRelease", "HelmRepository", "KVMCluster", "KVMMachineTemplate",
-        "KubeadmConfigTemplate", "KubeadmControlPlane", "MachineDeployment", "MachineHealthCheck"),
+    assertEquals(List.of("ByoCluster", "ByoMachineTemplate", "Cluster", "HelmRelease", "HelmRepository",
+        "KVMCluster", "KVMMachineTemplate", "KamajiControlPlane", "KubeadmConfigTemplate", "KubeadmControlPlane",
+        "MachineDeployment", "MachineHealthCheck", "Metal3Cluster", "Metal3DataTemplate", "Metal3MachineTemplate"),
         kinds.keySet().stream().sorted().toList(), "every kind was checked");
+    // Both contracts are exercised: byoh-metal3 renders v1beta1 (BYOH serves nothing newer), the rest v1beta2.
+    for (String expected : List.of("cluster.x-k8s.io/v1beta1 Cluster", "cluster.x-k8s.io/v1beta2 Cluster",
+        "infrastructure.cluster.x-k8s.io/v1beta1 ByoCluster", "infrastructure.cluster.x-k8s.io/v1beta1 Metal3Cluster",
+        "infrastructure.cluster.x-k8s.io/v1beta2 Metal3Cluster",
+        "controlplane.cluster.x-k8s.io/v1alpha2 KamajiControlPlane")) {
+      assertTrue(apiVersions.contains(expected), expected + " in " + apiVersions);
+    }
   }
 
   @Test

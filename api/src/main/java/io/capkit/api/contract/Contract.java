@@ -30,7 +30,7 @@ public final class Contract {
   public static final String RESOURCE = "/io/capkit/api/contract/variables.schema.json";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> ANNOTATIONS = List.of(
-      "x-capkit-rule", "x-capkit-source", "x-capkit-clusterctl-required", "x-capkit-disjoint");
+      "x-capkit-rule", "x-capkit-source", "x-capkit-clusterctl-required", "x-capkit-disjoint", "x-capkit-flavors");
 
   private final JsonNode document;
   private final JsonSchema schema;
@@ -97,6 +97,19 @@ public final class Contract {
 
   public Optional<Variable> variable(String name) {
     return Optional.ofNullable(byName.get(name));
+  }
+
+  /** The flavors that read {@code variable} ({@code x-capkit-flavors}); empty when every flavor does. */
+  public List<String> flavorsOf(String variable) {
+    List<String> out = new ArrayList<>();
+    document.path("properties").path(variable).path("x-capkit-flavors").forEach(f -> out.add(f.asText()));
+    return List.copyOf(out);
+  }
+
+  /** Whether {@code flavor} reads {@code variable}. */
+  public boolean usedBy(String variable, String flavor) {
+    List<String> flavors = flavorsOf(variable);
+    return flavors.isEmpty() || flavors.contains(flavor);
   }
 
   /** The contract layer: every variable that has a default, in table order. */
@@ -184,6 +197,7 @@ public final class Contract {
         case "dns-subdomain" -> {
           return Names.checkSubdomain((String) value);
         }
+        case "labels" -> HostLabels.parse((String) value);
         case "odd-count" -> {
           long n = ((Number) value).longValue();
           if (n % 2 == 0) {

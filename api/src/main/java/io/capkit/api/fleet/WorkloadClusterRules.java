@@ -5,6 +5,7 @@ import io.capkit.api.Names;
 import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Variable;
+import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.release.ReleaseRules;
 import io.capkit.api.yaml.StrictReader;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class WorkloadClusterRules {
   public static final Set<String> FLAVORS = Set.of("kvm", "metal3", "kvm-metal3", "byoh-metal3", "kamaji-metal3");
 
   private final Contract contract;
+  private final CompatibilityMatrix matrix = CompatibilityMatrix.standard();
 
   public WorkloadClusterRules(Contract contract) {
     this.contract = contract;
@@ -84,8 +86,9 @@ public final class WorkloadClusterRules {
           + "\" is not a release name (vX.Y.Z, e.g. v29.1.0)"));
     }
     if (spec.getFlavor() != null && !FLAVORS.contains(spec.getFlavor())) {
-      problems.add(Problem.at("spec.flavor", "\"" + spec.getFlavor() + "\" is not a flavor; one of "
-          + FLAVORS.stream().sorted().toList()));
+      String refused = matrix.flavor(spec.getFlavor()).map(CompatibilityMatrix.FlavorEntry::refused).orElse(null);
+      problems.add(Problem.at("spec.flavor", refused != null ? "flavor " + spec.getFlavor() + " is refused: " + refused
+          : "\"" + spec.getFlavor() + "\" is not a flavor; one of " + FLAVORS.stream().sorted().toList()));
     }
     ApiEndpoint endpoint = spec.getControlPlaneEndpoint();
     if (endpoint != null) {

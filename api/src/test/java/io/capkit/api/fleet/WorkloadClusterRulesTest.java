@@ -81,6 +81,17 @@ class WorkloadClusterRulesTest {
   }
 
   @Test
+  void refusedFlavorsCarryTheMatrixReasonInAdmissionToo() {
+    Map<String, Object> tree = cluster(null);
+    @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) tree.get("spec");
+    spec.put("flavor", "nested-metal3");
+    List<String> p = problems(tree);
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith("spec.flavor: flavor nested-metal3 is refused: a Nested control plane cannot take "
+        + "Metal3 workers; it publishes no cluster-info ConfigMap"), p.get(0));
+  }
+
+  @Test
   void unknownFieldsAndWrongTypesAreReportedByPath() {
     Map<String, Object> tree = cluster(null);
     @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) tree.get("spec");

@@ -25,6 +25,7 @@ final class CapiStandIn {
   private static final String CAPI = "cluster.x-k8s.io/v1beta2";
   private static final String INFRA = "infrastructure.cluster.x-k8s.io/v1alpha1";
   private final KubernetesClient client;
+  private int skipped;
 
   CapiStandIn(KubernetesClient client) {
     this.client = client;
@@ -48,25 +49,40 @@ final class CapiStandIn {
     String cluster = c.source().name();
     String ns = c.source().namespace();
     String version = String.valueOf(c.release().kubernetesVersion());
-    adoptInfrastructure(ns, cluster);
+    if (c.objects().stream().anyMatch(o -> o.kind().equals("KVMCluster"))) {
+      adoptInfrastructure(ns, cluster);
+    }
     int n = 0;
     if (kcp != null) {
-      Map<String, Object> ref = (Map<String, Object>) ((Map<String, Object>) spec(kcp).get("machineTemplate")).get("spec");
+      Map<String, Object> machineTemplate = (Map<String, Object>) spec(kcp).get("machineTemplate");
+      // v1beta2 nests the reference under machineTemplate.spec; v1beta1 (byoh-metal3) has it directly.
+      Map<String, Object> ref = machineTemplate.containsKey("spec")
+          ? (Map<String, Object>) machineTemplate.get("spec") : machineTemplate;
       String template = (String) ((Map<String, Object>) ref.get("infrastructureRef")).get("name");
-      for (int i = 0; i < ((Number) spec(kcp).get("replicas")).intValue(); i++) {
+      int replicas = ((Number) spec(kcp).get("replicas")).intValue();
+      for (int i = 0; i < replicas && templates.containsKey(template); i++) {
         create(ns, cluster, cluster + "-cp-" + i, true, version, templates.get(template));
         n++;
       }
+      skipped += templates.containsKey(template) ? 0 : replicas;
     }
     if (md != null) {
       Map<String, Object> tspec = (Map<String, Object>) ((Map<String, Object>) spec(md).get("template")).get("spec");
       String template = (String) ((Map<String, Object>) tspec.get("infrastructureRef")).get("name");
-      for (int i = 0; i < ((Number) spec(md).get("replicas")).intValue(); i++) {
+      int replicas = ((Number) spec(md).get("replicas")).intValue();
+      // Metal3 and BYOH machines need bare-metal or BYO hosts the demo does not have; only KVM machines are created.
+      for (int i = 0; i < replicas && templates.containsKey(template); i++) {
         create(ns, cluster, md.name() + "-" + i, false, version, templates.get(template));
         n++;
       }
+      skipped += templates.containsKey(template) ? 0 : replicas;
     }
     return n;
+  }
+
+  /** Machines of rendered clusters left out because their infrastructure is not KVM (Metal3, BYOH). */
+  int skippedMachines() {
+    return skipped;
   }
 
   /** CAPI's Cluster controller makes the Cluster the owner of its infrastructure cluster; the provider waits for it. */

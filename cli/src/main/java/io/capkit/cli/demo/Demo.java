@@ -170,6 +170,11 @@ public final class Demo {
             machines += capi.createMachines(c);
           }
           printf("created %d Machines with bootstrap Secrets and KVMMachines from the rendered templates%n", machines);
+          if (capi.skippedMachines() > 0) {
+            printf("skipped %d Metal3/BYOH machines (metal3, kvm-metal3, byoh-metal3, kamaji-metal3 flavors): the demo has "
+                + "no bare-metal or BYO hosts; their objects were applied above against the upstream CRDs%n",
+                capi.skippedMachines());
+          }
           List<MachineRow> rows = capi.awaitProvisioned(PROVISION_TIMEOUT, this::progress);
           printf("%n%-10s %-36s %-52s %-18s %s%n", "NAMESPACE", "KVMMACHINE", "PROVIDER ID", "ADDRESSES", "CONDITIONS");
           for (MachineRow r : rows) {

@@ -1,13 +1,17 @@
 package io.capkit.renderer.kvm;
 
+import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.infra.Infra;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.ReleaseContract;
+import io.capkit.renderer.ReleaseInfo;
 import io.capkit.renderer.SpecHash;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code kvm} flavor: a kubeadm control plane and one pool of kubeadm workers, all on KVM machines from
@@ -21,8 +25,9 @@ public final class KvmFlavor implements Flavor {
   public static final String DEPLOYMENT_NAME_LABEL = "cluster.x-k8s.io/deployment-name";
   /** The provider writes meta-data instance-id as {@code <host>/<uuid>}: kubelet's providerID matches KVMMachine's. */
   public static final String KUBELET_PROVIDER_ID = Infra.PROVIDER_ID_PREFIX + "{{ ds.meta_data.instance_id }}";
-  static final int NODE_STARTUP_TIMEOUT_SECONDS = 600;
-  static final int UNHEALTHY_NODE_TIMEOUT_SECONDS = 300;
+  public static final int NODE_STARTUP_TIMEOUT_SECONDS = 600;
+  public static final int UNHEALTHY_NODE_TIMEOUT_SECONDS = 300;
+  private final CompatibilityMatrix matrix = CompatibilityMatrix.standard();
 
   @Override
   public String name() {
@@ -33,6 +38,11 @@ public final class KvmFlavor implements Flavor {
   public List<String> requiredComponents() {
     return List.of("cluster-api-core", "cluster-api-bootstrap-kubeadm", "cluster-api-control-plane-kubeadm",
         "cluster-api-provider-kvm");
+  }
+
+  @Override
+  public Optional<String> refusal(ReleaseInfo release) {
+    return ReleaseContract.of(release, matrix).refusal(matrix, NAME);
   }
 
   @Override
@@ -115,7 +125,8 @@ public final class KvmFlavor implements Flavor {
     return labels;
   }
 
-  private static Map<String, Object> templateSpec(Object cpus, Object memory, Object image, Object rootGb,
+  /** A KVMMachineTemplate spec; kvm-metal3 builds its control plane from it too. */
+  public static Map<String, Object> templateSpec(Object cpus, Object memory, Object image, Object rootGb,
                                                   Object dockerGb) {
     return OrderedMap.of("template", OrderedMap.of("spec", OrderedMap.of(
         "cpus", cpus,
@@ -125,7 +136,7 @@ public final class KvmFlavor implements Flavor {
   }
 
   // kubeadm v1beta2 takes kubelet arguments as a list of {name, value}.
-  private static Map<String, Object> nodeRegistration() {
+  public static Map<String, Object> nodeRegistration() {
     return OrderedMap.of("kubeletExtraArgs", List.of(OrderedMap.of("name", "provider-id", "value", KUBELET_PROVIDER_ID)));
   }
 }

@@ -1,0 +1,92 @@
+package io.capkit.renderer.metal3;
+
+import io.capkit.api.Problem;
+import io.capkit.api.flavor.CompatibilityMatrix;
+import io.capkit.api.flavor.ControlPlaneEndpointRule;
+import io.capkit.renderer.ClusterPlan;
+import io.capkit.renderer.Flavor;
+import io.capkit.renderer.KubeObject;
+import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.ReleaseContract;
+import io.capkit.renderer.ReleaseInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A flavor whose workers are Metal3 bare-metal hosts: one MachineDeployment on a Metal3MachineTemplate, with a
+ * Metal3Cluster named like the Cluster and on its endpoint. Subclasses add the control plane. API versions come
+ * from the compatibility matrix for the release's contract.
+ */
+public abstract class Metal3WorkersFlavor implements Flavor {
+  static final List<String> IMAGE_VARIABLES = List.of("METAL3_IMAGE_URL", "METAL3_IMAGE_CHECKSUM");
+  private final CompatibilityMatrix matrix;
+
+  protected Metal3WorkersFlavor(CompatibilityMatrix matrix) {
+    this.matrix = matrix;
+  }
+
+  /** The Cluster, its infrastructure cluster and the control plane objects. */
+  abstract List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan,
+                                         KubeObject metal3Cluster);
+
+  /** Rules of this flavor beyond the Metal3 image. */
+  List<Problem> checkControlPlane(ClusterPlan plan) {
+    return List.of();
+  }
+
+  @Override
+  public List<String> requiredComponents() {
+    List<String> contracts = matrix.contracts();
+    return matrix.verdict(name(), contracts.get(contracts.size() - 1)).components();
+  }
+
+  @Override
+  public Optional<String> refusal(ReleaseInfo release) {
+    return ReleaseContract.of(release, matrix).refusal(matrix, name());
+  }
+
+  @Override
+  public List<Problem> check(ClusterPlan plan) {
+    List<Problem> problems = new ArrayList<>();
+    for (String v : IMAGE_VARIABLES) {
+      if (plan.variables().get(v) == null) {
+        problems.add(Problem.at("spec.variables." + v, "is required by flavor " + name()
+            + " (the node image Metal3 writes to the bare-metal hosts)"));
+      }
+    }
+    problems.addAll(checkControlPlane(plan));
+    return problems;
+  }
+
+  @Override
+  public List<KubeObject> render(ClusterPlan plan) {
+    return render(plan, null);
+  }
+
+  @Override
+  public List<KubeObject> render(ClusterPlan plan, ReleaseInfo release) {
+    String contract = ReleaseContract.of(release, matrix).contract();
+    CompatibilityMatrix.Verdict verdict = matrix.verdict(name(), contract);
+    if (!verdict.supported()) {
+      throw new IllegalStateException("flavor " + name() + " rendered on refused contract " + contract);
+    }
+    CapiObjects capi = new CapiObjects(verdict, plan);
+    Metal3Objects metal3 = new Metal3Objects(capi, plan);
+    KubeObject metal3Cluster = metal3.cluster();
+    List<KubeObject> out = new ArrayList<>(controlPlane(capi, metal3, plan, metal3Cluster));
+    out.add(metal3Cluster);
+    String pool = plan.name() + "-md-0";
+    List<KubeObject> machine = metal3.machineTemplate(pool);
+    out.addAll(machine);
+    out.addAll(capi.workerPool(pool, machine.get(1), OrderedMap.of("nodeRegistration", metal3.nodeRegistration()),
+        Map.of()));
+    List<Map<String, Object>> docs = out.stream().map(KubeObject::document).toList();
+    List<Problem> inconsistent = ControlPlaneEndpointRule.check(docs);
+    if (!inconsistent.isEmpty()) {
+      throw new IllegalStateException("flavor " + name() + " rendered an inconsistent endpoint: " + inconsistent);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,118 @@
+package io.capkit.renderer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import io.capkit.api.source.MemoryTree;
+import io.capkit.api.source.SourceTree;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Every combination the compatibility matrix refuses is reported on spec.flavor with its reason, and nothing is rendered. */
+class FlavorRefusalTest {
+  private static final String WC = "management-clusters/mc-berlin/organizations/initech/workload-clusters/hybrid/cluster.yaml";
+  private static final String AT = "fleet/" + WC + ": ";
+
+  private static List<String> render(String spec) {
+    Map<String, String> fleet = text(RepoFiles.exampleFleet());
+    fleet.put(WC, "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: hybrid}\nspec:\n" + spec);
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Renderer.standard().render(
+        MemoryTree.ofText("fleet", fleet), "fleet", RepoFiles.releases(), "releases"));
+    return e.problems().stream().map(Problem::format).toList();
+  }
+
+  private static Map<String, String> text(SourceTree tree) {
+    Map<String, String> m = new TreeMap<>();
+    tree.files().forEach(f -> m.put(f, new String(tree.read(f).orElseThrow(), StandardCharsets.UTF_8)));
+    return m;
+  }
+
+  @Test
+  void byohOnAV1beta2ReleaseIsRefusedBecauseByohServesOnlyV1beta1() {
+    assertEquals(List.of(AT + "spec.flavor: flavor byoh-metal3 cannot run on release v1.1.0: release v1.1.0 follows "
+        + "the CAPI v1beta2 contract (cluster-api-core 1.14.0); BYOH (v0.5.0, its newest release) serves only "
+        + "infrastructure.cluster.x-k8s.io/v1beta1 and follows the v1beta1 contract"),
+        render("  release: v1.1.0\n  flavor: byoh-metal3\n  controlPlaneEndpoint: {host: 192.168.10.20}\n"));
+  }
+
+  @Test
+  void kvmControlPlanesAreRefusedOnTheV1beta1Release() {
+    String reason = "release v0.9.0 follows the CAPI v1beta1 contract (cluster-api-core 1.10.7); capkit's KVM "
+        + "provider implements only the CAPI v1beta2 contract";
+    assertEquals(List.of(AT + "spec.flavor: flavor kvm cannot run on release v0.9.0: " + reason),
+        render("  release: v0.9.0\n  flavor: kvm\n"));
+    assertEquals(List.of(AT + "spec.flavor: flavor kvm-metal3 cannot run on release v0.9.0: " + reason),
+        render("  release: v0.9.0\n  flavor: kvm-metal3\n"));
+  }
+
+  @Test
+  void nestedControlPlaneWithMetal3WorkersIsRefusedWithTheSeedsReason() {
+    assertEquals(List.of(AT + "spec.flavor: flavor nested-metal3 cannot run on release v1.1.0: a Nested control "
+        + "plane cannot take Metal3 workers; it publishes no cluster-info ConfigMap in kube-public and no RBAC for "
+        + "kubeadm join, and it has no scheduler, so joined nodes would never get pods"),
+        render("  release: v1.1.0\n  flavor: nested-metal3\n"));
+  }
+
+  @Test
+  void vclusterWithoutPrivateNodesIsRefused() {
+    assertEquals(List.of(AT + "spec.flavor: flavor vcluster-metal3 cannot run on release v0.9.0: vcluster joins real "
+        + "nodes only with its paid private-nodes feature; without it the Cluster waits forever for a control plane "
+        + "machine with a nodeRef"), render("  release: v0.9.0\n  flavor: vcluster-metal3\n"));
+  }
+
+  @Test
+  void kamajiNeedsAnAddressForItsLoadBalancer() {
+    assertEquals(List.of(AT + "spec.controlPlaneEndpoint.host: flavor kamaji-metal3 serves the API from a Kamaji "
+        + "Service whose address is the endpoint host, so it must be an IPv4 address, got hybrid.k8s.metal.initech.example"),
+        render("  release: v1.1.0\n  flavor: kamaji-metal3\n"));
+  }
+
+  @Test
+  void metal3FlavorsNeedTheNodeImage() {
+    Map<String, String> fleet = text(RepoFiles.exampleFleet());
+    String org = "management-clusters/mc-berlin/organizations/initech/defaults.yaml";
+    fleet.put(org, fleet.get(org).replaceAll("(?m)^  METAL3_IMAGE_(URL|CHECKSUM):.*\n", ""));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Renderer.standard().render(
+        MemoryTree.ofText("fleet", fleet), "fleet", RepoFiles.releases(), "releases"));
+    List<String> p = e.problems().stream().map(Problem::format)
+        .filter(s -> s.contains("/edge-metal/")).toList();
+    String edge = "fleet/management-clusters/mc-berlin/organizations/initech/workload-clusters/edge-metal/cluster.yaml: ";
+    assertEquals(List.of(
+        edge + "spec.variables.METAL3_IMAGE_CHECKSUM: is required by flavor metal3 (the node image Metal3 writes to "
+            + "the bare-metal hosts)",
+        edge + "spec.variables.METAL3_IMAGE_URL: is required by flavor metal3 (the node image Metal3 writes to the "
+            + "bare-metal hosts)"), p);
+    assertEquals(4, e.problems().size() / 2, "each of the four initech clusters misses both: " + e.problems());
+  }
+
+  @Test
+  void badHostSelectorIsAContractProblem() {
+    List<String> p = render("  release: v1.1.0\n  flavor: metal3\n  controlPlaneEndpoint: {host: 10.0.0.1}\n"
+        + "  variables: {METAL3_HOST_SELECTOR: \"pool=edge,rack\"}\n");
+    assertEquals(List.of(AT + "spec.variables.METAL3_HOST_SELECTOR: \"rack\" is not key=value (labels are written "
+        + "k1=v1,k2=v2)"), p);
+  }
+
+  @Test
+  void everyRefusedMatrixCombinationIsRefusedByTheRenderer() {
+    io.capkit.api.flavor.CompatibilityMatrix matrix = io.capkit.api.flavor.CompatibilityMatrix.standard();
+    ReleaseCatalog catalog = ReleaseCatalog.read(RepoFiles.releases(), "releases");
+    Flavors flavors = Flavors.standard();
+    int refused = 0;
+    for (ReleaseInfo release : catalog.all()) {
+      String contract = ReleaseContract.of(release, matrix).contract();
+      for (var f : matrix.flavors()) {
+        var verdict = matrix.verdict(f.name(), contract);
+        Flavor flavor = flavors.find(f.name()).orElseThrow();
+        assertEquals(!verdict.supported(), flavor.refusal(release).isPresent(), f.name() + " on " + release.name());
+        refused += verdict.supported() ? 0 : 1;
+      }
+    }
+    assertEquals(true, refused >= 3 * 5, "refusals were exercised: " + refused);
+  }
+}
