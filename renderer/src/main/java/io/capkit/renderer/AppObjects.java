@@ -48,6 +48,8 @@ public final class AppObjects {
           null, OrderedMap.of(
               "type", app.repositoryType().equals("oci") ? "oci" : null,
               "interval", REPOSITORY_INTERVAL,
+              // The CRD's default, written out so that Git and the stored object are equal.
+              "provider", "generic",
               "url", app.repositoryUrl())));
     }
     return List.copyOf(byName.values());

@@ -47,6 +47,8 @@ public final class KamajiMetal3Flavor extends Metal3WorkersFlavor {
             "dataStoreName", plan.var("KAMAJI_DATASTORE"),
             "replicas", plan.var("CONTROL_PLANE_MACHINE_COUNT"),
             "version", version,
+            // The CRD's default, written out so that Git and the stored object are equal.
+            "registry", "registry.k8s.io",
             "addons", OrderedMap.of("coreDNS", OrderedMap.of(), "kubeProxy", OrderedMap.of()),
             "kubelet", OrderedMap.of(
                 "cgroupfs", "systemd",

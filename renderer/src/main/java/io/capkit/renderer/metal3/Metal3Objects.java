@@ -61,7 +61,8 @@ final class Metal3Objects {
         "image", image,
         "hostSelector", hostSelector());
     KubeObject machine = capi.hashed(api(), "Metal3MachineTemplate", prefix,
-        OrderedMap.of("template", OrderedMap.of("spec", machineSpec)));
+        // nodeReuse is the CRD's default, written out so that Git and the stored object are equal.
+        OrderedMap.of("nodeReuse", false, "template", OrderedMap.of("spec", machineSpec)));
     return List.of(data, machine);
   }
 
