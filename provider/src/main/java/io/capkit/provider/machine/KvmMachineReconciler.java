@@ -134,6 +134,10 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     List<HostTarget> hosts = ClusterHosts.of(facts.kvmCluster(), config);
     String hostName = facts.failureDomain();
     if (hostName == null) {
+      // A providerID names its host (providerID is immutable once set, so it wins over a fresh pick).
+      hostName = MachineIdentity.hostOf(spec(kvm).getProviderID());
+    }
+    if (hostName == null) {
       Map<String, Integer> counts = machinesPerHost(context, kvm);
       Optional<HostTarget> pick = HostSelection.pick(hosts, counts, facts.controlPlane(),
           identity(kvm).uuid());
