@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +30,16 @@ public final class KvmRules {
   private static final Set<String> LIBVIRT_SCHEMES = Set.of("test", "qemu", "qemu+ssh", "qemu+tcp", "qemu+tls",
       "qemu+unix", "qemu+libssh2", "qemu+libssh");
   private static final int MAX_GB = 65536;
+  private static final int MAX_CPUS = 512;
+  private static final long MIN_MEMORY_MIB = 512;
+  /** virtio-9p mount tags are at most 31 bytes. */
+  private static final int MAX_MOUNT_TAG = 31;
+  /** The 9p tag the provider gives etcdStorage.hostPath. */
+  public static final String ETCD_MOUNT_TAG = "etcd";
+  private static final Pattern PATH_CHARACTERS = Pattern.compile("/[-A-Za-z0-9_./]{0,4095}");
+  /** RFC 3720 iSCSI names: iqn.YYYY-MM.reversed.domain[:anything] or eui.16-hex. */
+  private static final Pattern ISCSI = Pattern.compile(
+      "iqn\\.[0-9]{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[-a-z0-9.:]+)?|eui\\.[0-9A-F]{16}");
 
   private final Contract contract;
 
@@ -60,6 +72,14 @@ public final class KvmRules {
 
   /** A machine spec (of a KVMMachine or a template), its problems under {@code path}. */
   public List<Problem> validateMachineSpec(KVMMachineSpec spec, String path) {
+    return machineSpecProblems(spec, path);
+  }
+
+  /**
+   * The rules on a machine spec's own values, needing no contract: the webhook runs them on admission and the
+   * provider before it plans, so a value one accepts the other accepts too. Sorted by path.
+   */
+  public static List<Problem> machineSpecProblems(KVMMachineSpec spec, String path) {
     List<Problem> p = new ArrayList<>();
     if (spec == null) {
       p.add(Problem.at(path, "is required"));
@@ -69,12 +89,12 @@ public final class KvmRules {
       p.add(Problem.at(path + ".providerID", "\"" + spec.getProviderID() + "\" must start with "
           + Infra.PROVIDER_ID_PREFIX));
     }
-    if (spec.getCpus() != null && (spec.getCpus() < 1 || spec.getCpus() > 512)) {
-      p.add(Problem.at(path + ".cpus", "must be 1-512, got " + spec.getCpus()));
+    if (spec.getCpus() != null && (spec.getCpus() < 1 || spec.getCpus() > MAX_CPUS)) {
+      p.add(Problem.at(path + ".cpus", "must be 1-" + MAX_CPUS + ", got " + spec.getCpus()));
     }
     if (spec.getMemory() != null) {
       try {
-        if (MemoryQuantity.parse(spec.getMemory()).mebibytes() < 512) {
+        if (MemoryQuantity.parse(spec.getMemory()).mebibytes() < MIN_MEMORY_MIB) {
           p.add(Problem.at(path + ".memory", "\"" + spec.getMemory() + "\" is less than 512Mi, too small for a node"));
         }
       } catch (IllegalArgumentException e) {
@@ -106,25 +126,34 @@ public final class KvmRules {
         p.add(Problem.at(path + ".ntpServers[" + i + "]", "\"" + s + "\" is neither an IP address nor a host name"));
       }
     }
-    List<HostVolume> hv = spec.getHostVolumes() == null ? List.of() : spec.getHostVolumes();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < hv.size(); i++) {
-      HostVolume h = hv.get(i);
-      String at = path + ".hostVolumes[" + i + "]";
-      if (h == null) {
-        p.add(Problem.at(at, "must be an object"));
-        continue;
+    String iscsi = spec.getIscsiInitiatorName();
+    if (iscsi != null && !ISCSI.matcher(iscsi).matches()) {
+      p.add(Problem.at(path + ".iscsiInitiatorName",
+          "\"" + iscsi + "\" is not an iSCSI name (iqn.YYYY-MM.reversed.domain[:id] or eui.<16 hex digits>)"));
+    }
+    Set<String> mounts = new HashSet<>();
+    namedEntries(spec.getHostVolumes(), path + ".hostVolumes", HostVolume::getName, p, (h, at) -> {
+      if (h.getName() != null && h.getName().length() > MAX_MOUNT_TAG) {
+        p.add(Problem.at(at + ".name", "is longer than " + MAX_MOUNT_TAG + " characters (9p mount tag)"));
       }
-      Names.checkLabel(h.getName()).ifPresent(m -> p.add(Problem.at(at + ".name", m)));
-      if (h.getName() != null && !names.add(h.getName())) {
-        p.add(Problem.at(at + ".name", "\"" + h.getName() + "\" is listed twice"));
+      if (ETCD_MOUNT_TAG.equals(h.getName())) {
+        p.add(Problem.at(at + ".name", "\"" + ETCD_MOUNT_TAG + "\" is reserved for etcdStorage.hostPath"));
       }
       absolute(h.getHostPath(), at + ".hostPath", p);
       absolute(h.getMountPath(), at + ".mountPath", p);
-    }
-    if (spec.getEtcdStorage() != null) {
-      absolute(spec.getEtcdStorage().getHostPath(), path + ".etcdStorage.hostPath", p);
-      size(spec.getEtcdStorage().getSizeGB(), path + ".etcdStorage.sizeGB", p);
+      if (h.getMountPath() != null && !mounts.add(h.getMountPath())) {
+        p.add(Problem.at(at + ".mountPath", "\"" + h.getMountPath() + "\" is listed twice"));
+      }
+    });
+    EtcdStorage etcd = spec.getEtcdStorage();
+    if (etcd != null) {
+      if ((etcd.getHostPath() == null) == (etcd.getSizeGB() == null)) {
+        p.add(Problem.at(path + ".etcdStorage", "set exactly one of hostPath and sizeGB"));
+      }
+      if (etcd.getHostPath() != null) {
+        absolute(etcd.getHostPath(), path + ".etcdStorage.hostPath", p);
+      }
+      size(etcd.getSizeGB(), path + ".etcdStorage.sizeGB", p);
     }
     p.sort(null);
     return p;
@@ -157,21 +186,8 @@ public final class KvmRules {
         p.add(Problem.at(path + ".controlPlaneEndpoint.port", "must be 1-65535, got " + e.getPort()));
       }
     }
-    List<KVMHost> hosts = spec.getHosts() == null ? List.of() : spec.getHosts();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < hosts.size(); i++) {
-      KVMHost h = hosts.get(i);
-      String at = path + ".hosts[" + i + "]";
-      if (h == null) {
-        p.add(Problem.at(at, "must be an object"));
-        continue;
-      }
-      Names.checkLabel(h.getName()).ifPresent(m -> p.add(Problem.at(at + ".name", m)));
-      if (h.getName() != null && !names.add(h.getName())) {
-        p.add(Problem.at(at + ".name", "\"" + h.getName() + "\" is listed twice"));
-      }
-      libvirtUri(h.getUri(), at + ".uri", p);
-    }
+    namedEntries(spec.getHosts(), path + ".hosts", KVMHost::getName, p, (h, at) -> libvirtUri(h.getUri(), at + ".uri",
+        p));
     p.sort(null);
     return p;
   }
@@ -188,6 +204,30 @@ public final class KvmRules {
         + "owner at it"));
   }
 
+  /**
+   * A list of objects named by a DNS label, unique within the list: null entries, bad and repeated names are
+   * problems; {@code more} checks the rest of each non-null entry at its path.
+   */
+  private static <T> void namedEntries(List<T> items, String path, Function<T, String> name, List<Problem> p,
+      BiConsumer<T, String> more) {
+    List<T> list = items == null ? List.of() : items;
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      T item = list.get(i);
+      String at = path + "[" + i + "]";
+      if (item == null) {
+        p.add(Problem.at(at, "must be an object"));
+        continue;
+      }
+      String n = name.apply(item);
+      Names.checkLabel(n).ifPresent(m -> p.add(Problem.at(at + ".name", m)));
+      if (n != null && !names.add(n)) {
+        p.add(Problem.at(at + ".name", "\"" + n + "\" is listed twice"));
+      }
+      more.accept(item, at);
+    }
+  }
+
   private static void size(Integer gb, String path, List<Problem> p) {
     if (gb != null && (gb < 1 || gb > MAX_GB)) {
       p.add(Problem.at(path, "must be 1-" + MAX_GB + " GB, got " + gb));
@@ -199,6 +239,10 @@ public final class KvmRules {
       p.add(Problem.at(path, "is required"));
     } else if (!file.startsWith("/") || file.contains("/../") || file.endsWith("/..")) {
       p.add(Problem.at(path, "\"" + file + "\" must be an absolute path without '..'"));
+    } else if (!PATH_CHARACTERS.matcher(file).matches()) {
+      // The path goes into domain XML and cloud-init mounts unquoted.
+      p.add(Problem.at(path, "\"" + file + "\" has characters other than letters, digits, '-', '_', '.' and '/',"
+          + " or is longer than 4096"));
     }
   }
 

@@ -59,6 +59,41 @@ class KvmRulesTest {
   }
 
   @Test
+  void hostVolumesIscsiAndEtcdStorageRulesAreTheProvidersToo() {
+    KVMMachineSpec spec = new KVMMachineSpec();
+    spec.setIscsiInitiatorName("iqn.24-1.example");
+    HostVolume tag = new HostVolume();
+    tag.setName("etcd");
+    tag.setHostPath("/srv/with space");
+    tag.setMountPath("/mnt/a");
+    HostVolume longName = new HostVolume();
+    longName.setName("a-name-that-is-longer-than-a-9p-tag");
+    longName.setHostPath("/srv/b");
+    longName.setMountPath("/mnt/a");
+    spec.setHostVolumes(java.util.Arrays.asList(tag, longName, null));
+    EtcdStorage both = new EtcdStorage();
+    both.setHostPath("/var/lib/etcd");
+    both.setSizeGB(10);
+    spec.setEtcdStorage(both);
+    assertEquals(List.of(
+        "spec.etcdStorage: set exactly one of hostPath and sizeGB",
+        "spec.hostVolumes[0].hostPath: \"/srv/with space\" has characters other than letters, digits, '-', '_', "
+            + "'.' and '/', or is longer than 4096",
+        "spec.hostVolumes[0].name: \"etcd\" is reserved for etcdStorage.hostPath",
+        "spec.hostVolumes[1].mountPath: \"/mnt/a\" is listed twice",
+        "spec.hostVolumes[1].name: is longer than 31 characters (9p mount tag)",
+        "spec.hostVolumes[2]: must be an object",
+        "spec.iscsiInitiatorName: \"iqn.24-1.example\" is not an iSCSI name (iqn.YYYY-MM.reversed.domain[:id] or "
+            + "eui.<16 hex digits>)"), fmt(KvmRules.machineSpecProblems(spec, "spec")));
+    EtcdStorage size = new EtcdStorage();
+    size.setSizeGB(10);
+    KVMMachineSpec ok = new KVMMachineSpec();
+    ok.setEtcdStorage(size);
+    ok.setIscsiInitiatorName("iqn.2024-01.io.capkit:node-1");
+    assertEquals(List.of(), rules.validateMachineSpec(ok, "spec"));
+  }
+
+  @Test
   void providerIdIsImmutableOnceSet() {
     KVMMachineSpec a = new KVMMachineSpec();
     a.setProviderID("kvm://a");

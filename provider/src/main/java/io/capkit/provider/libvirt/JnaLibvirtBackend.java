@@ -185,25 +185,19 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
 
   @Override
   public Optional<DomainSummary> findDomain(UUID uuid) {
-    return call("domainLookupByUUID", uuid.toString(), () -> {
-      try {
-        Domain d = connect.domainLookupByUUIDString(uuid.toString());
-        return Optional.of(summary(d));
-      } catch (LibvirtException e) {
-        if (number(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
-          return Optional.empty();
-        }
-        throw e;
-      }
-    });
+    return lookupDomain("domainLookupByUUID", uuid.toString(), () -> connect.domainLookupByUUIDString(uuid.toString()));
   }
 
   @Override
   public Optional<DomainSummary> findDomainByName(String name) {
-    return call("domainLookupByName", name, () -> {
+    return lookupDomain("domainLookupByName", name, () -> connect.domainLookupByName(name));
+  }
+
+  /** A lookup where "no such domain" is an answer (empty), not an error. */
+  private Optional<DomainSummary> lookupDomain(String operation, String key, LibvirtCall<Domain> lookup) {
+    return call(operation, key, () -> {
       try {
-        Domain d = connect.domainLookupByName(name);
-        return Optional.of(summary(d));
+        return Optional.of(summary(lookup.run()));
       } catch (LibvirtException e) {
         if (number(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
           return Optional.empty();

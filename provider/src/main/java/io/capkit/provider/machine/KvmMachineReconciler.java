@@ -10,12 +10,11 @@ import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -23,19 +22,22 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * KVMMachine → libvirt volumes, seed and domain. Reads as its steps: gather the CAPI objects, wait or stop for
- * pause, pin a host, plan, provision (idempotent, see {@link MachineProvisioner}), report. The finalizer is added by
- * the framework only after the owner Machine reference exists, because events without one are filtered out
- * ({@link #hasOwnerOrIsDeleting}).
+ * pause, claim a host, plan, provision (idempotent, see {@link MachineProvisioner}), report. The reconciler keeps
+ * its finalizer itself (registered with triggerReconcilerOnAllEvents): the claim that pins the host and the
+ * providerID also adds the finalizer, in one write, before anything exists on libvirt; events without an owner
+ * Machine are filtered out ({@link #hasOwnerOrIsDeleting}), so the finalizer always follows the owner reference.
  */
-public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Cleaner<KVMMachine> {
+public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmmachine";
   /** Waits end with a watch event (Machine, Cluster, KVMCluster, Secret); this resync is only a safety net. */
   static final Duration WAIT = Duration.ofMinutes(5);
@@ -61,6 +63,22 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     return m.getMetadata().getDeletionTimestamp() != null || CapiObjects.ownerName(m, "Machine").isPresent();
   }
 
+  /**
+   * Update filter (registered with generation awareness off): a spec change, a new owner reference, annotations
+   * (pause, move) or a deletion; not the provider's own status writes. The framework's generation filter alone
+   * would drop the owner reference arriving, which changes no generation.
+   */
+  public static boolean worthReconciling(KVMMachine updated, KVMMachine old) {
+    if (!hasOwnerOrIsDeleting(updated)) {
+      return false;
+    }
+    var n = updated.getMetadata();
+    var o = old.getMetadata();
+    return n.getDeletionTimestamp() != null || !Objects.equals(n.getGeneration(), o.getGeneration())
+        || !Objects.equals(n.getOwnerReferences(), o.getOwnerReferences())
+        || !Objects.equals(n.getAnnotations(), o.getAnnotations());
+  }
+
   @Override
   public List<EventSource<?, KVMMachine>> prepareEventSources(EventSourceContext<KVMMachine> context) {
     return watches.eventSources(context);
@@ -75,7 +93,10 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
       result = "ok";
       return control;
     } finally {
-      metrics.reconciled(kvm, clock.instant());
+      // A deletion records its own timestamp in cleanup and forgets the object when done.
+      if (!kvm.isMarkedForDeletion() && !context.isPrimaryResourceDeleted()) {
+        metrics.reconciled(kvm, clock.instant());
+      }
       metrics.reconcileDuration("KVMMachine", result, Duration.between(start, clock.instant()));
     }
   }
@@ -83,6 +104,21 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
   private UpdateControl<KVMMachine> reconcileSteps(KVMMachine kvm, Context<KVMMachine> context) {
     var client = context.getClient();
     KubernetesEvents events = new KubernetesEvents(client);
+    if (context.isPrimaryResourceDeleted()) {
+      metrics.forget(kvm);
+      return UpdateControl.noUpdate();
+    }
+    if (kvm.isMarkedForDeletion()) {
+      if (!kvm.hasFinalizer(FINALIZER)) {
+        return UpdateControl.noUpdate();
+      }
+      Optional<Duration> retry = cleanup(kvm, events);
+      if (retry.isPresent()) {
+        return UpdateControl.<KVMMachine>noUpdate().rescheduleAfter(retry.get());
+      }
+      removeFinalizer(client, kvm);
+      return UpdateControl.noUpdate();
+    }
     long gen = kvm.getMetadata().getGeneration() == null ? 0 : kvm.getMetadata().getGeneration();
     Instant now = clock.instant();
     MachineFacts facts = MachineFacts.gather(watches, kvm);
@@ -98,6 +134,10 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     List<HostTarget> hosts = ClusterHosts.of(facts.kvmCluster(), config);
     String hostName = facts.failureDomain();
     if (hostName == null) {
+      // A providerID names its host (providerID is immutable once set, so it wins over a fresh pick).
+      hostName = MachineIdentity.hostOf(spec(kvm).getProviderID());
+    }
+    if (hostName == null) {
       Map<String, Integer> counts = machinesPerHost(context, kvm);
       Optional<HostTarget> pick = HostSelection.pick(hosts, counts, facts.controlPlane(),
           identity(kvm).uuid());
@@ -107,14 +147,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
             gen, now));
         return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
       }
-      // Pin the host in the spec, stored before anything is created, so a restart can never pick a second host.
       hostName = pick.get().name();
-      KVMMachine pinned = client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
-          .withName(kvm.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
-              Serialization.asJson(Map.of("spec", Map.of("failureDomain", hostName))));
-      spec(kvm).setFailureDomain(hostName);
-      // The framework's final patch is checked against this version, not the one this reconcile started from.
-      kvm.getMetadata().setResourceVersion(pinned.getMetadata().getResourceVersion());
     }
     Optional<HostTarget> host = ClusterHosts.find(hosts, hostName);
     if (host.isEmpty()) {
@@ -124,6 +157,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
       events.warning(kvm, "HostNotFound", "failure domain " + hostName + " is not a host of the KVMCluster");
       return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
     }
+    claim(client, kvm, hostName);
 
     MachinePlan plan;
     try {
@@ -142,21 +176,48 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
             r.created()));
       }
       kvm.setStatus(MachineStatusWriter.provisioned(kvm.getStatus(), r, plan, gen, now));
-      String providerId = plan.identity().providerId(host.get().name());
-      UpdateControl<KVMMachine> control;
-      if (!providerId.equals(spec(kvm).getProviderID()) || !hostName.equals(spec(kvm).getFailureDomain())) {
-        spec(kvm).setProviderID(providerId);
-        spec(kvm).setFailureDomain(hostName);
-        control = UpdateControl.patchResourceAndStatus(kvm);
-      } else {
-        control = statusUpdate(kvm, statusBefore);
-      }
+      UpdateControl<KVMMachine> control = statusUpdate(kvm, statusBefore);
       return r.addresses().isEmpty() ? control.rescheduleAfter(ADDRESS_POLL) : control;
     } catch (LibvirtCallException e) {
       return failed(kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), events, gen, now);
     } catch (StepFailure f) {
       return failed(kvm, f, host.get(), events, gen, now);
     }
+  }
+
+  /**
+   * Pins host and providerID (which follows from host and UUID; CAPI reads it only once provisioned) and adds the
+   * finalizer, in one write stored before anything is created, so a restart can never pick a second host and
+   * nothing is ever created without a finalizer. Optimistic: the patch carries the resourceVersion it read.
+   */
+  private static void claim(KubernetesClient client, KVMMachine kvm, String hostName) {
+    String providerId = identity(kvm).providerId(hostName);
+    if (kvm.hasFinalizer(FINALIZER) && hostName.equals(spec(kvm).getFailureDomain())
+        && providerId.equals(spec(kvm).getProviderID())) {
+      return;
+    }
+    List<String> finalizers = new ArrayList<>(Optional.ofNullable(kvm.getMetadata().getFinalizers()).orElse(List.of()));
+    if (!finalizers.contains(FINALIZER)) {
+      finalizers.add(FINALIZER);
+    }
+    KVMMachine claimed = client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
+        .withName(kvm.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of(
+            "metadata", Map.of("resourceVersion", kvm.getMetadata().getResourceVersion(), "finalizers", finalizers),
+            "spec", Map.of("failureDomain", hostName, "providerID", providerId))));
+    kvm.getMetadata().setFinalizers(finalizers);
+    spec(kvm).setFailureDomain(hostName);
+    spec(kvm).setProviderID(providerId);
+    // The framework's status patch is checked against this version, not the one this reconcile started from.
+    kvm.getMetadata().setResourceVersion(claimed.getMetadata().getResourceVersion());
+  }
+
+  /** Drops this provider's finalizer; the JSON patch tests the entry first so it never removes another one. */
+  private static void removeFinalizer(KubernetesClient client, KVMMachine kvm) {
+    int at = kvm.getMetadata().getFinalizers().indexOf(FINALIZER);
+    client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
+        .withName(kvm.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(List.of(
+            Map.of("op", "test", "path", "/metadata/finalizers/" + at, "value", FINALIZER),
+            Map.of("op", "remove", "path", "/metadata/finalizers/" + at))));
   }
 
   /** Writes the status only when it changed: a repeated reconcile of a settled machine costs no API write. */
@@ -178,34 +239,35 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
     return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
   }
 
-  @Override
-  public DeleteControl cleanup(KVMMachine kvm, Context<KVMMachine> context) {
-    var client = context.getClient();
-    KubernetesEvents events = new KubernetesEvents(client);
+  /**
+   * Removes the machine's domain and volumes from its host; empty when done (the finalizer may go), else when to try
+   * again. A move by clusterctl keeps everything.
+   */
+  private Optional<Duration> cleanup(KVMMachine kvm, KubernetesEvents events) {
     metrics.reconciled(kvm, clock.instant());
     if (CapiObjects.annotated(kvm, CapiObjects.DELETE_FOR_MOVE_ANNOTATION)) {
       metrics.forget(kvm);
-      return DeleteControl.defaultDelete();
+      return Optional.empty();
     }
     MachineFacts facts = MachineFacts.gather(watches, kvm);
     if (facts.cluster() != null && CapiObjects.paused(facts.cluster(), kvm)) {
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+      return Optional.of(RETRY);
     }
     String hostName = Optional.ofNullable(MachineIdentity.hostOf(spec(kvm).getProviderID()))
         .orElse(spec(kvm).getFailureDomain());
     if (hostName == null) {
       // No host was ever pinned, so nothing was created.
       metrics.forget(kvm);
-      return DeleteControl.defaultDelete();
+      return Optional.empty();
     }
     Optional<HostTarget> host = ClusterHosts.find(ClusterHosts.of(facts.kvmCluster(), config), hostName);
     if (host.isEmpty() && facts.kvmCluster() == null) {
       events.warning(kvm, "HostUnknown", "cannot resolve host " + hostName + ": the KVMCluster is gone");
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+      return Optional.of(RETRY);
     }
     if (host.isEmpty()) {
       events.warning(kvm, "HostNotFound", "host " + hostName + " is no longer listed in the KVMCluster");
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+      return Optional.of(RETRY);
     }
     try {
       MachineProvisioner.Removal removal = new MachineProvisioner(connections.get(host.get().uri()))
@@ -215,7 +277,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
             + (removal.volumesRemoved().isEmpty() ? "" : " volumes " + String.join(", ", removal.volumesRemoved())));
       }
       metrics.forget(kvm);
-      return DeleteControl.defaultDelete();
+      return Optional.empty();
     } catch (StepFailure | LibvirtCallException e) {
       LibvirtCallException l = e instanceof LibvirtCallException le ? le
           : e.getCause() instanceof LibvirtCallException ce ? ce : null;
@@ -226,7 +288,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine>, Clean
         }
       }
       events.warning(kvm, "DeleteFailed", e.getMessage());
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+      return Optional.of(RETRY);
     }
   }
 

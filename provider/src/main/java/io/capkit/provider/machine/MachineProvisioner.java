@@ -35,7 +35,12 @@ public final class MachineProvisioner {
     List<String> created = new ArrayList<>();
     Optional<DomainSummary> domain = step(MachineStep.VOLUMES, () -> backend.findDomain(id.uuid()));
 
+    // A defined domain means its volumes and seed were made before it (the steps run in this order), so a settled
+    // machine costs a domain lookup, not a lookup per volume.
     step(MachineStep.VOLUMES, () -> {
+      if (domain.isPresent()) {
+        return null;
+      }
       ensureRootVolume(plan, created);
       for (MachinePlan.DataVolume v : plan.dataVolumes()) {
         String name = id.volumeName(v.role());
@@ -48,11 +53,11 @@ public final class MachineProvisioner {
     });
 
     boolean uploaded = step(MachineStep.SEED, () -> {
-      String name = id.volumeName(VolumeRole.SEED);
-      boolean exists = backend.findVolume(pool, name).isPresent();
-      if (exists && domain.isPresent()) {
+      if (domain.isPresent()) {
         return false;
       }
+      String name = id.volumeName(VolumeRole.SEED);
+      boolean exists = backend.findVolume(pool, name).isPresent();
       byte[] iso = seed.iso();
       if (!exists) {
         backend.createVolume(pool, VolumeSpec.empty(name, iso.length, "raw"));

@@ -1,20 +1,30 @@
 package io.capkit.provider.runtime;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 
 /**
  * core/v1 Events about provider objects. Messages come from Problems and libvirt errors, which never carry
- * bootstrap data; recording an event never fails a reconcile.
+ * bootstrap data; recording an event never fails a reconcile. A repeat (same object, type, reason and message, e.g.
+ * a failing step retried every 30 s) raises the count of the one Event instead of adding another: the name is
+ * derived from those four, so this holds across restarts too.
  */
 public final class KubernetesEvents {
   public static final String COMPONENT = "capkit-kvm-provider";
+  private static final int MAX_MESSAGE = 1024;
   private final KubernetesClient client;
 
   public KubernetesEvents(KubernetesClient client) {
@@ -29,24 +39,52 @@ public final class KubernetesEvents {
     record(about, "Normal", reason, message);
   }
 
-  private void record(HasMetadata about, String type, String reason, String message) {
-    String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    String text = message.length() > 1024 ? message.substring(0, 1024) : message;
+  /** {@code <object>.<16 hex digits of SHA-256(uid, type, reason, message)>}, at most 253 characters. */
+  static String eventName(HasMetadata about, String type, String reason, String message) {
+    String key = about.getMetadata().getUid() + "\n" + type + "\n" + reason + "\n" + message;
     try {
-      client.v1().events().inNamespace(about.getMetadata().getNamespace()).resource(new EventBuilder()
-          .withNewMetadata()
-          .withName(about.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()).toLowerCase(Locale.ROOT))
-          .withNamespace(about.getMetadata().getNamespace())
-          .endMetadata()
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      String name = about.getMetadata().getName();
+      return (name.length() > 236 ? name.substring(0, 236) : name) + "." + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  private void record(HasMetadata about, String type, String reason, String message) {
+    String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+    String ns = about.getMetadata().getNamespace();
+    String name = eventName(about, type, reason, text);
+    try {
+      client.v1().events().inNamespace(ns).resource(new EventBuilder()
+          .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
           .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(about.getApiVersion())
               .withKind(about.getKind()).withName(about.getMetadata().getName())
-              .withNamespace(about.getMetadata().getNamespace()).withUid(about.getMetadata().getUid()).build())
+              .withNamespace(ns).withUid(about.getMetadata().getUid()).build())
           .withType(type).withReason(reason).withMessage(text)
           .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
           .withNewSource().withComponent(COMPONENT).endSource()
           .build()).create();
     } catch (KubernetesClientException e) {
-      // Events are best effort; the condition on the object carries the same information.
+      if (e.getCode() == 409) {
+        repeated(ns, name, now);
+      }
+      // Otherwise best effort; the condition on the object carries the same information.
+    }
+  }
+
+  private void repeated(String ns, String name, String now) {
+    try {
+      Event existing = client.v1().events().inNamespace(ns).withName(name).get();
+      if (existing == null) {
+        return;
+      }
+      int count = existing.getCount() == null ? 1 : existing.getCount();
+      client.v1().events().inNamespace(ns).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"count\":" + (count + 1) + ",\"lastTimestamp\":\"" + now + "\"}");
+    } catch (KubernetesClientException e) {
+      // Best effort, as above.
     }
   }
 }

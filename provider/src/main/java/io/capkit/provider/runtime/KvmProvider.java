@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -34,8 +35,20 @@ public final class KvmProvider implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  /** Starts reconciling with the given client and connections; returns once the informers are started. */
+  public static final String LEASE_NAME = "capkit-kvm-provider";
+
+  /**
+   * Starts reconciling with the given client and connections; returns once the informers are started (with leader
+   * election: once this instance leads, or at once while another one does). Losing the lease exits the JVM, as a
+   * controller must stop acting at once.
+   */
   public static KvmProvider start(ProviderConfig config, KubernetesClient client, LibvirtConnections connections) {
+    return start(config, client, connections, true);
+  }
+
+  /** As {@link #start(ProviderConfig, KubernetesClient, LibvirtConnections)}; tests keep their JVM on a lost lease. */
+  static KvmProvider start(ProviderConfig config, KubernetesClient client, LibvirtConnections connections,
+      boolean exitOnLostLease) {
     ProviderMetrics metrics = new ProviderMetrics();
     Clock clock = Clock.systemUTC();
     Operator operator = new Operator(o -> {
@@ -44,8 +57,10 @@ public final class KvmProvider implements AutoCloseable {
           .withConcurrentReconciliationThreads(config.reconcileThreads())
           .withUseSSAToPatchPrimaryResource(false);
       if (config.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("capkit-kvm-provider",
-            config.leaseNamespace()));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, config.leaseNamespace(),
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, leaseIdentity(), null, exitOnLostLease));
       }
     });
     operator.register(new KvmClusterReconciler(config, metrics, clock), o -> {
@@ -57,9 +72,11 @@ public final class KvmProvider implements AutoCloseable {
       }
     });
     operator.register(new KvmMachineReconciler(config, connections, metrics, clock), o -> {
-      o.withFinalizer(KvmMachineReconciler.FINALIZER)
+      // The reconciler keeps its finalizer itself, adding it in the same write that claims the host.
+      o.withTriggerReconcilerOnAllEvents(true)
+          .withGenerationAware(false)
           .withOnAddFilter(KvmMachineReconciler::hasOwnerOrIsDeleting)
-          .withOnUpdateFilter((n, old) -> KvmMachineReconciler.hasOwnerOrIsDeleting(n));
+          .withOnUpdateFilter(KvmMachineReconciler::worthReconciling);
       if (!config.namespaces().isEmpty()) {
         o.settingNamespaces(config.namespaces());
       }
@@ -105,6 +122,12 @@ public final class KvmProvider implements AutoCloseable {
     http.close();
     operator.stop();
     connections.close();
+  }
+
+  /** Pod name (HOSTNAME) plus a random suffix, so two instances never share an identity and both think they lead. */
+  static String leaseIdentity() {
+    String host = System.getenv("HOSTNAME");
+    return (host == null || host.isBlank() ? "capkit-kvm-provider" : host) + "_" + UUID.randomUUID();
   }
 
   private static String versionOf() {

@@ -45,6 +45,11 @@ public record ProviderConfig(
         leaseNamespace, reconcileThreads);
   }
 
+  public ProviderConfig withLeaderElection(String leaseNs) {
+    return new ProviderConfig(libvirtUri, storagePool, network, bindAddress, httpPort, namespaces, true, leaseNs,
+        reconcileThreads);
+  }
+
   public ProviderConfig withNamespaces(Set<String> ns) {
     return new ProviderConfig(libvirtUri, storagePool, network, bindAddress, httpPort, ns, leaderElection,
         leaseNamespace, reconcileThreads);

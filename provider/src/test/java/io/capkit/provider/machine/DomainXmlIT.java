@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.capkit.api.infra.EtcdStorage;
-import io.capkit.api.infra.HostVolume;
 import io.capkit.api.infra.KVMMachineSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +27,7 @@ class DomainXmlIT {
 
   @Test
   void workerAndControlPlaneDomainsValidateAgainstLibvirtSchema(@TempDir Path dir) throws Exception {
-    KVMMachineSpec w = TestPlans.spec();
-    HostVolume hv = new HostVolume();
-    hv.setName("data");
-    hv.setHostPath("/srv/data");
-    hv.setMountPath("/mnt/data");
-    w.setHostVolumes(List.of(hv));
+    KVMMachineSpec w = TestPlans.workerWithHostVolume();
     assertValid(dir, "worker", DomainXml.of(MachinePlanner.plan(MachineIdentity.of("ns", "w"), w, TestPlans.HOST,
         false)));
 

@@ -61,12 +61,7 @@ class MachinePlannerTest {
     assertEquals("iqn.2024-01.io.capkit:node-1", p.iscsiInitiatorName());
     assertEquals(VolumeRole.ETCD, p.dataVolumes().get(2).role());
 
-    KVMMachineSpec w = TestPlans.spec();
-    HostVolume hv = new HostVolume();
-    hv.setName("data");
-    hv.setHostPath("/srv/data");
-    hv.setMountPath("/mnt/data");
-    w.setHostVolumes(List.of(hv));
+    KVMMachineSpec w = TestPlans.workerWithHostVolume();
     MachinePlan wp = MachinePlanner.plan(ID, w, TestPlans.HOST, false);
     assertEquals(List.of(new MachinePlan.SharedDirectory("data", "/srv/data", "/mnt/data")), wp.sharedDirectories());
     InvalidInputException e = assertThrows(InvalidInputException.class,

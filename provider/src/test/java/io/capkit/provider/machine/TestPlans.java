@@ -1,6 +1,7 @@
 package io.capkit.provider.machine;
 
 import io.capkit.api.infra.BaseImage;
+import io.capkit.api.infra.HostVolume;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.MachineVolumes;
 import java.util.List;
@@ -27,6 +28,17 @@ public final class TestPlans {
     s.setVolumes(v);
     s.setDnsServers(List.of("10.0.0.53"));
     s.setNtpServers(List.of("ntp.example.org"));
+    return s;
+  }
+
+  /** {@link #spec()} with one host volume: /srv/data on the host at /mnt/data in the guest, tag "data". */
+  public static KVMMachineSpec workerWithHostVolume() {
+    KVMMachineSpec s = spec();
+    HostVolume hv = new HostVolume();
+    hv.setName("data");
+    hv.setHostPath("/srv/data");
+    hv.setMountPath("/mnt/data");
+    s.setHostVolumes(List.of(hv));
     return s;
   }
 

@@ -140,11 +140,11 @@ class KvmMachineFaultsIT {
       assertEquals(List.of(), node.listDomains());
       assertEquals(List.of(TestDriver.BASE_IMAGE), node.listVolumes(TestPlans.POOL), "nothing created");
 
-      client.resources(KVMMachine.class).inNamespace(ns).withName("x").edit(k -> {
-        k.getSpec().setMemory("4Gi");
-        k.getSpec().getVolumes().setRootSizeGB(20);
-        return k;
-      });
+      // The user's fix as `kubectl patch --type merge` sends it: no resourceVersion, so the provider's own writes
+      // in between cannot make it conflict.
+      client.resources(KVMMachine.class).inNamespace(ns).withName("x").patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"spec\":{\"memory\":\"4Gi\",\"volumes\":{\"rootSizeGB\":20}}}");
       await("provisioned after the fix", () -> f.provisioned("x"));
     }
   }

@@ -14,6 +14,7 @@ import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.libvirt.SharedBackend;
 import io.capkit.provider.libvirt.TestDriver;
 import io.capkit.provider.machine.CapiObjects;
+import io.capkit.provider.machine.KvmMachineReconciler;
 import io.capkit.provider.machine.MachineIdentity;
 import io.capkit.provider.machine.TestPlans;
 import io.capkit.testsupport.KubeApiServerExtension;
@@ -106,7 +107,8 @@ class KvmProviderIT {
       String r = f.ready("m1");
       return r != null && r.startsWith("False/WaitingForBootstrapData/Machine has no");
     });
-    assertTrue(f.get("m1").getMetadata().getFinalizers().contains("infrastructure.cluster.x-k8s.io/kvmmachine"));
+    List<String> waiting = f.get("m1").getMetadata().getFinalizers();
+    assertTrue(waiting == null || waiting.isEmpty(), "nothing exists on libvirt yet, so no finalizer: " + waiting);
 
     // The Machine watch: dataSecretName appears → reconciled at once (the resync is 5 minutes).
     client.genericKubernetesResources(CapiFixture.MACHINES).inNamespace(ns).withName("m1").edit(m -> {
@@ -123,6 +125,8 @@ class KvmProviderIT {
     MachineIdentity id = MachineIdentity.of(ns, "m1");
     assertEquals("kvm://default/" + id.uuid(), k.getSpec().getProviderID());
     assertEquals("default", k.getSpec().getFailureDomain());
+    assertEquals(List.of(KvmMachineReconciler.FINALIZER), k.getMetadata().getFinalizers(),
+        "added with the host claim, before anything was created");
     assertTrue(k.getStatus().getAddresses().stream().anyMatch(a -> a.getType().equals("InternalIP")));
     assertTrue(libvirt.findDomain(id.uuid()).orElseThrow().active());
     assertEquals(1, f.events("m1", "Provisioned").size());

@@ -1,0 +1,41 @@
+package io.capkit.provider.machine;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.capkit.api.infra.KVMMachine;
+import io.capkit.api.infra.KVMMachineStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KvmMachineReconcilerTest {
+  private static KVMMachine machine(boolean owned, long generation) {
+    KVMMachine k = new KVMMachine();
+    ObjectMetaBuilder m = new ObjectMetaBuilder().withNamespace("ns").withName("m").withGeneration(generation);
+    if (owned) {
+      m.withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(CapiObjects.API_VERSION).withKind("Machine")
+          .withName("m").withUid("u1").build());
+    }
+    k.setMetadata(m.build());
+    return k;
+  }
+
+  @Test
+  void ownerArrivingSpecAnnotationsAndDeletionCountOwnStatusWritesDoNot() {
+    assertTrue(KvmMachineReconciler.worthReconciling(machine(true, 1), machine(false, 1)), "owner reference added");
+    assertTrue(KvmMachineReconciler.worthReconciling(machine(true, 2), machine(true, 1)), "spec changed");
+    KVMMachine paused = machine(true, 1);
+    paused.getMetadata().setAnnotations(Map.of(CapiObjects.PAUSED_ANNOTATION, ""));
+    assertTrue(KvmMachineReconciler.worthReconciling(paused, machine(true, 1)), "paused annotation");
+    KVMMachine deleting = machine(true, 1);
+    deleting.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+    assertTrue(KvmMachineReconciler.worthReconciling(deleting, machine(true, 1)), "deletion");
+
+    KVMMachine withStatus = machine(true, 1);
+    withStatus.setStatus(new KVMMachineStatus());
+    assertFalse(KvmMachineReconciler.worthReconciling(withStatus, machine(true, 1)), "a status write");
+    assertFalse(KvmMachineReconciler.worthReconciling(machine(false, 2), machine(false, 1)), "no owner yet");
+  }
+}
