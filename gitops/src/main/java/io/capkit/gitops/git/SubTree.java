@@ -35,6 +35,17 @@ public final class SubTree implements SourceTree {
     return parent.read(prefix + path);
   }
 
+  /** The paths of {@code parentPaths} that lie in this folder, with its prefix removed. */
+  public java.util.SortedSet<String> inside(java.util.Collection<String> parentPaths) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (String p : parentPaths) {
+      if (p.startsWith(prefix)) {
+        out.add(p.substring(prefix.length()));
+      }
+    }
+    return out;
+  }
+
   @Override
   public String describe() {
     return prefix.isEmpty() ? parent.describe() : parent.describe() + ":" + prefix;
