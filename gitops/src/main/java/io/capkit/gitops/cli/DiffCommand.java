@@ -7,7 +7,7 @@ import io.capkit.gitops.diff.IncrementalDiff;
 import io.capkit.gitops.git.GitLocation;
 import io.capkit.gitops.git.GitRepositories;
 import io.capkit.gitops.git.GitSourceTree;
-import io.capkit.gitops.git.SubTree;
+import io.capkit.gitops.git.FleetLayout;
 import io.capkit.gitops.git.TreeChanges;
 import java.io.PrintWriter;
 import java.util.SortedSet;
@@ -68,10 +68,9 @@ public final class DiffCommand implements Callable<Integer> {
         GitSourceTree after = GitSourceTree.at(repo, to, where)) {
       // Only clusters whose inputs differ between the two trees are rendered (see IncrementalDiff).
       SortedSet<String> changed = TreeChanges.between(repo, before.commit(), after.commit(), where);
-      SubTree fleetBefore = layout.fleet(before);
-      SubTree releasesBefore = layout.releases(before);
-      FleetDiff diff = IncrementalDiff.between(renderer, fleetBefore, releasesBefore, layout.fleet(after),
-          layout.releases(after), fleetBefore.inside(changed), releasesBefore.inside(changed)).diff();
+      FleetLayout l = layout.layout();
+      FleetDiff diff = IncrementalDiff.between(renderer, l.fleet(before), l.releases(before), l.fleet(after),
+          l.releases(after), l.fleetPaths(changed), l.releases(before).inside(changed)).diff();
       out.print(diff.format());
       out.flush();
       return exitCode && !diff.isEmpty() ? 1 : 0;

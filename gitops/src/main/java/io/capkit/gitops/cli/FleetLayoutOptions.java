@@ -2,9 +2,8 @@ package io.capkit.gitops.cli;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
-import io.capkit.api.source.SourceTree;
 import io.capkit.gitops.git.GitLocation;
-import io.capkit.gitops.git.SubTree;
+import io.capkit.gitops.git.FleetLayout;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
@@ -26,12 +25,8 @@ public final class FleetLayoutOptions {
     return releasesPath;
   }
 
-  public SubTree fleet(SourceTree repository) {
-    return new SubTree(repository, fleetPath);
-  }
-
-  public SubTree releases(SourceTree repository) {
-    return new SubTree(repository, releasesPath);
+  public FleetLayout layout() {
+    return new FleetLayout(fleetPath, releasesPath);
   }
 
   /** Prints each problem as {@code file: path: problem} with credentials masked; returns exit code 1. */

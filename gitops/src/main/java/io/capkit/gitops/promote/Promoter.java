@@ -9,11 +9,11 @@ import io.capkit.gitops.diff.IncrementalDiff;
 import io.capkit.gitops.forge.Forge;
 import io.capkit.gitops.forge.PullRequest;
 import io.capkit.gitops.git.GitCredentials;
+import io.capkit.gitops.git.FleetLayout;
 import io.capkit.gitops.git.GitLocation;
 import io.capkit.gitops.git.GitRepositories;
 import io.capkit.gitops.git.GitSourceTree;
 import io.capkit.gitops.git.OverlayTree;
-import io.capkit.gitops.git.SubTree;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Collection;
@@ -331,11 +331,9 @@ public final class Promoter {
   // Only the edited clusters (and what shares output with them) are rendered, before and after the edit.
   private FleetDiff renderedDiff(SourceTree base, PromotionPlan plan, Options o) {
     SourceTree edited = new OverlayTree(base, plan.files());
-    SubTree fleetBefore = new SubTree(base, o.fleetPath());
-    SubTree releasesBefore = new SubTree(base, o.releasesPath());
-    return IncrementalDiff.between(renderer, fleetBefore, releasesBefore, new SubTree(edited, o.fleetPath()),
-        new SubTree(edited, o.releasesPath()), fleetBefore.inside(plan.files().keySet()),
-        releasesBefore.inside(plan.files().keySet())).diff();
+    FleetLayout l = new FleetLayout(o.fleetPath(), o.releasesPath());
+    return IncrementalDiff.between(renderer, l.fleet(base), l.releases(base), l.fleet(edited), l.releases(edited),
+        l.fleetPaths(plan.files().keySet()), l.releases(base).inside(plan.files().keySet())).diff();
   }
 
   private static String body(PromotionPlan plan, FleetDiff diff) {

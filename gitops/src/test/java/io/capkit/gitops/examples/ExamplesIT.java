@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Argo CD and Flux examples against the upstream CRD schemas (networknt validation plus the API server's
- * unknown-field check), and the plugin's generate.sh run for real with a stand-in capkit.
+ * unknown-field check), and the plugin's generate.sh argument checks with a stand-in capkit (the real one: the
+ * cli module's ArgoCdPluginIT).
  */
 class ExamplesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,10 +79,12 @@ class ExamplesIT {
     Files.createDirectories(app.resolve("management-clusters/mc1"));
     Result ok = run(app, stub, Map.of("ARGOCD_ENV_MANAGEMENT_CLUSTER", "mc1"));
     assertEquals(0, ok.code, ok.err);
-    assertEquals("render\n--stdout\n--fleet\n.\n--releases\nreleases\n--management-cluster\nmc1\n", ok.out);
+    // The stand-in renders nothing: its arguments reach stderr, stdout (Argo CD's manifests) stays empty.
+    assertEquals("render\n--fleet\nfleet\n--releases\n" + app + "/releases\n--out\nrendered\n", ok.err);
+    assertEquals("", ok.out);
     Result custom = run(app, stub, Map.of("ARGOCD_ENV_MANAGEMENT_CLUSTER", "mc1",
         "ARGOCD_ENV_RELEASES_PATH", "fleet-releases"));
-    assertTrue(custom.out.contains("--releases\nfleet-releases\n"), custom.out);
+    assertTrue(custom.err.contains("--releases\n" + app + "/fleet-releases\n"), custom.err);
     Result missing = run(app, stub, Map.of());
     assertEquals(1, missing.code);
     assertTrue(missing.err.contains("set the MANAGEMENT_CLUSTER parameter"), missing.err);
