@@ -2,6 +2,7 @@ package io.capkit.renderer;
 
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.SourceTree;
+import io.capkit.testsupport.CrdSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,8 +20,7 @@ final class RepoFiles {
   private RepoFiles() {}
 
   static Path root() {
-    String p = System.getProperty("capkit.repo.root");
-    return p != null ? Path.of(p) : Path.of("..").toAbsolutePath().normalize();
+    return CrdSources.repoRoot();
   }
 
   static SourceTree exampleFleet() {
@@ -35,22 +35,9 @@ final class RepoFiles {
     return Boolean.getBoolean("golden.update");
   }
 
-  /** Upstream CRDs: $CAPKIT_CRD_CACHE, the hack/ cache, or the shared copy on the build machine. */
+  /** The folder holding the upstream CRD groups (capi/, flux/, …): see {@link CrdSources#upstream}. */
   static Path upstreamCrds() {
-    List<Path> candidates = new ArrayList<>();
-    String env = System.getenv("CAPKIT_CRD_CACHE");
-    if (env != null && !env.isEmpty()) {
-      candidates.add(Path.of(env));
-    }
-    candidates.add(Path.of(System.getProperty("user.home"), ".cache", "capkit", "upstream-crds"));
-    candidates.add(Path.of("/work/shared/upstream-crds"));
-    for (Path p : candidates) {
-      if (Files.isDirectory(p.resolve("capi")) && Files.isDirectory(p.resolve("flux"))) {
-        return p;
-      }
-    }
-    return Assertions.fail("upstream CRDs not found in " + candidates + "; run hack/ensure-upstream-crds.sh or "
-        + "set CAPKIT_CRD_CACHE");
+    return CrdSources.upstream("capi").getParent();
   }
 
   /** Compares {@code files} with the folder {@code dir}: same paths, same bytes; or rewrites the folder. */

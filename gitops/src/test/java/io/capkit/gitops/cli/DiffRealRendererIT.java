@@ -9,6 +9,7 @@ import io.capkit.gitops.git.GitRepositories;
 import io.capkit.gitops.testing.GitFixture;
 import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.Renderer;
+import io.capkit.testsupport.CrdSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,7 +32,7 @@ import picocli.CommandLine;
  * golden files ({@code -Dgolden.update=true} rewrites them).
  */
 class DiffRealRendererIT {
-  private static final Path ROOT = Path.of(System.getProperty("capkit.repo.root", ".."));
+  private static final Path ROOT = CrdSources.repoRoot();
   private static final Path GOLDEN = ROOT.resolve("gitops/src/test/resources/golden/diff");
   private static final String ACME = "management-clusters/mc-berlin/organizations/acme/";
   private static final String PROD = ACME + "workload-clusters/prod-eu/cluster.yaml";

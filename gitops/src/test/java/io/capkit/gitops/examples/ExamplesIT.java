@@ -10,6 +10,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.capkit.api.yaml.YamlDocuments;
+import io.capkit.testsupport.CrdSources;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -30,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path ROOT = Path.of(System.getProperty("capkit.repo.root", ".."));
-  private static final Path CRDS = Path.of("/work/shared/upstream-crds");
+  private static final Path ROOT = CrdSources.repoRoot();
 
   @TempDir
   Path tmp;
@@ -105,9 +105,11 @@ class ExamplesIT {
     for (String job : List.of("diff", "publish")) {
       JsonNode steps = wf.path("jobs").path(job).path("steps");
       assertEquals(0, steps.get(0).path("with").path("fetch-depth").asInt(-1), job);
-      assertTrue(steps.toString().contains("capkit render --check"), job);
+      assertTrue(steps.toString().contains("capkit render --fleet fleet --releases releases --out "), job);
     }
-    assertTrue(wf.path("jobs").path("diff").path("steps").toString().contains("capkit diff --from"));
+    assertTrue(wf.path("jobs").path("publish").path("steps").toString()
+        .contains("capkit render --check --fleet fleet --releases releases --out "));
+    assertTrue(wf.path("jobs").path("diff").path("steps").toString().contains("capkit diff --fleet-path fleet --from"));
     assertTrue(wf.path("jobs").path("publish").path("steps").toString().contains("HEAD:refs/heads/rendered"));
   }
 
@@ -134,7 +136,8 @@ class ExamplesIT {
   }
 
   private static JsonNode schema(String crd, String version) throws Exception {
-    JsonNode c = JSON.valueToTree(YamlDocuments.loadOne(crd, Files.readString(CRDS.resolve(crd))));
+    Path file = CrdSources.upstream(crd.substring(0, crd.indexOf('/'))).resolve(crd.substring(crd.indexOf('/') + 1));
+    JsonNode c = JSON.valueToTree(YamlDocuments.loadOne(crd, Files.readString(file)));
     for (JsonNode v : c.path("spec").path("versions")) {
       if (v.path("name").asText().equals(version)) {
         return v.path("schema").path("openAPIV3Schema");

@@ -3,6 +3,7 @@ package io.capkit.gitops.testing;
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.MemoryTree;
 import io.capkit.api.source.SourceTree;
+import io.capkit.testsupport.CrdSources;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class GeneratedFleet {
 
   /** The checked-in releases as editable text. */
   public static TreeMap<String, String> checkedInReleases() {
-    Path root = Path.of(System.getProperty("capkit.repo.root", "..")).resolve("releases");
+    Path root = CrdSources.repoRoot().resolve("releases");
     SourceTree t = DirectoryTree.open(root);
     TreeMap<String, String> out = new TreeMap<>();
     for (String p : t.files()) {
