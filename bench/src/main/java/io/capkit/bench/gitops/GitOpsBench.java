@@ -204,6 +204,8 @@ public final class GitOpsBench {
         + "`capkit promote` / sed+git wall %.1f×, CPU %.1f×. Pull requests opened: %d in %d runs (one per run).%n",
         median(wall(diffs)) / median(wall(gitStats)), median(wall(promotes)) / median(wall(peers)),
         median(cpu(promotes)) / median(cpu(peers)), created, reps));
+    s.append(String.format(Locale.ROOT, "Targets in this run (median wall): diff ≤ 5 s %s, promote ≤ 10 s %s.%n",
+        median(wall(diffs)) <= 5 ? "met" : "**not met**", median(wall(promotes)) <= 10 ? "met" : "**not met**"));
     String section = s.toString();
     System.out.print(section);
     if (a.containsKey("results")) {
