@@ -31,4 +31,23 @@ for p in "$releases" "$fleet"; do
 done
 [ -d "$fleet/management-clusters/$mc" ] || fail "no folder $fleet/management-clusters/$mc in this repository"
 
-exec "$capkit" render --stdout --fleet "$fleet" --releases "$releases" --management-cluster "$mc"
+# The sidecar's root file system is read-only; /tmp is an emptyDir (see repo-server-patch.yaml).
+work="$(mktemp -d "${TMPDIR:-/tmp}/capkit-cmp.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+# capkit reads every file of --fleet as fleet input, and releases/ often sits beside management-clusters/:
+# render a copy of management-clusters/ alone.
+app="$(pwd)"
+mkdir "$work/fleet"
+cp -R "$fleet/management-clusters" "$work/fleet/"
+cd "$work"
+# Argo CD reads manifests from stdout: capkit's progress line goes to stderr with its warnings.
+"$capkit" render --fleet fleet --releases "$app/$releases" --out rendered >&2
+dir="rendered/management-clusters/$mc"
+# A management cluster without workload clusters renders nothing.
+[ -d "$dir" ] || exit 0
+# Every object file of that management cluster, in path order (HelmRepositories before the clusters using
+# them); kustomization.yaml files are for Flux and would be objects without a CRD here.
+find "$dir" -type f -name '*.yaml' ! -name kustomization.yaml | LC_ALL=C sort | while IFS= read -r f; do
+  printf '%s\n' '---'
+  cat "$f"
+done

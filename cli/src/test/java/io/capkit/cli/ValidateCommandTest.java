@@ -3,29 +3,20 @@ package io.capkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.capkit.testsupport.CrdSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code capkit validate} on fleet files, releases and rendered manifests. */
 class ValidateCommandTest {
-  private static final Path ROOT = Path.of(System.getProperty("capkit.repo.root", ".."));
+  private static final Path ROOT = CrdSources.repoRoot();
 
+  /** The folder holding the upstream CRD groups (capi/, flux/, …). */
   static Path crds() {
-    List<Path> candidates = new ArrayList<>();
-    String env = System.getenv("CAPKIT_CRD_CACHE");
-    if (env != null && !env.isEmpty()) {
-      candidates.add(Path.of(env));
-    }
-    candidates.add(Path.of(System.getProperty("user.home"), ".cache", "capkit", "upstream-crds"));
-    candidates.add(Path.of("/work/shared/upstream-crds"));
-    return candidates.stream().filter(p -> Files.isDirectory(p.resolve("capi"))).findFirst()
-        .orElseGet(() -> Assertions.fail("upstream CRDs not found in " + candidates + "; run hack/ensure-upstream-crds.sh"));
+    return CrdSources.upstream("capi").getParent();
   }
 
   @Test

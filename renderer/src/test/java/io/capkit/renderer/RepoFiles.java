@@ -2,6 +2,7 @@ package io.capkit.renderer;
 
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.SourceTree;
+import io.capkit.testsupport.CrdSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,8 +20,7 @@ final class RepoFiles {
   private RepoFiles() {}
 
   static Path root() {
-    String p = System.getProperty("capkit.repo.root");
-    return p != null ? Path.of(p) : Path.of("..").toAbsolutePath().normalize();
+    return CrdSources.repoRoot();
   }
 
   static SourceTree exampleFleet() {
@@ -35,9 +35,9 @@ final class RepoFiles {
     return Boolean.getBoolean("golden.update");
   }
 
-  /** The folder holding the upstream CRD groups (capi, flux, ...), found by test-support's one lookup. */
+  /** The folder holding the upstream CRD groups (capi/, flux/, …): see {@link CrdSources#upstream}. */
   static Path upstreamCrds() {
-    return io.capkit.testsupport.CrdSources.upstream("capi").getParent();
+    return CrdSources.upstream("capi").getParent();
   }
 
   /** Compares {@code files} with the folder {@code dir}: same paths, same bytes; or rewrites the folder. */

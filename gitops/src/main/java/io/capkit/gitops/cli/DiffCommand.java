@@ -1,18 +1,20 @@
 package io.capkit.gitops.cli;
 
 import io.capkit.api.InvalidInputException;
-import io.capkit.api.Problem;
 import io.capkit.gitops.diff.FleetDiff;
 import io.capkit.gitops.diff.FleetRenderer;
-import io.capkit.gitops.diff.RenderedDiff;
+import io.capkit.gitops.diff.IncrementalDiff;
 import io.capkit.gitops.git.GitLocation;
 import io.capkit.gitops.git.GitRepositories;
 import io.capkit.gitops.git.GitSourceTree;
-import io.capkit.gitops.git.SubTree;
+import io.capkit.gitops.git.FleetLayout;
+import io.capkit.gitops.git.TreeChanges;
 import java.io.PrintWriter;
+import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,13 +35,8 @@ public final class DiffCommand implements Callable<Integer> {
       description = "Fleet repository: a local clone, or a file://, http(s):// or ssh:// URL (default: .).")
   String git;
 
-  @Option(names = "--fleet-path", defaultValue = "", paramLabel = "DIR",
-      description = "Folder of the fleet layout inside the repository (default: the root).")
-  String fleetPath;
-
-  @Option(names = "--releases-path", defaultValue = "releases", paramLabel = "DIR",
-      description = "Folder of the Release files inside the repository (default: releases).")
-  String releasesPath;
+  @Mixin
+  FleetLayoutOptions layout;
 
   @Option(names = "--exit-code", description = "Exit with 1 when there are differences, like git diff.")
   boolean exitCode;
@@ -69,15 +66,16 @@ public final class DiffCommand implements Callable<Integer> {
     try (Repository repo = repos.open(git);
         GitSourceTree before = GitSourceTree.at(repo, from, where);
         GitSourceTree after = GitSourceTree.at(repo, to, where)) {
-      FleetDiff diff = RenderedDiff.between(renderer, new SubTree(before, fleetPath),
-          new SubTree(before, releasesPath), new SubTree(after, fleetPath), new SubTree(after, releasesPath));
+      // Only clusters whose inputs differ between the two trees are rendered (see IncrementalDiff).
+      SortedSet<String> changed = TreeChanges.between(repo, before.commit(), after.commit(), where);
+      FleetLayout l = layout.layout();
+      FleetDiff diff = IncrementalDiff.between(renderer, l.fleet(before), l.releases(before), l.fleet(after),
+          l.releases(after), l.fleetPaths(changed), l.releases(before).inside(changed)).diff();
       out.print(diff.format());
       out.flush();
       return exitCode && !diff.isEmpty() ? 1 : 0;
     } catch (InvalidInputException e) {
-      e.problems().stream().map(Problem::format).map(GitLocation::mask).forEach(err::println);
-      err.flush();
-      return 1;
+      return FleetLayoutOptions.report(e, err);
     }
   }
 }

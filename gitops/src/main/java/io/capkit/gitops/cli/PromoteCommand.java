@@ -6,7 +6,6 @@ import io.capkit.gitops.diff.FleetRenderer;
 import io.capkit.gitops.forge.Forge;
 import io.capkit.gitops.forge.ForgeKind;
 import io.capkit.gitops.git.GitCredentials;
-import io.capkit.gitops.git.GitLocation;
 import io.capkit.gitops.git.GitRepositories;
 import io.capkit.gitops.promote.ClusterSelector;
 import io.capkit.gitops.promote.Promoter;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,13 +55,8 @@ public final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--forge", defaultValue = "github", paramLabel = "KIND", description = "github (default) or gitea.")
   String forgeKind;
 
-  @Option(names = "--fleet-path", defaultValue = "", paramLabel = "DIR",
-      description = "Folder of the fleet layout inside the repository (default: the root).")
-  String fleetPath;
-
-  @Option(names = "--releases-path", defaultValue = "releases", paramLabel = "DIR",
-      description = "Folder of the Release files inside the repository (default: releases).")
-  String releasesPath;
+  @Mixin
+  FleetLayoutOptions layout;
 
   @Spec
   CommandSpec spec;
@@ -95,7 +90,7 @@ public final class PromoteCommand implements Callable<Integer> {
       }
       try (Repository repo = GitRepositories.openLocal(git, git.toString())) {
         Promoter.Result r = new Promoter(credentials, renderer, forge, err).promote(repo,
-            new Promoter.Options(release, selector, base, remote, fleetPath, releasesPath));
+            new Promoter.Options(release, selector, base, remote, layout.fleetPath(), layout.releasesPath()));
         switch (r.outcome()) {
           case NOTHING_TO_DO -> out.println("nothing to promote: every selected cluster already runs " + release);
           case UNCHANGED -> out.println("branch " + r.branch() + " is up to date");
@@ -110,9 +105,7 @@ public final class PromoteCommand implements Callable<Integer> {
         return 0;
       }
     } catch (InvalidInputException e) {
-      e.problems().stream().map(Problem::format).map(GitLocation::mask).forEach(err::println);
-      err.flush();
-      return 1;
+      return FleetLayoutOptions.report(e, err);
     }
   }
 }

@@ -6,8 +6,11 @@ import io.capkit.gitops.diff.FleetDiff.ClusterChanges;
 import io.capkit.gitops.diff.FleetDiff.ObjectChange;
 import io.capkit.gitops.diff.RenderedObjects.RenderedObject;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -23,8 +26,17 @@ public final class RenderedDiff {
   }
 
   public static FleetDiff compare(SortedMap<String, byte[]> before, SortedMap<String, byte[]> after) {
-    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> a = RenderedObjects.parse(before);
-    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> b = RenderedObjects.parse(after);
+    // A folder whose files have the same bytes on both sides holds the same objects: nothing to parse there.
+    Set<String> changedFolders = new HashSet<>();
+    Set<String> paths = new HashSet<>(before.keySet());
+    paths.addAll(after.keySet());
+    for (String path : paths) {
+      if (!Arrays.equals(before.get(path), after.get(path))) {
+        changedFolders.add(folder(path));
+      }
+    }
+    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> a = RenderedObjects.parse(in(before, changedFolders));
+    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> b = RenderedObjects.parse(in(after, changedFolders));
     TreeSet<String> clusters = new TreeSet<>(a.keySet());
     clusters.addAll(b.keySet());
     List<ClusterChanges> out = new ArrayList<>();
@@ -50,6 +62,21 @@ public final class RenderedDiff {
       }
     }
     return new FleetDiff(List.copyOf(out));
+  }
+
+  private static String folder(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
+  }
+
+  private static SortedMap<String, byte[]> in(SortedMap<String, byte[]> files, Set<String> folders) {
+    SortedMap<String, byte[]> out = new TreeMap<>();
+    files.forEach((path, bytes) -> {
+      if (folders.contains(folder(path))) {
+        out.put(path, bytes);
+      }
+    });
+    return out;
   }
 
 }

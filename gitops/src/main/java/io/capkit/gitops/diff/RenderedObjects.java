@@ -26,8 +26,13 @@ public final class RenderedObjects {
 
   private RenderedObjects() {}
 
-  /** One object: where it came from, its data, its canonical YAML. */
-  public record RenderedObject(ObjectKey key, String file, Object data, String yaml) {}
+  /** One object: where it came from and its data. */
+  public record RenderedObject(ObjectKey key, String file, Object data) {
+    /** Canonical block YAML; made only for the objects a diff shows, since dumping dominates large diffs. */
+    public String yaml() {
+      return new Dump(DUMP).dumpToString(data);
+    }
+  }
 
   /** cluster folder → object key → object. */
   public static SortedMap<String, SortedMap<ObjectKey, RenderedObject>> parse(SortedMap<String, byte[]> files) {
@@ -45,7 +50,7 @@ public final class RenderedObjects {
       SortedMap<ObjectKey, RenderedObject> objects = clusters.computeIfAbsent(cluster, c -> new TreeMap<>());
       for (int i = 0; i < docs.size(); i++) {
         ObjectKey key = key(docs.get(i), base, i);
-        RenderedObject o = new RenderedObject(key, file, docs.get(i), new Dump(DUMP).dumpToString(docs.get(i)));
+        RenderedObject o = new RenderedObject(key, file, docs.get(i));
         RenderedObject before = objects.putIfAbsent(key, o);
         if (before != null) {
           problems.add(new Problem(file, null, key + " is also in " + before.file()));

@@ -15,7 +15,7 @@ public final class OverlayTree implements SourceTree {
   public OverlayTree(SourceTree base, Map<String, byte[]> replaced) {
     this.base = base;
     this.replaced = new TreeMap<>(replaced);
-    if (!base.files().containsAll(replaced.keySet())) {
+    if (!new java.util.HashSet<>(base.files()).containsAll(replaced.keySet())) {
       throw new IllegalArgumentException("an overlay only replaces files that exist");
     }
   }

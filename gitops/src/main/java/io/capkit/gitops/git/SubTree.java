@@ -13,14 +13,7 @@ public final class SubTree implements SourceTree {
   /** {@code folder} is a relative, '/'-separated path; empty means the whole tree. */
   public SubTree(SourceTree parent, String folder) {
     this.parent = parent;
-    String f = folder == null ? "" : folder.strip();
-    while (f.endsWith("/")) {
-      f = f.substring(0, f.length() - 1);
-    }
-    while (f.startsWith("./")) {
-      f = f.substring(2);
-    }
-    this.prefix = f.isEmpty() || f.equals(".") ? "" : f + "/";
+    this.prefix = prefixOf(folder);
     this.files = parent.files().stream().filter(p -> p.startsWith(prefix))
         .map(p -> p.substring(prefix.length())).toList();
   }
@@ -33,6 +26,34 @@ public final class SubTree implements SourceTree {
   @Override
   public Optional<byte[]> read(String path) {
     return parent.read(prefix + path);
+  }
+
+  /** {@code folder} normalised, with a trailing '/'; empty for the whole tree. */
+  public static String prefixOf(String folder) {
+    String f = folder == null ? "" : folder.strip();
+    while (f.endsWith("/")) {
+      f = f.substring(0, f.length() - 1);
+    }
+    while (f.startsWith("./")) {
+      f = f.substring(2);
+    }
+    return f.isEmpty() || f.equals(".") ? "" : f + "/";
+  }
+
+  /** The folder with a trailing '/', or empty for the whole tree. */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The paths of {@code parentPaths} that lie in this folder, with its prefix removed. */
+  public java.util.SortedSet<String> inside(java.util.Collection<String> parentPaths) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (String p : parentPaths) {
+      if (p.startsWith(prefix)) {
+        out.add(p.substring(prefix.length()));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -2,17 +2,18 @@ package io.capkit.gitops.promote;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import io.capkit.api.source.SourceTree;
 import io.capkit.gitops.diff.FleetDiff;
 import io.capkit.gitops.diff.FleetRenderer;
-import io.capkit.gitops.diff.RenderedDiff;
+import io.capkit.gitops.diff.IncrementalDiff;
 import io.capkit.gitops.forge.Forge;
 import io.capkit.gitops.forge.PullRequest;
 import io.capkit.gitops.git.GitCredentials;
+import io.capkit.gitops.git.FleetLayout;
 import io.capkit.gitops.git.GitLocation;
 import io.capkit.gitops.git.GitRepositories;
 import io.capkit.gitops.git.GitSourceTree;
 import io.capkit.gitops.git.OverlayTree;
-import io.capkit.gitops.git.SubTree;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Collection;
@@ -114,10 +115,7 @@ public final class Promoter {
       if (plan.edits().isEmpty()) {
         return new Result(Outcome.NOTHING_TO_DO, branch, null, plan, Optional.empty(), "no changes");
       }
-      FleetDiff diff = renderer == null ? null : RenderedDiff.between(renderer,
-          new SubTree(tree, o.fleetPath()), new SubTree(tree, o.releasesPath()),
-          new SubTree(new OverlayTree(tree, plan.files()), o.fleetPath()),
-          new SubTree(new OverlayTree(tree, plan.files()), o.releasesPath()));
+      FleetDiff diff = renderer == null ? null : renderedDiff(tree, plan, o);
       String summary = diff == null ? "not rendered" : diff.summary();
       ObjectId commitId = commit(repo, inserter, walk.parseCommit(baseId), plan);
       RevCommit mine = walk.parseCommit(commitId);
@@ -328,6 +326,14 @@ public final class Promoter {
       u.setForceUpdate(true);
       u.delete();
     }
+  }
+
+  // Only the edited clusters (and what shares output with them) are rendered, before and after the edit.
+  private FleetDiff renderedDiff(SourceTree base, PromotionPlan plan, Options o) {
+    SourceTree edited = new OverlayTree(base, plan.files());
+    FleetLayout l = new FleetLayout(o.fleetPath(), o.releasesPath());
+    return IncrementalDiff.between(renderer, l.fleet(base), l.releases(base), l.fleet(edited), l.releases(edited),
+        l.fleetPaths(plan.files().keySet()), l.releases(base).inside(plan.files().keySet())).diff();
   }
 
   private static String body(PromotionPlan plan, FleetDiff diff) {

@@ -10,6 +10,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.capkit.api.yaml.YamlDocuments;
+import io.capkit.testsupport.CrdSources;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -25,12 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Argo CD and Flux examples against the upstream CRD schemas (networknt validation plus the API server's
- * unknown-field check), and the plugin's generate.sh run for real with a stand-in capkit.
+ * unknown-field check), and the plugin's generate.sh argument checks with a stand-in capkit (the real one: the
+ * cli module's ArgoCdPluginIT).
  */
 class ExamplesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path ROOT = Path.of(System.getProperty("capkit.repo.root", ".."));
-  private static final Path CRDS = Path.of("/work/shared/upstream-crds");
+  private static final Path ROOT = CrdSources.repoRoot();
 
   @TempDir
   Path tmp;
@@ -78,10 +79,12 @@ class ExamplesIT {
     Files.createDirectories(app.resolve("management-clusters/mc1"));
     Result ok = run(app, stub, Map.of("ARGOCD_ENV_MANAGEMENT_CLUSTER", "mc1"));
     assertEquals(0, ok.code, ok.err);
-    assertEquals("render\n--stdout\n--fleet\n.\n--releases\nreleases\n--management-cluster\nmc1\n", ok.out);
+    // The stand-in renders nothing: its arguments reach stderr, stdout (Argo CD's manifests) stays empty.
+    assertEquals("render\n--fleet\nfleet\n--releases\n" + app + "/releases\n--out\nrendered\n", ok.err);
+    assertEquals("", ok.out);
     Result custom = run(app, stub, Map.of("ARGOCD_ENV_MANAGEMENT_CLUSTER", "mc1",
         "ARGOCD_ENV_RELEASES_PATH", "fleet-releases"));
-    assertTrue(custom.out.contains("--releases\nfleet-releases\n"), custom.out);
+    assertTrue(custom.err.contains("--releases\n" + app + "/fleet-releases\n"), custom.err);
     Result missing = run(app, stub, Map.of());
     assertEquals(1, missing.code);
     assertTrue(missing.err.contains("set the MANAGEMENT_CLUSTER parameter"), missing.err);
@@ -102,9 +105,11 @@ class ExamplesIT {
     for (String job : List.of("diff", "publish")) {
       JsonNode steps = wf.path("jobs").path(job).path("steps");
       assertEquals(0, steps.get(0).path("with").path("fetch-depth").asInt(-1), job);
-      assertTrue(steps.toString().contains("capkit render --check"), job);
+      assertTrue(steps.toString().contains("capkit render --fleet fleet --releases releases --out "), job);
     }
-    assertTrue(wf.path("jobs").path("diff").path("steps").toString().contains("capkit diff --from"));
+    assertTrue(wf.path("jobs").path("publish").path("steps").toString()
+        .contains("capkit render --check --fleet fleet --releases releases --out "));
+    assertTrue(wf.path("jobs").path("diff").path("steps").toString().contains("capkit diff --fleet-path fleet --from"));
     assertTrue(wf.path("jobs").path("publish").path("steps").toString().contains("HEAD:refs/heads/rendered"));
   }
 
@@ -131,7 +136,8 @@ class ExamplesIT {
   }
 
   private static JsonNode schema(String crd, String version) throws Exception {
-    JsonNode c = JSON.valueToTree(YamlDocuments.loadOne(crd, Files.readString(CRDS.resolve(crd))));
+    Path file = CrdSources.upstream(crd.substring(0, crd.indexOf('/'))).resolve(crd.substring(crd.indexOf('/') + 1));
+    JsonNode c = JSON.valueToTree(YamlDocuments.loadOne(crd, Files.readString(file)));
     for (JsonNode v : c.path("spec").path("versions")) {
       if (v.path("name").asText().equals(version)) {
         return v.path("schema").path("openAPIV3Schema");

@@ -1,0 +1,41 @@
+package io.capkit.bench.gitops;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A command run under {@code /usr/bin/time}: wall seconds, CPU seconds (user + system), peak RSS. */
+record TimedProcess(double wallS, double cpuS, long maxRssKb, String out) {
+
+  static TimedProcess run(Path dir, Path work, Map<String, String> env, List<String> cmd)
+      throws IOException, InterruptedException {
+    Path time = work.resolve("time.txt");
+    Path out = work.resolve("cmd.out");
+    Path err = work.resolve("cmd.err");
+    List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", time.toString()));
+    full.addAll(cmd);
+    ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    pb.environment().putAll(env);
+    int code = pb.start().waitFor();
+    if (code != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed (" + code + "): "
+          + Files.readString(err).lines().limit(8).toList());
+    }
+    String[] f = Files.readString(time).trim().split("\\s+");
+    return new TimedProcess(Double.parseDouble(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]),
+        Long.parseLong(f[3]), Files.readString(out));
+  }
+
+  static String capture(Path dir, String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + text);
+    }
+    return text;
+  }
+}

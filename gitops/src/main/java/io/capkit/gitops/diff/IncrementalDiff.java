@@ -1,0 +1,151 @@
+package io.capkit.gitops.diff;
+
+import io.capkit.api.source.SourceTree;
+import io.capkit.gitops.diff.ClusterInputs.ClusterPath;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The rendered difference between two fleet versions, rendering only the clusters whose inputs changed
+ * ({@link ClusterInputs}); the result equals {@link RenderedDiff#between} on the whole fleets.
+ *
+ * <p>Shared output is handled per organization: when an organization's set of clusters changes, or its shared
+ * files (HelmRepositories, kustomizations) differ between the two partial renders, all its clusters are
+ * rendered. When an organization appears or disappears, or a release or a file outside the known layout
+ * changes, both fleets are rendered in full. Clusters outside the changed set are not validated again.
+ */
+public final class IncrementalDiff {
+  private IncrementalDiff() {}
+
+  /** What the last call rendered, for progress lines and benchmarks. */
+  public record Result(FleetDiff diff, int clustersRendered, boolean full) {}
+
+  /**
+   * {@code changedFleet} and {@code changedReleases}: paths (relative to each tree) whose content differs
+   * between the two versions, added or removed ones included.
+   */
+  public static Result between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
+      SourceTree fleetAfter, SourceTree releasesAfter, Set<String> changedFleet, Set<String> changedReleases) {
+    if (changedFleet.isEmpty() && changedReleases.isEmpty()) {
+      return new Result(new FleetDiff(List.of()), 0, false);
+    }
+    Map<String, ClusterPath> before = clusters(fleetBefore);
+    Map<String, ClusterPath> after = clusters(fleetAfter);
+    int total = before.size() + after.size();
+    boolean unknownChange = !changedReleases.isEmpty() || changedFleet.stream().anyMatch(p ->
+        ClusterInputs.cluster(p).isEmpty() && !ClusterInputs.isDefaults(p) && !ClusterInputs.isIgnored(p));
+    if (unknownChange || !orgs(before.values()).equals(orgs(after.values()))) {
+      return new Result(RenderedDiff.between(renderer, fleetBefore, releasesBefore, fleetAfter, releasesAfter),
+          total, true);
+    }
+    Map<String, ClusterPath> all = new TreeMap<>(before);
+    all.putAll(after);
+    Set<String> affected = new TreeSet<>();
+    for (ClusterPath c : all.values()) {
+      if (c.fleetInputs().stream().anyMatch(changedFleet::contains)) {
+        affected.add(c.path());
+      }
+    }
+    // An organization whose clusters come and go changes its shared files: render all of it.
+    Set<String> wholeOrgs = new TreeSet<>();
+    for (String path : affected) {
+      ClusterPath c = all.get(path);
+      if (before.containsKey(path) != after.containsKey(path)) {
+        wholeOrgs.add(c.orgFolder());
+      }
+    }
+    while (true) {
+      Set<String> selected = new HashSet<>(affected);
+      all.values().stream().filter(c -> wholeOrgs.contains(c.orgFolder())).forEach(c -> selected.add(c.path()));
+      SortedMap<String, byte[]> a = renderer.render(select(fleetBefore, selected), releasesBefore);
+      SortedMap<String, byte[]> b = renderer.render(select(fleetAfter, selected), releasesAfter);
+      int rendered = (int) selected.stream().filter(before::containsKey).count()
+          + (int) selected.stream().filter(after::containsKey).count();
+      Set<String> clusterFolders = new HashSet<>();
+      Set<String> touchedOrgs = new TreeSet<>();
+      for (String path : selected) {
+        clusterFolders.add(all.get(path).folder());
+        touchedOrgs.add(all.get(path).orgFolder());
+      }
+      // A partly rendered organization's shared files equal in both renders stay equal with the rest added.
+      Set<String> moreOrgs = new TreeSet<>();
+      for (String org : touchedOrgs) {
+        if (!wholeOrgs.contains(org) && !sameShared(a, b, org, clusterFolders)) {
+          moreOrgs.add(org);
+        }
+      }
+      if (moreOrgs.isEmpty()) {
+        FleetDiff diff = RenderedDiff.compare(keep(a, clusterFolders, wholeOrgs), keep(b, clusterFolders, wholeOrgs));
+        return new Result(diff, rendered, false);
+      }
+      wholeOrgs.addAll(moreOrgs);
+    }
+  }
+
+  private static Map<String, ClusterPath> clusters(SourceTree fleet) {
+    Map<String, ClusterPath> out = new TreeMap<>();
+    for (String p : fleet.files()) {
+      ClusterInputs.cluster(p).ifPresent(c -> out.put(p, c));
+    }
+    return out;
+  }
+
+  private static Set<String> orgs(Collection<ClusterPath> clusters) {
+    Set<String> out = new TreeSet<>();
+    clusters.forEach(c -> out.add(c.orgFolder()));
+    return out;
+  }
+
+  private static SourceTree select(SourceTree fleet, Set<String> clusters) {
+    return new SelectedTree(fleet, p -> clusters.contains(p) || ClusterInputs.cluster(p).isEmpty());
+  }
+
+  private static boolean sameShared(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b, String org,
+      Set<String> clusterFolders) {
+    SortedMap<String, byte[]> x = shared(a, org, clusterFolders);
+    SortedMap<String, byte[]> y = shared(b, org, clusterFolders);
+    if (!x.keySet().equals(y.keySet())) {
+      return false;
+    }
+    return x.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), y.get(e.getKey())));
+  }
+
+  // Output files under the organization folder that belong to no single cluster.
+  private static SortedMap<String, byte[]> shared(SortedMap<String, byte[]> files, String org,
+      Set<String> clusterFolders) {
+    SortedMap<String, byte[]> out = new TreeMap<>();
+    files.subMap(org + "/", org + "0").forEach((path, bytes) -> {
+      if (!inClusterFolder(path, clusterFolders)) {
+        out.put(path, bytes);
+      }
+    });
+    return out;
+  }
+
+  private static SortedMap<String, byte[]> keep(SortedMap<String, byte[]> files, Set<String> clusterFolders,
+      Set<String> wholeOrgs) {
+    SortedMap<String, byte[]> out = new TreeMap<>();
+    files.forEach((path, bytes) -> {
+      if (inClusterFolder(path, clusterFolders) || wholeOrgs.stream().anyMatch(o -> path.startsWith(o + "/"))) {
+        out.put(path, bytes);
+      }
+    });
+    return out;
+  }
+
+  private static boolean inClusterFolder(String path, Set<String> clusterFolders) {
+    for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      if (clusterFolders.contains(path.substring(0, slash))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,185 @@
+package io.capkit.gitops.diff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.capkit.gitops.testing.Fleet;
+import io.capkit.gitops.testing.GeneratedFleet;
+import io.capkit.renderer.OutputLayout;
+import io.capkit.renderer.Renderer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+
+/** The incremental diff against the full one, with the real renderer, on edits of a generated fleet. */
+class IncrementalDiffTest {
+  private static final Renderer RENDERER = Renderer.standard();
+  private static final FleetRenderer FULL = (fleet, releases) -> OutputLayout.files(RENDERER.render(fleet, releases)
+      .clusters());
+  private static final GeneratedFleet FLEET = GeneratedFleet.of(2, 3, 4, 7);
+  private static final TreeMap<String, String> RELEASES = GeneratedFleet.checkedInReleases();
+
+  private static final String WC = Fleet.clusterPath("mc-1", "org-1-2", "wc-1");
+
+  /** Renders both versions in full and incrementally; asserts equal reports and returns the incremental run. */
+  private static IncrementalDiff.Result check(String what, Map<String, String> fleetA, Map<String, String> releasesA,
+      Map<String, String> fleetB, Map<String, String> releasesB) {
+    FleetDiff full = RenderedDiff.between(FULL, GeneratedFleet.tree("a", fleetA), GeneratedFleet.tree("r", releasesA),
+        GeneratedFleet.tree("b", fleetB), GeneratedFleet.tree("r", releasesB));
+    IncrementalDiff.Result inc = IncrementalDiff.between(FULL, GeneratedFleet.tree("a", fleetA),
+        GeneratedFleet.tree("r", releasesA), GeneratedFleet.tree("b", fleetB), GeneratedFleet.tree("r", releasesB),
+        changed(fleetA, fleetB), changed(releasesA, releasesB));
+    assertEquals(full.format(), inc.diff().format(), what);
+    assertEquals(full, inc.diff(), what);
+    return inc;
+  }
+
+  private static IncrementalDiff.Result check(String what, Map<String, String> fleetB) {
+    return check(what, FLEET.files(), RELEASES, fleetB, RELEASES);
+  }
+
+  // What a tree diff reports: paths added, removed or with other content.
+  static Set<String> changed(Map<String, String> a, Map<String, String> b) {
+    Set<String> out = new TreeSet<>(a.keySet());
+    out.addAll(b.keySet());
+    out.removeIf(p -> Objects.equals(a.get(p), b.get(p)));
+    return out;
+  }
+
+  @Test
+  void aClusterVariableRendersThatClusterOnly() {
+    TreeMap<String, String> b = FLEET.files();
+    b.put(WC, b.get(WC).replaceAll("WORKER_MACHINE_COUNT: \\d+", "WORKER_MACHINE_COUNT: 11"));
+    IncrementalDiff.Result r = check("cluster variable", b);
+    assertEquals(1, r.diff().clusters().size());
+    assertEquals(2, r.clustersRendered(), "one cluster, before and after");
+    assertFalse(r.full());
+  }
+
+  @Test
+  void defaultsFilesRenderTheClustersBelowThem() {
+    TreeMap<String, String> b = FLEET.files();
+    b.put(GeneratedFleet.orgDefaults("mc-0", "org-0-1"), GeneratedFleet.defaults("team-0-1", "WORKER_MACHINE_MEMORY: 64GB\n"));
+    IncrementalDiff.Result org = check("organization defaults", b);
+    assertEquals(4, org.diff().clusters().size());
+    assertEquals(8, org.clustersRendered());
+    b = FLEET.files();
+    b.put(GeneratedFleet.mcDefaults("mc-1"), GeneratedFleet.defaults(null, "BASE_DOMAIN: other.example\n"));
+    IncrementalDiff.Result mc = check("management cluster defaults", b);
+    assertEquals(12, mc.diff().clusters().size());
+    assertEquals(24, mc.clustersRendered());
+    b = FLEET.files();
+    b.put(GeneratedFleet.orgDefaults("mc-0", "org-0-1"), GeneratedFleet.defaults("team-x", "WORKER_MACHINE_MEMORY: 8GB\n"));
+    check("organization namespace", b);
+  }
+
+  @Test
+  void aReleaseChangeRendersEverything() {
+    TreeMap<String, String> releases = new TreeMap<>(RELEASES);
+    releases.put("v1.1.0/release.yaml", releases.get("v1.1.0/release.yaml").replace("version: 1.17.8", "version: 1.17.9"));
+    IncrementalDiff.Result r = check("release", FLEET.files(), RELEASES, FLEET.files(), releases);
+    assertTrue(r.full());
+    assertFalse(r.diff().isEmpty(), "the HelmReleases of clusters on v1.1.0 change");
+    releases = new TreeMap<>(RELEASES);
+    releases.put("v1.1.0/CHANGELOG.md", "# changed\n");
+    check("changelog only", FLEET.files(), RELEASES, FLEET.files(), releases);
+  }
+
+  @Test
+  void addedRemovedAndRenamedClustersRenderTheirOrganization() {
+    TreeMap<String, String> b = FLEET.files();
+    b.put(Fleet.clusterPath("mc-0", "org-0-2", "wc-9"), GeneratedFleet.cluster("wc-9", "v1.2.0", 3));
+    assertEquals(9, check("added", b).clustersRendered(), "org-0-2: 4 clusters before, 5 after");
+    b = FLEET.files();
+    b.remove(WC);
+    check("removed", b);
+    b = FLEET.files();
+    String text = b.remove(WC);
+    b.put(Fleet.clusterPath("mc-1", "org-1-2", "wc-renamed"), text.replace("name: wc-1", "name: wc-renamed"));
+    check("renamed", b);
+    b = FLEET.files();
+    text = b.remove(WC);
+    b.put(Fleet.clusterPath("mc-1", "org-1-1", "wc-1"), text);
+    check("moved to another organization", b);
+  }
+
+  @Test
+  void aNewReleaseWithNewRepositoriesRendersTheWholeOrganization() {
+    // org-0-0 runs v1.0.0 only: moving one cluster to v1.1.0 adds the cert-manager HelmRepository there.
+    TreeMap<String, String> b = FLEET.files();
+    String wc = Fleet.clusterPath("mc-0", "org-0-0", "wc-2");
+    b.put(wc, b.get(wc).replace("release: v1.0.0", "release: v1.1.0"));
+    IncrementalDiff.Result r = check("promotion adding a repository", b);
+    assertTrue(r.diff().format().contains("management-clusters/mc-0/organizations/org-0-0\n"), r.diff().format());
+    assertEquals(8, r.clustersRendered(), "the first pass finds the org's shared file changed, the second renders all of org-0-0");
+  }
+
+  @Test
+  void anOrganizationAppearingOrAMarkdownFile() {
+    TreeMap<String, String> b = FLEET.files();
+    b.put(Fleet.clusterPath("mc-0", "org-new", "wc-0"), GeneratedFleet.cluster("wc-0", "v1.1.0", 2));
+    assertTrue(check("new organization", b).full());
+    b = FLEET.files();
+    b.put("management-clusters/mc-0/README.md", "# notes\n");
+    IncrementalDiff.Result r = check("markdown", b);
+    assertEquals(0, r.clustersRendered());
+    assertTrue(r.diff().isEmpty());
+  }
+
+  @Test
+  void randomEditsGiveTheSameReportAsAFullDiff() {
+    List<BiConsumer<Random, TreeMap<String, String>>> edits = new ArrayList<>();
+    edits.add((r, f) -> {
+      String p = pick(r, f, ".*/cluster\\.yaml");
+      f.put(p, f.get(p).replaceAll("WORKER_MACHINE_COUNT: \\d+", "WORKER_MACHINE_COUNT: " + (1 + r.nextInt(20))));
+    });
+    edits.add((r, f) -> {
+      String p = pick(r, f, ".*/cluster\\.yaml");
+      f.put(p, f.get(p).replaceAll("release: v\\S+", "release: " + GeneratedFleet.RELEASES.get(r.nextInt(3))));
+    });
+    edits.add((r, f) -> f.put(pick(r, f, "/organizations/.*/defaults\\.yaml"),
+        GeneratedFleet.defaults(null, "WORKER_MACHINE_CPUS: " + (2 + r.nextInt(8)) + "\n")));
+    edits.add((r, f) -> f.put(GeneratedFleet.mcDefaults("mc-" + r.nextInt(2)),
+        GeneratedFleet.defaults(null, "BASE_DOMAIN: d" + r.nextInt(5) + ".example\n")));
+    edits.add((r, f) -> {
+      String name = "wc-new-" + r.nextInt(100);
+      int mc = r.nextInt(2);
+      f.put(Fleet.clusterPath("mc-" + mc, "org-" + mc + "-" + r.nextInt(3), name), GeneratedFleet.cluster(name,
+          GeneratedFleet.RELEASES.get(r.nextInt(3)), 2));
+    });
+    edits.add((r, f) -> {
+      List<String> clusters = f.keySet().stream().filter(p -> p.endsWith("/cluster.yaml")).toList();
+      String p = pick(r, f, ".*/cluster\\.yaml");
+      // Keep at least one cluster per organization, or the pair only tests the full fallback.
+      if (clusters.stream().filter(c -> c.startsWith(p.substring(0, p.indexOf("/workload-clusters/")))).count() > 1) {
+        f.remove(p);
+      }
+    });
+    int partial = 0;
+    for (long seed = 1; seed <= 12; seed++) {
+      Random r = new Random(seed);
+      TreeMap<String, String> a = FLEET.files();
+      edits.get(r.nextInt(edits.size())).accept(r, a);
+      TreeMap<String, String> b = new TreeMap<>(a);
+      int n = 1 + r.nextInt(3);
+      for (int i = 0; i < n; i++) {
+        edits.get(r.nextInt(edits.size())).accept(r, b);
+      }
+      partial += check("seed " + seed, a, RELEASES, b, RELEASES).full() ? 0 : 1;
+    }
+    assertTrue(partial >= 9, "most random pairs take the incremental path: " + partial);
+  }
+
+  private static String pick(Random r, TreeMap<String, String> files, String regex) {
+    List<String> paths = files.keySet().stream().filter(p -> p.matches(".*" + regex)).toList();
+    return paths.get(r.nextInt(paths.size()));
+  }
+}
