@@ -41,6 +41,8 @@ public final class Contract {
   private final boolean propertyLocal;
   private final Map<Map.Entry<String, Object>, List<ValidationMessage>> messagesByValue =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Map.Entry<String, Object>, Optional<String>> rulesByValue =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** Distinct (name, value) pairs remembered at most; a long-running webhook sees arbitrary values. */
   static final int MAX_REMEMBERED = 4096;
 
@@ -188,7 +190,7 @@ public final class Contract {
       if (badTypes.contains(name) || value == null) {
         return;
       }
-      checkRule(byName.get(name), value).ifPresent(msg -> problems.add(Problem.at(name, msg)));
+      ruleProblem(name, value).ifPresent(msg -> problems.add(Problem.at(name, msg)));
     });
     for (List<String> group : disjoint) {
       checkDisjoint(group, known, badTypes, problems);
@@ -214,6 +216,22 @@ public final class Contract {
       }
     });
     return out;
+  }
+
+  // A rule is a pure function of the value: remembered per (name, string value), as schema results are.
+  private Optional<String> ruleProblem(String name, Object value) {
+    if (!(value instanceof String)) {
+      return checkRule(byName.get(name), value);
+    }
+    Map.Entry<String, Object> key = Map.entry(name, value);
+    Optional<String> found = rulesByValue.get(key);
+    if (found == null) {
+      found = checkRule(byName.get(name), value);
+      if (rulesByValue.size() < MAX_REMEMBERED) {
+        rulesByValue.put(key, found);
+      }
+    }
+    return found;
   }
 
   private static Optional<String> checkRule(Variable v, Object value) {
