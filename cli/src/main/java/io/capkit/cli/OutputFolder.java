@@ -95,6 +95,7 @@ final class OutputFolder {
 
   private void update(SortedMap<String, byte[]> files) throws IOException {
     Map<String, Long> onDisk = sizes();
+    java.util.Set<String> wanted = new java.util.HashSet<>(files.keySet());
     java.util.Set<String> folders = new java.util.HashSet<>();
     for (var e : List.copyOf(onDisk.entrySet())) {
       String path = e.getKey();
@@ -103,14 +104,15 @@ final class OutputFolder {
       }
       if (path.endsWith("/")) {
         String folder = path.substring(0, path.length() - 1);
-        if (files.containsKey(folder)) {
+        if (wanted.contains(folder)) {
           // A folder where a file goes: it goes, with everything in it.
           deleteTree(out.resolve(folder));
           onDisk.keySet().removeIf(k -> k.startsWith(path));
+          folders.removeIf(k -> k.startsWith(path));
         } else {
           folders.add(folder);
         }
-      } else if (e.getValue() < 0 || !files.containsKey(path)) {
+      } else if (e.getValue() < 0 || !wanted.contains(path)) {
         // Links and other non-files are never written through; files where nothing goes are extra.
         Files.delete(out.resolve(path));
         onDisk.remove(path);
@@ -139,27 +141,29 @@ final class OutputFolder {
         throw new UncheckedIOException(x);
       }
     });
-    // Folders left empty go, deepest first.
-    List<String> oldFolders = new ArrayList<>();
-    for (String path : onDisk.keySet()) {
-      if (path.endsWith("/")) {
-        oldFolders.add(path.substring(0, path.length() - 1));
+    // Folders that hold nothing rendered are empty now (their files were extra): they go, deepest first.
+    java.util.Set<String> needed = new java.util.HashSet<>();
+    for (String path : wanted) {
+      int slash = path.lastIndexOf('/');
+      while (slash > 0 && needed.add(path.substring(0, slash))) {
+        slash = path.lastIndexOf('/', slash - 1);
       }
     }
-    oldFolders.sort(Comparator.reverseOrder());
-    for (String folder : oldFolders) {
-      try (Stream<Path> entries = Files.list(out.resolve(folder))) {
-        if (entries.findAny().isEmpty()) {
-          Files.delete(out.resolve(folder));
-        }
+    List<String> unneeded = new ArrayList<>();
+    for (String path : onDisk.keySet()) {
+      if (path.endsWith("/") && !needed.contains(path.substring(0, path.length() - 1))) {
+        unneeded.add(path.substring(0, path.length() - 1));
       }
+    }
+    unneeded.sort(Comparator.reverseOrder());
+    for (String folder : unneeded) {
+      Files.deleteIfExists(out.resolve(folder));
     }
   }
 
   // Every file (path → size) and folder (path + "/" → -1) below the folder, from one walk.
   private Map<String, Long> sizes() throws IOException {
-    // Sorted: a folder comes before what is in it.
-    Map<String, Long> found = new TreeMap<>();
+    Map<String, Long> found = new java.util.HashMap<>();
     Files.walkFileTree(out, new java.nio.file.SimpleFileVisitor<>() {
       @Override
       public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {

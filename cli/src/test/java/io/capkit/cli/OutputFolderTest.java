@@ -37,7 +37,7 @@ class OutputFolderTest {
     OutputFolder folder = new OutputFolder(out);
     String k = OutputLayout.HEADER + "resources: []\n";
     folder.replace(files(OutputLayout.KUSTOMIZATION, k, "a/same.yaml", "same\n", "a/changed.yaml", "old\n",
-        "gone/x.yaml", "x\n", "b", "a file where a folder will go\n", "c/d/e.yaml", "folder where a file will go\n"));
+        "gone/deeper/x.yaml", "x\n", "b", "a file where a folder will go\n", "c/d/e.yaml", "folder where a file will go\n"));
     Object same = inode(out.resolve("a/same.yaml"));
     Object changed = inode(out.resolve("a/changed.yaml"));
     Path outside = Files.writeString(tmp.resolve("outside.txt"), "outside\n");
