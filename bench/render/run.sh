@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renderer benchmark (issue #3): 10,000 generated clusters through `bin/capkit render` versus clusterctl.
 # Usage: bench/render/run.sh [key=value ...]  (mcs=2 orgs=10 perOrg=500 reps=3 sample=50; skipBuild=1 reuses jars)
+# The first render writes into a missing folder; the timed runs after it find the output up to date.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -11,10 +12,10 @@ if [[ " $* " != *" skipBuild=1 "* ]]; then
 fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/capkit-bench-render.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-# The in-process heap probe uses the same JVM options as bin/capkit (CAPKIT_JAVA_OPTS).
-heap_opts="${CAPKIT_JAVA_OPTS:-}"
+# The in-process heap probe uses the same JVM options as bin/capkit render (CAPKIT_JAVA_OPTS or its default).
+heap_opts="${CAPKIT_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseParallelGC}"
 args=()
 for a in "$@"; do [[ "$a" == skipBuild=* ]] || args+=("$a"); done
 java -cp bench/target/classes io.capkit.bench.render.RenderBench \
   repo="$root" work="$work" clusterctl="$clusterctl" benchCp="$root/bench/target/classes" \
-  heapJavaOpts="$heap_opts" results="$root/bench/RESULTS.md" "${args[@]}"
+  heapJavaOpts="$heap_opts" results="$root/bench/RESULTS.md" notes="$root/bench/render/notes.md" "${args[@]}"

@@ -43,7 +43,11 @@ final class RenderCommand implements Callable<Integer> {
     if (cluster != null) {
       result = result.select(cluster);
     }
-    result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+    // One write for all warnings: a large fleet can have thousands.
+    StringBuilder warnings = new StringBuilder();
+    result.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
+    spec.commandLine().getErr().print(warnings);
+    spec.commandLine().getErr().flush();
     SortedMap<String, byte[]> files = result.files();
     OutputFolder folder = new OutputFolder(out);
     if (check) {

@@ -25,12 +25,13 @@ public final class OutputLayout {
   private OutputLayout() {}
 
   public static SortedMap<String, byte[]> files(List<RenderedCluster> clusters) {
-    SortedMap<String, String> text = new TreeMap<>();
+    SortedMap<String, byte[]> out = new TreeMap<>();
     Map<String, TreeMap<String, KubeObject>> sourcesByOrg = new TreeMap<>();
-    List<String> manifests = clusters.parallelStream().map(c -> documents(c.objects())).toList();
+    // Encoded on the worker threads, so only the bytes of each file are kept.
+    List<byte[]> manifests = clusters.parallelStream().map(c -> bytes(documents(c.objects()))).toList();
     for (int i = 0; i < clusters.size(); i++) {
       RenderedCluster c = clusters.get(i);
-      text.put(c.source().folder() + "/" + MANIFESTS, manifests.get(i));
+      out.put(c.source().folder() + "/" + MANIFESTS, manifests.get(i));
       String org = orgFolder(c.source());
       TreeMap<String, KubeObject> sources = sourcesByOrg.computeIfAbsent(org, k -> new TreeMap<>());
       for (KubeObject s : c.sources()) {
@@ -41,13 +42,15 @@ public final class OutputLayout {
       if (!sources.isEmpty()) {
         List<KubeObject> list = new ArrayList<>(sources.values());
         list.sort(ObjectOrder.COMPARATOR);
-        text.put(org + "/" + HELM_REPOSITORIES, documents(list));
+        out.put(org + "/" + HELM_REPOSITORIES, bytes(documents(list)));
       }
     });
-    addKustomizations(text);
-    SortedMap<String, byte[]> out = new TreeMap<>();
-    text.forEach((k, v) -> out.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    addKustomizations(out);
     return out;
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String orgFolder(FleetCluster c) {
@@ -61,7 +64,7 @@ public final class OutputLayout {
   }
 
   // Each folder lists its own files first, then its sub-folders, both sorted.
-  private static void addKustomizations(SortedMap<String, String> text) {
+  private static void addKustomizations(SortedMap<String, byte[]> text) {
     Map<String, TreeSet<String>> files = new TreeMap<>();
     Map<String, TreeSet<String>> folders = new TreeMap<>();
     files.put("", new TreeSet<>());
@@ -83,10 +86,10 @@ public final class OutputLayout {
       String dir = e.getKey();
       List<Object> resources = new ArrayList<>(files.get(dir));
       resources.addAll(e.getValue());
-      text.put(dir.isEmpty() ? KUSTOMIZATION : dir + "/" + KUSTOMIZATION, HEADER + YamlWriter.write(OrderedMap.of(
+      text.put(dir.isEmpty() ? KUSTOMIZATION : dir + "/" + KUSTOMIZATION, bytes(HEADER + YamlWriter.write(OrderedMap.of(
           "apiVersion", "kustomize.config.k8s.io/v1beta1",
           "kind", "Kustomization",
-          "resources", resources)));
+          "resources", resources))));
     }
   }
 }

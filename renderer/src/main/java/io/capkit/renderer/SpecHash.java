@@ -19,13 +19,18 @@ public final class SpecHash {
   public static String of(Object spec) {
     StringBuilder b = new StringBuilder(256);
     canonical(b, spec);
+    byte[] digest = SHA256.get().digest(b.toString().getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 4);
+  }
+
+  // Looking a digest up by name walks the security providers: once per thread, not once per template.
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 4);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JRE has SHA-256", e);
     }
-  }
+  });
 
   private static void canonical(StringBuilder b, Object v) {
     if (v instanceof Map<?, ?> m) {

@@ -37,6 +37,14 @@ public final class Contract {
   private final List<Variable> variables;
   private final Map<String, Variable> byName;
   private final List<List<String>> disjoint;
+  // Schema results per (name, value) when every schema keyword applies to one property at a time.
+  private final boolean propertyLocal;
+  private final Map<Map.Entry<String, Object>, List<ValidationMessage>> messagesByValue =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Map.Entry<String, Object>, Optional<String>> rulesByValue =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Distinct (name, value) pairs remembered at most; a long-running webhook sees arbitrary values. */
+  static final int MAX_REMEMBERED = 4096;
 
   private Contract(JsonNode document) {
     this.document = document;
@@ -71,6 +79,48 @@ public final class Contract {
       pairs.add(List.copyOf(group));
     });
     this.disjoint = List.copyOf(pairs);
+    this.propertyLocal = propertyLocal(document);
+  }
+
+  // True when the top level only declares properties: then a map is valid iff each of its entries is.
+  private static boolean propertyLocal(JsonNode document) {
+    Set<String> local = Set.of("$schema", "$id", "title", "description", "type", "properties",
+        "additionalProperties");
+    Iterator<String> keys = document.fieldNames();
+    while (keys.hasNext()) {
+      String k = keys.next();
+      if (!local.contains(k) && !k.startsWith("x-capkit-")) {
+        return false;
+      }
+    }
+    return "object".equals(document.path("type").asText()) && document.path("properties").isObject();
+  }
+
+  /** The schema's messages for the whole map at once, bypassing the per-value memo (tests compare the two). */
+  Set<ValidationMessage> wholeMapMessages(Map<String, Object> known) {
+    return schema.validate(JSON.valueToTree(known));
+  }
+
+  Set<ValidationMessage> schemaMessages(Map<String, Object> known) {
+    if (!propertyLocal) {
+      return schema.validate(JSON.valueToTree(known));
+    }
+    Set<ValidationMessage> messages = new java.util.LinkedHashSet<>();
+    known.forEach((k, v) -> {
+      boolean scalar = v instanceof String || v instanceof Integer || v instanceof Long || v instanceof Boolean;
+      Map.Entry<String, Object> key = scalar ? Map.entry(k, v) : null;
+      List<ValidationMessage> found = key == null ? null : messagesByValue.get(key);
+      if (found == null) {
+        Map<String, Object> one = new java.util.HashMap<>(1);
+        one.put(k, v);
+        found = List.copyOf(schema.validate(JSON.valueToTree(one)));
+        if (key != null && messagesByValue.size() < MAX_REMEMBERED) {
+          messagesByValue.put(key, found);
+        }
+      }
+      messages.addAll(found);
+    });
+    return messages;
   }
 
   /** The contract shipped with capkit. */
@@ -137,8 +187,7 @@ public final class Contract {
         problems.add(Problem.at(k, "unknown variable" + closest(k).map(s -> " (did you mean " + s + "?)").orElse("")));
       }
     });
-    JsonNode node = JSON.valueToTree(known);
-    Set<ValidationMessage> messages = schema.validate(node);
+    Set<ValidationMessage> messages = schemaMessages(known);
     Set<String> badTypes = new java.util.HashSet<>();
     for (ValidationMessage m : messages) {
       String path = m.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
@@ -154,7 +203,7 @@ public final class Contract {
       if (badTypes.contains(name) || value == null) {
         return;
       }
-      checkRule(byName.get(name), value).ifPresent(msg -> problems.add(Problem.at(name, msg)));
+      ruleProblem(name, value).ifPresent(msg -> problems.add(Problem.at(name, msg)));
     });
     for (List<String> group : disjoint) {
       checkDisjoint(group, known, badTypes, problems);
@@ -180,6 +229,22 @@ public final class Contract {
       }
     });
     return out;
+  }
+
+  // A rule is a pure function of the value: remembered per (name, string value), as schema results are.
+  private Optional<String> ruleProblem(String name, Object value) {
+    if (!(value instanceof String)) {
+      return checkRule(byName.get(name), value);
+    }
+    Map.Entry<String, Object> key = Map.entry(name, value);
+    Optional<String> found = rulesByValue.get(key);
+    if (found == null) {
+      found = checkRule(byName.get(name), value);
+      if (rulesByValue.size() < MAX_REMEMBERED) {
+        rulesByValue.put(key, found);
+      }
+    }
+    return found;
   }
 
   private static Optional<String> checkRule(Variable v, Object value) {

@@ -22,10 +22,13 @@ import java.util.Optional;
 public final class DirectoryTree implements SourceTree {
   private final Path root;
   private final List<String> files;
+  // read() looks paths up once per file: a list would make reading a large fleet quadratic.
+  private final java.util.Set<String> listed;
 
   private DirectoryTree(Path root, List<String> files) {
     this.root = root;
     this.files = List.copyOf(files);
+    this.listed = new java.util.HashSet<>(files);
   }
 
   /** Scans {@code root}; throws {@link InvalidInputException} naming every link or special file found. */
@@ -93,7 +96,7 @@ public final class DirectoryTree implements SourceTree {
 
   @Override
   public Optional<byte[]> read(String path) {
-    if (!files.contains(path)) {
+    if (!listed.contains(path)) {
       return Optional.empty();
     }
     Path file = root.resolve(path).normalize();

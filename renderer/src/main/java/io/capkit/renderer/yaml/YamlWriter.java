@@ -25,7 +25,7 @@ public final class YamlWriter {
 
   /** Documents separated by {@code ---} lines. */
   public static String writeAll(List<? extends Map<String, ?>> documents) {
-    StringBuilder b = new StringBuilder(4096);
+    StringBuilder b = new StringBuilder(8192);
     for (int i = 0; i < documents.size(); i++) {
       if (i > 0) {
         b.append("---\n");
