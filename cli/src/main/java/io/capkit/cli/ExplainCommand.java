@@ -1,13 +1,11 @@
 package io.capkit.cli;
 
-import io.capkit.api.source.DirectoryTree;
 import io.capkit.renderer.Explanation;
 import io.capkit.renderer.Renderer;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,11 +18,8 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAMESPACE/NAME", description = "The cluster.")
   String cluster;
 
-  @Option(names = "--fleet", required = true, paramLabel = "DIR", description = "The fleet repository folder.")
-  Path fleet;
-
-  @Option(names = "--releases", required = true, paramLabel = "DIR", description = "The releases folder.")
-  Path releases;
+  @Mixin
+  FleetInput input;
 
   @Override
   public Integer call() {
@@ -32,8 +27,8 @@ final class ExplainCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "expected NAMESPACE/NAME, got " + cluster);
     }
-    Explanation e = Renderer.standard().explain(DirectoryTree.open(fleet), fleet.toString(),
-        DirectoryTree.open(releases), releases.toString(), cluster);
+    Explanation e = input.with(t -> Renderer.standard().explain(t.fleet(), t.fleetLabel(), t.releases(),
+        t.releasesLabel(), cluster));
     spec.commandLine().getOut().print(e.table());
     return Capkit.OK;
   }

@@ -2,7 +2,6 @@ package io.capkit.cli;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
-import io.capkit.api.source.DirectoryTree;
 import io.capkit.renderer.RenderResult;
 import io.capkit.renderer.Renderer;
 import java.nio.file.Path;
@@ -10,22 +9,21 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
     description = {"Render the fleet's WorkloadClusters into CAPI and Flux manifests.",
-        "Writes atomically: on any problem nothing is written."})
+        "Writes atomically: on any problem nothing is written.",
+        "Reads two folders, or with --git URL --ref REF the same folders inside a commit (same bytes out)."})
 final class RenderCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--fleet", required = true, paramLabel = "DIR", description = "The fleet repository folder.")
-  Path fleet;
-
-  @Option(names = "--releases", required = true, paramLabel = "DIR", description = "The releases folder.")
-  Path releases;
+  @Mixin
+  FleetInput input;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "The output folder (replaced).")
   Path out;
@@ -38,8 +36,8 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RenderResult result = Renderer.standard().render(DirectoryTree.open(fleet), fleet.toString(),
-        DirectoryTree.open(releases), releases.toString());
+    RenderResult result = input.with(t -> Renderer.standard().render(t.fleet(), t.fleetLabel(), t.releases(),
+        t.releasesLabel()));
     if (cluster != null) {
       result = result.select(cluster);
     }

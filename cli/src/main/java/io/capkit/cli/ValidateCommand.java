@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,8 +31,13 @@ final class ValidateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders (their *.yaml and *.yml files).")
-  List<Path> paths;
+  @Parameters(arity = "0..*", paramLabel = "PATH",
+      description = "Files or folders (their *.yaml and *.yml files); with --git paths inside the commit"
+          + " (default there: all of it).")
+  List<String> paths = new ArrayList<>();
+
+  @Mixin
+  GitRef source;
 
   @Option(names = "--crds", paramLabel = "DIR", description = "Folder of CustomResourceDefinitions (repeatable).")
   List<Path> crds = new ArrayList<>();
@@ -44,17 +50,24 @@ final class ValidateCommand implements Callable<Integer> {
     }
     DocumentValidator validator = new DocumentValidator(Contract.standard(), Flavors.standard(), CrdSchemas.load(crdTrees));
     List<Problem> problems = new ArrayList<>();
+    int files = source.given() ? source.read((tree, label) -> validateTree(tree, label, validator, problems))
+        : validatePaths(validator, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(problems);
+    }
+    spec.commandLine().getOut().println(files + " files valid");
+    return Capkit.OK;
+  }
+
+  private int validatePaths(DocumentValidator validator, List<Problem> problems) throws IOException {
+    if (paths.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at least one PATH, or --git");
+    }
     int files = 0;
-    for (Path path : paths) {
+    for (String name : paths) {
+      Path path = Path.of(name);
       if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-        SourceTree tree = DirectoryTree.open(path);
-        for (String f : tree.files()) {
-          if (f.endsWith(".yaml") || f.endsWith(".yml")) {
-            files++;
-            problems.addAll(validator.validate(path.resolve(f).toString(),
-                new String(tree.read(f).orElseThrow(), StandardCharsets.UTF_8)));
-          }
-        }
+        files += validateTree(DirectoryTree.open(path), path.toString() + "/", validator, problems);
       } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
         files++;
         problems.addAll(validator.validate(path.toString(), Files.readString(path, StandardCharsets.UTF_8)));
@@ -62,11 +75,21 @@ final class ValidateCommand implements Callable<Integer> {
         problems.add(new Problem(path.toString(), null, "is not a file or folder (symbolic links are not followed)"));
       }
     }
-    if (!problems.isEmpty()) {
-      throw new InvalidInputException(problems);
+    return files;
+  }
+
+  /** Validates the YAML files of {@code tree} (with --git: those under the given paths); returns how many. */
+  private int validateTree(SourceTree tree, String label, DocumentValidator validator, List<Problem> problems) {
+    int files = 0;
+    for (String f : tree.files()) {
+      boolean selected = !source.given() || paths.isEmpty()
+          || paths.stream().anyMatch(p -> f.equals(p) || f.startsWith(p.endsWith("/") ? p : p + "/"));
+      if (selected && (f.endsWith(".yaml") || f.endsWith(".yml"))) {
+        files++;
+        problems.addAll(validator.validate(label + f, new String(tree.read(f).orElseThrow(), StandardCharsets.UTF_8)));
+      }
     }
-    spec.commandLine().getOut().println(files + " files valid");
-    return Capkit.OK;
+    return files;
   }
 
   // The CLI edge reads the environment; the validator itself only sees the loaded schemas.

@@ -51,7 +51,8 @@ class ArgoCdPluginIT {
         clusters.add(String.valueOf(((Map<?, ?>) m.get("metadata")).get("name")));
       }
     }
-    assertEquals(new TreeSet<>(List.of("analytics", "legacy", "prod-eu", "staging")), clusters);
+    assertEquals(new TreeSet<>(List.of("analytics", "edge-metal", "hosted", "hybrid", "legacy", "mixed", "prod-eu",
+        "staging")), clusters);
     assertFalse(kinds.contains("kustomize.config.k8s.io/v1beta1/Kustomization"), kinds.toString());
     assertTrue(kinds.contains("source.toolkit.fluxcd.io/v1/HelmRepository"), kinds.toString());
     assertTrue(r.err().contains("rendered "), "capkit's progress goes to stderr: " + r.err());

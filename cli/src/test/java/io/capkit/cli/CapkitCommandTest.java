@@ -160,7 +160,10 @@ class CapkitCommandTest {
   void usageErrorsExitTwo() {
     Run r = run("render", "--fleet", FLEET);
     assertEquals(2, r.code());
-    assertTrue(r.err().startsWith("Missing required options: '--releases=DIR', '--out=DIR'"), r.err());
+    assertTrue(r.err().startsWith("Missing required option: '--out=DIR'"), r.err());
+    Run noReleases = run("render", "--fleet", FLEET, "--out", "unused");
+    assertEquals(2, noReleases.code());
+    assertTrue(noReleases.err().startsWith("Missing required option: '--releases=DIR'"), noReleases.err());
     assertEquals(2, run("frobnicate").code());
     assertEquals(2, run().code());
     assertEquals(2, run("explain", "no-slash", "--fleet", FLEET, "--releases", RELEASES).code());
