@@ -4,6 +4,7 @@ import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.renderer.RenderResult;
+import io.capkit.renderer.RenderedFiles;
 import io.capkit.renderer.Renderer;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,28 +39,33 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RenderResult result = Renderer.standard().render(DirectoryTree.open(fleet), fleet.toString(),
-        DirectoryTree.open(releases), releases.toString());
+    RenderedFiles rendered;
     if (cluster != null) {
-      result = result.select(cluster);
+      RenderResult result = Renderer.standard().render(DirectoryTree.open(fleet), fleet.toString(),
+          DirectoryTree.open(releases), releases.toString()).select(cluster);
+      rendered = new RenderedFiles(result.clusters().size(), result.files(), result.warnings());
+    } else {
+      // The whole fleet: clusters are encoded as they render, their object trees never all held at once.
+      rendered = Renderer.standard().renderFiles(DirectoryTree.open(fleet), fleet.toString(),
+          DirectoryTree.open(releases), releases.toString());
     }
     // One write for all warnings: a large fleet can have thousands.
     StringBuilder warnings = new StringBuilder();
-    result.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
+    rendered.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
     spec.commandLine().getErr().print(warnings);
     spec.commandLine().getErr().flush();
-    SortedMap<String, byte[]> files = result.files();
+    SortedMap<String, byte[]> files = rendered.files();
     OutputFolder folder = new OutputFolder(out);
     if (check) {
       List<Problem> differences = folder.differences(files);
       if (!differences.isEmpty()) {
         throw new InvalidInputException(differences);
       }
-      spec.commandLine().getOut().println(out + " is up to date (" + result.clusters().size() + " clusters)");
+      spec.commandLine().getOut().println(out + " is up to date (" + rendered.clusters() + " clusters)");
       return Capkit.OK;
     }
     folder.replace(files);
-    spec.commandLine().getOut().println("rendered " + result.clusters().size() + " clusters into " + out);
+    spec.commandLine().getOut().println("rendered " + rendered.clusters() + " clusters into " + out);
     return Capkit.OK;
   }
 }

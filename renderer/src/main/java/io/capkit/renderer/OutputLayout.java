@@ -24,16 +24,30 @@ public final class OutputLayout {
 
   private OutputLayout() {}
 
+  /**
+   * One cluster reduced to what the output needs: its folder, the encoded {@code manifests.yaml}, the
+   * HelmRepositories its organization file lists and its warnings (the object trees can be dropped).
+   */
+  public record EncodedCluster(String folder, String orgFolder, byte[] manifests, List<KubeObject> sources,
+                               List<String> warnings) {}
+
+  public static EncodedCluster encode(RenderedCluster c) {
+    return new EncodedCluster(c.source().folder(), orgFolder(c.source()), bytes(documents(c.objects())), c.sources(),
+        c.warnings());
+  }
+
   public static SortedMap<String, byte[]> files(List<RenderedCluster> clusters) {
+    // Encoded on the worker threads, so only the bytes of each file are kept.
+    return assemble(clusters.parallelStream().map(OutputLayout::encode).toList());
+  }
+
+  /** Output files of already encoded clusters (in fleet order), path → bytes, sorted by path. */
+  public static SortedMap<String, byte[]> assemble(List<EncodedCluster> clusters) {
     SortedMap<String, byte[]> out = new TreeMap<>();
     Map<String, TreeMap<String, KubeObject>> sourcesByOrg = new TreeMap<>();
-    // Encoded on the worker threads, so only the bytes of each file are kept.
-    List<byte[]> manifests = clusters.parallelStream().map(c -> bytes(documents(c.objects()))).toList();
-    for (int i = 0; i < clusters.size(); i++) {
-      RenderedCluster c = clusters.get(i);
-      out.put(c.source().folder() + "/" + MANIFESTS, manifests.get(i));
-      String org = orgFolder(c.source());
-      TreeMap<String, KubeObject> sources = sourcesByOrg.computeIfAbsent(org, k -> new TreeMap<>());
+    for (EncodedCluster c : clusters) {
+      out.put(c.folder() + "/" + MANIFESTS, c.manifests());
+      TreeMap<String, KubeObject> sources = sourcesByOrg.computeIfAbsent(c.orgFolder(), k -> new TreeMap<>());
       for (KubeObject s : c.sources()) {
         sources.putIfAbsent(s.namespace() + "/" + s.kind() + "/" + s.name(), s);
       }
