@@ -3,6 +3,7 @@ package io.capkit.renderer;
 import io.capkit.renderer.yaml.YamlWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -79,8 +80,9 @@ public final class OutputLayout {
 
   // Each folder lists its own files first, then its sub-folders, both sorted.
   private static void addKustomizations(SortedMap<String, byte[]> text) {
-    Map<String, TreeSet<String>> files = new TreeMap<>();
-    Map<String, TreeSet<String>> folders = new TreeMap<>();
+    // Hash maps: the folders are written into the sorted map, their own order does not matter.
+    Map<String, TreeSet<String>> files = new HashMap<>();
+    Map<String, TreeSet<String>> folders = new HashMap<>();
     files.put("", new TreeSet<>());
     folders.put("", new TreeSet<>());
     for (String path : List.copyOf(text.keySet())) {
@@ -91,8 +93,11 @@ public final class OutputLayout {
       while (!dir.isEmpty()) {
         int s = dir.lastIndexOf('/');
         String parent = s < 0 ? "" : dir.substring(0, s);
-        folders.computeIfAbsent(parent, k -> new TreeSet<>()).add(dir.substring(s + 1));
         files.computeIfAbsent(parent, k -> new TreeSet<>());
+        // Already listed in its parent: so are all its ancestors.
+        if (!folders.computeIfAbsent(parent, k -> new TreeSet<>()).add(dir.substring(s + 1))) {
+          break;
+        }
         dir = parent;
       }
     }
