@@ -33,7 +33,7 @@ public final class OutputLayout {
                                List<String> warnings) {}
 
   public static EncodedCluster encode(RenderedCluster c) {
-    return new EncodedCluster(c.source().folder(), orgFolder(c.source()), bytes(documents(c.objects())), c.sources(),
+    return new EncodedCluster(c.source().folder(), orgFolder(c.source()), documents(c.objects()), c.sources(),
         c.warnings());
   }
 
@@ -57,7 +57,7 @@ public final class OutputLayout {
       if (!sources.isEmpty()) {
         List<KubeObject> list = new ArrayList<>(sources.values());
         list.sort(ObjectOrder.COMPARATOR);
-        out.put(org + "/" + HELM_REPOSITORIES, bytes(documents(list)));
+        out.put(org + "/" + HELM_REPOSITORIES, documents(list));
       }
     });
     addKustomizations(out);
@@ -72,10 +72,10 @@ public final class OutputLayout {
     return "management-clusters/" + c.managementCluster() + "/organizations/" + c.organization();
   }
 
-  private static String documents(List<KubeObject> objects) {
+  private static byte[] documents(List<KubeObject> objects) {
     List<Map<String, ?>> docs = new ArrayList<>(objects.size());
     objects.forEach(o -> docs.add(o.document()));
-    return HEADER + YamlWriter.writeAll(docs);
+    return YamlWriter.writeAllUtf8(HEADER, docs);
   }
 
   // Each folder lists its own files first, then its sub-folders, both sorted.
