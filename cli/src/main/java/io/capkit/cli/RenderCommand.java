@@ -3,6 +3,7 @@ package io.capkit.cli;
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import io.capkit.renderer.RenderResult;
+import io.capkit.renderer.RenderedFiles;
 import io.capkit.renderer.Renderer;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,28 +37,32 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RenderResult result = input.with(t -> Renderer.standard().render(t.fleet(), t.fleetLabel(), t.releases(),
-        t.releasesLabel()));
-    if (cluster != null) {
-      result = result.select(cluster);
-    }
+    RenderedFiles rendered = input.with(t -> {
+      if (cluster != null) {
+        RenderResult result = Renderer.standard().render(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel())
+            .select(cluster);
+        return new RenderedFiles(result.clusters().size(), result.files(), result.warnings());
+      }
+      // The whole fleet: clusters are encoded as they render, their object trees never all held at once.
+      return Renderer.standard().renderFiles(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
+    });
     // One write for all warnings: a large fleet can have thousands.
     StringBuilder warnings = new StringBuilder();
-    result.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
+    rendered.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
     spec.commandLine().getErr().print(warnings);
     spec.commandLine().getErr().flush();
-    SortedMap<String, byte[]> files = result.files();
+    SortedMap<String, byte[]> files = rendered.files();
     OutputFolder folder = new OutputFolder(out);
     if (check) {
       List<Problem> differences = folder.differences(files);
       if (!differences.isEmpty()) {
         throw new InvalidInputException(differences);
       }
-      spec.commandLine().getOut().println(out + " is up to date (" + result.clusters().size() + " clusters)");
+      spec.commandLine().getOut().println(out + " is up to date (" + rendered.clusters() + " clusters)");
       return Capkit.OK;
     }
     folder.replace(files);
-    spec.commandLine().getOut().println("rendered " + result.clusters().size() + " clusters into " + out);
+    spec.commandLine().getOut().println("rendered " + rendered.clusters() + " clusters into " + out);
     return Capkit.OK;
   }
 }

@@ -3,6 +3,7 @@ package io.capkit.renderer;
 import io.capkit.renderer.yaml.YamlWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -24,16 +25,30 @@ public final class OutputLayout {
 
   private OutputLayout() {}
 
+  /**
+   * One cluster reduced to what the output needs: its folder, the encoded {@code manifests.yaml}, the
+   * HelmRepositories its organization file lists and its warnings (the object trees can be dropped).
+   */
+  public record EncodedCluster(String folder, String orgFolder, byte[] manifests, List<KubeObject> sources,
+                               List<String> warnings) {}
+
+  public static EncodedCluster encode(RenderedCluster c) {
+    return new EncodedCluster(c.source().folder(), orgFolder(c.source()), documents(c.objects()), c.sources(),
+        c.warnings());
+  }
+
   public static SortedMap<String, byte[]> files(List<RenderedCluster> clusters) {
+    // Encoded on the worker threads, so only the bytes of each file are kept.
+    return assemble(clusters.parallelStream().map(OutputLayout::encode).toList());
+  }
+
+  /** Output files of already encoded clusters (in fleet order), path → bytes, sorted by path. */
+  public static SortedMap<String, byte[]> assemble(List<EncodedCluster> clusters) {
     SortedMap<String, byte[]> out = new TreeMap<>();
     Map<String, TreeMap<String, KubeObject>> sourcesByOrg = new TreeMap<>();
-    // Encoded on the worker threads, so only the bytes of each file are kept.
-    List<byte[]> manifests = clusters.parallelStream().map(c -> bytes(documents(c.objects()))).toList();
-    for (int i = 0; i < clusters.size(); i++) {
-      RenderedCluster c = clusters.get(i);
-      out.put(c.source().folder() + "/" + MANIFESTS, manifests.get(i));
-      String org = orgFolder(c.source());
-      TreeMap<String, KubeObject> sources = sourcesByOrg.computeIfAbsent(org, k -> new TreeMap<>());
+    for (EncodedCluster c : clusters) {
+      out.put(c.folder() + "/" + MANIFESTS, c.manifests());
+      TreeMap<String, KubeObject> sources = sourcesByOrg.computeIfAbsent(c.orgFolder(), k -> new TreeMap<>());
       for (KubeObject s : c.sources()) {
         sources.putIfAbsent(s.namespace() + "/" + s.kind() + "/" + s.name(), s);
       }
@@ -42,7 +57,7 @@ public final class OutputLayout {
       if (!sources.isEmpty()) {
         List<KubeObject> list = new ArrayList<>(sources.values());
         list.sort(ObjectOrder.COMPARATOR);
-        out.put(org + "/" + HELM_REPOSITORIES, bytes(documents(list)));
+        out.put(org + "/" + HELM_REPOSITORIES, documents(list));
       }
     });
     addKustomizations(out);
@@ -57,16 +72,17 @@ public final class OutputLayout {
     return "management-clusters/" + c.managementCluster() + "/organizations/" + c.organization();
   }
 
-  private static String documents(List<KubeObject> objects) {
+  private static byte[] documents(List<KubeObject> objects) {
     List<Map<String, ?>> docs = new ArrayList<>(objects.size());
     objects.forEach(o -> docs.add(o.document()));
-    return HEADER + YamlWriter.writeAll(docs);
+    return YamlWriter.writeAllUtf8(HEADER, docs);
   }
 
   // Each folder lists its own files first, then its sub-folders, both sorted.
   private static void addKustomizations(SortedMap<String, byte[]> text) {
-    Map<String, TreeSet<String>> files = new TreeMap<>();
-    Map<String, TreeSet<String>> folders = new TreeMap<>();
+    // Hash maps: the folders are written into the sorted map, their own order does not matter.
+    Map<String, TreeSet<String>> files = new HashMap<>();
+    Map<String, TreeSet<String>> folders = new HashMap<>();
     files.put("", new TreeSet<>());
     folders.put("", new TreeSet<>());
     for (String path : List.copyOf(text.keySet())) {
@@ -77,8 +93,11 @@ public final class OutputLayout {
       while (!dir.isEmpty()) {
         int s = dir.lastIndexOf('/');
         String parent = s < 0 ? "" : dir.substring(0, s);
-        folders.computeIfAbsent(parent, k -> new TreeSet<>()).add(dir.substring(s + 1));
         files.computeIfAbsent(parent, k -> new TreeSet<>());
+        // Already listed in its parent: so are all its ancestors.
+        if (!folders.computeIfAbsent(parent, k -> new TreeSet<>()).add(dir.substring(s + 1))) {
+          break;
+        }
         dir = parent;
       }
     }

@@ -72,6 +72,31 @@ public final class Renderer {
     return new RenderResult(List.copyOf(out));
   }
 
+  /**
+   * As {@link #render(SourceTree, String, SourceTree, String)}, but each cluster is encoded to its output bytes on
+   * the worker thread that rendered it and its object tree dropped: a large fleet never holds every tree at once.
+   */
+  public RenderedFiles renderFiles(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
+    Inputs in = read(fleet, fleetLabel, releases, releasesLabel);
+    ValidatedLayers validated = new ValidatedLayers(contract);
+    List<EncodedOutcome> outcomes = in.clusters.parallelStream().map(c -> {
+      List<Problem> problems = new ArrayList<>(0);
+      Resolution r = resolve(c, in.catalog, problems, validated);
+      return new EncodedOutcome(r == null ? null : OutputLayout.encode(render(r)), problems);
+    }).toList();
+    List<Problem> problems = new ArrayList<>();
+    List<OutputLayout.EncodedCluster> out = new ArrayList<>(outcomes.size());
+    for (EncodedOutcome o : outcomes) {
+      problems.addAll(o.problems);
+      if (o.cluster != null) {
+        out.add(o.cluster);
+      }
+    }
+    InvalidInputException.throwIfAny(problems.stream().distinct().toList());
+    List<String> warnings = out.stream().flatMap(c -> c.warnings().stream()).toList();
+    return new RenderedFiles(out.size(), OutputLayout.assemble(out), warnings);
+  }
+
   /** Where each variable of cluster {@code namespace/name} comes from. */
   public Explanation explain(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel,
                              String key) {
@@ -103,6 +128,8 @@ public final class Renderer {
   }
 
   private record Outcome(RenderedCluster cluster, List<Problem> problems) {}
+
+  private record EncodedOutcome(OutputLayout.EncodedCluster cluster, List<Problem> problems) {}
 
   private record Inputs(List<FleetCluster> clusters, ReleaseCatalog catalog) {}
 

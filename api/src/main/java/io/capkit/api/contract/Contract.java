@@ -41,6 +41,8 @@ public final class Contract {
   private final boolean propertyLocal;
   private final Map<Map.Entry<String, Object>, List<ValidationMessage>> messagesByValue =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Map.Entry<String, String>, Boolean> overlapsByPair =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Map.Entry<String, Object>, Optional<String>> rulesByValue =
       new java.util.concurrent.ConcurrentHashMap<>();
   /** Distinct (name, value) pairs remembered at most; a long-running webhook sees arbitrary values. */
@@ -277,8 +279,8 @@ public final class Contract {
     }
   }
 
-  private static void checkDisjoint(List<String> group, Map<String, Object> values, Set<String> bad,
-                                    List<Problem> problems) {
+  private void checkDisjoint(List<String> group, Map<String, Object> values, Set<String> bad,
+                             List<Problem> problems) {
     for (int i = 0; i < group.size(); i++) {
       for (int j = i + 1; j < group.size(); j++) {
         String a = group.get(i);
@@ -287,15 +289,29 @@ public final class Contract {
             || bad.contains(a) || bad.contains(b)) {
           continue;
         }
-        try {
-          if (Cidr.parse(va).overlaps(Cidr.parse(vb))) {
-            problems.add(Problem.at(b, vb + " overlaps " + a + " " + va));
-          }
-        } catch (IllegalArgumentException ignored) {
-          // reported by the cidr rule of the variable itself
+        if (overlaps(va, vb)) {
+          problems.add(Problem.at(b, vb + " overlaps " + a + " " + va));
         }
       }
     }
+  }
+
+  // Pure in the two ranges, and a fleet repeats few pairs: remembered as rule results are.
+  private boolean overlaps(String a, String b) {
+    Map.Entry<String, String> key = Map.entry(a, b);
+    Boolean found = overlapsByPair.get(key);
+    if (found == null) {
+      try {
+        found = Cidr.parse(a).overlaps(Cidr.parse(b));
+      } catch (IllegalArgumentException ignored) {
+        // reported by the cidr rule of the variable itself
+        found = false;
+      }
+      if (overlapsByPair.size() < MAX_REMEMBERED) {
+        overlapsByPair.put(key, found);
+      }
+    }
+    return found;
   }
 
   private Optional<String> closest(String name) {

@@ -1,5 +1,6 @@
 package io.capkit.renderer.yaml;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,19 @@ public final class YamlWriter {
       writeMap(b, documents.get(i), 0);
     }
     return b.toString();
+  }
+
+  /** {@code header} then the documents as by {@link #writeAll}, in UTF-8 (one buffer, no concatenated copy). */
+  public static byte[] writeAllUtf8(String header, List<? extends Map<String, ?>> documents) {
+    StringBuilder b = new StringBuilder(16384);
+    b.append(header);
+    for (int i = 0; i < documents.size(); i++) {
+      if (i > 0) {
+        b.append("---\n");
+      }
+      writeMap(b, documents.get(i), 0);
+    }
+    return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static void writeMap(StringBuilder b, Map<String, ?> map, int indent) {
