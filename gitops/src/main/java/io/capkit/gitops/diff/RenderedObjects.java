@@ -36,17 +36,28 @@ public final class RenderedObjects {
 
   /** cluster folder → object key → object. */
   public static SortedMap<String, SortedMap<ObjectKey, RenderedObject>> parse(SortedMap<String, byte[]> files) {
+    List<Map.Entry<String, byte[]>> yaml = files.entrySet().stream()
+        .filter(f -> f.getKey().endsWith(".yaml") || f.getKey().endsWith(".yml")).toList();
+    // Files parse independently, so in parallel; results and the first error are taken in path order.
+    List<Object> parsed = yaml.parallelStream().map(f -> {
+      try {
+        return (Object) YamlDocuments.loadAll(f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8));
+      } catch (InvalidInputException e) {
+        return e;
+      }
+    }).toList();
     SortedMap<String, SortedMap<ObjectKey, RenderedObject>> clusters = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
-    for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      String file = f.getKey();
-      if (!(file.endsWith(".yaml") || file.endsWith(".yml"))) {
-        continue;
+    for (int n = 0; n < yaml.size(); n++) {
+      if (parsed.get(n) instanceof InvalidInputException e) {
+        throw e;
       }
+      @SuppressWarnings("unchecked")
+      List<Object> docs = (List<Object>) parsed.get(n);
+      String file = yaml.get(n).getKey();
       int slash = file.lastIndexOf('/');
       String cluster = slash < 0 ? ROOT : file.substring(0, slash);
       String base = slash < 0 ? file : file.substring(slash + 1);
-      List<Object> docs = YamlDocuments.loadAll(file, new String(f.getValue(), StandardCharsets.UTF_8));
       SortedMap<ObjectKey, RenderedObject> objects = clusters.computeIfAbsent(cluster, c -> new TreeMap<>());
       for (int i = 0; i < docs.size(); i++) {
         ObjectKey key = key(docs.get(i), base, i);
