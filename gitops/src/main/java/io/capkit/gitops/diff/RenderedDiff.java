@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Compares two rendered outputs object by object; pure. */
 public final class RenderedDiff {
@@ -35,8 +37,12 @@ public final class RenderedDiff {
         changedFolders.add(folder(path));
       }
     }
-    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> a = RenderedObjects.parse(in(before, changedFolders));
-    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> b = RenderedObjects.parse(in(after, changedFolders));
+    // Most documents of a changed file are the same on both sides: each distinct text is parsed once.
+    Map<String, List<Object>> parsed = new ConcurrentHashMap<>();
+    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> a = RenderedObjects.parse(in(before, changedFolders),
+        parsed);
+    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> b = RenderedObjects.parse(in(after, changedFolders),
+        parsed);
     TreeSet<String> clusters = new TreeSet<>(a.keySet());
     clusters.addAll(b.keySet());
     // Clusters compare independently (the YAML dumps for the unified diffs dominate), so in parallel, in order.
