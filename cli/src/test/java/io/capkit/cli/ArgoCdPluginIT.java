@@ -51,8 +51,17 @@ class ArgoCdPluginIT {
         clusters.add(String.valueOf(((Map<?, ?>) m.get("metadata")).get("name")));
       }
     }
-    assertEquals(new TreeSet<>(List.of("analytics", "edge-metal", "hosted", "hybrid", "legacy", "mixed", "prod-eu",
-        "staging")), clusters);
+    // Every workload cluster folder of mc-berlin in the example fleet (each named after its folder).
+    TreeSet<String> expected = new TreeSet<>();
+    try (var orgs = Files.list(app.resolve("management-clusters/mc-berlin/organizations"))) {
+      for (Path org : orgs.toList()) {
+        try (var wcs = Files.list(org.resolve("workload-clusters"))) {
+          wcs.forEach(wc -> expected.add(wc.getFileName().toString()));
+        }
+      }
+    }
+    assertTrue(expected.containsAll(List.of("analytics", "legacy", "prod-eu", "staging")), expected.toString());
+    assertEquals(expected, clusters);
     assertFalse(kinds.contains("kustomize.config.k8s.io/v1beta1/Kustomization"), kinds.toString());
     assertTrue(kinds.contains("source.toolkit.fluxcd.io/v1/HelmRepository"), kinds.toString());
     assertTrue(r.err().contains("rendered "), "capkit's progress goes to stderr: " + r.err());

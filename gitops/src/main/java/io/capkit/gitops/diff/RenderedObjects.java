@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -36,17 +37,37 @@ public final class RenderedObjects {
 
   /** cluster folder → object key → object. */
   public static SortedMap<String, SortedMap<ObjectKey, RenderedObject>> parse(SortedMap<String, byte[]> files) {
+    return parse(files, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * As {@link #parse(SortedMap)}, with documents parsed once per distinct text: {@code parsed} (document text →
+   * data) is shared between the two sides of a diff, where most documents of a changed file are unchanged.
+   */
+  static SortedMap<String, SortedMap<ObjectKey, RenderedObject>> parse(SortedMap<String, byte[]> files,
+      Map<String, List<Object>> parsed) {
+    List<Map.Entry<String, byte[]>> yaml = files.entrySet().stream()
+        .filter(f -> f.getKey().endsWith(".yaml") || f.getKey().endsWith(".yml")).toList();
+    // Files parse independently, so in parallel; results and the first error are taken in path order.
+    List<Object> results = yaml.parallelStream().map(f -> {
+      try {
+        return (Object) load(f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), parsed);
+      } catch (InvalidInputException e) {
+        return e;
+      }
+    }).toList();
     SortedMap<String, SortedMap<ObjectKey, RenderedObject>> clusters = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
-    for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      String file = f.getKey();
-      if (!(file.endsWith(".yaml") || file.endsWith(".yml"))) {
-        continue;
+    for (int n = 0; n < yaml.size(); n++) {
+      if (results.get(n) instanceof InvalidInputException e) {
+        throw e;
       }
+      @SuppressWarnings("unchecked")
+      List<Object> docs = (List<Object>) results.get(n);
+      String file = yaml.get(n).getKey();
       int slash = file.lastIndexOf('/');
       String cluster = slash < 0 ? ROOT : file.substring(0, slash);
       String base = slash < 0 ? file : file.substring(slash + 1);
-      List<Object> docs = YamlDocuments.loadAll(file, new String(f.getValue(), StandardCharsets.UTF_8));
       SortedMap<ObjectKey, RenderedObject> objects = clusters.computeIfAbsent(cluster, c -> new TreeMap<>());
       for (int i = 0; i < docs.size(); i++) {
         ObjectKey key = key(docs.get(i), base, i);
@@ -59,6 +80,48 @@ public final class RenderedObjects {
     }
     InvalidInputException.throwIfAny(problems);
     return clusters;
+  }
+
+  /**
+   * The file's documents, parsed document by document through {@code parsed}. A line starting with
+   * {@code ---} and a blank always starts a document (YAML forbids it inside scalars); files with directives
+   * ({@code %}) are parsed whole, and so is any file a piece of which fails, so problems keep their line numbers.
+   */
+  static List<Object> load(String file, String text, Map<String, List<Object>> parsed) {
+    if (text.startsWith("%") || text.contains("\n%")) {
+      return YamlDocuments.loadAll(file, text);
+    }
+    List<Object> docs = new ArrayList<>();
+    try {
+      int start = 0;
+      while (start < text.length()) {
+        int next = nextMarker(text, start);
+        String piece = text.substring(start, next);
+        List<Object> d = parsed.get(piece);
+        if (d == null) {
+          d = YamlDocuments.loadAll(file, piece);
+          parsed.putIfAbsent(piece, d);
+        }
+        docs.addAll(d);
+        start = next;
+      }
+    } catch (InvalidInputException e) {
+      return YamlDocuments.loadAll(file, text);
+    }
+    return docs;
+  }
+
+  // The start of the next line after `from` that is a document start marker, or the end of the text.
+  private static int nextMarker(String text, int from) {
+    int i = text.indexOf("\n---", from);
+    while (i >= 0) {
+      int after = i + 4;
+      if (after == text.length() || " \t\r\n".indexOf(text.charAt(after)) >= 0) {
+        return i + 1;
+      }
+      i = text.indexOf("\n---", after);
+    }
+    return text.length();
   }
 
   // Objects without a name (kustomize's kustomization.yaml) are keyed by their file and position.

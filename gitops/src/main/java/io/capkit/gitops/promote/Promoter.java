@@ -24,6 +24,8 @@ import java.util.SortedMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheIterator;
+import org.eclipse.jgit.dircache.DirCacheTree;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -43,7 +45,9 @@ import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.IndexDiffFilter;
 
 /**
  * Release promotion against a local clone: fetch the base branch, plan the edits on its tree (no checkout),
@@ -166,17 +170,42 @@ public final class Promoter {
         throw new InvalidInputException(new Problem(where, null, "the promote branch "
             + Repository.shortenRefName(branchRef) + " is checked out; switch to another branch first"));
       }
-      if (!repo.isBare()) {
-        try (Git git = Git.wrap(repo)) {
-          if (git.status().call().hasUncommittedChanges()) {
-            throw new InvalidInputException(new Problem(where, null,
-                "has uncommitted changes; commit or stash them first"));
-          }
-        }
+      if (!repo.isBare() && hasUncommittedChanges(repo)) {
+        throw new InvalidInputException(new Problem(where, null,
+            "has uncommitted changes; commit or stash them first"));
       }
     } catch (IOException | GitAPIException e) {
       throw new InvalidInputException(new Problem(where, null, "cannot read the clone's state: " + e.getMessage()));
     }
+  }
+
+  /**
+   * What {@code git status} calls uncommitted (untracked files do not count). When the index's cached tree
+   * equals HEAD's tree, the HEAD side needs no walk: only the working tree is compared with the index (stat
+   * data first, content for racily clean entries). Otherwise JGit's full status decides.
+   */
+  static boolean hasUncommittedChanges(Repository repo) throws IOException, GitAPIException {
+    ObjectId head = repo.resolve(Constants.HEAD + "^{tree}");
+    DirCache index = repo.readDirCache();
+    DirCacheTree cached = index.getCacheTree(false);
+    if (head == null || cached == null || !cached.isValid() || !head.equals(cached.getObjectId())
+        || index.hasUnmergedPaths()) {
+      try (Git git = Git.wrap(repo)) {
+        return git.status().call().hasUncommittedChanges();
+      }
+    }
+    try (TreeWalk walk = new TreeWalk(repo)) {
+      walk.addTree(new DirCacheIterator(index));
+      walk.addTree(new FileTreeIterator(repo));
+      walk.setRecursive(true);
+      walk.setFilter(new IndexDiffFilter(0, 1));
+      while (walk.next()) {
+        if (walk.getTree(0, DirCacheIterator.class) != null) { // modified or deleted; not untracked
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private Map<String, Ref> lsRemote(String url, CredentialsProvider login, String shownUrl) {

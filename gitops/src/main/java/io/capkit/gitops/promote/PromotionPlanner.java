@@ -24,56 +24,29 @@ import java.util.SortedMap;
 public final class PromotionPlanner {
   private PromotionPlanner() {}
 
-  @SuppressWarnings("unchecked")
   public static PromotionPlan plan(SourceTree repo, String fleetPath, String releasesPath,
       ClusterSelector selector, String release) {
     String prefix = folder(fleetPath);
     SortedMap<String, Release> releases = ReleaseCatalog.read(new SubTree(repo, releasesPath));
+    List<ClusterFile> candidates = new ArrayList<>();
+    for (String relative : new SubTree(repo, fleetPath).files()) {
+      ClusterFile.match(prefix, relative).filter(selector::matchesPath).ifPresent(candidates::add);
+    }
+    // Files are planned independently, so in parallel; outcomes are gathered in path order.
+    List<FileOutcome> outcomes = candidates.parallelStream()
+        .map(cf -> planOne(repo, cf, selector, release, releases)).toList();
     List<Problem> problems = new ArrayList<>();
     List<ClusterEdit> edits = new ArrayList<>();
     List<ClusterFile> already = new ArrayList<>();
     int selected = 0;
-    for (String relative : new SubTree(repo, fleetPath).files()) {
-      ClusterFile cf = ClusterFile.match(prefix, relative).orElse(null);
-      if (cf == null || !selector.matchesPath(cf)) {
-        continue;
+    for (FileOutcome o : outcomes) {
+      problems.addAll(o.problems());
+      selected += o.selected() ? 1 : 0;
+      if (o.edit() != null) {
+        edits.add(o.edit());
       }
-      try {
-        byte[] bytes = repo.read(cf.path()).orElseThrow();
-        List<Object> docs = YamlDocuments.loadAll(cf.path(), new String(bytes, StandardCharsets.UTF_8));
-        if (docs.size() != 1 || !(docs.get(0) instanceof Map<?, ?>)) {
-          problems.add(new Problem(cf.path(), null, "holds " + docs.size()
-              + " YAML documents; a cluster file holds exactly one WorkloadCluster mapping"));
-          continue;
-        }
-        Map<String, Object> doc = (Map<String, Object>) docs.get(0);
-        WorkloadCluster wc = StrictReader.read(cf.path(), doc, WorkloadCluster.class, WorkloadCluster.API_VERSION,
-            "WorkloadCluster");
-        if (!selector.matches(cf, doc)) {
-          continue;
-        }
-        selected++;
-        String current = wc.getSpec() == null ? null : wc.getSpec().getRelease();
-        if (current == null) {
-          problems.add(new Problem(cf.path(), PromotionRules.PATH, "is required"));
-          continue;
-        }
-        if (current.equals(release)) {
-          already.add(cf);
-          continue;
-        }
-        PromotionRules.check(current, release, releases).forEach(p -> problems.add(p.inFile(cf.path())));
-        ReleaseLineEditor.Edit edit = ReleaseLineEditor.setRelease(cf.path(), bytes, release);
-        WorkloadCluster after = StrictReader.read(cf.path(),
-            YamlDocuments.loadOne(cf.path(), new String(edit.content(), StandardCharsets.UTF_8)),
-            WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster");
-        if (!release.equals(after.getSpec().getRelease())) {
-          problems.add(new Problem(cf.path(), PromotionRules.PATH, "edit did not take effect"));
-          continue;
-        }
-        edits.add(new ClusterEdit(cf, current, edit.content()));
-      } catch (InvalidInputException e) {
-        problems.addAll(e.problems());
+      if (o.already() != null) {
+        already.add(o.already());
       }
     }
     if (selected == 0 && problems.isEmpty()) {
@@ -82,6 +55,55 @@ public final class PromotionPlanner {
     }
     InvalidInputException.throwIfAny(problems);
     return new PromotionPlan(release, selector, List.copyOf(edits), List.copyOf(already));
+  }
+
+  private record FileOutcome(boolean selected, List<Problem> problems, ClusterEdit edit, ClusterFile already) {
+    static FileOutcome skipped() {
+      return new FileOutcome(false, List.of(), null, null);
+    }
+
+    static FileOutcome problems(boolean selected, List<Problem> problems) {
+      return new FileOutcome(selected, problems, null, null);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static FileOutcome planOne(SourceTree repo, ClusterFile cf, ClusterSelector selector, String release,
+      SortedMap<String, Release> releases) {
+    try {
+      byte[] bytes = repo.read(cf.path()).orElseThrow();
+      List<Object> docs = YamlDocuments.loadAll(cf.path(), new String(bytes, StandardCharsets.UTF_8));
+      if (docs.size() != 1 || !(docs.get(0) instanceof Map<?, ?>)) {
+        return FileOutcome.problems(false, List.of(new Problem(cf.path(), null, "holds " + docs.size()
+            + " YAML documents; a cluster file holds exactly one WorkloadCluster mapping")));
+      }
+      Map<String, Object> doc = (Map<String, Object>) docs.get(0);
+      WorkloadCluster wc = StrictReader.read(cf.path(), doc, WorkloadCluster.class, WorkloadCluster.API_VERSION,
+          "WorkloadCluster");
+      if (!selector.matches(cf, doc)) {
+        return FileOutcome.skipped();
+      }
+      String current = wc.getSpec() == null ? null : wc.getSpec().getRelease();
+      if (current == null) {
+        return FileOutcome.problems(true, List.of(new Problem(cf.path(), PromotionRules.PATH, "is required")));
+      }
+      if (current.equals(release)) {
+        return new FileOutcome(true, List.of(), null, cf);
+      }
+      List<Problem> problems = new ArrayList<>();
+      PromotionRules.check(current, release, releases).forEach(p -> problems.add(p.inFile(cf.path())));
+      ReleaseLineEditor.Edit edit = ReleaseLineEditor.setRelease(cf.path(), bytes, release);
+      WorkloadCluster after = StrictReader.read(cf.path(),
+          YamlDocuments.loadOne(cf.path(), new String(edit.content(), StandardCharsets.UTF_8)),
+          WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster");
+      if (!release.equals(after.getSpec().getRelease())) {
+        problems.add(new Problem(cf.path(), PromotionRules.PATH, "edit did not take effect"));
+        return FileOutcome.problems(true, problems);
+      }
+      return new FileOutcome(true, problems, new ClusterEdit(cf, current, edit.content()), null);
+    } catch (InvalidInputException e) {
+      return FileOutcome.problems(false, e.problems());
+    }
   }
 
   static String folder(String path) {

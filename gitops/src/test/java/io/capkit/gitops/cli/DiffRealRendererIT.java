@@ -113,7 +113,7 @@ class DiffRealRendererIT {
     assertTrue(!r.out().contains("/staging\n") && !r.out().contains("/legacy\n"), r.out());
     assertTrue(r.out().contains("HelmRelease/org-acme/prod-eu-cilium\n"), r.out());
     assertTrue(r.out().contains("/workload-clusters/edge-metal\n") && r.out().contains("/workload-clusters/hosted\n"),
-        "the metal3 and kamaji-metal3 examples run v1.1.0 too: " + r.out());
+        "initech's clusters run v1.1.0 too: " + r.out());
     assertTrue(r.out().endsWith("\n4 clusters changed: 0 objects added, 0 removed, 4 changed\n"), r.out());
   }
 
@@ -121,7 +121,7 @@ class DiffRealRendererIT {
   void allThreeAtOnceAndNothingAtAll() {
     Run all = diff("--git", clone.toString(), "--from", "HEAD~3", "--exit-code");
     assertEquals(1, all.code(), all.err());
-    assertTrue(all.out().contains("\n5 clusters changed: "), "prod-eu, staging, analytics, edge-metal, hosted: "
+    assertTrue(all.out().contains("\n5 clusters changed: "), "prod-eu, staging, analytics, edge-metal and hosted: "
         + all.out());
     Run none = diff("--git", clone.toString(), "--from", "HEAD", "--to", "main", "--exit-code");
     assertEquals(0, none.code(), none.err());
