@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.api.yaml.YamlDocuments;
 import io.capkit.testsupport.CrdSources;
+import io.capkit.testsupport.FileTrees;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,8 +96,8 @@ class ArgoCdPluginIT {
   // The repository as the CMP server unpacks it: the Application's path holds the fleet and releases/.
   private Path checkout() throws IOException {
     Path app = tmp.resolve("repo/app");
-    copy(ROOT.resolve("fleet-repo-example"), app);
-    copy(ROOT.resolve("releases"), app.resolve("releases"));
+    FileTrees.copy(ROOT.resolve("fleet-repo-example"), app);
+    FileTrees.copy(ROOT.resolve("releases"), app.resolve("releases"));
     return app;
   }
 
@@ -146,18 +146,5 @@ class ArgoCdPluginIT {
     String outText = new String(out.readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "generate finished");
     return new Result(p.exitValue(), outText, errText.get());
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

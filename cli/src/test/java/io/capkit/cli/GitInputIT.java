@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.testsupport.CrdSources;
-import java.io.IOException;
+import io.capkit.testsupport.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.SortedMap;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.Test;
@@ -82,26 +80,13 @@ class GitInputIT {
   /** The example fleet and releases committed on branch main of a fresh repository (work tree). */
   private Path exampleRepository() throws Exception {
     Path repo = tmp.resolve("repo-" + System.nanoTime());
-    copy(CrdSources.repoRoot().resolve("fleet-repo-example"), repo.resolve("fleet"));
-    copy(CrdSources.repoRoot().resolve("releases"), repo.resolve("releases"));
+    FileTrees.copy(CrdSources.repoRoot().resolve("fleet-repo-example"), repo.resolve("fleet"));
+    FileTrees.copy(CrdSources.repoRoot().resolve("releases"), repo.resolve("releases"));
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
       git.add().addFilepattern(".").call();
       PersonIdent who = new PersonIdent("capkit test", "test@capkit.invalid");
       git.commit().setAuthor(who).setCommitter(who).setMessage("fleet").setSign(false).call();
     }
     return repo;
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
   }
 }

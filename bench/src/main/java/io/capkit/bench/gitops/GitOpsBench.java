@@ -1,6 +1,7 @@
 package io.capkit.bench.gitops;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.capkit.bench.MachineFacts;
 import io.capkit.bench.render.GeneratedFleet;
 import io.capkit.bench.webhook.ResultsSection;
 import io.capkit.gitops.diff.FleetDiff;
@@ -12,6 +13,7 @@ import io.capkit.gitops.git.GitSourceTree;
 import io.capkit.gitops.git.TreeChanges;
 import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.Renderer;
+import io.capkit.testsupport.FileTrees;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -23,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
@@ -58,13 +59,13 @@ public final class GitOpsBench {
     int perOrg = Integer.parseInt(a.getOrDefault("perOrg", "500"));
     int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
     String capkit = repo.resolve("bin/capkit").toString();
-    String loadStart = loadAverage();
+    String loadStart = MachineFacts.loadAverage(" ");
 
     // The fleet repository: management-clusters/ and releases/ at the top, every cluster on v1.1.0.
     Path seed = work.resolve("seed");
     GeneratedFleet fleet = GeneratedFleet.of(mcs, orgs, perOrg, List.of("v1.1.0"));
     fleet.write(seed);
-    copy(repo.resolve("releases"), seed.resolve("releases"));
+    FileTrees.copy(repo.resolve("releases"), seed.resolve("releases"));
     int n = fleet.clusters().size();
     git(seed, "init", "-q", "-b", "main");
     git(seed, "add", "-A");
@@ -174,7 +175,7 @@ public final class GitOpsBench {
     TimedProcess promotedDiff = TimedProcess.run(clone, work, Map.of(), List.of(capkit, "diff", "--from", "main",
         "--to", branch));
 
-    String loadEnd = loadAverage();
+    String loadEnd = MachineFacts.loadAverage(" ");
     StringBuilder s = new StringBuilder("## GitOps\n\n");
     s.append("`bench/gitops/run.sh` (").append(String.join(" ", argv).replace(work.toString(), "$WORK")
         .replace(repo.toString(), ".")).append("): ").append(n).append(" generated clusters (")
@@ -182,7 +183,7 @@ public final class GitOpsBench {
         .append("), `management-clusters/` and `releases/` in one repository; ").append(reps)
         .append(" runs each, figures are median (min–max).\n\n");
     s.append(String.format(Locale.ROOT, "Machine: %s, %d CPUs; load average %s at the start, %s at the end.%n%n",
-        cpuModel(), Runtime.getRuntime().availableProcessors(), loadStart, loadEnd));
+        MachineFacts.cpuModel(), Runtime.getRuntime().availableProcessors(), loadStart, loadEnd));
     s.append("| what | wall s | CPU s | peak RSS MB | target |\n|---|---|---|---|---|\n");
     row(s, "`capkit diff` pull request (" + edited + " cluster files + 1 organization defaults file; "
         + prStat + ") → " + diffSummary, diffs, "≤ 5 s");
@@ -257,29 +258,5 @@ public final class GitOpsBench {
         "user.email=bench@capkit.invalid"));
     cmd.addAll(List.of(args));
     TimedProcess.capture(dir, cmd.toArray(String[]::new));
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  private static String loadAverage() throws IOException {
-    return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")).subList(0, 3));
-  }
-
-  private static String cpuModel() throws IOException {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown CPU");
-    }
   }
 }

@@ -8,6 +8,7 @@ import io.capkit.api.infra.KVMHost;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.MachineVolumes;
+import io.capkit.bench.MachineFacts;
 import io.capkit.provider.libvirt.JnaLibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtBackend;
 import io.capkit.provider.machine.CapiObjects;
@@ -19,11 +20,11 @@ import io.capkit.provider.machine.MachineProvisioner;
 import io.capkit.provider.machine.SeedDocuments;
 import io.capkit.testsupport.CrdSources;
 import io.capkit.testsupport.EmbeddedApiServer;
+import io.capkit.testsupport.LibvirtTestNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -36,10 +37,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,9 +46,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -68,8 +64,7 @@ public final class ProvisionBench {
   static final String NAMESPACE = "bench";
   static final String CLUSTER = "bench";
   static final String POOL = "default";
-  static final String BASE_IMAGE = "base.qcow2";
-  static final long BASE_BYTES = 10L << 30;
+  static final String BASE_IMAGE = LibvirtTestNode.BASE_IMAGE;
   static final ResourceDefinitionContext MACHINES = new ResourceDefinitionContext.Builder()
       .withGroup("cluster.x-k8s.io").withVersion("v1beta2").withKind("Machine").withPlural("machines")
       .withNamespaced(true).build();
@@ -337,33 +332,8 @@ public final class ProvisionBench {
   }
 
   /** A libvirt test-driver node file with pool "default" holding the base image and network "default". */
-  static String testNode(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Path node = dir.resolve("node.xml");
-    Path tmp = dir.resolve("node.xml.tmp");
-    Files.writeString(tmp, """
-        <node>
-          <network>
-            <name>default</name>
-            <bridge name='virbr0'/>
-            <forward/>
-            <ip address='192.168.122.1' netmask='255.255.255.0'>
-              <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
-            </ip>
-          </network>
-          <pool type='dir'>
-            <name>default</name>
-            <target><path>/var/lib/libvirt/images</path></target>
-            <volume type='file'>
-              <name>base.qcow2</name>
-              <capacity unit='bytes'>%d</capacity>
-              <target><format type='qcow2'/></target>
-            </volume>
-          </pool>
-        </node>
-        """.formatted(BASE_BYTES));
-    Files.move(tmp, node, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return "test://" + node.toAbsolutePath();
+  static String testNode(Path dir) {
+    return LibvirtTestNode.write(dir);
   }
 
   static void waitReady(HttpClient http, int port, Process p, Path work) throws Exception {
@@ -490,7 +460,7 @@ public final class ProvisionBench {
         + " %.1f× |%n", r.providerCpuSeconds() / direct.cpuSeconds()));
     b.append(String.format(Locale.ROOT, "%nMachine: %s, %d cores, %d GiB RAM, Linux %s, Java %s; kube-apiserver %s"
         + " and etcd on the same machine (started by the harness, also its client). The machine is shared: 1-minute"
-        + " load average %s before the run, %s after.%n", cpu(),
+        + " load average %s before the run, %s after.%n", MachineFacts.cpuModel(),
         Runtime.getRuntime().availableProcessors(), memGib(), read("/proc/sys/kernel/osrelease"),
         System.getProperty("java.version"), apiVersion, loadBefore, loadAfter));
     boolean timeMet = seconds <= 30;
@@ -509,15 +479,6 @@ public final class ProvisionBench {
         + " docs/provider.md): with the default tiered JIT (C2) one earlier run used 56 s of provider CPU and 270 MiB"
         + " instead of about 30 s and 215 MiB.\n");
     return b.toString();
-  }
-
-  private static String cpu() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
-    } catch (IOException e) {
-      return "unknown CPU";
-    }
   }
 
   private static long memGib() {

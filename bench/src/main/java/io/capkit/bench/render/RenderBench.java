@@ -1,5 +1,6 @@
 package io.capkit.bench.render;
 
+import io.capkit.bench.MachineFacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class RenderBench {
     int perOrg = Integer.parseInt(a.getOrDefault("perOrg", "500"));
     int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
     int sample = Integer.parseInt(a.getOrDefault("sample", "50"));
-    String loadStart = loadAverage();
+    String loadStart = MachineFacts.loadAverage(" ");
 
     List<String> releases = List.of("v1.0.0", "v1.1.0", "v1.2.0");
     GeneratedFleet fleet = GeneratedFleet.of(mcs, orgs, perOrg, releases);
@@ -127,7 +128,7 @@ public final class RenderBench {
     }
     double ccCpuPerCluster = ccCpu / sample;
     double ccPerCluster = (System.nanoTime() - ccStart) / 1e9 / sample;
-    String loadEnd = loadAverage();
+    String loadEnd = MachineFacts.loadAverage(" ");
 
     double best = runs.stream().mapToDouble(Run::wallS).min().orElseThrow();
     double median = runs.stream().mapToDouble(Run::wallS).sorted().skip(runs.size() / 2).findFirst().orElseThrow();
@@ -159,7 +160,7 @@ public final class RenderBench {
         Machine: %d CPUs (%s), %s %s, load average at start `%s`, at end `%s` (the machine is shared; \
         other jobs ran at the same time). Command: `bench/render/run.sh`; capkit JVM options from `bin/capkit` (C1 only, parallel collector, \
         class-data archive).
-        """, Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.vm.name"),
+        """, Runtime.getRuntime().availableProcessors(), MachineFacts.cpuModel(), System.getProperty("java.vm.name"),
         System.getProperty("java.runtime.version"), loadStart, loadEnd);
     System.out.println();
     System.out.print(table);
@@ -200,17 +201,6 @@ public final class RenderBench {
       throw new IllegalStateException("in-process render failed: " + Files.readString(work.resolve("heap.err")));
     }
     return text;
-  }
-
-  private static String loadAverage() throws IOException {
-    return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")).subList(0, 3));
-  }
-
-  private static String cpuModel() throws IOException {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown CPU");
-    }
   }
 
   /** Replaces the "## Renderer" section of {@code file} (up to the next "## " heading), or appends it. */

@@ -1,5 +1,6 @@
 package io.capkit.bench.webhook;
 
+import io.capkit.bench.MachineFacts;
 import io.capkit.bench.webhook.AdmissionReport.Setup;
 import io.capkit.bench.webhook.LevelResult.Latency;
 import io.capkit.testsupport.SelfSignedCertificate;
@@ -66,7 +67,7 @@ public final class AdmissionLoad {
     int[] levels = Arrays.stream(options.getOrDefault("--levels", "1,16,64").split(","))
         .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     int processWarmup = Integer.parseInt(options.getOrDefault("--process-warmup", "30"));
-    String loadBefore = loadAverage();
+    String loadBefore = MachineFacts.loadAverage(", ");
     int warmup = Integer.parseInt(options.getOrDefault("--warmup", "5"));
     int measure = Integer.parseInt(options.getOrDefault("--measure", "10"));
     Path jfr = work.resolve("capkit.jfr");
@@ -119,7 +120,7 @@ public final class AdmissionLoad {
       peer.stop(Duration.ZERO);
     }
     List<String> profile = Files.exists(jfr) ? CapkitProfile.summarize(jfr, 8) : List.of();
-    String section = AdmissionReport.section(setup(processWarmup, warmup, measure, loadBefore, loadAverage()),
+    String section = AdmissionReport.section(setup(processWarmup, warmup, measure, loadBefore, MachineFacts.loadAverage(", ")),
         results, profile);
     System.out.println(section);
     if (options.containsKey("--results")) {
@@ -185,7 +186,7 @@ public final class AdmissionLoad {
       throws IOException {
     Map<String, String> goMod = options.containsKey("--go-mod")
         ? goModVersions(Files.readString(Path.of(options.get("--go-mod")))) : Map.of();
-    return new Setup(Runtime.getRuntime().availableProcessors(), cpuModel(),
+    return new Setup(Runtime.getRuntime().availableProcessors(), MachineFacts.cpuModel(),
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
         String.join(" ", capkitJvm()) + (options.containsKey("--capkit-threads") ? " … CapkitWebhookMain … "
@@ -204,24 +205,6 @@ public final class AdmissionLoad {
       }
     }
     return versions;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + ", " + f[1] + ", " + f[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
-    } catch (IOException e) {
-      return "unknown CPU";
-    }
   }
 
   private static int freePort() throws IOException {
