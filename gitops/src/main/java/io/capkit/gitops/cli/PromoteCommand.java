@@ -45,14 +45,16 @@ public final class PromoteCommand implements Callable<Integer> {
   String remote;
 
   @Option(names = "--forge-url", paramLabel = "URL",
-      description = "Forge API, e.g. https://api.github.com or https://gitea.example/api/v1. Without it, only the "
-          + "branch is pushed. Token from CAPKIT_FORGE_TOKEN or GITHUB_TOKEN.")
+      description = "Forge API, e.g. https://api.github.com, https://gitea.example/api/v1 or "
+          + "https://gitlab.example/api/v4. Without it, only the branch is pushed. Token from CAPKIT_FORGE_TOKEN, "
+          + "else GITHUB_TOKEN (GITLAB_TOKEN for gitlab).")
   URI forgeUrl;
 
-  @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "Repository on the forge.")
+  @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "Repository on the forge (GitLab: GROUP/NAME, "
+      + "subgroups allowed).")
   String forgeRepo;
 
-  @Option(names = "--forge", defaultValue = "github", paramLabel = "KIND", description = "github (default) or gitea.")
+  @Option(names = "--forge", defaultValue = "github", paramLabel = "KIND", description = "github (default), gitea or gitlab.")
   String forgeKind;
 
   @Mixin
