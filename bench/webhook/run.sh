@@ -7,7 +7,7 @@
 # Environment: LEVELS (default 1,16,64), PROCESS_WARMUP, WARMUP, MEASURE (seconds; 30, 5, 10),
 # RESULTS (default bench/RESULTS.md; RESULTS=- prints only), WORK (certificates, logs, JFR; default a temp dir),
 # CAPKIT_JVM (the capkit server's JVM options; default the deployment's, see AdmissionLoad.CAPKIT_JVM),
-# CAPKIT_THREADS (requests capkit evaluates at once; default the server's: one per CPU, at least 2).
+# CAPKIT_THREADS (capkit's event loops; default the server's: one per CPU).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -13,7 +13,7 @@ import io.capkit.webhook.http.ConnectionLimits;
  * @param port           HTTPS port; 0 picks a free one (tests)
  * @param bindAddress    address to listen on, e.g. {@code 0.0.0.0} in a pod, {@code 127.0.0.1} in tests
  * @param reloadInterval how often the certificate files are checked for changes
- * @param threads        requests evaluated at once (each connection has its own I/O thread; this bounds the CPU work)
+ * @param threads        event-loop threads: each owns many connections and handles their requests itself
  * @param maxBodyBytes   largest request body read; larger ones get 413 without being read
  * @param limits         time limits per connection step (handshake, request, idle) and the connection limit
  */
@@ -44,13 +44,12 @@ public record WebhookConfig(Path certFile, Path keyFile, int port, String bindAd
   }
 
   /**
-   * The defaults for a pod: all addresses, port {@value #DEFAULT_PORT}, 10 s reload check, 8 request threads per
-   * CPU (at least 16): enough that a request read is handled at once, a request that waits does so for a CPU
-   * before it is read, not for a slot after (bench/RESULTS.md has the two side by side).
+   * The defaults for a pod: all addresses, port {@value #DEFAULT_PORT}, 10 s reload check, one event loop per CPU
+   * the JVM sees (the pod's CPU limit): the handlers only compute, so more threads would only take turns.
    */
   public static WebhookConfig of(Path certFile, Path keyFile, int port) {
     return new WebhookConfig(certFile, keyFile, port, "0.0.0.0", Duration.ofSeconds(10),
-        Math.max(16, 8 * Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_BODY);
+        Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_BODY);
   }
 
   public WebhookConfig withBindAddress(String address) {

@@ -29,8 +29,8 @@ public final class AdmissionReport {
     md.append("`bench/webhook/run.sh` (harness `io.capkit.bench.webhook.AdmissionLoad`): AdmissionReview v1 CREATE of "
         + "the same CAPI `cluster.x-k8s.io/v1beta2` Cluster (labelled `release.capkit.io/version: "
         + ClusterReview.RELEASE + "`, an active release in capkit's in-memory `ReleaseLookup`) sent to\n\n");
-    md.append("- **capkit**: `WebhookServer` `/validate-cluster` (on capkit's `TlsHttpServer`: a thread per "
-        + "connection, request slots 8 per CPU) in its own JVM (`java ").append(setup.capkitJvmOptions())
+    md.append("- **capkit**: `WebhookServer` `/validate-cluster` (on capkit's `TlsHttpServer`: Netty, one event "
+        + "loop per CPU handling the requests it reads, TLS by BoringSSL through netty-tcnative) in its own JVM (`java ").append(setup.capkitJvmOptions())
         .append("`: the deployment's 512 Mi memory limit and its `JAVA_TOOL_OPTIONS`), JFR sampling on;\n");
     md.append("- **capi** (peer): Cluster API ").append(setup.capiVersion())
         .append("'s own Cluster webhook (`sigs.k8s.io/cluster-api/core/webhooks/admission.Cluster`, defaulting + "
@@ -48,7 +48,7 @@ public final class AdmissionReport {
             + "generator (send to last byte). Server latency: **estimated from the servers' own histograms** "
             + "(delta of two scrapes around the window, linear interpolation in the bucket; capkit: "
             + "`capkit_webhook_request_duration_seconds` buckets, from the request read whole to the response "
-            + "written, the wait for one of its CPU slots included; peer: the native buckets of "
+            + "written; peer: the native buckets of "
             + "`controller_runtime_webhook_latency_seconds`, about 9 % wide, the time in its HTTP handler). RSS: `VmRSS` at the end of the window "
             + "(peak `VmHWM`). CPU: server process user+system time in the window per request. The load generator "
             + "runs on the same machine and shares its CPUs with both servers.\n\n");

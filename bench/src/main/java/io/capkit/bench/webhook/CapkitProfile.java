@@ -27,8 +27,12 @@ public final class CapkitProfile {
     m.put("TLS record layer and crypto (sun.security.ssl, JCE)",
         List.of("sun.security.ssl.", "com.sun.crypto.provider.", "javax.crypto.", "sun.security.ec.",
             "sun.security.util."));
+    m.put("TLS in BoringSSL (netty-tcnative, native code counted at its JNI entry)",
+        List.of("io.netty.internal.tcnative.", "io.netty.handler.ssl."));
+    m.put("socket I/O and event loop (Netty transport, epoll)",
+        List.of("io.netty.channel.", "sun.nio.ch.", "java.net.", "java.nio.channels."));
+    m.put("HTTP codec and buffers (Netty)", List.of("io.netty.handler.codec.", "io.netty.buffer.", "io.netty.util."));
     m.put("capkit HTTPS server (io.capkit.webhook.http)", List.of("io.capkit.webhook.http."));
-    m.put("socket and selector I/O (sun.nio.ch, java.net)", List.of("sun.nio.ch.", "java.net.", "java.nio.channels."));
     m.put("JSON (Jackson)", List.of("com.fasterxml.jackson."));
     m.put("admission framework (io.javaoperatorsdk.webhook)", List.of("io.javaoperatorsdk.webhook."));
     m.put("capkit webhook (io.capkit.webhook)", List.of("io.capkit.webhook."));

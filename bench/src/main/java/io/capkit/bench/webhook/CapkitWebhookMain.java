@@ -21,8 +21,8 @@ import java.util.Optional;
  * {@link ClusterReview#RELEASE}. Prints {@code capkit-webhook-port=<port>} when it serves; exits when stdin closes,
  * so it never outlives the harness.
  *
- * <p>Usage: {@code CapkitWebhookMain <tls.crt> <tls.key> [threads]} (threads: requests evaluated at once; default
- * the server's, one per CPU, at least 2).
+ * <p>Usage: {@code CapkitWebhookMain <tls.crt> <tls.key> [threads]} (threads: event loops; default
+ * the server's, one per CPU).
  */
 public final class CapkitWebhookMain {
   public static final String PORT_LINE = "capkit-webhook-port=";
