@@ -95,7 +95,10 @@ public final class WebhookServer implements AutoCloseable {
    * fraction of the JDK's per request), from the JDK otherwise; the key manager is asked at every handshake.
    */
   static SslContext serverContext(KeyManager keyManager) {
-    SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    return serverContext(keyManager, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+  }
+
+  static SslContext serverContext(KeyManager keyManager, SslProvider provider) {
     try {
       return SslContextBuilder.forServer(keyManager).sslProvider(provider).protocols(PROTOCOLS)
           .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE).clientAuth(ClientAuth.NONE).build();
