@@ -95,9 +95,10 @@ public final class AdmissionReport {
       md.append("- ").append(line).append('\n');
     }
     if (!profile.isEmpty()) {
-      md.append("\nWhere capkit's CPU time goes (JFR execution samples of the capkit JVM over the whole run, each "
-          + "sample counted for the innermost layer on its stack; JDK collections and strings count for their "
-          + "caller):\n\n");
+      md.append("\nWhere capkit's Java CPU time goes (JFR execution samples of the capkit JVM over the whole run, "
+          + "each sample counted for the innermost layer on its stack; JDK collections and strings count for their "
+          + "caller; JFR samples only threads running Java code, so time inside native code — BoringSSL's "
+          + "crypto, epoll, the kernel — is in the CPU µs/req column but not in these shares):\n\n");
       for (String line : profile) {
         md.append("- ").append(line).append('\n');
       }

@@ -27,7 +27,7 @@ public final class CapkitProfile {
     m.put("TLS record layer and crypto (sun.security.ssl, JCE)",
         List.of("sun.security.ssl.", "com.sun.crypto.provider.", "javax.crypto.", "sun.security.ec.",
             "sun.security.util."));
-    m.put("TLS in BoringSSL (netty-tcnative, native code counted at its JNI entry)",
+    m.put("TLS glue to BoringSSL (netty-tcnative, SslHandler)",
         List.of("io.netty.internal.tcnative.", "io.netty.handler.ssl."));
     m.put("socket I/O and event loop (Netty transport, epoll)",
         List.of("io.netty.channel.", "sun.nio.ch.", "java.net.", "java.nio.channels."));
