@@ -7,6 +7,7 @@ import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Layer;
 import io.capkit.api.contract.ResolvedVariables;
 import io.capkit.api.contract.ValidatedLayers;
+import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.fleet.ApiEndpoint;
 import io.capkit.api.fleet.WorkloadClusterSpec;
 import io.capkit.api.release.ReleaseState;
@@ -28,6 +29,7 @@ public final class Renderer {
   private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private final Contract contract;
   private final Flavors flavors;
+  private final FlavorRules flavorRules = FlavorRules.standard();
 
   public Renderer(Contract contract, Flavors flavors) {
     this.contract = contract;
@@ -183,16 +185,10 @@ public final class Renderer {
     if (flavor == null) {
       problems.add(new Problem(c.file(), "spec.flavor", "flavor " + flavorName + " is not supported yet (supported: "
           + String.join(", ", flavors.names()) + ")"));
-    } else if (release != null && release.state() != ReleaseState.WIP && flavor.refusal(release).isPresent()) {
-      problems.add(new Problem(c.file(), "spec.flavor", "flavor " + flavor.name() + " cannot run on release "
-          + release.name() + ": " + flavor.refusal(release).get()));
     } else if (release != null && release.state() != ReleaseState.WIP) {
-      for (String component : flavor.requiredComponents()) {
-        if (!release.components().containsKey(component)) {
-          problems.add(new Problem(c.file(), "spec.release", "release " + release.name() + " has no " + component
-              + " component, which flavor " + flavor.name() + " needs"));
-        }
-      }
+      // The same rule the admission webhook applies to WorkloadCluster objects.
+      flavorRules.check(flavor.name(), release.name(), release.components())
+          .forEach(p -> problems.add(p.inFile(c.file())));
     }
     Map<String, Object> derivedValues = new LinkedHashMap<>();
     derivedValues.put("NAMESPACE", c.namespace());

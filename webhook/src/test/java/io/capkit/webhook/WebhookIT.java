@@ -130,18 +130,36 @@ class WebhookIT {
     return assertThrows(KubernetesClientException.class, () -> create(yaml)).getMessage();
   }
 
+  /** A Release with the given extra components next to kubernetes, created and then seen by the webhook's cache. */
+  private static void release(String name, String kubernetes, String components) throws Exception {
+    create("apiVersion: release.capkit.io/v1alpha1\nkind: Release\nmetadata: {name: " + name + "}\n"
+        + "spec: {components: [{name: kubernetes, version: " + kubernetes + "}" + components + "], "
+        + "date: \"2025-06-01T00:00:00Z\", state: active}\n");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (releases.find(name).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  private static String workloadCluster(String name, String release, String flavor) {
+    return "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: " + name
+        + ", namespace: default}\nspec: {release: " + release + (flavor == null ? "" : ", flavor: " + flavor)
+        + ", variables: {WORKER_MACHINE_COUNT: 5}}\n";
+  }
+
   @Test
   void workloadClustersAreDefaultedAndValidated() throws Exception {
-    createWhenWebhooksAreActive("""
-        apiVersion: fleet.capkit.io/v1alpha1
-        kind: WorkloadCluster
-        metadata: {name: prod-eu1, namespace: default}
-        spec: {release: v29.1.0, variables: {WORKER_MACHINE_COUNT: 5}}
-        """, "POD_IP_RANGE");
+    String kubeadm = ", {name: cluster-api-core, version: VERSION}, {name: cluster-api-bootstrap-kubeadm, version: VERSION}"
+        + ", {name: cluster-api-control-plane-kubeadm, version: VERSION}";
+    release("v29.5.0", "v1.33.4", kubeadm.replace("VERSION", "1.14.0")
+        + ", {name: cluster-api-provider-kvm, version: 0.2.0}");
+    release("v27.3.0", "v1.32.9", kubeadm.replace("VERSION", "1.10.7")
+        + ", {name: cluster-api-provider-metal3, version: 1.10.3}, {name: cluster-api-provider-byoh, version: 0.5.0}");
+    createWhenWebhooksAreActive(workloadCluster("prod-eu1", "v29.5.0", null), "POD_IP_RANGE");
     GenericKubernetesResource back = client.genericKubernetesResources("fleet.capkit.io/v1alpha1", "WorkloadCluster")
         .inNamespace("default").withName("prod-eu1").get();
-    @SuppressWarnings("unchecked") Map<String, Object> vars =
-        (Map<String, Object>) ((Map<String, Object>) back.getAdditionalProperties().get("spec")).get("variables");
+    @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) back.getAdditionalProperties().get("spec");
+    @SuppressWarnings("unchecked") Map<String, Object> vars = (Map<String, Object>) spec.get("variables");
     assertEquals("172.24.0.0/16", vars.get("POD_IP_RANGE"));
     assertEquals(5, ((Number) vars.get("WORKER_MACHINE_COUNT")).intValue());
     assertEquals(3, ((Number) vars.get("CONTROL_PLANE_MACHINE_COUNT")).intValue());
@@ -149,10 +167,27 @@ class WebhookIT {
         apiVersion: fleet.capkit.io/v1alpha1
         kind: WorkloadCluster
         metadata: {name: bad, namespace: default}
-        spec: {release: v29.1.0, variables: {CONTROL_PLANE_MACHINE_COUNT: 2, POD_IP_RANGE: 10.0.0.0/33}}
+        spec: {release: v29.5.0, variables: {CONTROL_PLANE_MACHINE_COUNT: 2, POD_IP_RANGE: 10.0.0.0/33}}
         """);
     assertTrue(m.contains("spec.variables.CONTROL_PLANE_MACHINE_COUNT: must be odd"), m);
     assertTrue(m.contains("spec.variables.POD_IP_RANGE: 10.0.0.0/33 is not a CIDR"), m);
+
+    // The release's contract decides the flavor, by the same rule the renderer applies.
+    String byoh = denial(workloadCluster("byoh", "v29.5.0", "byoh-metal3"));
+    assertTrue(byoh.contains("spec.flavor: flavor byoh-metal3 cannot run on release v29.5.0: release v29.5.0 follows "
+        + "the CAPI v1beta2 contract"), byoh);
+    String kvm = denial(workloadCluster("old-kvm", "v27.3.0", "kvm"));
+    assertTrue(kvm.contains("spec.flavor: flavor kvm cannot run on release v27.3.0"), kvm);
+    create(workloadCluster("old-byoh", "v27.3.0", "byoh-metal3"));
+    String ghost = denial(workloadCluster("ghost", "v9.9.9", null));
+    assertTrue(ghost.contains("spec.release: release v9.9.9 does not exist"), ghost);
+    spec.put("flavor", "kvm-metal3");
+    String moved = assertThrows(KubernetesClientException.class, () -> client.resource(back).update()).getMessage();
+    assertTrue(moved.contains("spec.release: release v29.5.0 has no cluster-api-provider-metal3 component, which "
+        + "flavor kvm-metal3 needs"), moved);
+    spec.remove("flavor");
+    vars.put("WORKER_MACHINE_COUNT", 7);
+    client.resource(back).update();
   }
 
   @Test

@@ -22,6 +22,8 @@ public final class WorkloadClusterRules {
   public static final String VARIABLES_PATH = "spec.variables";
   /** Flavors a WorkloadCluster may name; {@code kvm} when none is given. */
   public static final Set<String> FLAVORS = Set.of("kvm", "metal3", "kvm-metal3", "byoh-metal3", "kamaji-metal3");
+  /** The flavor of a WorkloadCluster without {@code spec.flavor}. */
+  public static final String DEFAULT_FLAVOR = "kvm";
 
   private final Contract contract;
   private final CompatibilityMatrix matrix = CompatibilityMatrix.standard();

@@ -163,13 +163,22 @@ public final class ReleaseRules {
     ReleaseState state = release.getSpec() == null ? null : release.getSpec().getState();
     String name = release.getMetadata() == null ? "?" : release.getMetadata().getName();
     if (state == ReleaseState.WIP) {
-      return List.of(Problem.at(path, "release " + name + " is wip and may not be used by clusters yet"));
+      return checkNotWip(release, path);
     }
     if (state == ReleaseState.DEPRECATED) {
       return List.of(Problem.at(path, "release " + name + " is deprecated; new clusters must use an active "
           + "or preview release"));
     }
     return List.of();
+  }
+
+  /** Checks that a cluster moving to {@code release} (named at {@code path}) does not pick a wip one. */
+  public static List<Problem> checkNotWip(Release release, String path) {
+    if (release.getSpec() == null || release.getSpec().getState() != ReleaseState.WIP) {
+      return List.of();
+    }
+    String name = release.getMetadata() == null ? "?" : release.getMetadata().getName();
+    return List.of(Problem.at(path, "release " + name + " is wip and may not be used by clusters yet"));
   }
 
   /** A warning for a cluster that keeps using a deprecated release, if it is one. */

@@ -112,6 +112,10 @@ class ReleaseRulesTest {
     assertEquals(List.of(), ReleaseRules.checkNewCluster(release("v1.0.0", "v1.33.4", ReleaseState.PREVIEW), "x"));
     assertTrue(ReleaseRules.deprecationWarning(release("v1.0.0", "v1.33.4", ReleaseState.DEPRECATED)).isPresent());
     assertTrue(ReleaseRules.deprecationWarning(release("v1.0.0", "v1.33.4", ReleaseState.ACTIVE)).isEmpty());
+    assertEquals(List.of("spec.release: release v1.0.0 is wip and may not be used by clusters yet"),
+        fmt(ReleaseRules.checkNotWip(release("v1.0.0", "v1.33.4", ReleaseState.WIP), "spec.release")));
+    assertEquals(List.of(), ReleaseRules.checkNotWip(release("v1.0.0", "v1.33.4", ReleaseState.DEPRECATED), "x"),
+        "moving to a deprecated release is the upgrade rules' business, not a wip problem");
   }
 
   @Test

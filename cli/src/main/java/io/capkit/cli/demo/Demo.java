@@ -47,6 +47,7 @@ public final class Demo {
   private static final String LIBVIRT_URI = "test:///default";
   private static final String POOL = "default-pool";
   private static final Duration PROVISION_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration RELEASE_CACHE_TIMEOUT = Duration.ofSeconds(30);
 
   /** One KVMMachine after reconciliation. */
   public record MachineRow(String namespace, String name, String providerID, String addresses, String conditions,
@@ -104,11 +105,19 @@ public final class Demo {
         step("4/5 apply releases, WorkloadClusters and rendered manifests (server-side apply, admitted by the webhook)");
         ServerSideApply ssa = new ServerSideApply(client, "capkit-demo");
         int applied = 0;
+        List<String> releaseNames = new ArrayList<>();
         for (String file : releases.files()) {
           if (file.endsWith("/release.yaml")) {
-            ssa.apply(YamlDocuments.loadOne(file, new String(releases.read(file).orElseThrow(), StandardCharsets.UTF_8)), false);
+            GenericKubernetesResource r = ssa.apply(YamlDocuments.loadOne(file,
+                new String(releases.read(file).orElseThrow(), StandardCharsets.UTF_8)), false);
+            releaseNames.add(r.getMetadata().getName());
             applied++;
           }
+        }
+        // The webhook admits a WorkloadCluster only once its informer cache holds the release it names.
+        long deadline = System.nanoTime() + RELEASE_CACHE_TIMEOUT.toNanos();
+        while (!releaseNames.stream().allMatch(n -> lookup.find(n).isPresent()) && System.nanoTime() < deadline) {
+          Thread.sleep(50);
         }
         Set<String> namespaces = new TreeSet<>();
         rendered.clusters().forEach(c -> c.objects().forEach(o -> namespaces.add(o.namespace())));

@@ -1,12 +1,12 @@
 package io.capkit.renderer.kvm;
 
 import io.capkit.api.flavor.CompatibilityMatrix;
+import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.infra.Infra;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
-import io.capkit.renderer.ReleaseContract;
 import io.capkit.renderer.ReleaseInfo;
 import io.capkit.renderer.SpecHash;
 import java.util.List;
@@ -36,13 +36,13 @@ public final class KvmFlavor implements Flavor {
 
   @Override
   public List<String> requiredComponents() {
-    return List.of("cluster-api-core", "cluster-api-bootstrap-kubeadm", "cluster-api-control-plane-kubeadm",
-        "cluster-api-provider-kvm");
+    return new FlavorRules(matrix).requiredComponents(NAME);
   }
 
   @Override
   public Optional<String> refusal(ReleaseInfo release) {
-    return ReleaseContract.of(release, matrix).refusal(matrix, NAME);
+    return new FlavorRules(matrix).refusal(NAME, release == null ? null : release.name(),
+        release == null ? Map.of() : release.components());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.capkit.renderer.metal3;
 import io.capkit.api.Problem;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.flavor.ControlPlaneEndpointRule;
+import io.capkit.api.flavor.FlavorRules;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
@@ -38,13 +39,13 @@ public abstract class Metal3WorkersFlavor implements Flavor {
 
   @Override
   public List<String> requiredComponents() {
-    List<String> contracts = matrix.contracts();
-    return matrix.verdict(name(), contracts.get(contracts.size() - 1)).components();
+    return new FlavorRules(matrix).requiredComponents(name());
   }
 
   @Override
   public Optional<String> refusal(ReleaseInfo release) {
-    return ReleaseContract.of(release, matrix).refusal(matrix, name());
+    return new FlavorRules(matrix).refusal(name(), release == null ? null : release.name(),
+        release == null ? Map.of() : release.components());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.capkit.webhook.admission;
 
 import io.capkit.api.contract.Contract;
+import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.fleet.WorkloadCluster;
 import io.capkit.api.fleet.WorkloadClusterRules;
 import io.capkit.api.infra.Infra;
@@ -23,7 +24,7 @@ public final class AdmissionEndpoints {
     out.add(AdmissionEndpoint.mutating("/mutate-workloadcluster", WorkloadCluster.GROUP, "WorkloadCluster",
         new WorkloadClusterDefaulter(wc)));
     out.add(AdmissionEndpoint.validating("/validate-workloadcluster", WorkloadCluster.GROUP, "WorkloadCluster",
-        new WorkloadClusterCheck(wc)));
+        new WorkloadClusterCheck(wc, FlavorRules.standard(), releases)));
     for (KvmCheck.Kind k : KvmCheck.Kind.values()) {
       String suffix = k.kindName().toLowerCase(Locale.ROOT);
       out.add(AdmissionEndpoint.mutating("/mutate-" + suffix, Infra.GROUP, k.kindName(), new KvmDefaulter(k, kvm)));

@@ -4,7 +4,6 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.KubernetesVersion;
 import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseRules;
-import io.capkit.api.release.ReleaseState;
 import io.javaoperatorsdk.webhook.admission.Operation;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,12 +57,9 @@ public final class ClusterReleaseCheck implements AdmissionCheck {
       problems.addAll(ReleaseRules.checkNewCluster(release, LABEL_PATH));
       return new Verdict(problems, warnings);
     }
-    ReleaseState state = release.getSpec() == null ? null : release.getSpec().getState();
     Object oldLabel = ObjectTrees.at(oldObject, "metadata", "labels", Release.VERSION_LABEL);
     if (!name.equals(oldLabel == null ? null : oldLabel.toString())) {
-      if (state == ReleaseState.WIP) {
-        problems.add(Problem.at(LABEL_PATH, "release " + name + " is wip and may not be used by clusters yet"));
-      }
+      problems.addAll(ReleaseRules.checkNotWip(release, LABEL_PATH));
       previousVersion(oldObject, oldLabel).ifPresentOrElse(
           from -> ReleaseRules.kubernetesVersion(release).ifPresent(
               to -> problems.addAll(ReleaseRules.checkUpgrade(from, to, LABEL_PATH))),

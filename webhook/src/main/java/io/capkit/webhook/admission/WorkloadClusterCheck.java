@@ -1,19 +1,71 @@
 package io.capkit.webhook.admission;
 
+import io.capkit.api.Problem;
+import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.fleet.WorkloadClusterRules;
+import io.capkit.api.release.Release;
+import io.capkit.api.release.ReleaseRules;
 import io.javaoperatorsdk.webhook.admission.Operation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Every contract rule on a WorkloadCluster, through the same {@link WorkloadClusterRules} the renderer uses. */
+/**
+ * Every contract rule on a WorkloadCluster, through the same {@link WorkloadClusterRules} the renderer uses, and its
+ * release through the same {@link FlavorRules}: the release exists, is not wip, and its CAPI contract and components
+ * run the cluster's flavor. A deprecated release is admitted with a warning, as the renderer renders it with one.
+ */
 public final class WorkloadClusterCheck implements AdmissionCheck {
-  private final WorkloadClusterRules rules;
+  public static final String RELEASE_PATH = FlavorRules.RELEASE_PATH;
 
-  public WorkloadClusterCheck(WorkloadClusterRules rules) {
+  private final WorkloadClusterRules rules;
+  private final FlavorRules flavors;
+  private final ReleaseLookup releases;
+
+  public WorkloadClusterCheck(WorkloadClusterRules rules, FlavorRules flavors, ReleaseLookup releases) {
     this.rules = rules;
+    this.flavors = flavors;
+    this.releases = releases;
   }
 
   @Override
   public Verdict check(Operation operation, Map<String, Object> object, Map<String, Object> oldObject) {
-    return Verdict.of(rules.validateTree(object));
+    List<Problem> problems = new ArrayList<>(rules.validateTree(object));
+    String release = specString(object, "release");
+    String flavor = specString(object, "flavor");
+    if (!ReleaseRules.isReleaseName(release) || (flavor != null && !WorkloadClusterRules.FLAVORS.contains(flavor))) {
+      // The rules above already name what is wrong with spec.release or spec.flavor.
+      return Verdict.of(problems);
+    }
+    flavor = flavor == null ? WorkloadClusterRules.DEFAULT_FLAVOR : flavor;
+    boolean update = operation == Operation.UPDATE && oldObject != null;
+    String oldFlavor = update ? specString(oldObject, "flavor") : null;
+    boolean releaseChanged = !update || !release.equals(specString(oldObject, "release"));
+    boolean flavorChanged = !update
+        || !flavor.equals(oldFlavor == null ? WorkloadClusterRules.DEFAULT_FLAVOR : oldFlavor);
+    // As ClusterReleaseCheck does for the release label: an update is held to the release only when it changes
+    // spec.release or spec.flavor, so editing or deprecating a release never blocks clusters already on it.
+    boolean checked = releaseChanged || flavorChanged;
+    Optional<Release> found = releases.find(release);
+    List<String> warnings = new ArrayList<>();
+    if (found.isEmpty()) {
+      if (checked) {
+        problems.add(Problem.at(RELEASE_PATH, "release " + release + " does not exist"));
+      }
+      return new Verdict(problems, warnings);
+    }
+    if (releaseChanged) {
+      problems.addAll(ReleaseRules.checkNotWip(found.get(), RELEASE_PATH));
+    }
+    if (checked) {
+      problems.addAll(flavors.check(flavor, found.get()));
+    }
+    ReleaseRules.deprecationWarning(found.get()).ifPresent(warnings::add);
+    return new Verdict(problems, warnings);
+  }
+
+  private static String specString(Map<String, Object> object, String field) {
+    return ObjectTrees.at(object, "spec", field) instanceof String s ? s : null;
   }
 }

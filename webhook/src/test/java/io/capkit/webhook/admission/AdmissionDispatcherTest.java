@@ -100,6 +100,17 @@ class AdmissionDispatcherTest {
   }
 
   @Test
+  void aFlavorTheReleaseCannotRunIsDeniedWithItsFieldAsTheCause() {
+    Map<String, Object> wc = workloadCluster(null);
+    @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) wc.get("spec");
+    spec.put("flavor", "byoh-metal3");
+    JsonNode r = admit("/validate-workloadcluster", review("u", "CREATE", FLEET, "WorkloadCluster", wc, null, false));
+    assertFalse(r.get("allowed").asBoolean());
+    assertTrue(message(r).startsWith("spec.flavor: flavor byoh-metal3 cannot run on release v29.1.0: "), message(r));
+    assertEquals("spec.flavor", r.path("status").path("details").path("causes").get(0).path("field").asText());
+  }
+
+  @Test
   void dryRunGetsTheSameAnswer() {
     Map<String, Object> bad = Map.of("WORKER_MACHINE_MEMORY", "lots");
     JsonNode wet = admit("/validate-workloadcluster", review("u", "CREATE", FLEET, "WorkloadCluster",

@@ -72,11 +72,23 @@ public final class Reviews {
     return object("fleet.capkit.io/v1alpha1", "WorkloadCluster", "prod-eu1", spec);
   }
 
+  /** A release on the CAPI v1beta2 contract with the components of the {@code kvm} flavor. */
   public static Release release(String name, String kubernetes, ReleaseState state) {
+    return release(name, state, "kubernetes", kubernetes, "cluster-api-core", "1.14.0",
+        "cluster-api-bootstrap-kubeadm", "1.14.0", "cluster-api-control-plane-kubeadm", "1.14.0",
+        "cluster-api-provider-kvm", "0.2.0");
+  }
+
+  /** A release with exactly these components, given as name, version, name, version, …. */
+  public static Release release(String name, ReleaseState state, String... components) {
     Release r = new Release();
     r.setMetadata(new ObjectMetaBuilder().withName(name).build());
     ReleaseSpec s = new ReleaseSpec();
-    s.setComponents(new ArrayList<>(List.of(new ReleaseComponent("kubernetes", kubernetes))));
+    List<ReleaseComponent> list = new ArrayList<>();
+    for (int i = 0; i + 1 < components.length; i += 2) {
+      list.add(new ReleaseComponent(components[i], components[i + 1]));
+    }
+    s.setComponents(list);
     s.setDate("2025-06-01T00:00:00Z");
     s.setState(state);
     r.setSpec(s);
