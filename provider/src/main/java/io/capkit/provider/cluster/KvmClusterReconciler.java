@@ -7,6 +7,7 @@ import io.capkit.api.infra.KVMClusterStatus;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.machine.CapiObjects;
 import io.capkit.provider.machine.HostTarget;
+import io.capkit.provider.runtime.ApiCallFailure;
 import io.capkit.provider.runtime.Conditions;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderConfig;
@@ -16,6 +17,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -74,6 +76,15 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
     String name = CapiObjects.string(cluster, "spec", "infrastructureRef", "name");
     return "KVMCluster".equals(kind) && name != null
         ? Set.of(new ResourceID(name, cluster.getMetadata().getNamespace())) : Set.of();
+  }
+
+  /** As for KVMMachines: a failed status patch becomes a Warning event, and the framework retries. */
+  @Override
+  public ErrorStatusUpdateControl<KVMCluster> updateErrorStatus(KVMCluster kc, Context<KVMCluster> context,
+      Exception e) {
+    ApiCallFailure.in(e, "patch KVMCluster status").ifPresent(f ->
+        new KubernetesEvents(context.getClient()).warning(kc, ApiCallFailure.REASON, f.getMessage()));
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   @Override
@@ -161,9 +172,16 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
   @Override
   public DeleteControl cleanup(KVMCluster kc, Context<KVMCluster> context) {
     String cluster = CapiObjects.ownerName(kc, "Cluster").orElse(kc.getMetadata().getName());
-    List<KVMMachine> left = context.getClient().resources(KVMMachine.class)
-        .inNamespace(kc.getMetadata().getNamespace()).withLabel(CapiObjects.CLUSTER_NAME_LABEL, cluster).list()
-        .getItems();
+    List<KVMMachine> left;
+    try {
+      left = ApiCallFailure.during("list KVMMachines of cluster " + cluster, () -> context.getClient()
+          .resources(KVMMachine.class).inNamespace(kc.getMetadata().getNamespace())
+          .withLabel(CapiObjects.CLUSTER_NAME_LABEL, cluster).list().getItems());
+    } catch (ApiCallFailure f) {
+      // The framework does not pass cleanup errors to updateErrorStatus; it retries them all the same.
+      new KubernetesEvents(context.getClient()).warning(kc, ApiCallFailure.REASON, f.getMessage());
+      throw f;
+    }
     if (!left.isEmpty() && !CapiObjects.annotated(kc, CapiObjects.DELETE_FOR_MOVE_ANNOTATION)) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
     }

@@ -7,14 +7,17 @@ import io.capkit.provider.cluster.ClusterHosts;
 import io.capkit.provider.cluster.HostSelection;
 import io.capkit.provider.libvirt.LibvirtCallException;
 import io.capkit.provider.libvirt.LibvirtConnections;
+import io.capkit.provider.runtime.ApiCallFailure;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -84,6 +87,18 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     return watches.eventSources(context);
   }
 
+  /**
+   * A failed API call (the reconciler's own, or the framework's status patch after it) becomes a Warning event
+   * through the same recorder as libvirt errors; the framework then retries as for any error.
+   */
+  @Override
+  public ErrorStatusUpdateControl<KVMMachine> updateErrorStatus(KVMMachine kvm, Context<KVMMachine> context,
+      Exception e) {
+    ApiCallFailure.in(e, "patch KVMMachine status").ifPresent(f ->
+        new KubernetesEvents(context.getClient()).warning(kvm, ApiCallFailure.REASON, f.getMessage()));
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
   @Override
   public UpdateControl<KVMMachine> reconcile(KVMMachine kvm, Context<KVMMachine> context) {
     Instant start = clock.instant();
@@ -92,6 +107,9 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       UpdateControl<KVMMachine> control = reconcileSteps(kvm, context);
       result = "ok";
       return control;
+    } catch (KubernetesClientException e) {
+      // Every call above names itself; this only keeps an unnamed one from passing for the status patch.
+      throw ApiCallFailure.of("API call", e);
     } finally {
       // A deletion records its own timestamp in cleanup and forgets the object when done.
       if (!kvm.isMarkedForDeletion() && !context.isPrimaryResourceDeleted()) {
@@ -200,10 +218,11 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     if (!finalizers.contains(FINALIZER)) {
       finalizers.add(FINALIZER);
     }
-    KVMMachine claimed = client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
-        .withName(kvm.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of(
+    KVMMachine claimed = ApiCallFailure.during("patch KVMMachine (claim host " + hostName + ")", () -> client
+        .resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace()).withName(kvm.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of(
             "metadata", Map.of("resourceVersion", kvm.getMetadata().getResourceVersion(), "finalizers", finalizers),
-            "spec", Map.of("failureDomain", hostName, "providerID", providerId))));
+            "spec", Map.of("failureDomain", hostName, "providerID", providerId)))));
     kvm.getMetadata().setFinalizers(finalizers);
     spec(kvm).setFailureDomain(hostName);
     spec(kvm).setProviderID(providerId);
@@ -214,10 +233,11 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   /** Drops this provider's finalizer; the JSON patch tests the entry first so it never removes another one. */
   private static void removeFinalizer(KubernetesClient client, KVMMachine kvm) {
     int at = kvm.getMetadata().getFinalizers().indexOf(FINALIZER);
-    client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
-        .withName(kvm.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(List.of(
+    ApiCallFailure.during("patch KVMMachine (remove finalizer)", () -> client.resources(KVMMachine.class)
+        .inNamespace(kvm.getMetadata().getNamespace()).withName(kvm.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(List.of(
             Map.of("op", "test", "path", "/metadata/finalizers/" + at, "value", FINALIZER),
-            Map.of("op", "remove", "path", "/metadata/finalizers/" + at))));
+            Map.of("op", "remove", "path", "/metadata/finalizers/" + at)))));
   }
 
   /** Writes the status only when it changed: a repeated reconcile of a settled machine costs no API write. */

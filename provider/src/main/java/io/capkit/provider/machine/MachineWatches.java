@@ -2,6 +2,7 @@ package io.capkit.provider.machine;
 
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMMachine;
+import io.capkit.provider.runtime.ApiCallFailure;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -118,7 +119,8 @@ public final class MachineWatches implements MachineFacts.Lookup {
   @Override
   public Secret bootstrapSecret(String namespace, String name) {
     Optional<Secret> cached = secrets.get(new ResourceID(name, namespace));
-    return cached.orElseGet(() -> client.secrets().inNamespace(namespace).withName(name).get());
+    return cached.orElseGet(() -> ApiCallFailure.during("get Secret " + name + " (bootstrap data)",
+        () -> client.secrets().inNamespace(namespace).withName(name).get()));
   }
 
   /** Machine → the KVMMachine named by its infrastructureRef. */

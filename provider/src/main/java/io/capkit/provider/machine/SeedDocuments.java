@@ -1,5 +1,7 @@
 package io.capkit.provider.machine;
 
+import static io.capkit.api.yaml.YamlScalars.doubleQuoted;
+
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +46,8 @@ public record SeedDocuments(byte[] metaData, byte[] userData, byte[] vendorData,
   }
 
   static byte[] metaData(MachinePlan plan) {
-    String text = "instance-id: " + quote(plan.identity().instanceId(plan.host().name())) + "\n"
-        + "local-hostname: " + quote(plan.hostname()) + "\n";
+    String text = "instance-id: " + doubleQuoted(plan.identity().instanceId(plan.host().name())) + "\n"
+        + "local-hostname: " + doubleQuoted(plan.hostname()) + "\n";
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -73,13 +75,13 @@ public record SeedDocuments(byte[] metaData, byte[] userData, byte[] vendorData,
     plan.iscsi().ifPresent(name -> b.append("write_files:\n")
         .append("  - path: /etc/iscsi/initiatorname.iscsi\n")
         .append("    permissions: \"0644\"\n")
-        .append("    content: ").append(quote("InitiatorName=" + name + "\n")).append("\n"));
+        .append("    content: ").append(doubleQuoted("InitiatorName=" + name + "\n")).append("\n"));
     if (!plan.dataVolumes().isEmpty()) {
       b.append("fs_setup:\n");
       for (MachinePlan.DataVolume v : plan.dataVolumes()) {
-        b.append("  - label: ").append(quote(v.role().serial())).append("\n")
+        b.append("  - label: ").append(doubleQuoted(v.role().serial())).append("\n")
             .append("    filesystem: ext4\n")
-            .append("    device: ").append(quote(device(v.role()))).append("\n")
+            .append("    device: ").append(doubleQuoted(device(v.role()))).append("\n")
             .append("    overwrite: false\n");
       }
     }
@@ -103,35 +105,14 @@ public record SeedDocuments(byte[] metaData, byte[] userData, byte[] vendorData,
   }
 
   private static void mount(StringBuilder b, String what, String where, String type, String options, String pass) {
-    b.append("  - [").append(quote(what)).append(", ").append(quote(where)).append(", ").append(quote(type))
-        .append(", ").append(quote(options)).append(", \"0\", ").append(quote(pass)).append("]\n");
+    b.append("  - [").append(doubleQuoted(what)).append(", ").append(doubleQuoted(where)).append(", ")
+        .append(doubleQuoted(type)).append(", ").append(doubleQuoted(options)).append(", \"0\", ")
+        .append(doubleQuoted(pass)).append("]\n");
   }
 
   private static void list(StringBuilder b, String indent, List<String> items) {
     for (String s : items) {
-      b.append(indent).append("  - ").append(quote(s)).append("\n");
+      b.append(indent).append("  - ").append(doubleQuoted(s)).append("\n");
     }
-  }
-
-  /** A YAML double-quoted scalar (the JSON string form, which YAML reads the same way). */
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }

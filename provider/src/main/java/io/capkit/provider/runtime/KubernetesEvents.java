@@ -17,10 +17,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 
 /**
- * core/v1 Events about provider objects. Messages come from Problems and libvirt errors, which never carry
- * bootstrap data; recording an event never fails a reconcile. A repeat (same object, type, reason and message, e.g.
- * a failing step retried every 30 s) raises the count of the one Event instead of adding another: the name is
- * derived from those four, so this holds across restarts too.
+ * core/v1 Events about provider objects. Messages come from Problems, libvirt errors and {@link ApiCallFailure}s,
+ * which never carry bootstrap data; recording an event never fails a reconcile. A repeat (same object, type, reason
+ * and message, e.g. a failing step retried every 30 s) raises the count of the one Event instead of adding another:
+ * the name is derived from those four, so this holds across restarts too.
  */
 public final class KubernetesEvents {
   public static final String COMPONENT = "capkit-kvm-provider";
