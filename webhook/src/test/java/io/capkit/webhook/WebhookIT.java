@@ -188,6 +188,17 @@ class WebhookIT {
     spec.remove("flavor");
     vars.put("WORKER_MACHINE_COUNT", 7);
     client.resource(back).update();
+
+    // Moving to another release is held to the upgrade path of its Kubernetes version.
+    release("v29.7.0", "v1.35.1", kubeadm.replace("VERSION", "1.14.0") + ", {name: cluster-api-provider-kvm, version: 0.2.0}");
+    GenericKubernetesResource current = client.genericKubernetesResources("fleet.capkit.io/v1alpha1", "WorkloadCluster")
+        .inNamespace("default").withName("prod-eu1").get();
+    @SuppressWarnings("unchecked") Map<String, Object> currentSpec =
+        (Map<String, Object>) current.getAdditionalProperties().get("spec");
+    currentSpec.put("release", "v29.7.0");
+    String skipped = assertThrows(KubernetesClientException.class, () -> client.resource(current).update()).getMessage();
+    assertTrue(skipped.contains("spec.release: moving from release v29.5.0 to v29.7.0: cannot upgrade Kubernetes from "
+        + "v1.33.4 to v1.35.1: skips 1 minor version(s)"), skipped);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.capkit.webhook.admission;
 
 import io.capkit.api.Problem;
+import io.capkit.api.contract.KubernetesVersion;
 import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.fleet.WorkloadClusterRules;
 import io.capkit.api.release.Release;
@@ -58,11 +59,34 @@ public final class WorkloadClusterCheck implements AdmissionCheck {
     if (releaseChanged) {
       problems.addAll(ReleaseRules.checkNotWip(found.get(), RELEASE_PATH));
     }
+    if (update && releaseChanged) {
+      upgradePath(specString(oldObject, "release"), found.get(), problems, warnings);
+    }
     if (checked) {
       problems.addAll(flavors.check(flavor, found.get()));
     }
     ReleaseRules.deprecationWarning(found.get()).ifPresent(warnings::add);
     return new Verdict(problems, warnings);
+  }
+
+  /**
+   * Moving to another release is held to the same upgrade rule as a Cluster's release label (no downgrade, no skipped
+   * minor, no major change); as there, a previous release that is gone only earns a warning.
+   */
+  private void upgradePath(String oldRelease, Release target, List<Problem> problems, List<String> warnings) {
+    Optional<KubernetesVersion> from = Optional.ofNullable(oldRelease).flatMap(releases::find)
+        .flatMap(ReleaseRules::kubernetesVersion);
+    Optional<KubernetesVersion> to = ReleaseRules.kubernetesVersion(target);
+    String name = target.getMetadata().getName();
+    if (from.isEmpty() || to.isEmpty()) {
+      warnings.add("cannot check the upgrade path from release " + oldRelease + " to " + name + ": "
+          + (from.isEmpty() ? "release " + oldRelease : "release " + name) + " is unknown or lists no kubernetes "
+          + "version");
+      return;
+    }
+    for (Problem p : ReleaseRules.checkUpgrade(from.get(), to.get(), RELEASE_PATH)) {
+      problems.add(Problem.at(p.path(), "moving from release " + oldRelease + " to " + name + ": " + p.message()));
+    }
   }
 
   private static String specString(Map<String, Object> object, String field) {
