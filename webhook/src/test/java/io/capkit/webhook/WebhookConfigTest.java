@@ -55,4 +55,20 @@ class WebhookConfigTest {
     assertEquals(List.of(Map.of("apiGroups", List.of("release.capkit.io"), "resources", List.of("releases"),
         "verbs", List.of("get", "list", "watch"))), rules);
   }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void aReadOnlyRootStillLeavesNettyAWritableTmpForItsNativeLibraries() throws Exception {
+    Map<String, Object> deployment = (Map<String, Object>) YamlDocuments.loadAll("deployment.yaml",
+        Files.readString(CONFIG.resolve("deployment.yaml"))).get(0);
+    Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment
+        .get("spec")).get("template")).get("spec");
+    Map<String, Object> container = (Map<String, Object>) ((List<Object>) pod.get("containers")).get(0);
+    assertEquals(Boolean.TRUE, ((Map<String, Object>) container.get("securityContext")).get("readOnlyRootFilesystem"));
+    String tmpVolume = ((List<Object>) container.get("volumeMounts")).stream().map(m -> (Map<String, Object>) m)
+        .filter(m -> "/tmp".equals(m.get("mountPath")) && !Boolean.TRUE.equals(m.get("readOnly")))
+        .map(m -> (String) m.get("name")).findFirst().orElseThrow(() -> new AssertionError("no writable /tmp"));
+    assertTrue(((List<Object>) pod.get("volumes")).stream().map(v -> (Map<String, Object>) v)
+        .anyMatch(v -> tmpVolume.equals(v.get("name")) && v.containsKey("emptyDir")), "/tmp is an emptyDir");
+  }
 }
