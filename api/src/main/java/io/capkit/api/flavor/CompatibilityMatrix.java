@@ -67,8 +67,25 @@ public final class CompatibilityMatrix {
     this.flavors = flavors;
   }
 
+  /** The matrix shipped with capkit, read once per JVM (it is immutable and the renderer, rules and CLI all ask). */
+  private static volatile CompatibilityMatrix standard;
+
   /** The matrix shipped with capkit. */
   public static CompatibilityMatrix standard() {
+    CompatibilityMatrix m = standard;
+    if (m == null) {
+      synchronized (CompatibilityMatrix.class) {
+        m = standard;
+        if (m == null) {
+          m = load();
+          standard = m;
+        }
+      }
+    }
+    return m;
+  }
+
+  private static CompatibilityMatrix load() {
     try (InputStream in = CompatibilityMatrix.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("compatibility matrix " + RESOURCE + " is missing from the classpath");
