@@ -1,7 +1,6 @@
 package io.capkit.renderer;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A combination the compatibility matrix refuses for every contract (nested-metal3, vcluster-metal3): known, so
@@ -19,16 +18,6 @@ public final class RefusedFlavor implements Flavor {
   @Override
   public String name() {
     return name;
-  }
-
-  @Override
-  public List<String> requiredComponents() {
-    return List.of();
-  }
-
-  @Override
-  public Optional<String> refusal(ReleaseInfo release) {
-    return Optional.of(reason);
   }
 
   @Override

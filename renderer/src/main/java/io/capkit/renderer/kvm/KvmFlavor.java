@@ -1,17 +1,13 @@
 package io.capkit.renderer.kvm;
 
-import io.capkit.api.flavor.CompatibilityMatrix;
-import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.infra.Infra;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
-import io.capkit.renderer.ReleaseInfo;
 import io.capkit.renderer.SpecHash;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The {@code kvm} flavor: a kubeadm control plane and one pool of kubeadm workers, all on KVM machines from
@@ -27,22 +23,10 @@ public final class KvmFlavor implements Flavor {
   public static final String KUBELET_PROVIDER_ID = Infra.PROVIDER_ID_PREFIX + "{{ ds.meta_data.instance_id }}";
   public static final int NODE_STARTUP_TIMEOUT_SECONDS = 600;
   public static final int UNHEALTHY_NODE_TIMEOUT_SECONDS = 300;
-  private final CompatibilityMatrix matrix = CompatibilityMatrix.standard();
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  public List<String> requiredComponents() {
-    return new FlavorRules(matrix).requiredComponents(NAME);
-  }
-
-  @Override
-  public Optional<String> refusal(ReleaseInfo release) {
-    return new FlavorRules(matrix).refusal(NAME, release == null ? null : release.name(),
-        release == null ? Map.of() : release.components());
   }
 
   @Override

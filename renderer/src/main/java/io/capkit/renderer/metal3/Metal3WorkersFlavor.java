@@ -3,7 +3,6 @@ package io.capkit.renderer.metal3;
 import io.capkit.api.Problem;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.flavor.ControlPlaneEndpointRule;
-import io.capkit.api.flavor.FlavorRules;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
@@ -13,7 +12,6 @@ import io.capkit.renderer.ReleaseInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A flavor whose workers are Metal3 bare-metal hosts: one MachineDeployment on a Metal3MachineTemplate, with a
@@ -35,17 +33,6 @@ public abstract class Metal3WorkersFlavor implements Flavor {
   /** Rules of this flavor beyond the Metal3 image. */
   List<Problem> checkControlPlane(ClusterPlan plan) {
     return List.of();
-  }
-
-  @Override
-  public List<String> requiredComponents() {
-    return new FlavorRules(matrix).requiredComponents(name());
-  }
-
-  @Override
-  public Optional<String> refusal(ReleaseInfo release) {
-    return new FlavorRules(matrix).refusal(name(), release == null ? null : release.name(),
-        release == null ? Map.of() : release.components());
   }
 
   @Override
