@@ -16,18 +16,19 @@ import io.capkit.webhook.tls.ReloadingKeyManager;
 import io.capkit.webhook.tls.TlsMaterial;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -108,7 +109,7 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   private static String tlsLibrary(SslContext tls) {
-    return tls.isServer() && tls instanceof io.netty.handler.ssl.OpenSslContext ? OpenSsl.versionString() : "JDK";
+    return tls instanceof OpenSslContext ? OpenSsl.versionString() : "JDK";
   }
 
   /**

@@ -13,18 +13,16 @@ import io.netty.handler.codec.http.HttpUtil;
  * {@code Expect: 100-continue}.
  */
 final class BoundedBodyAggregator extends HttpObjectAggregator {
-  private final int maxBody;
   private final HttpHandler handler;
 
   BoundedBodyAggregator(int maxBody, HttpHandler handler) {
     super(maxBody, true);
-    this.maxBody = maxBody;
     this.handler = handler;
   }
 
   @Override
   protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-    if (HttpUtil.getContentLength(start, -1L) > maxBody) {
+    if (HttpUtil.getContentLength(start, -1L) > maxContentLength()) {
       handler.refused(413);
       return Responses.encode(tooLarge());
     }
@@ -43,6 +41,6 @@ final class BoundedBodyAggregator extends HttpObjectAggregator {
   }
 
   private HttpResponse tooLarge() {
-    return HttpResponse.text(413, "request body larger than " + maxBody + " bytes", "too_large").closing();
+    return HttpResponse.text(413, "request body larger than " + maxContentLength() + " bytes", "too_large").closing();
   }
 }

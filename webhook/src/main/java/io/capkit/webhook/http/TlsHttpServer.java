@@ -22,7 +22,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,6 @@ public final class TlsHttpServer implements AutoCloseable {
   private final EventLoopGroup loops;
   private final Channel listener;
   private final ChannelGroup open = new DefaultChannelGroup("capkit-https", GlobalEventExecutor.INSTANCE);
-  private final AtomicInteger connections = new AtomicInteger();
   private final int maxConnections;
   private final String transport;
 
@@ -97,7 +95,7 @@ public final class TlsHttpServer implements AutoCloseable {
 
   /** Connections open right now. */
   public int openConnections() {
-    return connections.get();
+    return open.size();
   }
 
   /** "epoll" or "nio": the transport in use. */
@@ -112,11 +110,12 @@ public final class TlsHttpServer implements AutoCloseable {
   private void admitted(Channel ch) {
     open.add(ch);
     Channel server = ch.parent();
-    if (connections.incrementAndGet() >= maxConnections) {
+    if (open.size() >= maxConnections) {
       server.config().setAutoRead(false);
     }
+    // The group drops a closed channel in a listener added before this one, so the size is already down.
     ch.closeFuture().addListener(f -> {
-      if (connections.decrementAndGet() < maxConnections) {
+      if (open.size() < maxConnections) {
         server.config().setAutoRead(true);
       }
     });
@@ -124,9 +123,7 @@ public final class TlsHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    if (listener != null) {
-      listener.close().syncUninterruptibly();
-    }
+    listener.close().syncUninterruptibly();
     open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     shutdown();
   }
