@@ -83,7 +83,7 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
   public ErrorStatusUpdateControl<KVMCluster> updateErrorStatus(KVMCluster kc, Context<KVMCluster> context,
       Exception e) {
     ApiCallFailure.in(e, "patch KVMCluster status").ifPresent(f ->
-        new KubernetesEvents(context.getClient()).warning(kc, ApiCallFailure.REASON, f.getMessage()));
+        new KubernetesEvents(context.getClient()).apiError(kc, f));
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
@@ -179,7 +179,7 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
           .withLabel(CapiObjects.CLUSTER_NAME_LABEL, cluster).list().getItems());
     } catch (ApiCallFailure f) {
       // The framework does not pass cleanup errors to updateErrorStatus; it retries them all the same.
-      new KubernetesEvents(context.getClient()).warning(kc, ApiCallFailure.REASON, f.getMessage());
+      new KubernetesEvents(context.getClient()).apiError(kc, f);
       throw f;
     }
     if (!left.isEmpty() && !CapiObjects.annotated(kc, CapiObjects.DELETE_FOR_MOVE_ANNOTATION)) {

@@ -95,7 +95,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   public ErrorStatusUpdateControl<KVMMachine> updateErrorStatus(KVMMachine kvm, Context<KVMMachine> context,
       Exception e) {
     ApiCallFailure.in(e, "patch KVMMachine status").ifPresent(f ->
-        new KubernetesEvents(context.getClient()).warning(kvm, ApiCallFailure.REASON, f.getMessage()));
+        new KubernetesEvents(context.getClient()).apiError(kvm, f));
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 

@@ -35,6 +35,11 @@ public final class KubernetesEvents {
     record(about, "Warning", reason, message);
   }
 
+  /** A reconciler's failed API call: reason {@value ApiCallFailure#REASON}, the failure's secret-free message. */
+  public void apiError(HasMetadata about, ApiCallFailure failure) {
+    warning(about, ApiCallFailure.REASON, failure.getMessage());
+  }
+
   public void normal(HasMetadata about, String reason, String message) {
     record(about, "Normal", reason, message);
   }
