@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -52,26 +53,7 @@ public final class Renderer {
 
   /** Renders every cluster; {@code fleetLabel} and {@code releasesLabel} prefix file names in messages. */
   public RenderResult render(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
-    Inputs in = read(fleet, fleetLabel, releases, releasesLabel);
-    // Management cluster and organization defaults are shared by many clusters: validate each once.
-    ValidatedLayers validated = new ValidatedLayers(contract);
-    // Clusters are independent: render them in parallel, keeping their order.
-    List<Outcome> outcomes = in.clusters.parallelStream().map(c -> {
-      List<Problem> problems = new ArrayList<>(0);
-      Resolution r = resolve(c, in.catalog, problems, validated);
-      return new Outcome(r == null ? null : render(r), problems);
-    }).toList();
-    List<Problem> problems = new ArrayList<>();
-    List<RenderedCluster> out = new ArrayList<>(outcomes.size());
-    for (Outcome o : outcomes) {
-      problems.addAll(o.problems);
-      if (o.cluster != null) {
-        out.add(o.cluster);
-      }
-    }
-    // A bad value in a defaults file is found once per cluster below it; report it once.
-    InvalidInputException.throwIfAny(problems.stream().distinct().toList());
-    return new RenderResult(List.copyOf(out));
+    return new RenderResult(List.copyOf(renderEach(read(fleet, fleetLabel, releases, releasesLabel), c -> c)));
   }
 
   /**
@@ -79,24 +61,36 @@ public final class Renderer {
    * the worker thread that rendered it and its object tree dropped: a large fleet never holds every tree at once.
    */
   public RenderedFiles renderFiles(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
-    Inputs in = read(fleet, fleetLabel, releases, releasesLabel);
+    List<OutputLayout.EncodedCluster> out = renderEach(read(fleet, fleetLabel, releases, releasesLabel),
+        OutputLayout::encode);
+    List<String> warnings = out.stream().flatMap(c -> c.warnings().stream()).toList();
+    return new RenderedFiles(out.size(), OutputLayout.assemble(out), warnings);
+  }
+
+  /**
+   * Resolves and renders every cluster, each finished by {@code finish} on the thread that rendered it, in fleet
+   * order; throws with every problem found when any cluster has one.
+   */
+  private <T> List<T> renderEach(Inputs in, Function<RenderedCluster, T> finish) {
+    // Management cluster and organization defaults are shared by many clusters: validate each once.
     ValidatedLayers validated = new ValidatedLayers(contract);
-    List<EncodedOutcome> outcomes = in.clusters.parallelStream().map(c -> {
+    // Clusters are independent: render them in parallel, keeping their order.
+    List<Outcome<T>> outcomes = in.clusters.parallelStream().map(c -> {
       List<Problem> problems = new ArrayList<>(0);
       Resolution r = resolve(c, in.catalog, problems, validated);
-      return new EncodedOutcome(r == null ? null : OutputLayout.encode(render(r)), problems);
+      return new Outcome<>(r == null ? null : finish.apply(render(r)), problems);
     }).toList();
     List<Problem> problems = new ArrayList<>();
-    List<OutputLayout.EncodedCluster> out = new ArrayList<>(outcomes.size());
-    for (EncodedOutcome o : outcomes) {
+    List<T> out = new ArrayList<>(outcomes.size());
+    for (Outcome<T> o : outcomes) {
       problems.addAll(o.problems);
       if (o.cluster != null) {
         out.add(o.cluster);
       }
     }
+    // A bad value in a defaults file is found once per cluster below it; report it once.
     InvalidInputException.throwIfAny(problems.stream().distinct().toList());
-    List<String> warnings = out.stream().flatMap(c -> c.warnings().stream()).toList();
-    return new RenderedFiles(out.size(), OutputLayout.assemble(out), warnings);
+    return out;
   }
 
   /** Where each variable of cluster {@code namespace/name} comes from. */
@@ -129,9 +123,7 @@ public final class Renderer {
     return new Explanation(key, rows);
   }
 
-  private record Outcome(RenderedCluster cluster, List<Problem> problems) {}
-
-  private record EncodedOutcome(OutputLayout.EncodedCluster cluster, List<Problem> problems) {}
+  private record Outcome<T>(T cluster, List<Problem> problems) {}
 
   private record Inputs(List<FleetCluster> clusters, ReleaseCatalog catalog) {}
 
