@@ -1,6 +1,7 @@
 package io.capkit.bench.gitops;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.capkit.bench.KeyValueArgs;
 import io.capkit.bench.MachineFacts;
 import io.capkit.bench.render.GeneratedFleet;
 import io.capkit.bench.webhook.ResultsSection;
@@ -19,7 +20,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,10 +48,7 @@ public final class GitOpsBench {
   record InProcess(double wallS, double cpuS, String summary, int rendered) {}
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (String s : argv) {
-      a.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
-    }
+    Map<String, String> a = KeyValueArgs.parse(argv);
     Path repo = Path.of(a.get("repo")).toAbsolutePath();
     Path work = Path.of(a.get("work")).toAbsolutePath();
     int mcs = Integer.parseInt(a.getOrDefault("mcs", "10"));

@@ -1,5 +1,6 @@
 package io.capkit.bench.render;
 
+import io.capkit.bench.KeyValueArgs;
 import io.capkit.bench.MachineFacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +31,7 @@ public final class RenderBench {
   record Run(double wallS, double cpuS, long maxRssKb) {}
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (String s : argv) {
-      int i = s.indexOf('=');
-      a.put(s.substring(0, i), s.substring(i + 1));
-    }
+    Map<String, String> a = KeyValueArgs.parse(argv);
     Path repo = Path.of(a.get("repo")).toAbsolutePath();
     Path work = Path.of(a.get("work")).toAbsolutePath();
     int mcs = Integer.parseInt(a.getOrDefault("mcs", "2"));
