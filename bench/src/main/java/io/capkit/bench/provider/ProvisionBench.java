@@ -9,6 +9,7 @@ import io.capkit.api.infra.KVMMachine;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.MachineVolumes;
 import io.capkit.bench.MachineFacts;
+import io.capkit.bench.ResultsSection;
 import io.capkit.provider.libvirt.JnaLibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtBackend;
 import io.capkit.provider.machine.CapiObjects;
@@ -123,7 +124,7 @@ public final class ProvisionBench {
     String report = report(o, provider, direct, apiVersion, loadBefore, read("/proc/loadavg").split(" ")[0]);
     System.out.print(report);
     if (o.results() != null) {
-      ResultsSection.replace(o.results(), "KVM provider", report);
+      ResultsSection.write(o.results(), "KVM provider", "## KVM provider\n\n" + report);
       System.out.println("wrote the \"KVM provider\" section of " + o.results());
     }
   }

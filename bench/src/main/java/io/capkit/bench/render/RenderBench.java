@@ -2,6 +2,7 @@ package io.capkit.bench.render;
 
 import io.capkit.bench.KeyValueArgs;
 import io.capkit.bench.MachineFacts;
+import io.capkit.bench.ResultsSection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -164,8 +165,8 @@ public final class RenderBench {
     System.out.print(machine);
     if (a.containsKey("results")) {
       String notes = a.containsKey("notes") ? Files.readString(Path.of(a.get("notes"))).stripTrailing() + "\n\n" : "";
-      writeSection(Path.of(a.get("results")), "## Renderer\n\n" + a.getOrDefault("intro", "") + machine + "\n"
-          + table + (notes.isEmpty() ? "" : "\n" + notes));
+      ResultsSection.write(Path.of(a.get("results")), "Renderer", "## Renderer\n\n" + a.getOrDefault("intro", "")
+          + machine + "\n" + table + (notes.isEmpty() ? "" : "\n" + notes));
     }
   }
 
@@ -198,22 +199,5 @@ public final class RenderBench {
       throw new IllegalStateException("in-process render failed: " + Files.readString(work.resolve("heap.err")));
     }
     return text;
-  }
-
-  /** Replaces the "## Renderer" section of {@code file} (up to the next "## " heading), or appends it. */
-  private static void writeSection(Path file, String section) throws IOException {
-    String text = Files.exists(file) ? Files.readString(file) : "# Benchmark results\n";
-    int start = text.indexOf("## Renderer\n");
-    String updated;
-    if (start < 0) {
-      updated = text.stripTrailing() + "\n\n" + section;
-    } else {
-      int next = text.indexOf("\n## ", start + 1);
-      updated = text.substring(0, start) + section + (next < 0 ? "" : "\n" + text.substring(next + 1));
-    }
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, updated);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -1,6 +1,7 @@
 package io.capkit.bench.webhook;
 
 import io.capkit.bench.MachineFacts;
+import io.capkit.bench.ResultsSection;
 import io.capkit.bench.webhook.AdmissionReport.Setup;
 import io.capkit.bench.webhook.LevelResult.Latency;
 import io.capkit.testsupport.SelfSignedCertificate;

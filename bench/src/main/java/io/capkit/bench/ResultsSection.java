@@ -1,4 +1,4 @@
-package io.capkit.bench.webhook;
+package io.capkit.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Replaces one {@code ## } section of bench/RESULTS.md and leaves the sections other benchmarks write alone. */
+/**
+ * Replaces one {@code ## } section of bench/RESULTS.md and leaves the sections other benchmarks write alone: the one
+ * writer all four benchmarks (renderer, KVM provider, admission webhook, GitOps) use.
+ */
 public final class ResultsSection {
   private ResultsSection() {}
 

@@ -1,4 +1,4 @@
-package io.capkit.bench.webhook;
+package io.capkit.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -41,6 +41,15 @@ class ResultsSectionTest {
         ResultsSection.replace("# R\n\n## Other\n\nx\n", "Admission webhook", "## Admission webhook\n\nnew\n"));
     assertEquals("# Benchmark results\n\n## Admission webhook\n\nnew\n",
         ResultsSection.replace("", "Admission webhook", "## Admission webhook\n\nnew\n"));
+  }
+
+  @Test
+  void replacesAFirstSectionAndOneInTheMiddle() {
+    assertEquals("## KVM provider\n\nnew\n\n## Webhook\n\nw1\n", ResultsSection.replace(
+        "## KVM provider\n\nold\n\n## Webhook\n\nw1\n", "KVM provider", "## KVM provider\n\nnew\n"));
+    assertEquals("# Results\n\n## Renderer\n\nr1\n\n## KVM provider\n\nnew\n\n## Webhook\n\nw1\n",
+        ResultsSection.replace("# Results\n\n## Renderer\n\nr1\n\n## KVM provider\n\nold\nlines\n\n## Webhook\n\nw1\n",
+            "KVM provider", "## KVM provider\n\nnew\n"));
   }
 
   @Test
