@@ -227,18 +227,6 @@ public final class ReleaseRules {
     return List.of();
   }
 
-  /** {@link #checkUpgrade(KubernetesVersion, KubernetesVersion, String)} between the versions of two releases. */
-  public static List<Problem> checkReleaseUpgrade(Release from, Release to, String path) {
-    Optional<KubernetesVersion> a = kubernetesVersion(from);
-    Optional<KubernetesVersion> b = kubernetesVersion(to);
-    if (a.isEmpty() || b.isEmpty()) {
-      Release bad = a.isEmpty() ? from : to;
-      return List.of(Problem.at(path, "release " + bad.getMetadata().getName()
-          + " lists no valid kubernetes component version"));
-    }
-    return checkUpgrade(a.get(), b.get(), path);
-  }
-
   private static List<Problem> sorted(List<Problem> problems) {
     problems.sort(null);
     return problems;

@@ -138,7 +138,7 @@ class ReleaseRulesTest {
         fmt(ReleaseRules.checkUpgrade(v133, KubernetesVersion.parse("v1.32.9"), "p")));
     assertEquals(List.of("p: cannot upgrade Kubernetes from v1.33.4 to v1.35.0: skips 1 minor version(s); upgrade "
         + "one minor version at a time"), fmt(ReleaseRules.checkUpgrade(v133, KubernetesVersion.parse("v1.35.0"), "p")));
-    assertEquals(1, ReleaseRules.checkReleaseUpgrade(release("v1.0.0", "v1.33.4", ReleaseState.ACTIVE),
-        release("v2.0.0", "v2.0.0", ReleaseState.ACTIVE), "p").size());
+    assertEquals(List.of("p: cannot move Kubernetes from v1.33.4 to v2.0.0: major version changes are not supported"),
+        fmt(ReleaseRules.checkUpgrade(v133, KubernetesVersion.parse("v2.0.0"), "p")));
   }
 }
