@@ -1,5 +1,6 @@
 package io.capkit.cli.demo;
 
+import io.capkit.api.yaml.DocumentTrees;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.RenderedCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -136,10 +137,11 @@ final class CapiStandIn {
     while (System.nanoTime() < deadline) {
       for (GenericKubernetesResource kc : client.genericKubernetesResources(INFRA, "KVMCluster").inAnyNamespace().list()
           .getItems()) {
-        if (Boolean.TRUE.equals(path(kc.getAdditionalProperties(), "status", "initialization", "provisioned"))) {
+        if (Boolean.TRUE.equals(DocumentTrees.at(kc.getAdditionalProperties(), "status", "initialization",
+            "provisioned"))) {
           GenericKubernetesResource cluster = client.genericKubernetesResources(CAPI, "Cluster")
               .inNamespace(kc.getMetadata().getNamespace()).withName(kc.getMetadata().getName()).get();
-          if (cluster != null && !Boolean.TRUE.equals(path(cluster.getAdditionalProperties(), "status",
+          if (cluster != null && !Boolean.TRUE.equals(DocumentTrees.at(cluster.getAdditionalProperties(), "status",
               "initialization", "infrastructureProvisioned"))) {
             Map<String, Object> status = (Map<String, Object>) cluster.getAdditionalProperties()
                 .computeIfAbsent("status", k -> new LinkedHashMap<>());
@@ -168,32 +170,20 @@ final class CapiStandIn {
     for (GenericKubernetesResource m : client.genericKubernetesResources(INFRA, "KVMMachine").inAnyNamespace().list()
         .getItems()) {
       Map<String, Object> p = m.getAdditionalProperties();
-      Object addresses = path(p, "status", "addresses");
+      Object addresses = DocumentTrees.at(p, "status", "addresses");
       String addr = addresses instanceof List<?> l ? l.stream()
           .map(a -> String.valueOf(((Map<String, Object>) a).get("address"))).collect(Collectors.joining(",")) : "";
-      Object conditions = path(p, "status", "conditions");
+      Object conditions = DocumentTrees.at(p, "status", "conditions");
       String cond = conditions instanceof List<?> l ? l.stream().map(x -> (Map<String, Object>) x)
           .map(x -> x.get("type") + "=" + x.get("status") + ("False".equals(x.get("status")) && x.get("reason") != null
               ? "(" + x.get("reason") + ")" : "")).collect(Collectors.joining(" ")) : "";
-      Object providerId = path(p, "spec", "providerID");
+      Object providerId = DocumentTrees.at(p, "spec", "providerID");
       out.add(new Demo.MachineRow(m.getMetadata().getNamespace(), m.getMetadata().getName(),
           providerId == null ? "" : providerId.toString(), addr, cond,
-          Boolean.TRUE.equals(path(p, "status", "initialization", "provisioned"))));
+          Boolean.TRUE.equals(DocumentTrees.at(p, "status", "initialization", "provisioned"))));
     }
     out.sort((a, b) -> (a.namespace() + "/" + a.name()).compareTo(b.namespace() + "/" + b.name()));
     return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object path(Map<String, Object> m, String... keys) {
-    Object cur = m;
-    for (String k : keys) {
-      if (!(cur instanceof Map<?, ?> map)) {
-        return null;
-      }
-      cur = ((Map<String, Object>) map).get(k);
-    }
-    return cur;
   }
 
   @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.capkit.gitops.promote;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import io.capkit.api.yaml.DocumentTrees;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,10 +87,10 @@ public final class ClusterSelector {
       return false;
     }
     for (Term t : terms) {
-      if (t.field().equals("release") && !t.value().equals(at(doc, "spec", "release"))) {
+      if (t.field().equals("release") && !t.value().equals(DocumentTrees.at(doc, "spec", "release"))) {
         return false;
       }
-      if (t.field().equals("label") && !(at(doc, "metadata", "labels") instanceof Map<?, ?> labels
+      if (t.field().equals("label") && !(DocumentTrees.at(doc, "metadata", "labels") instanceof Map<?, ?> labels
           && t.value().equals(Objects.toString(labels.get(t.key()), null)))) {
         return false;
       }
@@ -102,10 +103,6 @@ public final class ClusterSelector {
     TreeSet<String> sorted = new TreeSet<>();
     terms.forEach(t -> sorted.add(t.text()));
     return String.join(",", sorted);
-  }
-
-  private static Object at(Map<String, Object> doc, String a, String b) {
-    return doc.get(a) instanceof Map<?, ?> m ? m.get(b) : null;
   }
 
   private static Pattern glob(String g) {

@@ -4,6 +4,7 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.KubernetesVersion;
 import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseRules;
+import io.capkit.api.yaml.DocumentTrees;
 import io.javaoperatorsdk.webhook.admission.Operation;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class ClusterReleaseCheck implements AdmissionCheck {
 
   @Override
   public Verdict check(Operation operation, Map<String, Object> object, Map<String, Object> oldObject) {
-    Object label = ObjectTrees.at(object, "metadata", "labels", Release.VERSION_LABEL);
+    Object label = DocumentTrees.at(object, "metadata", "labels", Release.VERSION_LABEL);
     if (label == null) {
       return Verdict.ALLOWED;
     }
@@ -49,7 +50,7 @@ public final class ClusterReleaseCheck implements AdmissionCheck {
     Release release = found.get();
     List<Problem> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    Object topologyVersion = ObjectTrees.at(object, "spec", "topology", "version");
+    Object topologyVersion = DocumentTrees.at(object, "spec", "topology", "version");
     if (topologyVersion != null) {
       problems.addAll(ReleaseRules.checkKubernetesVersion(release, topologyVersion.toString(), VERSION_PATH));
     }
@@ -57,7 +58,7 @@ public final class ClusterReleaseCheck implements AdmissionCheck {
       problems.addAll(ReleaseRules.checkNewCluster(release, LABEL_PATH));
       return new Verdict(problems, warnings);
     }
-    Object oldLabel = ObjectTrees.at(oldObject, "metadata", "labels", Release.VERSION_LABEL);
+    Object oldLabel = DocumentTrees.at(oldObject, "metadata", "labels", Release.VERSION_LABEL);
     if (!name.equals(oldLabel == null ? null : oldLabel.toString())) {
       problems.addAll(ReleaseRules.checkNotWip(release, LABEL_PATH));
       previousVersion(oldObject, oldLabel).ifPresentOrElse(
@@ -72,7 +73,7 @@ public final class ClusterReleaseCheck implements AdmissionCheck {
 
   /** The Kubernetes version the cluster had: its old topology version, else its old release's. */
   private Optional<KubernetesVersion> previousVersion(Map<String, Object> oldObject, Object oldLabel) {
-    Object v = ObjectTrees.at(oldObject, "spec", "topology", "version");
+    Object v = DocumentTrees.at(oldObject, "spec", "topology", "version");
     if (v != null && KubernetesVersion.isValid(v.toString())) {
       return Optional.of(KubernetesVersion.parse(v.toString()));
     }

@@ -2,6 +2,7 @@ package io.capkit.webhook.admission;
 
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.KvmRules;
+import io.capkit.api.yaml.DocumentTrees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.webhook.admission.Operation;
 import io.javaoperatorsdk.webhook.admission.mutation.Mutator;
@@ -40,7 +41,7 @@ public final class KvmDefaulter implements Mutator<GenericKubernetesResource> {
   }
 
   private void defaultMachine(Map<String, Object> props, String... path) {
-    if (!(ObjectTrees.at(props, path) instanceof Map<?, ?> specMap)) {
+    if (!(DocumentTrees.at(props, path) instanceof Map<?, ?> specMap)) {
       return;
     }
     KVMMachineSpec spec;
@@ -63,7 +64,7 @@ public final class KvmDefaulter implements Mutator<GenericKubernetesResource> {
   }
 
   private static void defaultEndpoint(Map<String, Object> props, String... path) {
-    Object endpoint = ObjectTrees.at(props, path);
+    Object endpoint = DocumentTrees.at(props, path);
     if (endpoint instanceof Map<?, ?> spec && spec.get("controlPlaneEndpoint") instanceof Map<?, ?> e
         && e.get("host") != null && !e.containsKey("port")) {
       @SuppressWarnings("unchecked") Map<String, Object> ep = (Map<String, Object>) e;

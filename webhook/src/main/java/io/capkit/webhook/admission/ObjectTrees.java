@@ -15,19 +15,6 @@ final class ObjectTrees {
     return value == null ? null : MAPPER.convertValue(value, Map.class);
   }
 
-  /** The value at a dotted path of map keys, or null when any step is missing or not a map. */
-  @SuppressWarnings("unchecked")
-  static Object at(Map<String, Object> tree, String... keys) {
-    Object cur = tree;
-    for (String k : keys) {
-      if (!(cur instanceof Map<?, ?> m)) {
-        return null;
-      }
-      cur = ((Map<String, Object>) m).get(k);
-    }
-    return cur;
-  }
-
   /** The map at a path, created when missing; null when something else than a map is in the way. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> mapAt(Map<String, Object> tree, String... keys) {

@@ -6,6 +6,7 @@ import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.fleet.WorkloadClusterRules;
 import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseRules;
+import io.capkit.api.yaml.DocumentTrees;
 import io.javaoperatorsdk.webhook.admission.Operation;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,6 @@ public final class WorkloadClusterCheck implements AdmissionCheck {
   }
 
   private static String specString(Map<String, Object> object, String field) {
-    return ObjectTrees.at(object, "spec", field) instanceof String s ? s : null;
+    return DocumentTrees.at(object, "spec", field) instanceof String s ? s : null;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.capkit.api.yaml.DocumentTrees;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +39,9 @@ class AdmissionReviewCodecTest {
     assertEquals("UPDATE", in.operation());
     assertEquals("cluster.x-k8s.io", in.group());
     assertEquals("Cluster", in.kind());
-    assertEquals("v1.33.4", ObjectTrees.at(in.object(), "spec", "topology", "version"));
-    assertEquals(true, ObjectTrees.at(in.oldObject(), "spec", "paused"));
-    assertEquals("c", ObjectTrees.at(in.object(), "metadata", "name"));
+    assertEquals("v1.33.4", DocumentTrees.at(in.object(), "spec", "topology", "version"));
+    assertEquals(true, DocumentTrees.at(in.oldObject(), "spec", "paused"));
+    assertEquals("c", DocumentTrees.at(in.object(), "metadata", "name"));
     String noName = new String(body, StandardCharsets.UTF_8).replace("\"name\":\"c\"", "\"name\":7");
     assertEquals("request.object.metadata.name: has the wrong type", org.junit.jupiter.api.Assertions.assertThrows(
         MalformedReviewException.class, () -> codec.readForValidation(noName.getBytes(StandardCharsets.UTF_8), AdmissionCheck.WHOLE_OBJECT))
@@ -56,7 +57,7 @@ class AdmissionReviewCodecTest {
     AdmissionReviewCodec.ValidationInput in = codec.readForValidation(body, List.of("metadata",
         "spec.topology.version"));
     assertEquals(Map.of("topology", Map.of("version", "v1.33.4")), in.object().get("spec"));
-    assertEquals("c", ObjectTrees.at(in.object(), "metadata", "name"));
+    assertEquals("c", DocumentTrees.at(in.object(), "metadata", "name"));
     assertEquals("cluster.x-k8s.io/v1beta2", in.object().get("apiVersion"));
     assertEquals("u-2", in.uid());
     String json = new String(body, StandardCharsets.UTF_8);
