@@ -10,6 +10,7 @@ import io.capkit.api.fleet.WorkloadCluster;
 import io.capkit.api.infra.Infra;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMClusterTemplate;
+import io.capkit.api.infra.KVMHost;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.api.infra.KVMMachineTemplate;
 import io.capkit.api.release.Release;
@@ -41,7 +42,7 @@ class CrdsTest {
   void checkedInCrdsMatchTheTypes(@TempDir Path tmp) throws IOException {
     new CRDGenerator().inOutputDir(tmp.toFile()).forCRDVersions("v1")
         .customResourceClasses(WorkloadCluster.class, Release.class, KVMCluster.class, KVMClusterTemplate.class,
-            KVMMachine.class, KVMMachineTemplate.class)
+            KVMMachine.class, KVMMachineTemplate.class, KVMHost.class)
         .detailedGenerate();
     Map<String, String> generated = new TreeMap<>();
     try (Stream<Path> files = Files.list(tmp)) {
@@ -53,7 +54,7 @@ class CrdsTest {
             + Serialization.asYaml(crd).replaceFirst("^---\n", ""));
       }
     }
-    assertEquals(6, generated.size());
+    assertEquals(7, generated.size());
     if (Boolean.getBoolean("golden.update")) {
       Files.createDirectories(CRDS);
       for (Map.Entry<String, String> e : generated.entrySet()) {

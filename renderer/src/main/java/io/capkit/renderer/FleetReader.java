@@ -154,6 +154,11 @@ public final class FleetReader {
           continue;
         }
       }
+      Optional<String> exempt = io.capkit.api.TenantNamespaces.check(namespace);
+      if (exempt.isPresent()) {
+        problems.add(new Problem(file, "metadata.namespace", exempt.get() + " (from " + origin + ")"));
+        continue;
+      }
       clusters.add(new FleetCluster(mc, org, path, file, wc, namespace, origin, mcLayer, orgLayer));
       orgNamespaces.put(mc + "/" + (od != null && od.getNamespace() != null ? od.getNamespace() : "org-" + org), org);
     }

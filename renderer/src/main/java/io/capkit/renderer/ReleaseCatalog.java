@@ -3,6 +3,7 @@ package io.capkit.renderer;
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
+import io.capkit.api.release.ReleaseRules;
 import io.capkit.api.contract.KubernetesVersion;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.release.ChartSource;
@@ -33,7 +34,6 @@ public final class ReleaseCatalog {
   public static final String RELEASE_FILE = "release.yaml";
   public static final String CHANGELOG_FILE = "CHANGELOG.md";
   private static final Pattern NAME = Pattern.compile("v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)");
-  private static final Pattern REPOSITORY = Pattern.compile("(https?|oci)://[^\\s/]+(/\\S*)?");
   /** Which contract a cluster-api-core version follows; releases on none are refused. */
   private static final CompatibilityMatrix MATRIX = CompatibilityMatrix.standard();
 
@@ -169,13 +169,9 @@ public final class ReleaseCatalog {
         problems.add(new Problem(file, at + ".version", "is required (the chart version)"));
       }
       ChartSource chart = a.getChart();
-      if (chart == null || chart.getRepository() == null) {
-        problems.add(new Problem(file, at + ".chart.repository", "is required (https:// or oci:// URL)"));
-        continue;
-      }
-      if (!REPOSITORY.matcher(chart.getRepository()).matches()) {
-        problems.add(new Problem(file, at + ".chart.repository", "\"" + chart.getRepository()
-            + "\" is not an https:// or oci:// URL"));
+      Optional<String> badRepository = ReleaseRules.checkChartRepository(chart == null ? null : chart.getRepository());
+      if (badRepository.isPresent()) {
+        problems.add(new Problem(file, at + ".chart.repository", badRepository.get()));
         continue;
       }
       String url = chart.getRepository();

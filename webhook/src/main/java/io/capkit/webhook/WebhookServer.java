@@ -1,6 +1,8 @@
 package io.capkit.webhook;
 
 import io.capkit.api.contract.Contract;
+import io.capkit.api.infra.HostCatalog;
+import io.capkit.api.infra.InformerHostCatalog;
 import io.capkit.webhook.admission.AdmissionDispatcher;
 import io.capkit.webhook.admission.AdmissionDispatcher.Reply;
 import io.capkit.webhook.admission.AdmissionEndpoint;
@@ -55,10 +57,12 @@ public final class WebhookServer implements AutoCloseable {
   private final AdmissionDispatcher dispatcher;
   private final WebhookMetrics metrics;
   private final ReleaseLookup releases;
+  private final HostCatalog hosts;
   private final int maxBody;
 
-  private WebhookServer(WebhookConfig config, AdmissionDispatcher dispatcher, ReleaseLookup releases)
-      throws IOException {
+  private WebhookServer(WebhookConfig config, AdmissionDispatcher dispatcher, ReleaseLookup releases,
+      HostCatalog hosts) throws IOException {
+    this.hosts = hosts;
     TlsMaterial material = TlsMaterial.load(config.certFile(), config.keyFile());
     this.keyManager = new ReloadingKeyManager(material);
     this.dispatcher = dispatcher;
@@ -116,27 +120,31 @@ public final class WebhookServer implements AutoCloseable {
    * Starts a server with the standard endpoints. Throws {@link io.capkit.webhook.tls.InvalidTlsMaterialException}
    * when the certificate or key cannot be used, naming the file.
    */
-  public static WebhookServer start(WebhookConfig config, ReleaseLookup releases) throws IOException {
-    return start(config, new AdmissionDispatcher(AdmissionEndpoints.standard(Contract.standard(), releases)), releases);
+  public static WebhookServer start(WebhookConfig config, ReleaseLookup releases, HostCatalog hosts)
+      throws IOException {
+    return start(config, new AdmissionDispatcher(AdmissionEndpoints.standard(Contract.standard(), releases, hosts)),
+        releases, hosts);
   }
 
-  public static WebhookServer start(WebhookConfig config, AdmissionDispatcher dispatcher, ReleaseLookup releases)
-      throws IOException {
-    return new WebhookServer(config, dispatcher, releases);
+  public static WebhookServer start(WebhookConfig config, AdmissionDispatcher dispatcher, ReleaseLookup releases,
+      HostCatalog hosts) throws IOException {
+    return new WebhookServer(config, dispatcher, releases, hosts);
   }
 
   /**
-   * The entry point behind {@code capkit webhook serve}: reads Releases through an informer from the cluster the
+   * The entry point behind {@code capkit webhook serve}: reads Releases, KVMHosts and namespaces through informers from the cluster the
    * default kubeconfig (or the pod's service account) points at, serves until the JVM is stopped.
    */
   public static void serve(WebhookConfig config) throws IOException, InterruptedException {
     KubernetesClient client = new KubernetesClientBuilder().build();
     InformerReleaseLookup releases = new InformerReleaseLookup(client);
-    WebhookServer server = start(config, releases);
+    InformerHostCatalog hosts = new InformerHostCatalog(client);
+    WebhookServer server = start(config, releases, hosts);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       releases.close();
+      hosts.close();
       client.close();
       stopped.countDown();
     }, "capkit-webhook-shutdown"));
@@ -166,8 +174,8 @@ public final class WebhookServer implements AutoCloseable {
     try {
       return switch (path) {
         case "/healthz" -> HttpResponse.text(200, "ok", "probe");
-        case "/readyz" -> releases.ready() ? HttpResponse.text(200, "ok", "probe")
-            : HttpResponse.text(503, "release cache not synced", "probe");
+        case "/readyz" -> releases.ready() && hosts.ready() ? HttpResponse.text(200, "ok", "probe")
+            : HttpResponse.text(503, "release or host cache not synced", "probe");
         case "/metrics" -> HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8",
             metrics.scrape().getBytes(StandardCharsets.UTF_8), "probe");
         default -> admit(request, path);

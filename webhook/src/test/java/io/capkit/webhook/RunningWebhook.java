@@ -1,5 +1,6 @@
 package io.capkit.webhook;
 
+import io.capkit.api.infra.HostCatalog;
 import io.capkit.testsupport.SelfSignedCertificate.KeyFormat;
 import io.capkit.testsupport.SelfSignedCertificate;
 import io.capkit.webhook.admission.ReleaseLookup;
@@ -34,7 +35,7 @@ final class RunningWebhook implements AutoCloseable {
     pair.writeTo(dir);
     WebhookConfig config = new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1", reload,
         4, WebhookConfig.DEFAULT_MAX_BODY);
-    this.server = WebhookServer.start(config, releases);
+    this.server = WebhookServer.start(config, releases, HostCatalog.of(java.util.Map.of()));
     this.client = client(pair.trustingContext());
   }
 

@@ -1,5 +1,6 @@
 package io.capkit.webhook;
 
+import io.capkit.api.infra.HostCatalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +49,7 @@ class SlowClientIT {
     List<Socket> attackers = new ArrayList<>();
     ExecutorService drip = Executors.newFixedThreadPool(8);
     try (WebhookServer server = WebhookServer.start(config,
-        Reviews.lookup(Reviews.release("v29.1.0", "v1.33.4", ReleaseState.ACTIVE)))) {
+        Reviews.lookup(Reviews.release("v29.1.0", "v1.33.4", ReleaseState.ACTIVE)), HostCatalog.of(java.util.Map.of()))) {
       for (int i = 0; i < IDLE_TCP; i++) {
         attackers.add(new Socket("127.0.0.1", server.port()));
       }

@@ -3,7 +3,9 @@ package io.capkit.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.capkit.api.TenantNamespaces;
 import io.capkit.api.contract.Contract;
+import io.capkit.api.infra.HostCatalog;
 import io.capkit.api.yaml.YamlDocuments;
 import io.capkit.webhook.admission.AdmissionEndpoint;
 import io.capkit.webhook.admission.AdmissionEndpoints;
@@ -37,23 +39,29 @@ class WebhookConfigTest {
         assertEquals("None", w.get("sideEffects"), path);
         assertEquals(List.of("v1"), w.get("admissionReviewVersions"), path);
         assertTrue(((Number) w.get("timeoutSeconds")).intValue() <= 10, path);
-        assertTrue(w.get("namespaceSelector").toString().contains("kube-system"), path);
+        // The namespaces left out are exactly those the api rules refuse tenant objects in.
+        assertEquals(Map.of("matchExpressions", List.of(Map.of("key", "kubernetes.io/metadata.name", "operator",
+            "NotIn", "values", TenantNamespaces.EXEMPT))), w.get("namespaceSelector"), path);
         paths.add(path);
       }
     }
-    List<String> served = AdmissionEndpoints.standard(Contract.standard(), Reviews.lookup()).stream()
+    List<String> served = AdmissionEndpoints.standard(Contract.standard(), Reviews.lookup(),
+        HostCatalog.of(Map.of())).stream()
         .map(AdmissionEndpoint::path).sorted().toList();
     assertEquals(served, paths.stream().sorted().toList());
   }
 
   @SuppressWarnings("unchecked")
   @Test
-  void rbacOnlyReadsReleases() throws Exception {
+  void rbacOnlyReadsReleasesHostsAndNamespaces() throws Exception {
     List<Object> docs = YamlDocuments.loadAll("rbac.yaml", Files.readString(CONFIG.resolve("rbac.yaml")));
     List<Object> rules = docs.stream().map(d -> (Map<String, Object>) d).filter(d -> "ClusterRole".equals(d.get("kind")))
         .map(d -> d.get("rules")).findFirst().map(r -> (List<Object>) r).orElseThrow();
+    List<String> read = List.of("get", "list", "watch");
     assertEquals(List.of(Map.of("apiGroups", List.of("release.capkit.io"), "resources", List.of("releases"),
-        "verbs", List.of("get", "list", "watch"))), rules);
+        "verbs", read), Map.of("apiGroups", List.of("infrastructure.cluster.x-k8s.io"), "resources",
+        List.of("kvmhosts"), "verbs", read), Map.of("apiGroups", List.of(""), "resources", List.of("namespaces"),
+        "verbs", read)), rules);
   }
 
   @SuppressWarnings("unchecked")

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.capkit.testsupport.KubeApiServerExtension;
 import io.capkit.testsupport.SelfSignedCertificate;
 import io.capkit.testsupport.SelfSignedCertificate.KeyFormat;
+import io.capkit.api.infra.HostCatalog;
 import io.capkit.webhook.admission.InformerReleaseLookup;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -46,7 +47,7 @@ class WebhookIT {
     pair.writeTo(dir);
     releases = new InformerReleaseLookup(client);
     webhook = WebhookServer.start(new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1",
-        Duration.ofSeconds(5), 4, WebhookConfig.DEFAULT_MAX_BODY), releases);
+        Duration.ofSeconds(5), 4, WebhookConfig.DEFAULT_MAX_BODY), releases, HostCatalog.of(java.util.Map.of()));
     String ca = Base64.getEncoder().encodeToString(pair.certPem().getBytes(StandardCharsets.US_ASCII));
     String base = "https://127.0.0.1:" + webhook.port();
     apply(load("mutating.yaml", base, ca));

@@ -1,5 +1,6 @@
 package io.capkit.webhook;
 
+import io.capkit.api.infra.HostCatalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -144,7 +145,8 @@ class WebhookServerIT {
     WebhookConfig config = new WebhookConfig(other.resolve("tls.crt"), other.resolve("tls.key"), 0, "127.0.0.1",
         Duration.ofSeconds(1), 2, 1024);
     InvalidTlsMaterialException e = assertThrows(InvalidTlsMaterialException.class,
-        () -> WebhookServer.start(config, Reviews.lookup()));
+        () -> WebhookServer.start(config, Reviews.lookup(),
+            HostCatalog.of(java.util.Map.of())));
     assertEquals(other.resolve("tls.crt") + ": no \"BEGIN CERTIFICATE\" block found", e.getMessage());
   }
 }

@@ -255,7 +255,9 @@ public final class Contract {
     }
     try {
       switch (v.rule()) {
-        case "memory" -> MemoryQuantity.parse((String) value);
+        case "memory" -> {
+          return MemoryQuantity.checkMachine((String) value);
+        }
         case "cidr" -> Cidr.parse((String) value);
         case "kubernetes-version" -> KubernetesVersion.parse((String) value);
         case "dns-label" -> {

@@ -12,6 +12,10 @@ import java.util.regex.Pattern;
 public record MemoryQuantity(long bytes) {
   private static final Pattern FORM = Pattern.compile("([0-9]{1,15})\\s?([KMGT]i?B?|[kmgt]i?b?|)");
   private static final long MIB = 1024L * 1024L;
+  /** The least memory a machine may have: a node needs more to run kubelet and a container runtime. */
+  public static final long MIN_MACHINE_MIB = 512;
+  /** The most memory a machine may ask for, 16 TiB (the machine CPUs are capped at 512 likewise). */
+  public static final long MAX_MACHINE_MIB = 16L * 1024 * 1024;
 
   public static MemoryQuantity parse(String text) {
     Matcher m = text == null ? null : FORM.matcher(text.trim());
@@ -39,6 +43,26 @@ public record MemoryQuantity(long bytes) {
       throw new IllegalArgumentException("\"" + text + "\" is too large");
     }
     return new MemoryQuantity(n * factor);
+  }
+
+  /**
+   * A machine's memory (the contract's *_MACHINE_MEMORY variables and KVMMachine spec.memory alike): a quantity
+   * from 512Mi to 16Ti; a problem message, or empty.
+   */
+  public static java.util.Optional<String> checkMachine(String text) {
+    MemoryQuantity q;
+    try {
+      q = parse(text);
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
+    if (q.mebibytes() < MIN_MACHINE_MIB) {
+      return java.util.Optional.of("\"" + text + "\" is less than 512Mi, too small for a node");
+    }
+    if (q.mebibytes() > MAX_MACHINE_MIB) {
+      return java.util.Optional.of("\"" + text + "\" is more than 16Ti, the most a machine may have");
+    }
+    return java.util.Optional.empty();
   }
 
   /** Whole mebibytes, rounded up. */

@@ -9,7 +9,7 @@ import java.util.Map;
 @JsonPropertyOrder({"controlPlaneEndpoint", "hosts"})
 public class KVMClusterSpec {
   private io.capkit.api.fleet.ApiEndpoint controlPlaneEndpoint;
-  private List<KVMHost> hosts;
+  private List<KVMClusterHost> hosts;
 
   public io.capkit.api.fleet.ApiEndpoint getControlPlaneEndpoint() {
     return controlPlaneEndpoint;
@@ -19,11 +19,11 @@ public class KVMClusterSpec {
     this.controlPlaneEndpoint = controlPlaneEndpoint;
   }
 
-  public List<KVMHost> getHosts() {
+  public List<KVMClusterHost> getHosts() {
     return hosts;
   }
 
-  public void setHosts(List<KVMHost> hosts) {
+  public void setHosts(List<KVMClusterHost> hosts) {
     this.hosts = hosts;
   }
 }

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"initialization", "addresses", "conditions", "domainName", "domainUUID", "observedGeneration"})
+@JsonPropertyOrder({"initialization", "addresses", "conditions", "domainName", "domainUUID", "libvirt", "observedGeneration"})
 public class KVMMachineStatus {
   private Initialization initialization;
   private List<MachineAddress> addresses;
   private List<io.fabric8.kubernetes.api.model.Condition> conditions;
   private String domainName;
   private String domainUUID;
+  private LibvirtPlacement libvirt;
   private Long observedGeneration;
 
   public Initialization getInitialization() {
@@ -61,5 +62,13 @@ public class KVMMachineStatus {
 
   public void setObservedGeneration(Long observedGeneration) {
     this.observedGeneration = observedGeneration;
+  }
+
+  public LibvirtPlacement getLibvirt() {
+    return libvirt;
+  }
+
+  public void setLibvirt(LibvirtPlacement libvirt) {
+    this.libvirt = libvirt;
   }
 }

@@ -6,8 +6,6 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.MemoryQuantity;
 import io.capkit.api.fleet.ApiEndpoint;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,11 +25,8 @@ public final class KvmRules {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern IPV4 = Pattern.compile(
       "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
-  private static final Set<String> LIBVIRT_SCHEMES = Set.of("test", "qemu", "qemu+ssh", "qemu+tcp", "qemu+tls",
-      "qemu+unix", "qemu+libssh2", "qemu+libssh");
   private static final int MAX_GB = 65536;
   private static final int MAX_CPUS = 512;
-  private static final long MIN_MEMORY_MIB = 512;
   /** virtio-9p mount tags are at most 31 bytes. */
   private static final int MAX_MOUNT_TAG = 31;
   /** The 9p tag the provider gives etcdStorage.hostPath. */
@@ -93,13 +88,7 @@ public final class KvmRules {
       p.add(Problem.at(path + ".cpus", "must be 1-" + MAX_CPUS + ", got " + spec.getCpus()));
     }
     if (spec.getMemory() != null) {
-      try {
-        if (MemoryQuantity.parse(spec.getMemory()).mebibytes() < MIN_MEMORY_MIB) {
-          p.add(Problem.at(path + ".memory", "\"" + spec.getMemory() + "\" is less than 512Mi, too small for a node"));
-        }
-      } catch (IllegalArgumentException e) {
-        p.add(Problem.at(path + ".memory", e.getMessage()));
-      }
+      MemoryQuantity.checkMachine(spec.getMemory()).ifPresent(m -> p.add(Problem.at(path + ".memory", m)));
     }
     MachineVolumes v = spec.getVolumes();
     if (v != null) {
@@ -173,6 +162,14 @@ public final class KvmRules {
 
   /** A cluster spec (of a KVMCluster or a template), its problems under {@code path}. */
   public List<Problem> validateClusterSpec(KVMClusterSpec spec, String path) {
+    return clusterSpecProblems(spec, path);
+  }
+
+  /**
+   * The rules on a cluster spec's own values (endpoint, host names listed once); the hosts themselves are checked
+   * against the KVMHosts by {@link KvmHostRules#checkClusterHosts}. Sorted by path.
+   */
+  public static List<Problem> clusterSpecProblems(KVMClusterSpec spec, String path) {
     List<Problem> p = new ArrayList<>();
     if (spec == null) {
       return p;
@@ -186,8 +183,7 @@ public final class KvmRules {
         p.add(Problem.at(path + ".controlPlaneEndpoint.port", "must be 1-65535, got " + e.getPort()));
       }
     }
-    namedEntries(spec.getHosts(), path + ".hosts", KVMHost::getName, p, (h, at) -> libvirtUri(h.getUri(), at + ".uri",
-        p));
+    namedEntries(spec.getHosts(), path + ".hosts", KVMClusterHost::getName, p, (h, at) -> { });
     p.sort(null);
     return p;
   }
@@ -243,22 +239,6 @@ public final class KvmRules {
       // The path goes into domain XML and cloud-init mounts unquoted.
       p.add(Problem.at(path, "\"" + file + "\" has characters other than letters, digits, '-', '_', '.' and '/',"
           + " or is longer than 4096"));
-    }
-  }
-
-  private static void libvirtUri(String uri, String path, List<Problem> p) {
-    if (uri == null || uri.isEmpty()) {
-      p.add(Problem.at(path, "is required (e.g. qemu+ssh://host/system)"));
-      return;
-    }
-    try {
-      String scheme = new URI(uri).getScheme();
-      if (scheme == null || !LIBVIRT_SCHEMES.contains(scheme)) {
-        p.add(Problem.at(path, "\"" + uri + "\" is not a libvirt URI; scheme must be one of "
-            + LIBVIRT_SCHEMES.stream().sorted().toList()));
-      }
-    } catch (URISyntaxException e) {
-      p.add(Problem.at(path, "\"" + uri + "\" is not a URI"));
     }
   }
 

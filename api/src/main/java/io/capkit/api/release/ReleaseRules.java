@@ -111,13 +111,28 @@ public final class ReleaseRules {
         problems.add(Problem.at(at + ".version", "is required"));
       }
       if (a.getChart() != null) {
-        String repo = a.getChart().getRepository();
-        if (repo == null || !(repo.startsWith("https://") || repo.startsWith("oci://"))) {
-          problems.add(Problem.at(at + ".chart.repository", "must be an https:// or oci:// URL"));
-        }
+        checkChartRepository(a.getChart().getRepository()).ifPresent(m ->
+            problems.add(Problem.at(at + ".chart.repository", m)));
       }
     }
     return sorted(problems);
+  }
+
+  private static final java.util.regex.Pattern CHART_REPOSITORY =
+      java.util.regex.Pattern.compile("(https|oci)://[^\\s/]+(/\\S*)?");
+
+  /**
+   * A chart repository URL: https:// or oci:// only (plain http:// lets anyone on the path swap the chart the
+   * workload clusters install); the webhook and the renderer both ask here. A problem message, or empty.
+   */
+  public static Optional<String> checkChartRepository(String url) {
+    if (url == null || url.isEmpty()) {
+      return Optional.of("is required (https:// or oci:// URL)");
+    }
+    if (!CHART_REPOSITORY.matcher(url).matches()) {
+      return Optional.of("\"" + url + "\" is not an https:// or oci:// URL");
+    }
+    return Optional.empty();
   }
 
   /**

@@ -105,18 +105,18 @@ class KvmRulesTest {
   }
 
   @Test
-  void clusterHostsNeedLibvirtUris() {
+  void clusterHostsAreNamedOnce() {
     KVMClusterSpec spec = new KVMClusterSpec();
-    KVMHost h1 = new KVMHost();
+    KVMClusterHost h1 = new KVMClusterHost();
     h1.setName("h1");
-    h1.setUri("qemu+ssh://h1/system");
-    KVMHost h2 = new KVMHost();
+    KVMClusterHost h2 = new KVMClusterHost();
     h2.setName("h1");
-    h2.setUri("http://h2");
-    spec.setHosts(List.of(h1, h2));
+    KVMClusterHost h3 = new KVMClusterHost();
+    h3.setName("H3");
+    spec.setHosts(List.of(h1, h2, h3));
     assertEquals(List.of("spec.hosts[1].name: \"h1\" is listed twice",
-        "spec.hosts[1].uri: \"http://h2\" is not a libvirt URI; scheme must be one of [qemu, qemu+libssh, "
-            + "qemu+libssh2, qemu+ssh, qemu+tcp, qemu+tls, qemu+unix, test]"), fmt(rules.validateClusterSpec(spec, "spec")));
+        "spec.hosts[2].name: \"H3\" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending "
+            + "with a letter or digit)"), fmt(rules.validateClusterSpec(spec, "spec")));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.capkit.bench.webhook;
 
+import io.capkit.api.infra.HostCatalog;
 import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseComponent;
 import io.capkit.api.release.ReleaseSpec;
@@ -41,7 +42,7 @@ public final class CapkitWebhookMain {
     }
     Map<String, Release> releases = Map.of(ClusterReview.RELEASE, release(ClusterReview.RELEASE));
     ReleaseLookup lookup = name -> Optional.ofNullable(releases.get(name));
-    WebhookServer server = WebhookServer.start(config, lookup);
+    WebhookServer server = WebhookServer.start(config, lookup, HostCatalog.of(java.util.Map.of()));
     System.out.println(PORT_LINE + server.port());
     System.out.flush();
     // Blocks until the harness closes our stdin (or dies).

@@ -1,36 +1,72 @@
 package io.capkit.provider.cluster;
 
+import io.capkit.api.Problem;
+import io.capkit.api.TenantNamespaces;
 import io.capkit.api.infra.FailureDomain;
+import io.capkit.api.infra.HostCatalog;
 import io.capkit.api.infra.KVMCluster;
-import io.capkit.api.infra.KVMHost;
+import io.capkit.api.infra.KVMClusterHost;
+import io.capkit.api.infra.KVMHostSpec;
+import io.capkit.api.infra.KvmHostRules;
 import io.capkit.provider.machine.HostTarget;
-import io.capkit.provider.runtime.ProviderConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The hosts of a KVMCluster with the provider's defaults filled in; each host is one failure domain. */
+/**
+ * The hosts of a KVMCluster, resolved by name against the admins' KVMHosts: each host is one failure domain. The
+ * provider trusts only what the KVMHost says (URI, pool, network, allow-lists) and checks both sides again before it
+ * touches libvirt.
+ */
 public final class ClusterHosts {
   private ClusterHosts() {}
 
-  /** Hosts sorted by name; a KVMCluster without hosts has one, {@value ProviderConfig#DEFAULT_HOST}. */
-  public static List<HostTarget> of(KVMCluster cluster, ProviderConfig config) {
-    List<KVMHost> hosts = cluster == null || cluster.getSpec() == null || cluster.getSpec().getHosts() == null
-        ? List.of() : cluster.getSpec().getHosts();
-    List<HostTarget> out = new ArrayList<>();
-    if (hosts.isEmpty()) {
-      out.add(new HostTarget(ProviderConfig.DEFAULT_HOST, config.libvirtUri(), true, config.storagePool(),
-          config.network()));
+  /** The usable hosts sorted by name, or why the KVMCluster cannot use them (then {@code hosts} is empty). */
+  public record Resolution(List<HostTarget> hosts, List<Problem> problems) {
+    public String message() {
+      return String.join("; ", problems.stream().map(Problem::format).toList());
     }
-    for (KVMHost h : hosts) {
-      out.add(new HostTarget(h.getName(), or(h.getUri(), config.libvirtUri()),
-          h.getControlPlane() == null || h.getControlPlane(), or(h.getStoragePool(), config.storagePool()),
-          or(h.getNetwork(), config.network())));
+  }
+
+  public static Resolution resolve(KVMCluster cluster, HostCatalog catalog) {
+    if (cluster == null) {
+      return new Resolution(List.of(), List.of(Problem.at("", "the KVMCluster is gone")));
+    }
+    String ns = cluster.getMetadata().getNamespace();
+    List<Problem> problems = new ArrayList<>();
+    TenantNamespaces.check(ns).ifPresent(m -> problems.add(Problem.at("metadata.namespace", m)));
+    problems.addAll(KvmHostRules.checkClusterHosts(cluster.getSpec(), "spec", ns, catalog.namespaceLabels(ns),
+        catalog::host));
+    if (!problems.isEmpty()) {
+      return new Resolution(List.of(), problems);
+    }
+    List<KVMClusterHost> listed = cluster.getSpec() == null || cluster.getSpec().getHosts() == null
+        || cluster.getSpec().getHosts().isEmpty() ? List.of(defaultHost()) : cluster.getSpec().getHosts();
+    List<HostTarget> out = new ArrayList<>();
+    for (int i = 0; i < listed.size(); i++) {
+      KVMClusterHost h = listed.get(i);
+      KVMHostSpec spec = catalog.host(h.getName()).orElseThrow();
+      if (!KvmHostRules.validateHost(h.getName(), spec).isEmpty()) {
+        // The admin's object is wrong (it bypassed the webhook): unusable; the details are not the tenant's.
+        problems.add(Problem.at("spec.hosts[" + i + "].name", "KVMHost \"" + h.getName() + "\" breaks the KVMHost "
+            + "rules; a platform admin must fix it"));
+        continue;
+      }
+      out.add(new HostTarget(h.getName(), h.getControlPlane() == null || h.getControlPlane(), spec));
+    }
+    if (!problems.isEmpty()) {
+      return new Resolution(List.of(), problems);
     }
     out.sort(Comparator.comparing(HostTarget::name));
-    return List.copyOf(out);
+    return new Resolution(List.copyOf(out), List.of());
+  }
+
+  private static KVMClusterHost defaultHost() {
+    KVMClusterHost h = new KVMClusterHost();
+    h.setName(KvmHostRules.DEFAULT_HOST);
+    return h;
   }
 
   public static Optional<HostTarget> find(List<HostTarget> hosts, String name) {
@@ -48,9 +84,5 @@ public final class ClusterHosts {
       out.add(fd);
     }
     return out;
-  }
-
-  private static String or(String v, String fallback) {
-    return v == null || v.isBlank() ? fallback : v;
   }
 }

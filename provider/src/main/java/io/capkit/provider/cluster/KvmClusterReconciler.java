@@ -1,16 +1,16 @@
 package io.capkit.provider.cluster;
 
-import io.capkit.api.Names;
+import io.capkit.api.Problem;
+import io.capkit.api.infra.HostCatalog;
+import io.capkit.api.infra.KvmRules;
 import io.capkit.api.infra.Initialization;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMClusterStatus;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.machine.CapiObjects;
-import io.capkit.provider.machine.HostTarget;
 import io.capkit.provider.runtime.ApiCallFailure;
 import io.capkit.provider.runtime.Conditions;
 import io.capkit.provider.runtime.KubernetesEvents;
-import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -28,10 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,15 +37,16 @@ import java.util.Set;
  */
 public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Cleaner<KVMCluster> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmcluster";
+  static final Duration HOST_RETRY = Duration.ofSeconds(30);
   private static final GroupVersionKind CLUSTER = new GroupVersionKind(CapiObjects.GROUP, "v1beta2", "Cluster");
 
-  private final ProviderConfig config;
+  private final HostCatalog hosts;
   private final ProviderMetrics metrics;
   private final Clock clock;
   private volatile InformerEventSource<GenericKubernetesResource, KVMCluster> clusters;
 
-  public KvmClusterReconciler(ProviderConfig config, ProviderMetrics metrics, Clock clock) {
-    this.config = config;
+  public KvmClusterReconciler(HostCatalog hosts, ProviderMetrics metrics, Clock clock) {
+    this.hosts = hosts;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -93,10 +91,12 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
     try {
       GenericKubernetesResource cluster = CapiObjects.ownerName(kc, "Cluster")
           .flatMap(n -> clusters.get(new ResourceID(n, kc.getMetadata().getNamespace()))).orElse(null);
-      kc.setStatus(status(kc, cluster, config, clock.instant()));
+      kc.setStatus(status(kc, cluster, hosts, clock.instant()));
       var ready = Conditions.get(kc.getStatus().getConditions(), Conditions.READY);
       if (ready != null && "InvalidSpec".equals(ready.getReason())) {
         new KubernetesEvents(context.getClient()).warning(kc, "InvalidSpec", ready.getMessage());
+        // A KVMHost the cluster names may be created or opened to its namespace later; KVMHosts are not watched.
+        return UpdateControl.patchStatus(kc).rescheduleAfter(HOST_RETRY);
       }
       return UpdateControl.patchStatus(kc);
     } finally {
@@ -106,7 +106,7 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
   }
 
   /** The new status (pure): Paused, failure domains, provisioned and Ready. */
-  public static KVMClusterStatus status(KVMCluster kc, GenericKubernetesResource cluster, ProviderConfig config,
+  public static KVMClusterStatus status(KVMCluster kc, GenericKubernetesResource cluster, HostCatalog catalog,
       Instant now) {
     long gen = kc.getMetadata().getGeneration() == null ? 0 : kc.getMetadata().getGeneration();
     KVMClusterStatus s = kc.getStatus() == null ? new KVMClusterStatus() : kc.getStatus();
@@ -121,14 +121,14 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
       out.setConditions(c);
       return out;
     }
-    List<String> problems = hostProblems(kc);
-    if (!problems.isEmpty()) {
-      out.setConditions(Conditions.set(c, Conditions.READY, false, "InvalidSpec", String.join("; ", problems), gen,
-          now));
+    List<Problem> own = KvmRules.clusterSpecProblems(kc.getSpec(), "spec");
+    ClusterHosts.Resolution resolved = own.isEmpty() ? ClusterHosts.resolve(kc, catalog)
+        : new ClusterHosts.Resolution(List.of(), own);
+    if (!resolved.problems().isEmpty()) {
+      out.setConditions(Conditions.set(c, Conditions.READY, false, "InvalidSpec", resolved.message(), gen, now));
       return out;
     }
-    List<HostTarget> hosts = ClusterHosts.of(kc, config);
-    out.setFailureDomains(ClusterHosts.failureDomains(hosts));
+    out.setFailureDomains(ClusterHosts.failureDomains(resolved.hosts()));
     out.setObservedGeneration(gen);
     var endpoint = kc.getSpec() == null ? null : kc.getSpec().getControlPlaneEndpoint();
     if (endpoint == null || endpoint.getHost() == null || endpoint.getHost().isBlank() || endpoint.getPort() == null) {
@@ -141,32 +141,6 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
     out.setInitialization(init);
     out.setConditions(Conditions.set(c, Conditions.READY, true, "Provisioned", "", gen, now));
     return out;
-  }
-
-  static List<String> hostProblems(KVMCluster kc) {
-    List<String> problems = new ArrayList<>();
-    if (kc.getSpec() == null || kc.getSpec().getHosts() == null) {
-      return problems;
-    }
-    Set<String> seen = new HashSet<>();
-    boolean anyControlPlane = kc.getSpec().getHosts().isEmpty();
-    for (int i = 0; i < kc.getSpec().getHosts().size(); i++) {
-      var h = kc.getSpec().getHosts().get(i);
-      String at = "spec.hosts[" + i + "].name: ";
-      Optional<String> bad = Names.checkLabel(h.getName());
-      bad.ifPresent(m -> problems.add(at + m));
-      if (bad.isEmpty() && !seen.add(h.getName())) {
-        problems.add(at + "\"" + h.getName() + "\" is used twice");
-      }
-      if (h.getUri() != null && !h.getUri().contains(":/")) {
-        problems.add("spec.hosts[" + i + "].uri: \"" + h.getUri() + "\" is not a libvirt URI");
-      }
-      anyControlPlane |= h.getControlPlane() == null || h.getControlPlane();
-    }
-    if (!anyControlPlane) {
-      problems.add("spec.hosts: no host allows control-plane machines");
-    }
-    return problems;
   }
 
   @Override

@@ -18,7 +18,6 @@ import org.w3c.dom.Element;
 
 /** {@link LibvirtBackend} on the libvirt Java bindings (JNA over libvirt.so). */
 public final class JnaLibvirtBackend implements LibvirtBackend {
-  private static final int MAX_DETAIL = 240;
   /** Silences libvirt's default stderr printer, which echoes call arguments; errors reach callers as exceptions. */
   private static final org.libvirt.ErrorCallback QUIET = new org.libvirt.ErrorCallback();
   private static volatile boolean quieted;
@@ -40,7 +39,7 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
       }
       return new JnaLibvirtBackend(uri, new Connect(uri, false));
     } catch (LibvirtException e) {
-      throw new LibvirtCallException(LibvirtCallException.Kind.UNREACHABLE, "connect", uri, code(e), detail(e));
+      throw new LibvirtCallException(LibvirtCallException.Kind.UNREACHABLE, "connect", uri, code(e), null);
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       throw new LibvirtCallException(LibvirtCallException.Kind.UNREACHABLE, "connect", uri, "LIBVIRT_NOT_INSTALLED",
           "libvirt0 is not installed on this machine");
@@ -114,7 +113,7 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
         // Some drivers (the test driver) report a taken name as a generic failure; name it by looking.
         if (number(e) != ErrorNumber.VIR_ERR_STORAGE_VOL_EXIST && Arrays.asList(p.listVolumes()).contains(spec.name())) {
           throw new LibvirtCallException(LibvirtCallException.Kind.ALREADY_EXISTS, "storageVolCreateXML",
-              pool + "/" + spec.name(), code(e), detail(e));
+              pool + "/" + spec.name(), code(e), null);
         }
         throw e;
       } finally {
@@ -333,7 +332,7 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
     try {
       return body.run();
     } catch (LibvirtException e) {
-      throw new LibvirtCallException(kind(number(e)), operation, target, code(e), detail(e));
+      throw new LibvirtCallException(kind(number(e)), operation, target, code(e), null);
     }
   }
 
@@ -362,15 +361,6 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
   private static String code(LibvirtException e) {
     ErrorNumber n = number(e);
     return n == null ? "VIR_ERR_UNKNOWN" : n.name();
-  }
-
-  private static String detail(LibvirtException e) {
-    String m = e.getError() == null ? e.getMessage() : e.getError().getMessage();
-    if (m == null) {
-      return null;
-    }
-    m = m.replaceAll("\\s+", " ").trim();
-    return m.length() > MAX_DETAIL ? m.substring(0, MAX_DETAIL) + "…" : m;
   }
 
   /** Volume XML as a DOM document, so names are escaped by the serializer, not by hand. */

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /**
  * A failed libvirt call: which operation, on which object, and libvirt's error code. The message never holds call
- * arguments (XML, volume content), so it is safe for events and logs.
+ * arguments (XML, volume content) nor libvirt's own error text, which can quote host files (the test driver quotes
+ * the file a {@code test:///<file>} URI names), so it is safe for events, status and logs; {@code detail} is only
+ * ever text capkit wrote.
  */
 public class LibvirtCallException extends RuntimeException {
 

@@ -62,6 +62,9 @@ public final class DomainXml {
       fs.setAttribute("accessmode", "mapped");
       LibvirtXml.child(fs, "source").setAttribute("dir", s.hostPath());
       LibvirtXml.child(fs, "target").setAttribute("dir", s.tag());
+      if (s.readOnly()) {
+        LibvirtXml.child(fs, "readonly");
+      }
     }
     Element nic = LibvirtXml.child(devices, "interface");
     nic.setAttribute("type", "network");

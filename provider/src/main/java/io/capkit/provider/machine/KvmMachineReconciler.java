@@ -2,14 +2,16 @@ package io.capkit.provider.machine;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.infra.KVMMachine;
+import io.capkit.api.infra.HostCatalog;
 import io.capkit.api.infra.KVMMachineSpec;
+import io.capkit.api.infra.KvmHostRules;
+import io.capkit.api.infra.LibvirtPlacement;
 import io.capkit.provider.cluster.ClusterHosts;
 import io.capkit.provider.cluster.HostSelection;
 import io.capkit.provider.libvirt.LibvirtCallException;
 import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.runtime.ApiCallFailure;
 import io.capkit.provider.runtime.KubernetesEvents;
-import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -42,20 +44,21 @@ import java.util.stream.Stream;
  */
 public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmmachine";
-  /** Waits end with a watch event (Machine, Cluster, KVMCluster, Secret); this resync is only a safety net. */
+  /** Waits end with a watch event (Machine, Cluster, KVMCluster); this resync is only a safety net. */
   static final Duration WAIT = Duration.ofMinutes(5);
   static final Duration RETRY = Duration.ofSeconds(30);
+  static final Duration SECRET_POLL = Duration.ofSeconds(5);
   static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
 
-  private final ProviderConfig config;
+  private final HostCatalog catalog;
   private final LibvirtConnections connections;
   private final ProviderMetrics metrics;
   private final Clock clock;
   private final MachineWatches watches = new MachineWatches();
 
-  public KvmMachineReconciler(ProviderConfig config, LibvirtConnections connections, ProviderMetrics metrics,
+  public KvmMachineReconciler(HostCatalog catalog, LibvirtConnections connections, ProviderMetrics metrics,
       Clock clock) {
-    this.config = config;
+    this.catalog = catalog;
     this.connections = connections;
     this.metrics = metrics;
     this.clock = clock;
@@ -145,11 +148,23 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     Optional<MachineGate.Wait> wait = MachineGate.check(facts);
     if (wait.isPresent()) {
       kvm.setStatus(MachineStatusWriter.waiting(kvm.getStatus(), wait.get(), gen, now));
-      return wait.get().paused() ? statusUpdate(kvm, statusBefore)
-          : statusUpdate(kvm, statusBefore).rescheduleAfter(WAIT);
+      if (wait.get().paused()) {
+        return statusUpdate(kvm, statusBefore);
+      }
+      // Secrets are not watched (see MachineWatches): a named Secret that is not there yet is polled for.
+      boolean secretMissing = facts.bootstrap() == null
+          && CapiObjects.string(facts.machine(), "spec", "bootstrap", "dataSecretName") != null;
+      return statusUpdate(kvm, statusBefore).rescheduleAfter(secretMissing ? SECRET_POLL : WAIT);
     }
 
-    List<HostTarget> hosts = ClusterHosts.of(facts.kvmCluster(), config);
+    ClusterHosts.Resolution resolved = ClusterHosts.resolve(facts.kvmCluster(), catalog);
+    if (!resolved.problems().isEmpty()) {
+      // Nothing reaches libvirt while the KVMCluster names a host this namespace may not use.
+      kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "HostNotAllowed", resolved.message(), gen, now));
+      events.warning(kvm, "HostNotAllowed", resolved.message());
+      return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
+    }
+    List<HostTarget> hosts = resolved.hosts();
     String hostName = facts.failureDomain();
     if (hostName == null) {
       // A providerID names its host (providerID is immutable once set, so it wins over a fresh pick).
@@ -157,8 +172,11 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     }
     if (hostName == null) {
       Map<String, Integer> counts = machinesPerHost(context, kvm);
-      Optional<HostTarget> pick = HostSelection.pick(hosts, counts, facts.controlPlane(),
-          identity(kvm).uuid());
+      // Only hosts that allow this machine's image and directories; if none does, the plan below says why.
+      List<HostTarget> fitting = hosts.stream().filter(h -> KvmHostRules.checkMachineOnHost(kvm.getSpec(), "spec",
+          h.name(), h.admin()).isEmpty()).toList();
+      Optional<HostTarget> pick = HostSelection.pick(fitting.isEmpty() ? hosts : fitting, counts,
+          facts.controlPlane(), identity(kvm).uuid());
       if (pick.isEmpty()) {
         kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "NoHost",
             "the KVMCluster has no host for " + (facts.controlPlane() ? "control-plane" : "worker") + " machines",
@@ -186,6 +204,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       return statusUpdate(kvm, statusBefore);
     }
     byte[] bootstrap = MachineGate.bootstrapData(facts).orElseThrow();
+    recordPlacement(client, kvm, host.get());
     try {
       MachineProvisioner.Result r = new MachineProvisioner(connections.get(host.get().uri()))
           .ensure(plan, SeedDocuments.of(plan, bootstrap));
@@ -280,18 +299,16 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       metrics.forget(kvm);
       return Optional.empty();
     }
-    Optional<HostTarget> host = ClusterHosts.find(ClusterHosts.of(facts.kvmCluster(), config), hostName);
-    if (host.isEmpty() && facts.kvmCluster() == null) {
-      events.warning(kvm, "HostUnknown", "cannot resolve host " + hostName + ": the KVMCluster is gone");
+    Optional<Placement> where = placement(kvm, facts, hostName);
+    if (where.isEmpty()) {
+      events.warning(kvm, "HostUnknown", "cannot tell where the machine's domain and volumes are: status.libvirt is "
+          + "not recorded and host " + hostName + " cannot be resolved");
       return Optional.of(RETRY);
     }
-    if (host.isEmpty()) {
-      events.warning(kvm, "HostNotFound", "host " + hostName + " is no longer listed in the KVMCluster");
-      return Optional.of(RETRY);
-    }
+    String uri = where.get().uri();
     try {
-      MachineProvisioner.Removal removal = new MachineProvisioner(connections.get(host.get().uri()))
-          .remove(identity(kvm), host.get().pool());
+      MachineProvisioner.Removal removal = new MachineProvisioner(connections.get(uri))
+          .remove(identity(kvm), where.get().pool());
       if (removal.domainRemoved() || !removal.volumesRemoved().isEmpty()) {
         events.normal(kvm, "Deleted", "removed from host " + hostName + (removal.domainRemoved() ? ": domain" : ":")
             + (removal.volumesRemoved().isEmpty() ? "" : " volumes " + String.join(", ", removal.volumesRemoved())));
@@ -304,12 +321,61 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       if (l != null) {
         metrics.libvirtError(l.operation(), l.code());
         if (l.kind() == LibvirtCallException.Kind.UNREACHABLE) {
-          connections.invalidate(host.get().uri());
+          connections.invalidate(uri);
         }
       }
       events.warning(kvm, "DeleteFailed", e.getMessage());
       return Optional.of(RETRY);
     }
+  }
+
+  /** Where to delete from: the libvirt URI and pool. */
+  record Placement(String uri, String pool) {}
+
+  /**
+   * Where a machine's domain and volumes live: {@code status.libvirt} as recorded before they were created (so an
+   * edited or removed KVMHost does not lose them), checked with the admin-side URI rules because status is not the
+   * provider's alone to write; else the host as the KVMCluster resolves now (machines created before the record).
+   */
+  static Optional<Placement> placement(KVMMachine kvm, MachineFacts facts, String hostName, HostCatalog catalog) {
+    LibvirtPlacement recorded = kvm.getStatus() == null ? null : kvm.getStatus().getLibvirt();
+    if (recorded != null && hostName.equals(recorded.getHost())
+        && KvmHostRules.checkLibvirtUri(recorded.getUri(), "status.libvirt.uri").isEmpty()
+        && recorded.getStoragePool() != null && recorded.getStoragePool().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
+      return Optional.of(new Placement(recorded.getUri(), recorded.getStoragePool()));
+    }
+    return ClusterHosts.find(ClusterHosts.resolve(facts.kvmCluster(), catalog).hosts(), hostName)
+        .map(h -> new Placement(h.uri(), h.pool()));
+  }
+
+  private Optional<Placement> placement(KVMMachine kvm, MachineFacts facts, String hostName) {
+    return placement(kvm, facts, hostName, catalog);
+  }
+
+  /**
+   * Records host, URI and pool in {@code status.libvirt} before the first libvirt call (once per host): a status
+   * patch of its own, because the framework writes the rest of the status only after provisioning.
+   */
+  private static void recordPlacement(KubernetesClient client, KVMMachine kvm, HostTarget host) {
+    LibvirtPlacement p = kvm.getStatus() == null ? null : kvm.getStatus().getLibvirt();
+    if (p != null && host.name().equals(p.getHost()) && host.uri().equals(p.getUri())
+        && host.pool().equals(p.getStoragePool())) {
+      return;
+    }
+    LibvirtPlacement next = new LibvirtPlacement();
+    next.setHost(host.name());
+    next.setUri(host.uri());
+    next.setStoragePool(host.pool());
+    KVMMachine patched = ApiCallFailure.during("patch KVMMachine status (record placement on " + host.name() + ")",
+        () -> client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
+            .withName(kvm.getMetadata().getName()).subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", Map.of("libvirt",
+                next)))));
+    if (kvm.getStatus() == null) {
+      kvm.setStatus(new io.capkit.api.infra.KVMMachineStatus());
+    }
+    kvm.getStatus().setLibvirt(next);
+    kvm.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
   }
 
   private static Map<String, Integer> machinesPerHost(Context<KVMMachine> context, KVMMachine kvm) {

@@ -27,8 +27,8 @@ public record MachinePlan(
   /** An extra disk, formatted and mounted by the guest at its role's mount path. */
   public record DataVolume(VolumeRole role, long bytes) {}
 
-  /** A host directory passed to the guest (9p) and mounted at {@code mountPath}. */
-  public record SharedDirectory(String tag, String hostPath, String mountPath) {}
+  /** A host directory passed to the guest (9p) and mounted at {@code mountPath}; read-only unless the host allows. */
+  public record SharedDirectory(String tag, String hostPath, String mountPath, boolean readOnly) {}
 
   public MachinePlan {
     dataVolumes = List.copyOf(dataVolumes);

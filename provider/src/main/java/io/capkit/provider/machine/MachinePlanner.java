@@ -6,6 +6,7 @@ import io.capkit.api.contract.MemoryQuantity;
 import io.capkit.api.infra.EtcdStorage;
 import io.capkit.api.infra.HostVolume;
 import io.capkit.api.infra.KVMMachineSpec;
+import io.capkit.api.infra.KvmHostRules;
 import io.capkit.api.infra.KvmRules;
 import io.capkit.api.infra.MachineVolumes;
 import java.util.ArrayList;
@@ -44,22 +45,26 @@ public final class MachinePlanner {
     if (spec.getEtcdStorage() != null && !controlPlane) {
       problems.add(Problem.at("spec.etcdStorage", "only control-plane machines run etcd"));
     }
+    // What the admin allows on this host, checked again here because the webhook may not have seen this object.
+    java.util.Set<String> reported = new java.util.HashSet<>(problems.stream().map(Problem::path).toList());
+    KvmHostRules.checkMachineOnHost(spec, "spec", host.name(), host.admin()).stream()
+        .filter(p -> !reported.contains(p.path())).forEach(problems::add);
     InvalidInputException.throwIfAny(problems);
 
-    MachinePlan.BaseImageRef image = new MachinePlan.BaseImageRef(
-        blank(spec.getImage().getPool()) ? host.pool() : spec.getImage().getPool(), spec.getImage().getVolume());
+    MachinePlan.BaseImageRef image = new MachinePlan.BaseImageRef(host.pool(), spec.getImage().getVolume());
     MachineVolumes v = spec.getVolumes() == null ? new MachineVolumes() : spec.getVolumes();
     List<MachinePlan.DataVolume> data = new ArrayList<>();
     addData(data, VolumeRole.DOCKER, v.getDockerSizeGB());
     addData(data, VolumeRole.KUBELET, v.getKubeletSizeGB());
     List<MachinePlan.SharedDirectory> shared = new ArrayList<>();
     for (HostVolume hv : spec.getHostVolumes() == null ? List.<HostVolume>of() : spec.getHostVolumes()) {
-      shared.add(new MachinePlan.SharedDirectory(hv.getName(), hv.getHostPath(), hv.getMountPath()));
+      shared.add(new MachinePlan.SharedDirectory(hv.getName(), hv.getHostPath(), hv.getMountPath(),
+          KvmHostRules.readOnly(host.admin(), hv.getHostPath())));
     }
     EtcdStorage etcd = spec.getEtcdStorage();
     if (etcd != null && etcd.getHostPath() != null) {
       shared.add(new MachinePlan.SharedDirectory(KvmRules.ETCD_MOUNT_TAG, etcd.getHostPath(),
-          VolumeRole.ETCD.mountPath()));
+          VolumeRole.ETCD.mountPath(), KvmHostRules.readOnly(host.admin(), etcd.getHostPath())));
     } else if (etcd != null) {
       addData(data, VolumeRole.ETCD, etcd.getSizeGB());
     }
@@ -78,7 +83,4 @@ public final class MachinePlanner {
     return in == null ? List.of() : List.copyOf(in);
   }
 
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
 }

@@ -104,6 +104,7 @@ public final class MachineStatusWriter {
       out.setConditions(s.getConditions());
       out.setDomainName(s.getDomainName());
       out.setDomainUUID(s.getDomainUUID());
+      out.setLibvirt(s.getLibvirt());
       out.setObservedGeneration(s.getObservedGeneration());
     }
     return out;

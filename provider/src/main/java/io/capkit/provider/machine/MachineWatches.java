@@ -18,29 +18,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * The objects a KVMMachine depends on, watched: CAPI Machines and Clusters, KVMClusters and bootstrap Secrets. Each
- * change is mapped back to the KVMMachines it concerns, so a machine reconciles as soon as its Machine gets
- * {@code dataSecretName}, its Secret appears, its Cluster is unpaused or its KVMCluster's hosts change. The
- * reconciler reads these objects from the informer caches instead of asking the API server.
+ * The objects a KVMMachine depends on, watched: CAPI Machines and Clusters, and KVMClusters. Each change is mapped
+ * back to the KVMMachines it concerns, so a machine reconciles as soon as its Machine gets {@code dataSecretName},
+ * its Cluster is unpaused or its KVMCluster's hosts change. The reconciler reads these objects from the informer
+ * caches instead of asking the API server.
  *
- * <p>Secrets are watched only with the {@value CapiObjects#CLUSTER_NAME_LABEL} label that CAPI bootstrap providers
- * put on the data Secret; an unlabelled Secret is still found by a direct GET, but only at the next resync.
+ * <p>Secrets are not watched or cached: a cache of every Secret with the {@value CapiObjects#CLUSTER_NAME_LABEL}
+ * label holds each cluster's CA and kubeconfig keys too. The one bootstrap Secret a machine names is read by a GET
+ * when the machine needs it; CAPI sets {@code dataSecretName} only once that Secret exists.
  */
 public final class MachineWatches implements MachineFacts.Lookup {
   static final String MACHINES = "capi-machines";
   static final String CLUSTERS = "capi-clusters";
   static final String KVM_CLUSTERS = "kvmclusters";
-  static final String SECRETS = "bootstrap-secrets";
   /** Primary-cache index: {@code namespace/cluster-name} label of the KVMMachine. */
   static final String KVM_MACHINES_BY_CLUSTER = "kvmmachine-by-cluster";
   /** Machine index: {@code namespace/spec.clusterName}. */
   static final String MACHINES_BY_CLUSTER = "machine-by-cluster";
-  /** Machine index: {@code namespace/spec.bootstrap.dataSecretName}. */
-  static final String MACHINES_BY_SECRET = "machine-by-secret";
   static final GroupVersionKind MACHINE = new GroupVersionKind(CapiObjects.GROUP, "v1beta2", "Machine");
   static final GroupVersionKind CLUSTER = new GroupVersionKind(CapiObjects.GROUP, "v1beta2", "Cluster");
   static final String INFRA_GROUP = "infrastructure.cluster.x-k8s.io";
@@ -48,7 +45,6 @@ public final class MachineWatches implements MachineFacts.Lookup {
   private volatile InformerEventSource<GenericKubernetesResource, KVMMachine> machines;
   private volatile InformerEventSource<GenericKubernetesResource, KVMMachine> clusters;
   private volatile InformerEventSource<KVMCluster, KVMMachine> kvmClusters;
-  private volatile InformerEventSource<Secret, KVMMachine> secrets;
   private volatile KubernetesClient client;
 
   /** The event sources for the KVMMachine controller; called once by the framework before it starts. */
@@ -67,8 +63,7 @@ public final class MachineWatches implements MachineFacts.Lookup {
             || !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels()))
         .build(), context);
     machines.addIndexers(Map.of(
-        MACHINES_BY_CLUSTER, m -> key(m, CapiObjects.string(m, "spec", "clusterName")),
-        MACHINES_BY_SECRET, m -> key(m, CapiObjects.string(m, "spec", "bootstrap", "dataSecretName"))));
+        MACHINES_BY_CLUSTER, m -> key(m, CapiObjects.string(m, "spec", "clusterName"))));
 
     clusters = new InformerEventSource<>(InformerEventSourceConfiguration.from(CLUSTER, KVMMachine.class)
         .withName(CLUSTERS)
@@ -91,13 +86,7 @@ public final class MachineWatches implements MachineFacts.Lookup {
         .withOnUpdateFilter((n, o) -> !Objects.equals(generation(n), generation(o)))
         .build(), context);
 
-    secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, KVMMachine.class)
-        .withName(SECRETS)
-        .withNamespacesInheritedFromController()
-        .withLabelSelector(CapiObjects.CLUSTER_NAME_LABEL)
-        .withSecondaryToPrimaryMapper(s -> kvmMachinesUsingSecret(machines, namespace(s), name(s)))
-        .build(), context);
-    return List.of(machines, clusters, kvmClusters, secrets);
+    return List.of(machines, clusters, kvmClusters);
   }
 
   @Override
@@ -115,12 +104,11 @@ public final class MachineWatches implements MachineFacts.Lookup {
     return kvmClusters.get(new ResourceID(name, namespace)).orElse(null);
   }
 
-  /** From the cache; a Secret without the cluster-name label is not watched, so it is read directly. */
+  /** Read directly, never cached (see the class comment). */
   @Override
   public Secret bootstrapSecret(String namespace, String name) {
-    Optional<Secret> cached = secrets.get(new ResourceID(name, namespace));
-    return cached.orElseGet(() -> ApiCallFailure.during("get Secret " + name + " (bootstrap data)",
-        () -> client.secrets().inNamespace(namespace).withName(name).get()));
+    return ApiCallFailure.during("get Secret " + name + " (bootstrap data)",
+        () -> client.secrets().inNamespace(namespace).withName(name).get());
   }
 
   /** Machine → the KVMMachine named by its infrastructureRef. */
@@ -141,14 +129,6 @@ public final class MachineWatches implements MachineFacts.Lookup {
     String k = namespace + "/" + cluster;
     primary.byIndex(KVM_MACHINES_BY_CLUSTER, k).forEach(m -> out.add(ResourceID.fromResource(m)));
     machines.byIndex(MACHINES_BY_CLUSTER, k).forEach(m -> out.addAll(kvmMachineOf(m)));
-    return out;
-  }
-
-  /** Secret → the KVMMachines whose Machine names it as bootstrap data. */
-  static Set<ResourceID> kvmMachinesUsingSecret(InformerEventSource<GenericKubernetesResource, KVMMachine> machines,
-      String namespace, String secret) {
-    Set<ResourceID> out = new java.util.HashSet<>();
-    machines.byIndex(MACHINES_BY_SECRET, namespace + "/" + secret).forEach(m -> out.addAll(kvmMachineOf(m)));
     return out;
   }
 

@@ -91,7 +91,8 @@ public record SeedDocuments(byte[] metaData, byte[] userData, byte[] vendorData,
         mount(b, "LABEL=" + v.role().serial(), v.role().mountPath(), "ext4", "defaults,nofail", "2");
       }
       for (MachinePlan.SharedDirectory s : plan.sharedDirectories()) {
-        mount(b, s.tag(), s.mountPath(), "9p", "trans=virtio,version=9p2000.L,nofail", "0");
+        mount(b, s.tag(), s.mountPath(), "9p", "trans=virtio,version=9p2000.L,nofail" + (s.readOnly() ? ",ro" : ""),
+            "0");
       }
     }
     if (b.length() == 0) {

@@ -1,5 +1,6 @@
 package io.capkit.provider.runtime;
 
+import io.capkit.api.infra.InformerHostCatalog;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.cluster.KvmClusterReconciler;
@@ -24,12 +25,15 @@ public final class KvmProvider implements AutoCloseable {
   public static final String VERSION = versionOf();
 
   private final Operator operator;
+  private final InformerHostCatalog hosts;
   private final LibvirtConnections connections;
   private final HealthServer http;
   private final ProviderMetrics metrics;
 
-  private KvmProvider(Operator operator, LibvirtConnections connections, HealthServer http, ProviderMetrics metrics) {
+  private KvmProvider(Operator operator, InformerHostCatalog hosts, LibvirtConnections connections, HealthServer http,
+      ProviderMetrics metrics) {
     this.operator = operator;
+    this.hosts = hosts;
     this.connections = connections;
     this.http = http;
     this.metrics = metrics;
@@ -63,7 +67,9 @@ public final class KvmProvider implements AutoCloseable {
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, leaseIdentity(), null, exitOnLostLease));
       }
     });
-    operator.register(new KvmClusterReconciler(config, metrics, clock), o -> {
+    // The admins' KVMHosts and the namespaces' labels: what every host lookup and namespace check reads.
+    InformerHostCatalog hosts = new InformerHostCatalog(client);
+    operator.register(new KvmClusterReconciler(hosts, metrics, clock), o -> {
       o.withFinalizer(KvmClusterReconciler.FINALIZER)
           .withOnAddFilter(KvmClusterReconciler::hasOwnerOrIsDeleting)
           .withOnUpdateFilter((n, old) -> KvmClusterReconciler.hasOwnerOrIsDeleting(n));
@@ -71,7 +77,7 @@ public final class KvmProvider implements AutoCloseable {
         o.settingNamespaces(config.namespaces());
       }
     });
-    operator.register(new KvmMachineReconciler(config, connections, metrics, clock), o -> {
+    operator.register(new KvmMachineReconciler(hosts, connections, metrics, clock), o -> {
       // The reconciler keeps its finalizer itself, adding it in the same write that claims the host.
       o.withTriggerReconcilerOnAllEvents(true)
           .withGenerationAware(false)
@@ -85,7 +91,8 @@ public final class KvmProvider implements AutoCloseable {
     try {
       http = new HealthServer(config.bindAddress(), config.httpPort(),
           () -> true,
-          () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+          () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy()
+              && hosts.ready(),
           "{\"component\":\"capkit-kvm-provider\",\"version\":\"" + VERSION + "\",\"java\":\""
               + System.getProperty("java.version") + "\"}\n",
           metrics::scrape);
@@ -93,7 +100,7 @@ public final class KvmProvider implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.httpPort(), e);
     }
     operator.start();
-    return new KvmProvider(operator, connections, http, metrics);
+    return new KvmProvider(operator, hosts, connections, http, metrics);
   }
 
   /** Runs until the JVM is stopped, with the in-cluster or kubeconfig client. */
@@ -121,6 +128,7 @@ public final class KvmProvider implements AutoCloseable {
   public void close() {
     http.close();
     operator.stop();
+    hosts.close();
     connections.close();
   }
 

@@ -8,9 +8,12 @@ import io.capkit.api.fleet.ApiEndpoint;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMClusterSpec;
 import io.capkit.api.infra.KVMClusterStatus;
-import io.capkit.api.infra.KVMHost;
+import io.capkit.api.infra.AllowedNamespaces;
+import io.capkit.api.infra.HostCatalog;
+import io.capkit.api.infra.KVMClusterHost;
+import io.capkit.api.infra.KVMHostSpec;
 import io.capkit.provider.runtime.Conditions;
-import io.capkit.provider.runtime.ProviderConfig;
+import java.util.Map;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -19,15 +22,29 @@ import org.junit.jupiter.api.Test;
 class KvmClusterStatusTest {
   private static final Instant NOW = Instant.parse("2025-03-01T00:00:00Z");
 
-  static KVMHost host(String name, Boolean cp) {
-    KVMHost h = new KVMHost();
+  static KVMClusterHost host(String name, Boolean cp) {
+    KVMClusterHost h = new KVMClusterHost();
     h.setName(name);
-    h.setUri("qemu+ssh://" + name + "/system");
     h.setControlPlane(cp);
     return h;
   }
 
-  static KVMCluster cluster(List<KVMHost> hosts, String endpointHost) {
+  /** An admin's KVMHost that lets namespace "ns" in. */
+  static KVMHostSpec admin(String name) {
+    KVMHostSpec h = new KVMHostSpec();
+    h.setUri("qemu+ssh://" + name + "/system");
+    h.setStoragePool("vms");
+    h.setNetwork("br0");
+    AllowedNamespaces a = new AllowedNamespaces();
+    a.setList(List.of("ns"));
+    h.setAllowedNamespaces(a);
+    return h;
+  }
+
+  static final HostCatalog HOSTS = HostCatalog.of(Map.of("kvm-a", admin("kvm-a"), "kvm-b", admin("kvm-b"), "a",
+      admin("a"), "default", admin("default")));
+
+  static KVMCluster cluster(List<KVMClusterHost> hosts, String endpointHost) {
     KVMCluster kc = new KVMCluster();
     kc.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("c1").withGeneration(2L).build());
     KVMClusterSpec spec = new KVMClusterSpec();
@@ -45,7 +62,7 @@ class KvmClusterStatusTest {
   @Test
   void hostsBecomeAFailureDomainListAndEndpointMakesItProvisioned() {
     KVMClusterStatus s = KvmClusterReconciler.status(cluster(List.of(host("kvm-b", false), host("kvm-a", null)),
-        "api.example.org"), null, ProviderConfig.defaults(), NOW);
+        "api.example.org"), null, HOSTS, NOW);
     assertEquals(List.of("kvm-a", "kvm-b"), s.getFailureDomains().stream().map(f -> f.getName()).toList());
     assertEquals(List.of(true, false), s.getFailureDomains().stream().map(f -> f.getControlPlane()).toList());
     assertTrue(s.getInitialization().getProvisioned());
@@ -54,8 +71,8 @@ class KvmClusterStatusTest {
   }
 
   @Test
-  void noHostsMeansTheProviderDefaultHost() {
-    KVMClusterStatus s = KvmClusterReconciler.status(cluster(null, null), null, ProviderConfig.defaults(), NOW);
+  void noHostsMeansTheKvmHostNamedDefault() {
+    KVMClusterStatus s = KvmClusterReconciler.status(cluster(null, null), null, HOSTS, NOW);
     assertEquals(List.of("default"), s.getFailureDomains().stream().map(f -> f.getName()).toList());
     assertNull(s.getInitialization());
     assertEquals("WaitingForControlPlaneEndpoint", Conditions.get(s.getConditions(), "Ready").getReason());
@@ -64,11 +81,25 @@ class KvmClusterStatusTest {
   @Test
   void invalidHostsAreReportedWithPaths() {
     KVMClusterStatus s = KvmClusterReconciler.status(cluster(List.of(host("a", false), host("a", false),
-        host("Bad_Name", false)), "api"), null, ProviderConfig.defaults(), NOW);
+        host("Bad_Name", false)), "api"), null, HOSTS, NOW);
     String m = Conditions.get(s.getConditions(), "Ready").getMessage();
-    assertTrue(m.contains("spec.hosts[1].name: \"a\" is used twice"), m);
+    assertTrue(m.contains("spec.hosts[1].name: \"a\" is listed twice"), m);
     assertTrue(m.contains("spec.hosts[2].name: \"Bad_Name\" is not a DNS-1123 label"), m);
-    assertTrue(m.contains("spec.hosts: no host allows control-plane machines"), m);
+    KVMClusterStatus workersOnly = KvmClusterReconciler.status(cluster(List.of(host("a", false)), "api"), null,
+        HOSTS, NOW);
+    assertEquals("spec.hosts: no host takes control-plane machines (controlPlane: false on all)",
+        Conditions.get(workersOnly.getConditions(), "Ready").getMessage());
+  }
+
+  @Test
+  void aHostTheNamespaceMayNotUseIsRefusedByNameWithoutItsDetails() {
+    KVMCluster other = cluster(List.of(host("kvm-a", null), host("kvm-z", null)), "api");
+    other.getMetadata().setNamespace("org-globex");
+    KVMClusterStatus s = KvmClusterReconciler.status(other, null, HOSTS, NOW);
+    assertEquals("InvalidSpec", Conditions.get(s.getConditions(), "Ready").getReason());
+    assertEquals("spec.hosts[0].name: KVMHost \"kvm-a\" does not allow namespace org-globex; "
+        + "spec.hosts[1].name: no KVMHost named \"kvm-z\"", Conditions.get(s.getConditions(), "Ready").getMessage());
+    assertNull(s.getFailureDomains());
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.capkit.provider.machine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.capkit.api.infra.HostVolume;
+import io.capkit.api.infra.KVMHostSpec;
+import io.capkit.api.infra.SharedDirectory;
 import io.capkit.api.infra.KVMMachineSpec;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +60,14 @@ class DomainXmlTest {
     hv.setHostPath("/srv/a_b/c.d");
     hv.setMountPath("/mnt/data");
     s.setHostVolumes(List.of(hv));
-    HostTarget odd = new HostTarget("host-a", "test:///default", false, "pool'<&>\"", "net&work");
+    // Escaping is DomainXml's job whatever the KVMHost rules let through, so this host skips them.
+    KVMHostSpec admin = TestPlans.admin();
+    admin.setStoragePool("pool'<&>\"");
+    admin.setNetwork("net&work");
+    SharedDirectory dir = new SharedDirectory();
+    dir.setPath("/srv/a_b/c.d");
+    admin.setSharedDirectories(List.of(dir));
+    HostTarget odd = new HostTarget("host-a", false, admin);
     MachinePlan plan = MachinePlanner.plan(MachineIdentity.of("ns", "m"), s, odd, false);
     String xml = DomainXml.of(plan);
     assertEquals(xml, DomainXml.of(plan));
@@ -67,5 +76,7 @@ class DomainXmlTest {
     assertEquals(List.of("net&work"), all(d, "/domain/devices/interface/source/@network"));
     assertEquals(List.of("/srv/a_b/c.d"), all(d, "/domain/devices/filesystem/source/@dir"));
     assertEquals(List.of("data"), all(d, "/domain/devices/filesystem/target/@dir"));
+    assertEquals(1, d.getElementsByTagName("readonly").getLength() - 1, "the shared directory is read-only (the "
+        + "other <readonly/> is the seed CD-ROM's)");
   }
 }

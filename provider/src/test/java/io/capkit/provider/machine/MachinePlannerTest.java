@@ -63,7 +63,7 @@ class MachinePlannerTest {
 
     KVMMachineSpec w = TestPlans.workerWithHostVolume();
     MachinePlan wp = MachinePlanner.plan(ID, w, TestPlans.HOST, false);
-    assertEquals(List.of(new MachinePlan.SharedDirectory("data", "/srv/data", "/mnt/data")), wp.sharedDirectories());
+    assertEquals(List.of(new MachinePlan.SharedDirectory("data", "/srv/data", "/mnt/data", true)), wp.sharedDirectories());
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> MachinePlanner.plan(ID, w, TestPlans.HOST, true));
     assertEquals("spec.hostVolumes: host volumes are for worker machines only", e.getMessage());

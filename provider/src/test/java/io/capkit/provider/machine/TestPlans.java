@@ -2,7 +2,9 @@ package io.capkit.provider.machine;
 
 import io.capkit.api.infra.BaseImage;
 import io.capkit.api.infra.HostVolume;
+import io.capkit.api.infra.KVMHostSpec;
 import io.capkit.api.infra.KVMMachineSpec;
+import io.capkit.api.infra.SharedDirectory;
 import io.capkit.api.infra.MachineVolumes;
 import java.util.List;
 
@@ -10,7 +12,21 @@ import java.util.List;
 public final class TestPlans {
   public static final String POOL = "default";
   public static final String BASE = "base.qcow2";
-  public static final HostTarget HOST = new HostTarget("host-a", "test:///default", true, POOL, "default");
+  /** Host "host-a": pool and network "default", base image {@link #BASE}, /srv/data shared read-only. */
+  public static final HostTarget HOST = new HostTarget("host-a", true, admin());
+
+  /** The admin's KVMHost spec behind {@link #HOST}. */
+  public static KVMHostSpec admin() {
+    KVMHostSpec h = new KVMHostSpec();
+    h.setUri("test:///default");
+    h.setStoragePool(POOL);
+    h.setNetwork("default");
+    h.setBaseImages(List.of(BASE));
+    SharedDirectory data = new SharedDirectory();
+    data.setPath("/srv/data");
+    h.setSharedDirectories(List.of(data));
+    return h;
+  }
 
   private TestPlans() {}
 

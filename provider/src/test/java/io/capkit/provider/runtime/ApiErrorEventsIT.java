@@ -52,7 +52,8 @@ class ApiErrorEventsIT {
       await("policy in force", () -> refused(() -> client.resources(KVMMachine.class).inNamespace(ns).withName("m1")
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"probe\":\"x\"}}}")));
       try (KvmProvider provider = start(client, ns,
-          new LibvirtConnections(u -> u.equals(uri) ? SharedBackend.of(node) : JnaLibvirtBackend.open(u)))) {
+          new LibvirtConnections(CapiFixture.routed(u -> u.equals(uri) ? SharedBackend.of(node)
+              : JnaLibvirtBackend.open(u))))) {
         String message = "patch KVMMachine (claim host h1): HTTP 403 Forbidden";
         await("an ApiError event repeated by a retry", () -> f.events("m1", ApiCallFailure.REASON).stream()
             .anyMatch(e -> message.equals(e.getMessage()) && e.getCount() >= 2));

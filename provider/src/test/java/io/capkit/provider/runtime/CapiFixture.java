@@ -3,7 +3,11 @@ package io.capkit.provider.runtime;
 import io.capkit.api.fleet.ApiEndpoint;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMClusterSpec;
+import io.capkit.api.infra.AllowedNamespaces;
+import io.capkit.api.infra.KVMClusterHost;
 import io.capkit.api.infra.KVMHost;
+import io.capkit.api.infra.KVMHostSpec;
+import io.capkit.api.infra.SharedDirectory;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.libvirt.TestDriver;
 import io.capkit.provider.machine.CapiObjects;
@@ -42,16 +46,79 @@ final class CapiFixture {
     this.ns = ns;
   }
 
-  static KVMHost host(String name, String uri) {
-    KVMHost h = new KVMHost();
-    h.setName(name);
-    h.setUri(uri);
-    return h;
+  /**
+   * KVMHost URI → the libvirt URI a test's connections open for it: an admin's URI must pass the KVMHost rules
+   * (no test:///&lt;file&gt;), so hosts get {@code qemu+ssh://<name>.test/system} and tests route it to their node.
+   */
+  static final Map<String, String> ROUTES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A KVMCluster entry for host {@code name}, whose KVMHost {@link #cluster} makes reach {@code backendUri}. */
+  static HostEntry host(String name, String backendUri) {
+    return new HostEntry(name, backendUri);
+  }
+
+  record HostEntry(String name, String backendUri) {
+    String adminUri() {
+      return "qemu+ssh://" + name + ".test/system";
+    }
+
+    KVMClusterHost entry() {
+      KVMClusterHost h = new KVMClusterHost();
+      h.setName(name);
+      return h;
+    }
+  }
+
+  /** Opens what a KVMHost URI is routed to (see {@link #ROUTES}). */
+  static java.util.function.Function<String, io.capkit.provider.libvirt.LibvirtBackend> routed(
+      java.util.function.Function<String, io.capkit.provider.libvirt.LibvirtBackend> opener) {
+    return uri -> opener.apply(ROUTES.getOrDefault(uri, uri));
+  }
+
+  /**
+   * The admins' KVMHost {@code name} (cluster-scoped, shared by the test classes on this API server): created, or
+   * pointed at {@code uri} and opened to this namespace as well. Pool and network "default", the test node's base
+   * image, /srv/data shared read-only and /srv/etcd writable.
+   */
+  void kvmHost(String name, String uri) {
+    KVMHost h = client.resources(KVMHost.class).withName(name).get();
+    if (h == null) {
+      h = new KVMHost();
+      h.setMetadata(new ObjectMetaBuilder().withName(name).build());
+      KVMHostSpec s = new KVMHostSpec();
+      s.setStoragePool(TestPlans.POOL);
+      s.setNetwork("default");
+      s.setBaseImages(List.of(TestDriver.BASE_IMAGE));
+      SharedDirectory data = new SharedDirectory();
+      data.setPath("/srv/data");
+      SharedDirectory etcd = new SharedDirectory();
+      etcd.setPath("/srv/etcd");
+      etcd.setWritable(true);
+      s.setSharedDirectories(List.of(data, etcd));
+      s.setAllowedNamespaces(new AllowedNamespaces());
+      s.getAllowedNamespaces().setList(new java.util.ArrayList<>());
+      h.setSpec(s);
+    }
+    h.getSpec().setUri(uri);
+    List<String> allowed = new java.util.ArrayList<>(h.getSpec().getAllowedNamespaces().getList());
+    if (!allowed.contains(ns)) {
+      allowed.add(ns);
+    }
+    h.getSpec().getAllowedNamespaces().setList(allowed);
+    h.getMetadata().setResourceVersion(null);
+    client.resource(h).serverSideApply();
   }
 
   /** The namespace, a Cluster (infrastructure provisioned unless paused) and a KVMCluster with these hosts. */
-  CapiFixture cluster(List<KVMHost> hosts, boolean paused) {
+  CapiFixture cluster(List<HostEntry> hosts, boolean paused) {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    if (hosts.isEmpty()) {
+      kvmHost("default", "test:///default");
+    }
+    for (HostEntry h : hosts) {
+      ROUTES.put(h.adminUri(), h.backendUri());
+      kvmHost(h.name(), h.adminUri());
+    }
     GenericKubernetesResource c = new GenericKubernetesResource();
     c.setApiVersion("cluster.x-k8s.io/v1beta2");
     c.setKind("Cluster");
@@ -75,7 +142,7 @@ final class CapiFixture {
     ep.setHost("api." + CLUSTER + ".example.org");
     ep.setPort(6443);
     s.setControlPlaneEndpoint(ep);
-    s.setHosts(hosts.isEmpty() ? null : hosts);
+    s.setHosts(hosts.isEmpty() ? null : hosts.stream().map(HostEntry::entry).toList());
     kc.setSpec(s);
     client.resources(KVMCluster.class).inNamespace(ns).resource(kc).create();
     return this;

@@ -42,7 +42,8 @@ class KvmMachineFaultsIT {
 
   /** Connections where {@code good} is the test's node (kept open across providers); any other URI really opens. */
   private static LibvirtConnections connections(String good, LibvirtBackend node) {
-    return new LibvirtConnections(uri -> uri.equals(good) ? SharedBackend.of(node) : JnaLibvirtBackend.open(uri));
+    return new LibvirtConnections(CapiFixture.routed(uri -> uri.equals(good) ? SharedBackend.of(node)
+        : JnaLibvirtBackend.open(uri)));
   }
 
   private static KvmProvider start(KubernetesClient client, String ns, LibvirtConnections connections) {
@@ -74,8 +75,9 @@ class KvmMachineFaultsIT {
       assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
           + provider.httpPort() + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
 
-      // The KVMCluster watch: fixing the host's URI reconciles the machine at once (the libvirt retry is 30 s).
-      f.editKvmCluster(s -> s.getHosts().get(0).setUri(good));
+      // The admin fixes the KVMHost's URI; the machine's next retry (30 s) uses it.
+      CapiFixture.ROUTES.put("qemu+ssh://h1-fixed.test/system", good);
+      f.kvmHost("h1", "qemu+ssh://h1-fixed.test/system");
       await("provisioned on the fixed host", () -> f.provisioned("m1"));
       MachineIdentity id = MachineIdentity.of(ns, "m1");
       assertEquals("kvm://h1/" + id.uuid(), f.get("m1").getSpec().getProviderID());
@@ -84,7 +86,8 @@ class KvmMachineFaultsIT {
   }
 
   @Test
-  void machineOnAHostRemovedFromTheKvmClusterSaysSoAndKeepsItsVm(KubernetesClient client, @TempDir Path dir)
+  void machineOnAHostRemovedFromTheKvmClusterSaysSoKeepsItsVmAndIsDeletedFromWhereItWasRecorded(
+      KubernetesClient client, @TempDir Path dir)
       throws Exception {
     String ns = "fault-removed";
     String uri = TestDriver.uri(dir);
@@ -97,20 +100,17 @@ class KvmMachineFaultsIT {
       MachineIdentity id = MachineIdentity.of(ns, "m1");
       assertEquals("kvm://h2/" + id.uuid(), f.get("m1").getSpec().getProviderID());
 
-      f.editKvmCluster(s -> s.setHosts(new ArrayList<>(List.of(host("h1", uri)))));
+      f.editKvmCluster(s -> s.setHosts(new ArrayList<>(List.of(host("h1", uri).entry()))));
       await("HostNotFound", () -> ("False/HostNotFound/failure domain h2 is not a host of KVMCluster c1")
           .equals(f.ready("m1")));
       assertFalse(f.events("m1", "HostNotFound").isEmpty());
       assertTrue(node.findDomain(id.uuid()).orElseThrow().active(), "the VM is not touched");
 
-      // Deleting it now cannot reach the host: the finalizer stays rather than leaking the VM silently.
+      // Deleting it still finds the VM: status.libvirt recorded host, URI and pool before anything was created.
+      assertEquals("h2", f.get("m1").getStatus().getLibvirt().getHost());
+      assertEquals("qemu+ssh://h2.test/system", f.get("m1").getStatus().getLibvirt().getUri());
       client.resources(KVMMachine.class).inNamespace(ns).withName("m1").delete();
-      await("deletion held", () -> !f.events("m1", "HostNotFound").stream()
-          .filter(e -> e.getMessage().contains("no longer listed")).toList().isEmpty());
-      assertTrue(f.get("m1") != null && node.findDomain(id.uuid()).isPresent());
-
-      f.editKvmCluster(s -> s.setHosts(new ArrayList<>(List.of(host("h1", uri), host("h2", uri)))));
-      await("deleted once the host is back", () -> f.get("m1") == null);
+      await("deleted from the recorded placement", () -> f.get("m1") == null);
       assertEquals(List.of(), node.listDomains());
       assertEquals(List.of(TestDriver.BASE_IMAGE), node.listVolumes(TestPlans.POOL));
     }

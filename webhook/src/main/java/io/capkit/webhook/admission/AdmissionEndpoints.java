@@ -4,6 +4,7 @@ import io.capkit.api.contract.Contract;
 import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.fleet.WorkloadCluster;
 import io.capkit.api.fleet.WorkloadClusterRules;
+import io.capkit.api.infra.HostCatalog;
 import io.capkit.api.infra.Infra;
 import io.capkit.api.infra.KvmRules;
 import io.capkit.api.release.Release;
@@ -17,7 +18,7 @@ public final class AdmissionEndpoints {
 
   private AdmissionEndpoints() {}
 
-  public static List<AdmissionEndpoint> standard(Contract contract, ReleaseLookup releases) {
+  public static List<AdmissionEndpoint> standard(Contract contract, ReleaseLookup releases, HostCatalog hosts) {
     WorkloadClusterRules wc = new WorkloadClusterRules(contract);
     KvmRules kvm = new KvmRules(contract);
     List<AdmissionEndpoint> out = new ArrayList<>();
@@ -28,8 +29,9 @@ public final class AdmissionEndpoints {
     for (KvmCheck.Kind k : KvmCheck.Kind.values()) {
       String suffix = k.kindName().toLowerCase(Locale.ROOT);
       out.add(AdmissionEndpoint.mutating("/mutate-" + suffix, Infra.GROUP, k.kindName(), new KvmDefaulter(k, kvm)));
-      out.add(AdmissionEndpoint.validating("/validate-" + suffix, Infra.GROUP, k.kindName(), new KvmCheck(k, kvm)));
+      out.add(AdmissionEndpoint.validating("/validate-" + suffix, Infra.GROUP, k.kindName(), new KvmCheck(k, kvm, hosts)));
     }
+    out.add(AdmissionEndpoint.validating("/validate-kvmhost", Infra.GROUP, "KVMHost", new KvmHostCheck()));
     out.add(AdmissionEndpoint.validating("/validate-release", Release.GROUP, "Release", new ReleaseCheck()));
     out.add(AdmissionEndpoint.validating("/validate-cluster", CAPI_GROUP, "Cluster",
         new ClusterReleaseCheck(releases)));

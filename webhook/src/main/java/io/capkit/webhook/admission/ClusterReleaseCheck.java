@@ -37,7 +37,7 @@ public final class ClusterReleaseCheck implements AdmissionCheck {
   public Verdict check(Operation operation, Map<String, Object> object, Map<String, Object> oldObject) {
     Object label = DocumentTrees.at(object, "metadata", "labels", Release.VERSION_LABEL);
     if (label == null) {
-      return Verdict.ALLOWED;
+      return operation == Operation.UPDATE && oldObject != null ? labelRemoved(object, oldObject) : Verdict.ALLOWED;
     }
     String name = label.toString();
     if (!ReleaseRules.isReleaseName(name)) {
@@ -69,6 +69,27 @@ public final class ClusterReleaseCheck implements AdmissionCheck {
     }
     ReleaseRules.deprecationWarning(release).ifPresent(warnings::add);
     return new Verdict(problems, warnings);
+  }
+
+  /**
+   * An UPDATE that drops the label: leaving release management is an upgrade decision like any other, so the
+   * Kubernetes version the cluster moves to (its new topology version) must be a valid upgrade from the one it had.
+   */
+  private Verdict labelRemoved(Map<String, Object> object, Map<String, Object> oldObject) {
+    Object oldLabel = DocumentTrees.at(oldObject, "metadata", "labels", Release.VERSION_LABEL);
+    Object to = DocumentTrees.at(object, "spec", "topology", "version");
+    if (oldLabel == null || to == null) {
+      return Verdict.ALLOWED;
+    }
+    if (!KubernetesVersion.isValid(to.toString())) {
+      return Verdict.of(List.of(Problem.at(VERSION_PATH, "\"" + to + "\" is not a Kubernetes version")));
+    }
+    Optional<KubernetesVersion> from = previousVersion(oldObject, oldLabel);
+    if (from.isEmpty()) {
+      return new Verdict(List.of(), List.of("cannot check the upgrade path: the previous release " + oldLabel
+          + " is unknown and the cluster had no " + VERSION_PATH));
+    }
+    return Verdict.of(ReleaseRules.checkUpgrade(from.get(), KubernetesVersion.parse(to.toString()), VERSION_PATH));
   }
 
   /** The Kubernetes version the cluster had: its old topology version, else its old release's. */

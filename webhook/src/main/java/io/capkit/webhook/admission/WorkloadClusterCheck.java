@@ -1,6 +1,7 @@
 package io.capkit.webhook.admission;
 
 import io.capkit.api.Problem;
+import io.capkit.api.TenantNamespaces;
 import io.capkit.api.contract.KubernetesVersion;
 import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.fleet.WorkloadClusterRules;
@@ -34,6 +35,10 @@ public final class WorkloadClusterCheck implements AdmissionCheck {
   @Override
   public Verdict check(Operation operation, Map<String, Object> object, Map<String, Object> oldObject) {
     List<Problem> problems = new ArrayList<>(rules.validateTree(object));
+    // Only reached if the namespaceSelector was changed, or for a namespace it does not list: the rule is the same.
+    if (DocumentTrees.at(object, "metadata", "namespace") instanceof String ns) {
+      TenantNamespaces.check(ns).ifPresent(m -> problems.add(Problem.at("metadata.namespace", m)));
+    }
     String release = specString(object, "release");
     String flavor = specString(object, "flavor");
     if (!ReleaseRules.isReleaseName(release) || (flavor != null && !WorkloadClusterRules.FLAVORS.contains(flavor))) {

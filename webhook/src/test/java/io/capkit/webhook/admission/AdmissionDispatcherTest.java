@@ -1,5 +1,6 @@
 package io.capkit.webhook.admission;
 
+import io.capkit.api.infra.HostCatalog;
 import static io.capkit.webhook.admission.Reviews.object;
 import static io.capkit.webhook.admission.Reviews.release;
 import static io.capkit.webhook.admission.Reviews.response;
@@ -34,7 +35,8 @@ class AdmissionDispatcherTest {
       release("v28.0.0", "v1.32.0", ReleaseState.DEPRECATED),
       release("v31.0.0", "v1.35.0", ReleaseState.WIP));
   private final AdmissionDispatcher dispatcher =
-      new AdmissionDispatcher(AdmissionEndpoints.standard(Contract.standard(), releases));
+      new AdmissionDispatcher(AdmissionEndpoints.standard(Contract.standard(), releases,
+          HostCatalog.of(java.util.Map.of())));
 
   private JsonNode admit(String path, byte[] body) {
     Reply r = dispatcher.review(dispatcher.endpoint(path).orElseThrow(), body);
