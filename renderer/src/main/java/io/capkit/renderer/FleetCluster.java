@@ -2,6 +2,7 @@ package io.capkit.renderer;
 
 import io.capkit.api.contract.Layer;
 import io.capkit.api.fleet.WorkloadCluster;
+import io.capkit.api.infra.HostCatalog;
 
 /**
  * One WorkloadCluster found in the fleet, with where it sits and the default layers above it.
@@ -12,10 +13,11 @@ import io.capkit.api.fleet.WorkloadCluster;
  * @param file              its file as shown in messages
  * @param namespace         metadata.namespace, or the organization's namespace
  * @param namespaceOrigin   where the namespace came from, for {@code capkit explain}
+ * @param hosts             the management cluster's KVMHost files, or null when it has none in the fleet
  */
 public record FleetCluster(String managementCluster, String organization, String path, String file,
                            WorkloadCluster cluster, String namespace, String namespaceOrigin,
-                           Layer managementClusterDefaults, Layer organizationDefaults) {
+                           Layer managementClusterDefaults, Layer organizationDefaults, HostCatalog hosts) {
   public String name() {
     return cluster.getMetadata().getName();
   }

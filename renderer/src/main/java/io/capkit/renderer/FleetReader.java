@@ -6,6 +6,11 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.Layer;
 import io.capkit.api.fleet.FleetDefaults;
 import io.capkit.api.fleet.WorkloadCluster;
+import io.capkit.api.infra.HostCatalog;
+import io.capkit.api.infra.Infra;
+import io.capkit.api.infra.KVMHost;
+import io.capkit.api.infra.KVMHostSpec;
+import io.capkit.api.infra.KvmHostRules;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.StrictReader;
 import io.capkit.api.yaml.YamlDocuments;
@@ -23,22 +28,48 @@ import java.util.regex.Pattern;
  * Reads a fleet tree laid out as
  * {@code management-clusters/<mc>/[defaults.yaml]},
  * {@code management-clusters/<mc>/organizations/<org>/[defaults.yaml]} and
- * {@code management-clusters/<mc>/organizations/<org>/workload-clusters/<wc>/cluster.yaml}.
+ * {@code management-clusters/<mc>/organizations/<org>/workload-clusters/<wc>/cluster.yaml}, and the platform admins'
+ * KVMHosts of a management cluster as {@code management-clusters/<mc>/hosts/<host>.yaml} (one per file, named like
+ * the file; when a management cluster has none, its clusters' hosts are checked only on the management cluster).
  * Markdown files may sit anywhere; hidden entries are skipped; any other file is refused.
  */
 public final class FleetReader {
   public static final String LAYOUT = "management-clusters/<mc>/defaults.yaml, "
       + "management-clusters/<mc>/organizations/<org>/defaults.yaml, "
-      + "management-clusters/<mc>/organizations/<org>/workload-clusters/<wc>/cluster.yaml";
+      + "management-clusters/<mc>/organizations/<org>/workload-clusters/<wc>/cluster.yaml, "
+      + "management-clusters/<mc>/hosts/<host>.yaml";
   /** Longest cluster name: "-md-0" is appended for the worker pool's label value, which has 63 at most. */
   public static final int MAX_CLUSTER_NAME = 58;
   private static final Pattern MC_DEFAULTS = Pattern.compile("management-clusters/([^/]+)/defaults\\.yaml");
   private static final Pattern ORG_DEFAULTS =
       Pattern.compile("management-clusters/([^/]+)/organizations/([^/]+)/defaults\\.yaml");
+  private static final Pattern HOST = Pattern.compile("management-clusters/([^/]+)/hosts/([^/]+)\\.yaml");
   private static final Pattern CLUSTER =
       Pattern.compile("management-clusters/([^/]+)/organizations/([^/]+)/workload-clusters/([^/]+)/cluster\\.yaml");
 
   private FleetReader() {}
+
+  /** One management cluster's KVMHost files: each checked by the KVMHost rules and named like its file. */
+  private static HostCatalog readHosts(SourceTree tree, String label, Map<String, String> files,
+      List<Problem> problems) {
+    Map<String, KVMHostSpec> hosts = new TreeMap<>();
+    files.forEach((name, path) -> {
+      String file = label(label, path);
+      try {
+        KVMHost h = StrictReader.read(file, YamlDocuments.loadOne(file, text(tree, path)), KVMHost.class,
+            Infra.API_VERSION, "KVMHost");
+        if (!name.equals(h.getMetadata().getName())) {
+          problems.add(new Problem(file, "metadata.name", "\"" + h.getMetadata().getName()
+              + "\" must equal its file name " + name));
+        }
+        KvmHostRules.validateHost(h.getMetadata().getName(), h.getSpec()).forEach(p -> problems.add(p.inFile(file)));
+        hosts.put(name, h.getSpec());
+      } catch (InvalidInputException e) {
+        problems.addAll(e.problems());
+      }
+    });
+    return HostCatalog.of(hosts);
+  }
 
   static String label(String label, String path) {
     return label == null || label.isEmpty() ? path : label + "/" + path;
@@ -50,6 +81,7 @@ public final class FleetReader {
     Map<String, String> mcDefaultFiles = new TreeMap<>();
     Map<String, String> orgDefaultFiles = new TreeMap<>();
     List<String[]> clusterFiles = new ArrayList<>();
+    Map<String, Map<String, String>> hostFiles = new TreeMap<>();
     for (String path : tree.files()) {
       String file = label(label, path);
       if (escapes(path)) {
@@ -67,6 +99,8 @@ public final class FleetReader {
         checkName(file, "management cluster folder", m.group(1), 63, problems);
         checkName(file, "organization folder", m.group(2), 63, problems);
         orgDefaultFiles.put(m.group(1) + "/" + m.group(2), path);
+      } else if ((m = HOST.matcher(path)).matches()) {
+        hostFiles.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(m.group(2), path);
       } else if ((m = CLUSTER.matcher(path)).matches()) {
         checkName(file, "management cluster folder", m.group(1), 63, problems);
         checkName(file, "organization folder", m.group(2), 63, problems);
@@ -94,6 +128,8 @@ public final class FleetReader {
       orgDefaults.put(key, d);
     }));
 
+    Map<String, HostCatalog> hostCatalogs = new HashMap<>();
+    hostFiles.forEach((mc, files) -> hostCatalogs.put(mc, readHosts(tree, label, files, problems)));
     List<FleetCluster> clusters = new ArrayList<>();
     Map<String, String> orgNamespaces = new HashMap<>();
     // Parsing dominates on large fleets and each file stands alone: parse in parallel, keep the order.
@@ -159,7 +195,8 @@ public final class FleetReader {
         problems.add(new Problem(file, "metadata.namespace", exempt.get() + " (from " + origin + ")"));
         continue;
       }
-      clusters.add(new FleetCluster(mc, org, path, file, wc, namespace, origin, mcLayer, orgLayer));
+      clusters.add(new FleetCluster(mc, org, path, file, wc, namespace, origin, mcLayer, orgLayer,
+          hostCatalogs.get(mc)));
       orgNamespaces.put(mc + "/" + (od != null && od.getNamespace() != null ? od.getNamespace() : "org-" + org), org);
     }
     checkUnique(clusters, orgNamespaces, problems);

@@ -3,6 +3,7 @@ package io.capkit.renderer;
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
+import io.capkit.api.infra.KvmHostRules;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Layer;
 import io.capkit.api.contract.ResolvedVariables;
@@ -227,6 +228,11 @@ public final class Renderer {
     ClusterPlan plan = new ClusterPlan(c.name(), c.namespace(), release.name(), release.kubernetesVersion(), host, port,
         values);
     flavor.check(plan).forEach(p -> problems.add(new Problem(c.file(), p.path(), p.message())));
+    if (c.hosts() != null && contract.usedBy("KVM_HOSTS", flavor.name())) {
+      // The tenancy rules the webhook and the provider apply, against the management cluster's KVMHost files.
+      KvmHostRules.checkFleetCluster(c.namespace(), (String) values.get("KVM_HOSTS"),
+          (String) values.get("KVM_BASE_IMAGE"), c.hosts()).forEach(p -> problems.add(p.inFile(c.file())));
+    }
     if (problems.size() > before) {
       return null;
     }

@@ -267,6 +267,9 @@ public final class Contract {
           return Names.checkSubdomain((String) value);
         }
         case "labels" -> HostLabels.parse((String) value);
+        case "dns-label-list" -> {
+          return io.capkit.api.infra.KvmHostRules.checkHostList((String) value);
+        }
         case "odd-count" -> {
           long n = ((Number) value).longValue();
           if (n % 2 == 0) {

@@ -196,6 +196,66 @@ public final class KvmHostRules {
     return a.getSelector() != null && matches(a.getSelector(), namespaceLabels == null ? Map.of() : namespaceLabels);
   }
 
+  /** KVM_HOSTS as written in the fleet: comma-separated host names, spaces around them ignored. */
+  public static List<String> parseHostList(String text) {
+    List<String> out = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      out.add(part.trim());
+    }
+    return out;
+  }
+
+  /** A problem message when KVM_HOSTS is not a list of distinct DNS labels, else empty. */
+  public static Optional<String> checkHostList(String text) {
+    Set<String> seen = new HashSet<>();
+    for (String name : parseHostList(text)) {
+      Optional<String> bad = Names.checkLabel(name);
+      if (bad.isPresent()) {
+        return Optional.of("host " + (name.isEmpty() ? "name " + bad.get() : bad.get()) + " (KVM_HOSTS is "
+            + "comma-separated KVMHost names)");
+      }
+      if (!seen.add(name)) {
+        return Optional.of("host \"" + name + "\" is listed twice");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The tenancy rules as the renderer and {@code capkit validate} apply them to a fleet cluster, against the
+   * management cluster's KVMHost files: the hosts exist and allow the namespace (whose labels offline are only
+   * {@value HostCatalog#NAME_LABEL}), and every one of them offers the base image (the provider may place a machine
+   * on any). Problems are at the variables' paths.
+   */
+  public static List<Problem> checkFleetCluster(String namespace, String hostList, String baseImage,
+      HostCatalog hosts) {
+    KVMClusterSpec spec = new KVMClusterSpec();
+    if (hostList != null && !hostList.isBlank()) {
+      spec.setHosts(parseHostList(hostList).stream().map(n -> {
+        KVMClusterHost h = new KVMClusterHost();
+        h.setName(n);
+        return h;
+      }).toList());
+    }
+    List<Problem> p = new ArrayList<>();
+    for (Problem q : checkClusterHosts(spec, "spec", namespace, hosts.namespaceLabels(namespace), hosts::host)) {
+      p.add(Problem.at("spec.variables.KVM_HOSTS", q.message()));
+    }
+    if (!p.isEmpty()) {
+      return p;
+    }
+    KVMMachineSpec machine = new KVMMachineSpec();
+    BaseImage image = new BaseImage();
+    image.setVolume(baseImage);
+    machine.setImage(image);
+    for (String name : hostNames(spec)) {
+      for (Problem q : checkMachineOnHost(machine, "spec", name, hosts.host(name).orElseThrow())) {
+        p.add(Problem.at("spec.variables.KVM_BASE_IMAGE", q.message()));
+      }
+    }
+    return p;
+  }
+
   /** The host names a KVMCluster spec uses: its hosts, or {@value #DEFAULT_HOST} when it lists none. */
   public static List<String> hostNames(KVMClusterSpec spec) {
     List<KVMClusterHost> hosts = spec == null || spec.getHosts() == null ? List.of() : spec.getHosts();

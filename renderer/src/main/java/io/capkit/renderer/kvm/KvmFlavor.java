@@ -1,6 +1,7 @@
 package io.capkit.renderer.kvm;
 
 import io.capkit.api.infra.Infra;
+import io.capkit.api.infra.KvmHostRules;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
@@ -36,7 +37,7 @@ public final class KvmFlavor implements Flavor {
     Map<String, Object> endpoint = OrderedMap.of("host", p.endpointHost(), "port", p.endpointPort());
 
     KubeObject kvmCluster = KubeObject.of(Infra.API_VERSION, "KVMCluster", ns, name, p.labels(),
-        OrderedMap.of("controlPlaneEndpoint", endpoint));
+        kvmClusterSpec(p, endpoint));
 
     Map<String, Object> cpMachineSpec = templateSpec(p.var("CONTROL_PLANE_MACHINE_CPUS"),
         p.var("CONTROL_PLANE_MACHINE_MEMORY"), p.var("KVM_BASE_IMAGE"), p.var("CONTROL_PLANE_VOLUME_SIZE_GB"),
@@ -107,6 +108,19 @@ public final class KvmFlavor implements Flavor {
       labels.put(io.capkit.api.release.Release.VERSION_LABEL, p.release());
     }
     return labels;
+  }
+
+  /**
+   * A KVMCluster spec: the endpoint, and the hosts by name from KVM_HOSTS; the admins' KVMHosts hold everything else
+   * about them. kvm-metal3 renders its KVMCluster with it too. A value that is not text (a clusterctl placeholder)
+   * is one host name.
+   */
+  public static Map<String, Object> kvmClusterSpec(ClusterPlan p, Map<String, Object> endpoint) {
+    Object hosts = p.var("KVM_HOSTS");
+    List<Object> names = hosts instanceof String list ? List.copyOf(KvmHostRules.parseHostList(list))
+        : List.of(hosts);
+    return OrderedMap.of("controlPlaneEndpoint", endpoint,
+        "hosts", names.stream().map(h -> (Object) OrderedMap.of("name", h)).toList());
   }
 
   /** A KVMMachineTemplate spec; kvm-metal3 builds its control plane from it too. */

@@ -28,7 +28,7 @@ public final class KvmMetal3Flavor extends Metal3WorkersFlavor {
   @Override
   List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
     KubeObject kvmCluster = capi.object(Infra.API_VERSION, "KVMCluster", plan.name(),
-        OrderedMap.of("controlPlaneEndpoint", capi.endpoint()));
+        KvmFlavor.kvmClusterSpec(plan, capi.endpoint()));
     Map<String, Object> spec = KvmFlavor.templateSpec(plan.var("CONTROL_PLANE_MACHINE_CPUS"),
         plan.var("CONTROL_PLANE_MACHINE_MEMORY"), plan.var("KVM_BASE_IMAGE"), plan.var("CONTROL_PLANE_VOLUME_SIZE_GB"),
         plan.var("CONTROL_PLANE_DOCKER_VOLUME_SIZE_GB"));
