@@ -27,7 +27,42 @@ class ValidateCommandTest {
     CapkitCommandTest.Run r = CapkitCommandTest.run("validate", "--crds", crds().toString(),
         ROOT.resolve("fleet-repo-example").toString(), ROOT.resolve("releases").toString(), out.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals("46 files valid\n", r.out());
+    assertEquals("48 files valid\n", r.out());
+  }
+
+  /** Issue 17: what a hostile tenant (or a careless admin) writes is refused file by file, with the field path. */
+  @Test
+  void hostileTenantInputsAreRefused(@TempDir Path tmp) throws IOException {
+    Path wc = tmp.resolve("cluster.yaml");
+    Files.writeString(wc, """
+        apiVersion: fleet.capkit.io/v1alpha1
+        kind: WorkloadCluster
+        metadata: {name: sneaky, namespace: kube-system}
+        spec: {release: v1.1.0, variables: {WORKER_MACHINE_MEMORY: 8000000Ti, KVM_HOSTS: "qemu+ssh://x/system"}}
+        """);
+    Path host = tmp.resolve("host.yaml");
+    Files.writeString(host, """
+        apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1
+        kind: KVMHost
+        metadata: {name: kvm-1}
+        spec: {uri: "qemu+ssh://h/system?command=/opt/x&no_verify=1", storagePool: vms, network: br0}
+        """);
+    Path release = tmp.resolve("release.yaml");
+    Files.writeString(release, Files.readString(ROOT.resolve("releases/v1.1.0/release.yaml"))
+        .replace("https://helm.cilium.io", "http://helm.cilium.io"));
+    CapkitCommandTest.Run r = CapkitCommandTest.run("validate", "--crds", crds().resolve("capi").toString(),
+        wc.toString(), host.toString(), release.toString());
+    assertEquals(1, r.code());
+    String err = r.err();
+    assertTrue(err.contains(wc + ": metadata.namespace: \"kube-system\" is exempt from the admission webhooks"), err);
+    assertTrue(err.contains(wc + ": spec.variables.WORKER_MACHINE_MEMORY: \"8000000Ti\" is more than 16Ti"), err);
+    assertTrue(err.contains(wc + ": spec.variables.KVM_HOSTS: host \"qemu+ssh://x/system\" is not a DNS-1123 label"),
+        err);
+    assertTrue(err.contains(host + ": spec.uri: \"qemu+ssh://h/system?command=/opt/x&no_verify=1\" has query "
+        + "parameters"), err);
+    assertTrue(err.contains(release + ": spec.apps[0].chart.repository: \"http://helm.cilium.io\" is not an "
+        + "https:// or oci:// URL"), err);
+    assertEquals(5, err.lines().count(), err);
   }
 
   @Test

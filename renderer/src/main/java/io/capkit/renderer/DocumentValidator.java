@@ -7,7 +7,10 @@ import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Variable;
 import io.capkit.api.fleet.FleetDefaults;
 import io.capkit.api.fleet.WorkloadCluster;
+import io.capkit.api.TenantNamespaces;
 import io.capkit.api.infra.Infra;
+import io.capkit.api.infra.KVMHost;
+import io.capkit.api.infra.KvmHostRules;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMClusterTemplate;
 import io.capkit.api.infra.KVMMachine;
@@ -73,7 +76,7 @@ public final class DocumentValidator {
       WorkloadCluster wc = StrictReader.read(file, o, WorkloadCluster.class, apiVersion, kind);
       Names.checkLabel(wc.getMetadata().getName()).ifPresent(m -> problems.add(new Problem(file, "metadata.name", m)));
       if (wc.getMetadata().getNamespace() != null) {
-        Names.checkLabel(wc.getMetadata().getNamespace())
+        TenantNamespaces.check(wc.getMetadata().getNamespace())
             .ifPresent(m -> problems.add(new Problem(file, "metadata.namespace", m)));
       }
       if (wc.getSpec() == null || wc.getSpec().getRelease() == null) {
@@ -90,7 +93,7 @@ public final class DocumentValidator {
     } else if (FleetDefaults.API_VERSION.equals(apiVersion) && FleetDefaults.KIND.equals(kind)) {
       FleetDefaults d = StrictReader.read(file, o, FleetDefaults.class, apiVersion, kind);
       if (d.getNamespace() != null) {
-        Names.checkLabel(d.getNamespace()).ifPresent(m -> problems.add(new Problem(file, "namespace", m)));
+        TenantNamespaces.check(d.getNamespace()).ifPresent(m -> problems.add(new Problem(file, "namespace", m)));
       }
       variables(file, "variables", d.getVariables(), problems);
     } else if (Release.API_VERSION.equals(apiVersion) && "Release".equals(kind)) {
@@ -99,6 +102,10 @@ public final class DocumentValidator {
       if (!(o.get("resources") instanceof List<?>)) {
         problems.add(new Problem(file, "resources", "must be a list of files and folders"));
       }
+    } else if (Infra.API_VERSION.equals(apiVersion) && "KVMHost".equals(kind)) {
+      // The admins' host: the same rules as the webhook's; whether tenants' clusters fit it needs capkit render.
+      KVMHost h = StrictReader.read(file, o, KVMHost.class, apiVersion, kind);
+      KvmHostRules.validateHost(h.getMetadata().getName(), h.getSpec()).forEach(p -> problems.add(p.inFile(file)));
     } else if (!schemas.knows(apiVersion, kind) && Infra.API_VERSION.equals(apiVersion) && KVM_TYPES.containsKey(kind)) {
       StrictReader.read(file, o, KVM_TYPES.get(kind), apiVersion, kind);
     } else {

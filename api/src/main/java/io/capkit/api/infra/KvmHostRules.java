@@ -53,13 +53,21 @@ public final class KvmHostRules {
 
   /** A KVMHost (the admin's object): its name, URI, pool, network, key reference, images, directories, namespaces. */
   public static List<Problem> validateHost(String name, KVMHostSpec spec) {
+    return validateHost(name, spec, null);
+  }
+
+  /**
+   * As {@link #validateHost(String, KVMHostSpec)}, for a provider whose operator lets test-driver node files under
+   * {@code testDriverDir} be hosts (benchmarks and tests; null: only {@value #TEST_URI}).
+   */
+  public static List<Problem> validateHost(String name, KVMHostSpec spec, java.nio.file.Path testDriverDir) {
     List<Problem> p = new ArrayList<>();
     Names.checkLabel(name).ifPresent(m -> p.add(Problem.at("metadata.name", m + " (the host name is a failure domain)")));
     if (spec == null) {
       p.add(Problem.at("spec", "is required"));
       return p;
     }
-    p.addAll(checkLibvirtUri(spec.getUri(), "spec.uri"));
+    p.addAll(checkLibvirtUri(spec.getUri(), "spec.uri", testDriverDir));
     libvirtName(spec.getStoragePool(), "spec.storagePool", p);
     libvirtName(spec.getNetwork(), "spec.network", p);
     SecretKeyReference key = spec.getSshKeySecretRef();
@@ -126,6 +134,14 @@ public final class KvmHostRules {
    * fragment; the test driver only as {@value #TEST_URI}.
    */
   public static List<Problem> checkLibvirtUri(String uri, String path) {
+    return checkLibvirtUri(uri, path, null);
+  }
+
+  /**
+   * As {@link #checkLibvirtUri(String, String)}; {@code test:///<file>} is also allowed when the file is below
+   * {@code testDriverDir} (an absolute directory the provider's operator chose; null: none).
+   */
+  public static List<Problem> checkLibvirtUri(String uri, String path, java.nio.file.Path testDriverDir) {
     if (uri == null || uri.isEmpty()) {
       return List.of(Problem.at(path, "is required (e.g. qemu+ssh://root@kvm-1.example.org/system)"));
     }
@@ -148,7 +164,7 @@ public final class KvmHostRules {
       p.add(Problem.at(path, "\"" + uri + "\" has a fragment"));
     }
     if (scheme.equals("test")) {
-      if (!uri.equals(TEST_URI)) {
+      if (!uri.equals(TEST_URI) && !inTestDriverDir(u.getRawPath(), testDriverDir)) {
         p.add(Problem.at(path, "\"" + uri + "\": the test driver is allowed only as " + TEST_URI
             + " (test:///<file> reads a file of the provider's machine)"));
       }
@@ -172,6 +188,15 @@ public final class KvmHostRules {
       p.add(Problem.at(path, "\"" + uri + "\": qemu:// is the local host; use qemu+ssh or qemu+tls for another"));
     }
     return p;
+  }
+
+  private static boolean inTestDriverDir(String file, java.nio.file.Path dir) {
+    if (dir == null || file == null || !dir.isAbsolute() || !PATH_CHARACTERS.matcher(file).matches()
+        || file.contains("/../") || file.endsWith("/..")) {
+      return false;
+    }
+    java.nio.file.Path f = java.nio.file.Path.of(file).normalize();
+    return f.startsWith(dir.normalize()) && !f.equals(dir.normalize());
   }
 
   /** Whether a volume name has the form of the volumes the provider creates for machines. */

@@ -4,7 +4,10 @@ import io.capkit.api.fleet.ApiEndpoint;
 import io.capkit.api.infra.BaseImage;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMClusterSpec;
+import io.capkit.api.infra.AllowedNamespaces;
+import io.capkit.api.infra.KVMClusterHost;
 import io.capkit.api.infra.KVMHost;
+import io.capkit.api.infra.KVMHostSpec;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.MachineVolumes;
@@ -117,6 +120,7 @@ public final class ProvisionBench {
       Path capi = CrdSources.upstream("capi");
       api.installCrds(List.of(crds.resolve("infrastructure.cluster.x-k8s.io_kvmclusters.yaml"),
           crds.resolve("infrastructure.cluster.x-k8s.io_kvmmachines.yaml"),
+          crds.resolve("infrastructure.cluster.x-k8s.io_kvmhosts.yaml"),
           capi.resolve("cluster.x-k8s.io_machines.yaml"), capi.resolve("cluster.x-k8s.io_clusters.yaml")));
       provider = runProvider(o, api, work);
     }
@@ -138,8 +142,8 @@ public final class ProvisionBench {
     List<KVMHost> hosts = new ArrayList<>();
     for (int h = 0; h < o.hosts(); h++) {
       KVMHost host = new KVMHost();
-      host.setName("host-" + h);
-      host.setUri(testNode(work.resolve("provider-host-" + h)));
+      host.setMetadata(new ObjectMetaBuilder().withName("host-" + h).build());
+      host.setSpec(admin(testNode(work.resolve("provider-host-" + h))));
       hosts.add(host);
     }
     int port;
@@ -152,7 +156,8 @@ public final class ProvisionBench {
     cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), "io.capkit.provider.runtime.ProviderMain",
         "--libvirt-uri", "test:///default", "--bind-address", "127.0.0.1", "--http-port", Integer.toString(port),
-        "--namespace", NAMESPACE, "--reconcile-threads", Integer.toString(o.threads())));
+        "--namespace", NAMESPACE, "--reconcile-threads", Integer.toString(o.threads()),
+        "--test-driver-dir", work.toAbsolutePath().toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(work.resolve("provider.log").toFile());
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
@@ -245,7 +250,7 @@ public final class ProvisionBench {
     for (int h = 0; h < o.hosts(); h++) {
       String uri = testNode(work.resolve("direct-host-" + h));
       backends.add(JnaLibvirtBackend.open(uri));
-      hosts.add(new HostTarget("host-" + h, uri, true, POOL, "default"));
+      hosts.add(new HostTarget("host-" + h, true, admin(uri)));
     }
     byte[] bootstrap = bootstrapData().getBytes(StandardCharsets.UTF_8);
     try {
@@ -268,7 +273,20 @@ public final class ProvisionBench {
     }
   }
 
+  /** The admin's side of one bench host: a test-driver node, its pool and network, the base image, the namespace. */
+  static KVMHostSpec admin(String uri) {
+    KVMHostSpec s = new KVMHostSpec();
+    s.setUri(uri);
+    s.setStoragePool(POOL);
+    s.setNetwork("default");
+    s.setBaseImages(List.of(BASE_IMAGE));
+    s.setAllowedNamespaces(new AllowedNamespaces());
+    s.getAllowedNamespaces().setList(List.of(NAMESPACE));
+    return s;
+  }
+
   static void setUpCluster(KubernetesClient client, List<KVMHost> hosts) {
+    hosts.forEach(h -> client.resource(h).create());
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .create();
     GenericKubernetesResource c = new GenericKubernetesResource();
@@ -289,7 +307,11 @@ public final class ProvisionBench {
     ep.setHost("api.bench.example.org");
     ep.setPort(6443);
     spec.setControlPlaneEndpoint(ep);
-    spec.setHosts(hosts);
+    spec.setHosts(hosts.stream().map(h -> {
+      KVMClusterHost e = new KVMClusterHost();
+      e.setName(h.getMetadata().getName());
+      return e;
+    }).toList());
     kc.setSpec(spec);
     client.resources(KVMCluster.class).inNamespace(NAMESPACE).resource(kc).create();
   }

@@ -1,5 +1,6 @@
 package io.capkit.cli.demo;
 
+import io.capkit.api.infra.InformerHostCatalog;
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.YamlDocuments;
@@ -95,9 +96,10 @@ public final class Demo {
       SelfSignedCertificate cert = SelfSignedCertificate.generate("capkit-webhook");
       cert.writeTo(work.resolve("tls"));
       try (InformerReleaseLookup lookup = new InformerReleaseLookup(client);
+           InformerHostCatalog hosts = new InformerHostCatalog(client);
            WebhookServer webhook = WebhookServer.start(new WebhookConfig(work.resolve("tls/tls.crt"),
                work.resolve("tls/tls.key"), 0, "127.0.0.1", Duration.ofSeconds(5), 4, WebhookConfig.DEFAULT_MAX_BODY),
-               lookup)) {
+               lookup, hosts)) {
         int hooks = WebhookRegistration.register(client, root.resolve("webhook/config/webhooks.yaml"),
             "https://127.0.0.1:" + webhook.port(), cert.certPem());
         printf("webhook on https://127.0.0.1:%d, %d webhooks registered (failurePolicy: Fail)%n", webhook.port(), hooks);
@@ -114,9 +116,21 @@ public final class Demo {
             applied++;
           }
         }
-        // The webhook admits a WorkloadCluster only once its informer cache holds the release it names.
+        // The platform admins' part: the KVMHosts of the fleet's management clusters (hosts/ folders).
+        List<String> hostNames = new ArrayList<>();
+        for (String file : fleet.files()) {
+          if (file.matches("management-clusters/[^/]+/hosts/[^/]+\\.yaml")) {
+            GenericKubernetesResource h = ssa.apply(YamlDocuments.loadOne(file,
+                new String(fleet.read(file).orElseThrow(), StandardCharsets.UTF_8)), false);
+            hostNames.add(h.getMetadata().getName());
+            applied++;
+          }
+        }
+        // The webhook admits a WorkloadCluster only once its informer cache holds the release it names, and KVM
+        // objects once it holds the hosts they use.
         long deadline = System.nanoTime() + RELEASE_CACHE_TIMEOUT.toNanos();
-        while (!releaseNames.stream().allMatch(n -> lookup.find(n).isPresent()) && System.nanoTime() < deadline) {
+        while (!(releaseNames.stream().allMatch(n -> lookup.find(n).isPresent())
+            && hostNames.stream().allMatch(n -> hosts.host(n).isPresent())) && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
         Set<String> namespaces = new TreeSet<>();

@@ -9,6 +9,8 @@ import io.capkit.api.infra.KVMClusterHost;
 import io.capkit.api.infra.KVMHostSpec;
 import io.capkit.api.infra.KvmHostRules;
 import io.capkit.provider.machine.HostTarget;
+import io.capkit.provider.runtime.ProviderConfig;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,7 +23,14 @@ import java.util.Optional;
  * touches libvirt.
  */
 public final class ClusterHosts {
-  private ClusterHosts() {}
+  private final HostCatalog catalog;
+  private final Path testDriverDir;
+
+  /** {@code testDriverDir}: where test-driver node files may be hosts ({@link ProviderConfig#testDriverDir()}). */
+  public ClusterHosts(HostCatalog catalog, Path testDriverDir) {
+    this.catalog = catalog;
+    this.testDriverDir = testDriverDir;
+  }
 
   /** The usable hosts sorted by name, or why the KVMCluster cannot use them (then {@code hosts} is empty). */
   public record Resolution(List<HostTarget> hosts, List<Problem> problems) {
@@ -30,7 +39,7 @@ public final class ClusterHosts {
     }
   }
 
-  public static Resolution resolve(KVMCluster cluster, HostCatalog catalog) {
+  public Resolution resolve(KVMCluster cluster) {
     if (cluster == null) {
       return new Resolution(List.of(), List.of(Problem.at("", "the KVMCluster is gone")));
     }
@@ -48,7 +57,7 @@ public final class ClusterHosts {
     for (int i = 0; i < listed.size(); i++) {
       KVMClusterHost h = listed.get(i);
       KVMHostSpec spec = catalog.host(h.getName()).orElseThrow();
-      if (!KvmHostRules.validateHost(h.getName(), spec).isEmpty()) {
+      if (!KvmHostRules.validateHost(h.getName(), spec, testDriverDir).isEmpty()) {
         // The admin's object is wrong (it bypassed the webhook): unusable; the details are not the tenant's.
         problems.add(Problem.at("spec.hosts[" + i + "].name", "KVMHost \"" + h.getName() + "\" breaks the KVMHost "
             + "rules; a platform admin must fix it"));
@@ -61,6 +70,11 @@ public final class ClusterHosts {
     }
     out.sort(Comparator.comparing(HostTarget::name));
     return new Resolution(List.copyOf(out), List.of());
+  }
+
+  /** Whether a libvirt URI recorded in a machine's status may be connected to (the admin-side URI rules). */
+  public boolean usableUri(String uri) {
+    return KvmHostRules.checkLibvirtUri(uri, "uri", testDriverDir).isEmpty();
   }
 
   private static KVMClusterHost defaultHost() {

@@ -1,7 +1,6 @@
 package io.capkit.provider.cluster;
 
 import io.capkit.api.Problem;
-import io.capkit.api.infra.HostCatalog;
 import io.capkit.api.infra.KvmRules;
 import io.capkit.api.infra.Initialization;
 import io.capkit.api.infra.KVMCluster;
@@ -40,12 +39,12 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
   static final Duration HOST_RETRY = Duration.ofSeconds(30);
   private static final GroupVersionKind CLUSTER = new GroupVersionKind(CapiObjects.GROUP, "v1beta2", "Cluster");
 
-  private final HostCatalog hosts;
+  private final ClusterHosts hosts;
   private final ProviderMetrics metrics;
   private final Clock clock;
   private volatile InformerEventSource<GenericKubernetesResource, KVMCluster> clusters;
 
-  public KvmClusterReconciler(HostCatalog hosts, ProviderMetrics metrics, Clock clock) {
+  public KvmClusterReconciler(ClusterHosts hosts, ProviderMetrics metrics, Clock clock) {
     this.hosts = hosts;
     this.metrics = metrics;
     this.clock = clock;
@@ -106,7 +105,7 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
   }
 
   /** The new status (pure): Paused, failure domains, provisioned and Ready. */
-  public static KVMClusterStatus status(KVMCluster kc, GenericKubernetesResource cluster, HostCatalog catalog,
+  public static KVMClusterStatus status(KVMCluster kc, GenericKubernetesResource cluster, ClusterHosts hosts,
       Instant now) {
     long gen = kc.getMetadata().getGeneration() == null ? 0 : kc.getMetadata().getGeneration();
     KVMClusterStatus s = kc.getStatus() == null ? new KVMClusterStatus() : kc.getStatus();
@@ -122,7 +121,7 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
       return out;
     }
     List<Problem> own = KvmRules.clusterSpecProblems(kc.getSpec(), "spec");
-    ClusterHosts.Resolution resolved = own.isEmpty() ? ClusterHosts.resolve(kc, catalog)
+    ClusterHosts.Resolution resolved = own.isEmpty() ? hosts.resolve(kc)
         : new ClusterHosts.Resolution(List.of(), own);
     if (!resolved.problems().isEmpty()) {
       out.setConditions(Conditions.set(c, Conditions.READY, false, "InvalidSpec", resolved.message(), gen, now));

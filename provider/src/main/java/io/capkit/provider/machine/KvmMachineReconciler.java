@@ -2,7 +2,6 @@ package io.capkit.provider.machine;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.infra.KVMMachine;
-import io.capkit.api.infra.HostCatalog;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.KvmHostRules;
 import io.capkit.api.infra.LibvirtPlacement;
@@ -50,15 +49,15 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   static final Duration SECRET_POLL = Duration.ofSeconds(5);
   static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
 
-  private final HostCatalog catalog;
+  private final ClusterHosts hosts;
   private final LibvirtConnections connections;
   private final ProviderMetrics metrics;
   private final Clock clock;
   private final MachineWatches watches = new MachineWatches();
 
-  public KvmMachineReconciler(HostCatalog catalog, LibvirtConnections connections, ProviderMetrics metrics,
+  public KvmMachineReconciler(ClusterHosts hosts, LibvirtConnections connections, ProviderMetrics metrics,
       Clock clock) {
-    this.catalog = catalog;
+    this.hosts = hosts;
     this.connections = connections;
     this.metrics = metrics;
     this.clock = clock;
@@ -157,14 +156,14 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       return statusUpdate(kvm, statusBefore).rescheduleAfter(secretMissing ? SECRET_POLL : WAIT);
     }
 
-    ClusterHosts.Resolution resolved = ClusterHosts.resolve(facts.kvmCluster(), catalog);
+    ClusterHosts.Resolution resolved = hosts.resolve(facts.kvmCluster());
     if (!resolved.problems().isEmpty()) {
       // Nothing reaches libvirt while the KVMCluster names a host this namespace may not use.
       kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "HostNotAllowed", resolved.message(), gen, now));
       events.warning(kvm, "HostNotAllowed", resolved.message());
       return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
     }
-    List<HostTarget> hosts = resolved.hosts();
+    List<HostTarget> candidates = resolved.hosts();
     String hostName = facts.failureDomain();
     if (hostName == null) {
       // A providerID names its host (providerID is immutable once set, so it wins over a fresh pick).
@@ -173,9 +172,9 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     if (hostName == null) {
       Map<String, Integer> counts = machinesPerHost(context, kvm);
       // Only hosts that allow this machine's image and directories; if none does, the plan below says why.
-      List<HostTarget> fitting = hosts.stream().filter(h -> KvmHostRules.checkMachineOnHost(kvm.getSpec(), "spec",
+      List<HostTarget> fitting = candidates.stream().filter(h -> KvmHostRules.checkMachineOnHost(kvm.getSpec(), "spec",
           h.name(), h.admin()).isEmpty()).toList();
-      Optional<HostTarget> pick = HostSelection.pick(fitting.isEmpty() ? hosts : fitting, counts,
+      Optional<HostTarget> pick = HostSelection.pick(fitting.isEmpty() ? candidates : fitting, counts,
           facts.controlPlane(), identity(kvm).uuid());
       if (pick.isEmpty()) {
         kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "NoHost",
@@ -185,7 +184,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       }
       hostName = pick.get().name();
     }
-    Optional<HostTarget> host = ClusterHosts.find(hosts, hostName);
+    Optional<HostTarget> host = ClusterHosts.find(candidates, hostName);
     if (host.isEmpty()) {
       kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "HostNotFound",
           "failure domain " + hostName + " is not a host of KVMCluster " + facts.kvmCluster().getMetadata().getName(),
@@ -337,19 +336,18 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
    * edited or removed KVMHost does not lose them), checked with the admin-side URI rules because status is not the
    * provider's alone to write; else the host as the KVMCluster resolves now (machines created before the record).
    */
-  static Optional<Placement> placement(KVMMachine kvm, MachineFacts facts, String hostName, HostCatalog catalog) {
+  static Optional<Placement> placement(KVMMachine kvm, MachineFacts facts, String hostName, ClusterHosts hosts) {
     LibvirtPlacement recorded = kvm.getStatus() == null ? null : kvm.getStatus().getLibvirt();
-    if (recorded != null && hostName.equals(recorded.getHost())
-        && KvmHostRules.checkLibvirtUri(recorded.getUri(), "status.libvirt.uri").isEmpty()
+    if (recorded != null && hostName.equals(recorded.getHost()) && hosts.usableUri(recorded.getUri())
         && recorded.getStoragePool() != null && recorded.getStoragePool().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
       return Optional.of(new Placement(recorded.getUri(), recorded.getStoragePool()));
     }
-    return ClusterHosts.find(ClusterHosts.resolve(facts.kvmCluster(), catalog).hosts(), hostName)
+    return ClusterHosts.find(hosts.resolve(facts.kvmCluster()).hosts(), hostName)
         .map(h -> new Placement(h.uri(), h.pool()));
   }
 
   private Optional<Placement> placement(KVMMachine kvm, MachineFacts facts, String hostName) {
-    return placement(kvm, facts, hostName, catalog);
+    return placement(kvm, facts, hostName, hosts);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.capkit.provider.runtime;
 import io.capkit.api.infra.InformerHostCatalog;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMMachine;
+import io.capkit.provider.cluster.ClusterHosts;
 import io.capkit.provider.cluster.KvmClusterReconciler;
 import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.machine.KvmMachineReconciler;
@@ -69,7 +70,8 @@ public final class KvmProvider implements AutoCloseable {
     });
     // The admins' KVMHosts and the namespaces' labels: what every host lookup and namespace check reads.
     InformerHostCatalog hosts = new InformerHostCatalog(client);
-    operator.register(new KvmClusterReconciler(hosts, metrics, clock), o -> {
+    ClusterHosts clusterHosts = new ClusterHosts(hosts, config.testDriverDir());
+    operator.register(new KvmClusterReconciler(clusterHosts, metrics, clock), o -> {
       o.withFinalizer(KvmClusterReconciler.FINALIZER)
           .withOnAddFilter(KvmClusterReconciler::hasOwnerOrIsDeleting)
           .withOnUpdateFilter((n, old) -> KvmClusterReconciler.hasOwnerOrIsDeleting(n));
@@ -77,7 +79,7 @@ public final class KvmProvider implements AutoCloseable {
         o.settingNamespaces(config.namespaces());
       }
     });
-    operator.register(new KvmMachineReconciler(hosts, connections, metrics, clock), o -> {
+    operator.register(new KvmMachineReconciler(clusterHosts, connections, metrics, clock), o -> {
       // The reconciler keeps its finalizer itself, adding it in the same write that claims the host.
       o.withTriggerReconcilerOnAllEvents(true)
           .withGenerationAware(false)

@@ -21,13 +21,30 @@ public record ProviderConfig(
     Set<String> namespaces,
     boolean leaderElection,
     String leaseNamespace,
-    int reconcileThreads) {
+    int reconcileThreads,
+    java.nio.file.Path testDriverDir) {
 
   public static final String DEFAULT_HOST = "default";
   public static final String DEFAULT_URI = "test:///default";
 
   public ProviderConfig {
     namespaces = Set.copyOf(namespaces);
+  }
+
+  /** Without test-driver node files as hosts (only test:///default). */
+  public ProviderConfig(String libvirtUri, String storagePool, String network, String bindAddress, int httpPort,
+      Set<String> namespaces, boolean leaderElection, String leaseNamespace, int reconcileThreads) {
+    this(libvirtUri, storagePool, network, bindAddress, httpPort, namespaces, leaderElection, leaseNamespace,
+        reconcileThreads, null);
+  }
+
+  /**
+   * Lets KVMHosts name libvirt test-driver node files ({@code test:///<file>}) below {@code dir}: for benchmarks and
+   * tests that need several separate test hosts in one provider. The admission webhook never allows them.
+   */
+  public ProviderConfig withTestDriverDir(java.nio.file.Path dir) {
+    return new ProviderConfig(libvirtUri, storagePool, network, bindAddress, httpPort, namespaces, leaderElection,
+        leaseNamespace, reconcileThreads, dir);
   }
 
   /** Embedded test driver, pool and network "default", HTTP on 8080, all namespaces, no leader election. */
@@ -37,22 +54,22 @@ public record ProviderConfig(
 
   public ProviderConfig withLibvirtUri(String uri) {
     return new ProviderConfig(uri, storagePool, network, bindAddress, httpPort, namespaces, leaderElection,
-        leaseNamespace, reconcileThreads);
+        leaseNamespace, reconcileThreads, testDriverDir);
   }
 
   public ProviderConfig withHttp(String address, int port) {
     return new ProviderConfig(libvirtUri, storagePool, network, address, port, namespaces, leaderElection,
-        leaseNamespace, reconcileThreads);
+        leaseNamespace, reconcileThreads, testDriverDir);
   }
 
   public ProviderConfig withLeaderElection(String leaseNs) {
     return new ProviderConfig(libvirtUri, storagePool, network, bindAddress, httpPort, namespaces, true, leaseNs,
-        reconcileThreads);
+        reconcileThreads, testDriverDir);
   }
 
   public ProviderConfig withNamespaces(Set<String> ns) {
     return new ProviderConfig(libvirtUri, storagePool, network, bindAddress, httpPort, ns, leaderElection,
-        leaseNamespace, reconcileThreads);
+        leaseNamespace, reconcileThreads, testDriverDir);
   }
 
   /**
@@ -71,6 +88,7 @@ public record ProviderConfig(
     boolean leader = false;
     String leaseNs = null;
     int threads = c.reconcileThreads;
+    java.nio.file.Path testDir = null;
     List<Problem> problems = new ArrayList<>();
     List<String> split = new ArrayList<>();
     for (String a : args) {
@@ -103,6 +121,13 @@ public record ProviderConfig(
         case "--namespace" -> ns.add(v);
         case "--lease-namespace" -> leaseNs = v;
         case "--reconcile-threads" -> threads = number(flag, v, 1, 1000, problems);
+        case "--test-driver-dir" -> {
+          if (v.startsWith("/")) {
+            testDir = java.nio.file.Path.of(v).normalize();
+          } else {
+            problems.add(Problem.at(flag, "\"" + v + "\" is not an absolute directory"));
+          }
+        }
         default -> problems.add(Problem.at(flag, "is not a provider flag"));
       }
     }
@@ -110,7 +135,7 @@ public record ProviderConfig(
       problems.add(Problem.at("--libvirt-uri", "\"" + uri + "\" is not a libvirt URI (e.g. qemu:///system)"));
     }
     InvalidInputException.throwIfAny(problems);
-    return new ProviderConfig(uri, pool, net, bind, port, ns, leader, leaseNs, threads);
+    return new ProviderConfig(uri, pool, net, bind, port, ns, leader, leaseNs, threads, testDir);
   }
 
   private static int number(String flag, String v, int min, int max, List<Problem> problems) {

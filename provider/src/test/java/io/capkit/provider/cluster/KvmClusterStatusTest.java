@@ -41,8 +41,8 @@ class KvmClusterStatusTest {
     return h;
   }
 
-  static final HostCatalog HOSTS = HostCatalog.of(Map.of("kvm-a", admin("kvm-a"), "kvm-b", admin("kvm-b"), "a",
-      admin("a"), "default", admin("default")));
+  static final ClusterHosts HOSTS = new ClusterHosts(HostCatalog.of(Map.of("kvm-a", admin("kvm-a"), "kvm-b",
+      admin("kvm-b"), "a", admin("a"), "default", admin("default"))), null);
 
   static KVMCluster cluster(List<KVMClusterHost> hosts, String endpointHost) {
     KVMCluster kc = new KVMCluster();

@@ -285,9 +285,12 @@ class AdmissionDispatcherTest {
         INFRA, "KVMMachine", kvm("KVMMachine", Map.of("cpus", 0)), null, false))));
     assertEquals("spec.cpuz: unknown field", message(admit("/validate-kvmmachine", review("u", "CREATE",
         INFRA, "KVMMachine", kvm("KVMMachine", Map.of("cpuz", 2)), null, false))));
-    assertEquals("spec.hosts[0].uri: is required (e.g. qemu+ssh://host/system)", message(admit(
+    assertEquals("spec.hosts[0].name: no KVMHost named \"h1\"", message(admit(
         "/validate-kvmcluster", review("u", "CREATE", INFRA, "KVMCluster", kvm("KVMCluster",
             Map.of("hosts", List.of(Map.of("name", "h1")))), null, false))));
+    assertEquals("spec.hosts[0].uri: unknown field", message(admit("/validate-kvmcluster", review("u", "CREATE",
+        INFRA, "KVMCluster", kvm("KVMCluster", Map.of("hosts", List.of(Map.of("name", "h1", "uri",
+            "qemu+ssh://h/system?command=/opt/x")))), null, false))), "a tenant cannot carry a URI");
   }
 
   @Test
