@@ -44,13 +44,27 @@ class CapkitCrdsIT {
       metadata: {name: dev-1, namespace: default}
       spec:
         controlPlaneEndpoint: {host: dev-1.k8s.example.com, port: 6443}
-        hosts: [{name: host-a, uri: "test:///default", controlPlane: true}]
+        hosts: [{name: host-a, controlPlane: true}]
       ---
       apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1
       kind: KVMClusterTemplate
       metadata: {name: kvm-default, namespace: default}
       spec:
-        template: {spec: {hosts: [{name: host-a, uri: "qemu+ssh://host-a/system"}]}}
+        template: {spec: {hosts: [{name: host-a}]}}
+      ---
+      apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1
+      kind: KVMHost
+      metadata: {name: host-a}
+      spec:
+        uri: qemu+ssh://capk@host-a.example.org/system
+        storagePool: vms
+        network: br0
+        sshKeySecretRef: {name: host-a-ssh, key: ssh-privatekey}
+        baseImages: [ubuntu-24.04.qcow2]
+        sharedDirectories: [{path: /srv/data}, {path: /srv/etcd, writable: true}]
+        allowedNamespaces:
+          list: [default]
+          selector: {matchExpressions: [{key: capkit.io/tier, operator: In, values: [gold]}]}
       ---
       apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1
       kind: KVMMachineTemplate
@@ -71,7 +85,7 @@ class CapkitCrdsIT {
         failureDomain: host-a
         cpus: 2
         memory: 4096Mi
-        image: {pool: default, volume: ubuntu-24.04.qcow2}
+        image: {volume: ubuntu-24.04.qcow2}
         volumes: {rootSizeGB: 20, dockerSizeGB: 10, kubeletSizeGB: 10}
       """;
 
@@ -82,6 +96,7 @@ class CapkitCrdsIT {
     for (String n : List.of("workloadclusters.fleet.capkit.io", "releases.release.capkit.io",
         "kvmclusters.infrastructure.cluster.x-k8s.io", "kvmmachines.infrastructure.cluster.x-k8s.io",
         "kvmmachinetemplates.infrastructure.cluster.x-k8s.io", "kvmclustertemplates.infrastructure.cluster.x-k8s.io",
+        "kvmhosts.infrastructure.cluster.x-k8s.io",
         "clusters.cluster.x-k8s.io", "helmreleases.helm.toolkit.fluxcd.io", "metal3clusters.infrastructure.cluster.x-k8s.io",
         "kamajicontrolplanes.controlplane.cluster.x-k8s.io", "byoclusters.infrastructure.cluster.x-k8s.io")) {
       assertTrue(names.contains(n), n + " is not installed");
@@ -96,7 +111,7 @@ class CapkitCrdsIT {
   @Test
   void everyKindRoundTripsWithServerSideApply(KubernetesClient client, EmbeddedApiServer server) {
     List<Object> docs = YamlDocuments.loadAll("samples", SAMPLES);
-    assertEquals(6, docs.size());
+    assertEquals(7, docs.size());
     server.clearWarnings();
     ServerSideApply ssa = new ServerSideApply(client, "capkit-test");
     for (Object doc : docs) {
