@@ -72,9 +72,21 @@ class HostileTenantWebhookIT {
     }
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(GOLD)
         .withLabels(Map.of("capkit.io/tier", "gold")).endMetadata().build()).create();
-    // The admins' hosts: applied while the webhook may not be active yet, so retried until it is.
-    admitted(() -> create(host("ht-kvm-1", "qemu+ssh://root@kvm-1.example.org/system",
-        "allowedNamespaces: {list: [" + A + "]}")) != null);
+    // The API server loads a new webhook configuration a moment later: wait until a bad host is denied.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        GenericKubernetesResource probe = create(host("ht-probe", "test:///etc/hostname", "allowedNamespaces: {}"));
+        client.resource(probe).delete();
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the webhook never became active");
+        }
+        Thread.sleep(200);
+      } catch (KubernetesClientException e) {
+        break;
+      }
+    }
+    create(host("ht-kvm-1", "qemu+ssh://root@kvm-1.example.org/system", "allowedNamespaces: {list: [" + A + "]}"));
     create(host("ht-kvm-2", "qemu+tls://kvm-2.example.org/system",
         "allowedNamespaces: {selector: {matchLabels: {capkit.io/tier: gold}}}"));
     await(() -> hosts.host("ht-kvm-1").isPresent() && hosts.host("ht-kvm-2").isPresent()
@@ -130,23 +142,6 @@ class HostileTenantWebhookIT {
         throw new AssertionError("timed out");
       }
       Thread.sleep(50);
-    }
-  }
-
-  /** Retries a create that the API server may try before it has loaded the new webhook configuration. */
-  static void admitted(BooleanSupplier create) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        if (create.getAsBoolean()) {
-          return;
-        }
-      } catch (KubernetesClientException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-      }
-      Thread.sleep(200);
     }
   }
 

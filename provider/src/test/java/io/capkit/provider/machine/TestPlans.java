@@ -12,7 +12,7 @@ import java.util.List;
 public final class TestPlans {
   public static final String POOL = "default";
   public static final String BASE = "base.qcow2";
-  /** Host "host-a": pool and network "default", base image {@link #BASE}, /srv/data shared read-only. */
+  /** Host "host-a": pool and network "default", base image {@link #BASE}, /srv/data read-only, /srv/etcd writable. */
   public static final HostTarget HOST = new HostTarget("host-a", true, admin());
 
   /** The admin's KVMHost spec behind {@link #HOST}. */
@@ -24,7 +24,10 @@ public final class TestPlans {
     h.setBaseImages(List.of(BASE));
     SharedDirectory data = new SharedDirectory();
     data.setPath("/srv/data");
-    h.setSharedDirectories(List.of(data));
+    SharedDirectory etcd = new SharedDirectory();
+    etcd.setPath("/srv/etcd");
+    etcd.setWritable(true);
+    h.setSharedDirectories(List.of(data, etcd));
     return h;
   }
 

@@ -106,12 +106,12 @@ final class CapiFixture {
     }
     h.getSpec().getAllowedNamespaces().setList(allowed);
     h.getMetadata().setResourceVersion(null);
+    h.getMetadata().setManagedFields(null);
     client.resource(h).serverSideApply();
   }
 
   /** The namespace, a Cluster (infrastructure provisioned unless paused) and a KVMCluster with these hosts. */
   CapiFixture cluster(List<HostEntry> hosts, boolean paused) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
     if (hosts.isEmpty()) {
       kvmHost("default", "test:///default");
     }
@@ -119,6 +119,12 @@ final class CapiFixture {
       ROUTES.put(h.adminUri(), h.backendUri());
       kvmHost(h.name(), h.adminUri());
     }
+    return clusterOn(hosts.stream().map(HostEntry::entry).toList(), paused);
+  }
+
+  /** As {@link #cluster}, with KVMHosts that exist already (left as they are). */
+  CapiFixture clusterOn(List<KVMClusterHost> hosts, boolean paused) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
     GenericKubernetesResource c = new GenericKubernetesResource();
     c.setApiVersion("cluster.x-k8s.io/v1beta2");
     c.setKind("Cluster");
@@ -142,7 +148,7 @@ final class CapiFixture {
     ep.setHost("api." + CLUSTER + ".example.org");
     ep.setPort(6443);
     s.setControlPlaneEndpoint(ep);
-    s.setHosts(hosts.isEmpty() ? null : hosts.stream().map(HostEntry::entry).toList());
+    s.setHosts(hosts.isEmpty() ? null : hosts);
     kc.setSpec(s);
     client.resources(KVMCluster.class).inNamespace(ns).resource(kc).create();
     return this;
