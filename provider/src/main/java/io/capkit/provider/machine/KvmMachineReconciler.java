@@ -296,7 +296,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       // names what may be left on it.
       events.warning(kvm, "HostGone", (facts.kvmCluster() == null ? "the KVMCluster is gone"
           : "host " + hostName + " is no longer listed in KVMCluster " + facts.kvmCluster().getMetadata().getName())
-          + ": released without removing domain " + identity(kvm).domainName() + " or its volumes from it");
+          + ": released without removing domain " + identity(kvm).domainName() + " or its volumes from host "
+          + hostName);
       metrics.forget(kvm);
       return Optional.empty();
     }

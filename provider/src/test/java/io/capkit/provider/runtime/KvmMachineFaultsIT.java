@@ -111,7 +111,7 @@ class KvmMachineFaultsIT {
       assertEquals(1, gone.size(), gone.toString());
       assertEquals("Warning", gone.get(0).getType());
       assertEquals("host h2 is no longer listed in KVMCluster c1: released without removing domain "
-          + id.domainName() + " or its volumes from it", gone.get(0).getMessage());
+          + id.domainName() + " or its volumes from host h2", gone.get(0).getMessage());
       assertTrue(node.findDomain(id.uuid()).isPresent(), "the provider could not reach it, so it is still there");
     }
   }
