@@ -5,7 +5,6 @@ import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.YamlDocuments;
 import io.capkit.provider.libvirt.LibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtConnections;
-import io.capkit.provider.libvirt.VolumeSpec;
 import io.capkit.provider.runtime.KvmProvider;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.renderer.KubeObject;
@@ -50,7 +49,6 @@ import java.util.TreeSet;
  */
 public final class Demo {
   private static final String LIBVIRT_URI = "test:///default";
-  private static final String POOL = "default-pool";
   private static final Duration RELEASE_CACHE_TIMEOUT = Duration.ofSeconds(30);
 
   /** What to run: the example fleet, or {@code generatedClusters} generated kvm clusters, and how long to wait. */
@@ -169,17 +167,9 @@ public final class Demo {
         }
 
         step("5/6 run the KVM provider against " + LIBVIRT_URI + "; CAPI creates the Machines");
+        // test:///default is the provider's embedded host: pool and network "default" with the default base image.
         LibvirtBackend backend = libvirt.get(LIBVIRT_URI);
-        Set<String> images = new TreeSet<>();
-        rendered.clusters().forEach(c -> images.add(c.variables().string("KVM_BASE_IMAGE")));
-        for (String image : images) {
-          if (backend.findVolume(POOL, image).isEmpty()) {
-            backend.createVolume(POOL, VolumeSpec.empty(image, 2L << 30, "qcow2"));
-          }
-        }
-        ProviderConfig config = ProviderConfig.defaults().withLibvirtUri(LIBVIRT_URI);
-        config = new ProviderConfig(config.libvirtUri(), POOL, config.network(), "127.0.0.1", 0, Set.of(), false, null,
-            config.reconcileThreads());
+        ProviderConfig config = ProviderConfig.defaults().withLibvirtUri(LIBVIRT_URI).withHttp("127.0.0.1", 0);
         try (KvmProvider provider = KvmProvider.start(config, client, libvirt)) {
           Map<String, Integer> byKind = new TreeMap<>();
           List<RenderedCluster> admitted = new ArrayList<>();
