@@ -44,7 +44,7 @@ record DemoFleet(SourceTree tree, String name, Map<String, String> endpoints) {
     // The platform admins' host the clusters use (KVM_HOSTS defaults to "default"): libvirt's built-in test driver.
     files.put("management-clusters/mc-demo/hosts/default.yaml",
         "apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1\nkind: KVMHost\nmetadata: {name: default}\nspec:\n"
-            + "  uri: test:///default\n  storagePool: default-pool\n  network: default\n"
+            + "  uri: test:///default\n  storagePool: default\n  network: default\n"
             + "  baseImages: [ubuntu-24.04-kubeadm.qcow2]\n  allowedNamespaces: {list: [org-demo]}\n");
     for (int i = 0; i < n; i++) {
       String name = String.format("load-%02d", i);

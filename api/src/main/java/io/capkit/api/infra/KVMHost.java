@@ -1,6 +1,7 @@
 package io.capkit.api.infra;
 
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * namespaces may place machines on it. Tenants refer to it by name from a KVMCluster and set nothing else of it.
  */
 @Group(Infra.GROUP)
+@Categories(Infra.CATEGORY)
 @Version(Infra.VERSION)
 @Kind("KVMHost")
 @Plural("kvmhosts")

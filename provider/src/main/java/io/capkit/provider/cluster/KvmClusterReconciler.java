@@ -11,7 +11,9 @@ import io.capkit.provider.runtime.ApiCallFailure;
 import io.capkit.provider.runtime.Conditions;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderMetrics;
+import io.capkit.provider.runtime.StatusApply;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -37,6 +39,8 @@ import java.util.Set;
 public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Cleaner<KVMCluster> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmcluster";
   static final Duration HOST_RETRY = Duration.ofSeconds(30);
+  /** Names the status write ({@link StatusApply}) in ApiError events. */
+  static final String STATUS_WRITE = "patch KVMCluster status";
   private static final GroupVersionKind CLUSTER = new GroupVersionKind(CapiObjects.GROUP, "v1beta2", "Cluster");
 
   private final ClusterHosts hosts;
@@ -79,7 +83,7 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
   @Override
   public ErrorStatusUpdateControl<KVMCluster> updateErrorStatus(KVMCluster kc, Context<KVMCluster> context,
       Exception e) {
-    ApiCallFailure.in(e, "patch KVMCluster status").ifPresent(f ->
+    ApiCallFailure.in(e, STATUS_WRITE).ifPresent(f ->
         new KubernetesEvents(context.getClient()).apiError(kc, f));
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
@@ -90,14 +94,18 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
     try {
       GenericKubernetesResource cluster = CapiObjects.ownerName(kc, "Cluster")
           .flatMap(n -> clusters.get(new ResourceID(n, kc.getMetadata().getNamespace()))).orElse(null);
+      String before = Serialization.asJson(kc.getStatus());
       kc.setStatus(status(kc, cluster, hosts, clock.instant()));
+      if (!Serialization.asJson(kc.getStatus()).equals(before)) {
+        StatusApply.apply(context.getClient(), kc, kc.getStatus(), STATUS_WRITE);
+      }
       var ready = Conditions.get(kc.getStatus().getConditions(), Conditions.READY);
       if (ready != null && "InvalidSpec".equals(ready.getReason())) {
         new KubernetesEvents(context.getClient()).warning(kc, "InvalidSpec", ready.getMessage());
         // A KVMHost the cluster names may be created or opened to its namespace later; KVMHosts are not watched.
-        return UpdateControl.patchStatus(kc).rescheduleAfter(HOST_RETRY);
+        return UpdateControl.<KVMCluster>noUpdate().rescheduleAfter(HOST_RETRY);
       }
-      return UpdateControl.patchStatus(kc);
+      return UpdateControl.noUpdate();
     } finally {
       metrics.reconciled(kc, clock.instant());
       metrics.reconcileDuration("KVMCluster", "ok", Duration.between(start, clock.instant()));

@@ -12,6 +12,7 @@ import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.runtime.ApiCallFailure;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderMetrics;
+import io.capkit.provider.runtime.StatusApply;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -48,6 +49,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   static final Duration RETRY = Duration.ofSeconds(30);
   static final Duration SECRET_POLL = Duration.ofSeconds(5);
   static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
+  /** Names the status write in ApiError events. */
+  static final String STATUS_WRITE = "patch KVMMachine status";
 
   private final ClusterHosts hosts;
   private final LibvirtConnections connections;
@@ -96,7 +99,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   @Override
   public ErrorStatusUpdateControl<KVMMachine> updateErrorStatus(KVMMachine kvm, Context<KVMMachine> context,
       Exception e) {
-    ApiCallFailure.in(e, "patch KVMMachine status").ifPresent(f ->
+    ApiCallFailure.in(e, STATUS_WRITE).ifPresent(f ->
         new KubernetesEvents(context.getClient()).apiError(kvm, f));
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
@@ -148,12 +151,12 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     if (wait.isPresent()) {
       kvm.setStatus(MachineStatusWriter.waiting(kvm.getStatus(), wait.get(), gen, now));
       if (wait.get().paused()) {
-        return statusUpdate(kvm, statusBefore);
+        return statusUpdate(client, kvm, statusBefore);
       }
       // Secrets are not watched (see MachineWatches): a named Secret that is not there yet is polled for.
       boolean secretMissing = facts.bootstrap() == null
           && CapiObjects.string(facts.machine(), "spec", "bootstrap", "dataSecretName") != null;
-      return statusUpdate(kvm, statusBefore).rescheduleAfter(secretMissing ? SECRET_POLL : WAIT);
+      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(secretMissing ? SECRET_POLL : WAIT);
     }
 
     ClusterHosts.Resolution resolved = hosts.resolve(facts.kvmCluster());
@@ -161,13 +164,14 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       // Nothing reaches libvirt while the KVMCluster names a host this namespace may not use.
       kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "HostNotAllowed", resolved.message(), gen, now));
       events.warning(kvm, "HostNotAllowed", resolved.message());
-      return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
+      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
     }
     List<HostTarget> candidates = resolved.hosts();
-    String hostName = facts.failureDomain();
+    // A providerID pins its host (it is immutable once set); before the claim, CAPI's placement decides
+    // (Machine.spec.failureDomain, set by KCP and MachineSets), then a pick.
+    String hostName = MachineIdentity.hostOf(spec(kvm).getProviderID());
     if (hostName == null) {
-      // A providerID names its host (providerID is immutable once set, so it wins over a fresh pick).
-      hostName = MachineIdentity.hostOf(spec(kvm).getProviderID());
+      hostName = facts.failureDomain();
     }
     if (hostName == null) {
       Map<String, Integer> counts = machinesPerHost(context, kvm);
@@ -180,7 +184,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
         kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "NoHost",
             "the KVMCluster has no host for " + (facts.controlPlane() ? "control-plane" : "worker") + " machines",
             gen, now));
-        return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
+        return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
       }
       hostName = pick.get().name();
     }
@@ -190,7 +194,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
           "failure domain " + hostName + " is not a host of KVMCluster " + facts.kvmCluster().getMetadata().getName(),
           gen, now));
       events.warning(kvm, "HostNotFound", "failure domain " + hostName + " is not a host of the KVMCluster");
-      return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
+      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
     }
     claim(client, kvm, hostName);
 
@@ -200,7 +204,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     } catch (InvalidInputException e) {
       kvm.setStatus(MachineStatusWriter.invalid(kvm.getStatus(), e.getMessage(), gen, now));
       events.warning(kvm, "InvalidSpec", e.getMessage());
-      return statusUpdate(kvm, statusBefore);
+      return statusUpdate(client, kvm, statusBefore);
     }
     byte[] bootstrap = MachineGate.bootstrapData(facts).orElseThrow();
     recordPlacement(client, kvm, host.get());
@@ -212,12 +216,12 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
             r.created()));
       }
       kvm.setStatus(MachineStatusWriter.provisioned(kvm.getStatus(), r, plan, gen, now));
-      UpdateControl<KVMMachine> control = statusUpdate(kvm, statusBefore);
+      UpdateControl<KVMMachine> control = statusUpdate(client, kvm, statusBefore);
       return r.addresses().isEmpty() ? control.rescheduleAfter(ADDRESS_POLL) : control;
     } catch (LibvirtCallException e) {
-      return failed(kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), events, gen, now);
+      return failed(client, kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), events, gen, now);
     } catch (StepFailure f) {
-      return failed(kvm, f, host.get(), events, gen, now);
+      return failed(client, kvm, f, host.get(), events, gen, now);
     }
   }
 
@@ -258,23 +262,29 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
             Map.of("op", "remove", "path", "/metadata/finalizers/" + at)))));
   }
 
-  /** Writes the status only when it changed: a repeated reconcile of a settled machine costs no API write. */
-  private static UpdateControl<KVMMachine> statusUpdate(KVMMachine kvm, String before) {
-    return Serialization.asJson(kvm.getStatus()).equals(before) ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(kvm);
+  /**
+   * Writes the status (server-side apply, {@link StatusApply}) only when it changed: a repeated reconcile of a
+   * settled machine costs no API write.
+   */
+  private static UpdateControl<KVMMachine> statusUpdate(KubernetesClient client, KVMMachine kvm, String before) {
+    if (!Serialization.asJson(kvm.getStatus()).equals(before)) {
+      StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE);
+    }
+    return UpdateControl.noUpdate();
   }
 
-  private UpdateControl<KVMMachine> failed(KVMMachine kvm, StepFailure f, HostTarget host, KubernetesEvents events,
-      long gen, Instant now) {
+  private UpdateControl<KVMMachine> failed(KubernetesClient client, KVMMachine kvm, StepFailure f, HostTarget host,
+      KubernetesEvents events, long gen, Instant now) {
     if (f.getCause() instanceof LibvirtCallException l) {
       metrics.libvirtError(l.operation(), l.code());
       if (l.kind() == LibvirtCallException.Kind.UNREACHABLE) {
         connections.invalidate(host.uri());
       }
     }
-    kvm.setStatus(MachineStatusWriter.failed(kvm.getStatus(), f, gen, now));
+    kvm.setStatus(MachineStatusWriter.failed(kvm.getStatus(), f, host.name(), gen, now));
     events.warning(kvm, f.reason(), f.getMessage());
-    return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+    StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE);
+    return UpdateControl.<KVMMachine>noUpdate().rescheduleAfter(RETRY);
   }
 
   /**
@@ -300,18 +310,33 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     }
     Optional<Placement> where = placement(kvm, facts, hostName);
     if (where.isEmpty()) {
-      events.warning(kvm, "HostUnknown", "cannot tell where the machine's domain and volumes are: status.libvirt is "
-          + "not recorded and host " + hostName + " cannot be resolved");
-      return Optional.of(RETRY);
+      // No record of where it was created (a machine from before status.libvirt) and the host cannot be resolved:
+      // holding the finalizer would block the deletion forever. The event names what may be left on it.
+      events.warning(kvm, "HostGone", (facts.kvmCluster() == null ? "the KVMCluster is gone"
+          : "host " + hostName + " is no longer a usable host of KVMCluster "
+              + facts.kvmCluster().getMetadata().getName())
+          + ": released without removing domain " + identity(kvm).domainName() + " or its volumes from host "
+          + hostName);
+      metrics.forget(kvm);
+      return Optional.empty();
     }
     String uri = where.get().uri();
     try {
       MachineProvisioner.Removal removal = new MachineProvisioner(connections.get(uri))
           .remove(identity(kvm), where.get().pool());
-      if (removal.domainRemoved() || !removal.volumesRemoved().isEmpty()) {
-        events.normal(kvm, "Deleted", "removed from host " + hostName + (removal.domainRemoved() ? ": domain" : ":")
-            + (removal.volumesRemoved().isEmpty() ? "" : " volumes " + String.join(", ", removal.volumesRemoved())));
+      if (!removal.poolFound()) {
+        events.warning(kvm, "PoolNotFound", "storage pool " + where.get().pool() + " not found on host " + hostName
+            + ": the machine's volumes are gone with it");
       }
+      List<String> removed = new ArrayList<>();
+      if (removal.domainRemoved()) {
+        removed.add("domain " + identity(kvm).domainName());
+      }
+      if (!removal.volumesRemoved().isEmpty()) {
+        removed.add("volumes " + String.join(", ", removal.volumesRemoved()));
+      }
+      events.normal(kvm, "Deleted", removed.isEmpty() ? "nothing of it was left on host " + hostName
+          : "removed from host " + hostName + ": " + String.join("; ", removed));
       metrics.forget(kvm);
       return Optional.empty();
     } catch (StepFailure | LibvirtCallException e) {
@@ -351,8 +376,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   }
 
   /**
-   * Records host, URI and pool in {@code status.libvirt} before the first libvirt call (once per host): a status
-   * patch of its own, because the framework writes the rest of the status only after provisioning.
+   * Records host, URI and pool in {@code status.libvirt} before the first libvirt call (once per host), with the
+   * rest of the status as it stands: the status write after provisioning comes only once libvirt has answered.
    */
   private static void recordPlacement(KubernetesClient client, KVMMachine kvm, HostTarget host) {
     LibvirtPlacement p = kvm.getStatus() == null ? null : kvm.getStatus().getLibvirt();
@@ -364,16 +389,11 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     next.setHost(host.name());
     next.setUri(host.uri());
     next.setStoragePool(host.pool());
-    KVMMachine patched = ApiCallFailure.during("patch KVMMachine status (record placement on " + host.name() + ")",
-        () -> client.resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace())
-            .withName(kvm.getMetadata().getName()).subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", Map.of("libvirt",
-                next)))));
     if (kvm.getStatus() == null) {
       kvm.setStatus(new io.capkit.api.infra.KVMMachineStatus());
     }
     kvm.getStatus().setLibvirt(next);
-    kvm.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
+    StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE + " (record placement on " + host.name() + ")");
   }
 
   private static Map<String, Integer> machinesPerHost(Context<KVMMachine> context, KVMMachine kvm) {

@@ -7,6 +7,7 @@ import io.capkit.provider.cluster.ClusterHosts;
 import io.capkit.provider.cluster.KvmClusterReconciler;
 import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.machine.KvmMachineReconciler;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -25,16 +26,24 @@ import java.util.concurrent.CountDownLatch;
 public final class KvmProvider implements AutoCloseable {
   public static final String VERSION = versionOf();
 
+  /**
+   * The name of every write the provider makes: the field manager of its server-side applies and the User-Agent
+   * prefix the API server records as the manager of its other writes (claims, finalizers, events).
+   */
+  public static final String FIELD_MANAGER = "capkit-kvm-provider";
+
   private final Operator operator;
   private final InformerHostCatalog hosts;
+  private final KubernetesClient client;
   private final LibvirtConnections connections;
   private final HealthServer http;
   private final ProviderMetrics metrics;
 
-  private KvmProvider(Operator operator, InformerHostCatalog hosts, LibvirtConnections connections, HealthServer http,
-      ProviderMetrics metrics) {
+  private KvmProvider(Operator operator, InformerHostCatalog hosts, KubernetesClient client,
+      LibvirtConnections connections, HealthServer http, ProviderMetrics metrics) {
     this.operator = operator;
     this.hosts = hosts;
+    this.client = client;
     this.connections = connections;
     this.http = http;
     this.metrics = metrics;
@@ -52,8 +61,9 @@ public final class KvmProvider implements AutoCloseable {
   }
 
   /** As {@link #start(ProviderConfig, KubernetesClient, LibvirtConnections)}; tests keep their JVM on a lost lease. */
-  static KvmProvider start(ProviderConfig config, KubernetesClient client, LibvirtConnections connections,
+  static KvmProvider start(ProviderConfig config, KubernetesClient given, LibvirtConnections connections,
       boolean exitOnLostLease) {
+    KubernetesClient client = asProvider(given);
     ProviderMetrics metrics = new ProviderMetrics();
     Clock clock = Clock.systemUTC();
     Operator operator = new Operator(o -> {
@@ -73,6 +83,7 @@ public final class KvmProvider implements AutoCloseable {
     ClusterHosts clusterHosts = new ClusterHosts(hosts, config.testDriverDir());
     operator.register(new KvmClusterReconciler(clusterHosts, metrics, clock), o -> {
       o.withFinalizer(KvmClusterReconciler.FINALIZER)
+          .withFieldManager(FIELD_MANAGER)
           .withOnAddFilter(KvmClusterReconciler::hasOwnerOrIsDeleting)
           .withOnUpdateFilter((n, old) -> KvmClusterReconciler.hasOwnerOrIsDeleting(n));
       if (!config.namespaces().isEmpty()) {
@@ -82,6 +93,7 @@ public final class KvmProvider implements AutoCloseable {
     operator.register(new KvmMachineReconciler(clusterHosts, connections, metrics, clock), o -> {
       // The reconciler keeps its finalizer itself, adding it in the same write that claims the host.
       o.withTriggerReconcilerOnAllEvents(true)
+          .withFieldManager(FIELD_MANAGER)
           .withGenerationAware(false)
           .withOnAddFilter(KvmMachineReconciler::hasOwnerOrIsDeleting)
           .withOnUpdateFilter(KvmMachineReconciler::worthReconciling);
@@ -99,10 +111,11 @@ public final class KvmProvider implements AutoCloseable {
               + System.getProperty("java.version") + "\"}\n",
           metrics::scrape);
     } catch (IOException e) {
+      client.close();
       throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.httpPort(), e);
     }
     operator.start();
-    return new KvmProvider(operator, hosts, connections, http, metrics);
+    return new KvmProvider(operator, hosts, client, connections, http, metrics);
   }
 
   /** Runs until the JVM is stopped, with the in-cluster or kubeconfig client. */
@@ -132,6 +145,17 @@ public final class KvmProvider implements AutoCloseable {
     operator.stop();
     hosts.close();
     connections.close();
+    client.close();
+  }
+
+  /**
+   * A client on the same configuration whose User-Agent is {@value #FIELD_MANAGER}/version: the API server names
+   * the manager of a write without an explicit field manager after that prefix, so the provider's writes are not
+   * recorded as {@code fabric8-kubernetes-client}.
+   */
+  static KubernetesClient asProvider(KubernetesClient given) {
+    return new KubernetesClientBuilder().withConfig(new ConfigBuilder(given.getConfiguration())
+        .withUserAgent(FIELD_MANAGER + "/" + VERSION).build()).build();
   }
 
   /** Pod name (HOSTNAME) plus a random suffix, so two instances never share an identity and both think they lead. */

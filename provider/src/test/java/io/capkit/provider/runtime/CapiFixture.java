@@ -88,7 +88,8 @@ final class CapiFixture {
       KVMHostSpec s = new KVMHostSpec();
       s.setStoragePool(TestPlans.POOL);
       s.setNetwork("default");
-      s.setBaseImages(List.of(TestDriver.BASE_IMAGE));
+      // The test nodes' image and the embedded host's (the contract's default KVM_BASE_IMAGE).
+      s.setBaseImages(List.of(TestDriver.BASE_IMAGE, "ubuntu-24.04-kubeadm.qcow2"));
       SharedDirectory data = new SharedDirectory();
       data.setPath("/srv/data");
       SharedDirectory etcd = new SharedDirectory();

@@ -111,6 +111,7 @@ class KvmMachineFaultsIT {
       assertEquals("qemu+ssh://h2.test/system", f.get("m1").getStatus().getLibvirt().getUri());
       client.resources(KVMMachine.class).inNamespace(ns).withName("m1").delete();
       await("deleted from the recorded placement", () -> f.get("m1") == null);
+      assertTrue(f.events("m1", "HostGone").isEmpty(), "nothing was released unremoved");
       assertEquals(List.of(), node.listDomains());
       assertEquals(List.of(TestDriver.BASE_IMAGE), node.listVolumes(TestPlans.POOL));
     }
