@@ -3,7 +3,7 @@ package io.capkit.webhook;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import io.capkit.webhook.http.ConnectionLimits;
+import io.capkit.http.ConnectionLimits;
 
 /**
  * Settings of the admission server, as {@code capkit webhook serve} takes them.

@@ -7,10 +7,10 @@ import io.capkit.webhook.admission.AdmissionEndpoint;
 import io.capkit.webhook.admission.AdmissionEndpoints;
 import io.capkit.webhook.admission.InformerReleaseLookup;
 import io.capkit.webhook.admission.ReleaseLookup;
-import io.capkit.webhook.http.HttpHandler;
-import io.capkit.webhook.http.HttpRequest;
-import io.capkit.webhook.http.HttpResponse;
-import io.capkit.webhook.http.TlsHttpServer;
+import io.capkit.http.HttpHandler;
+import io.capkit.http.HttpRequest;
+import io.capkit.http.HttpResponse;
+import io.capkit.http.HttpServer;
 import io.capkit.webhook.tls.CertificateReloader;
 import io.capkit.webhook.tls.ReloadingKeyManager;
 import io.capkit.webhook.tls.TlsMaterial;
@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS admission server on {@link TlsHttpServer} (the framework brings no server; the JDK's {@code HttpsServer}
+ * The HTTPS admission server on {@link HttpServer} (the framework brings no server; the JDK's {@code HttpsServer}
  * lets a silent or slow TLS peer block one of its few workers). Serves the admission endpoints, {@code /healthz}, {@code /readyz} and {@code /metrics}; TLS 1.2+ with AEAD
  * ciphers only; the certificate is re-read when its files change.
  */
@@ -49,7 +49,7 @@ public final class WebhookServer implements AutoCloseable {
       "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
       "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-  private final TlsHttpServer server;
+  private final HttpServer server;
   private final CertificateReloader reloader;
   private final ReloadingKeyManager keyManager;
   private final AdmissionDispatcher dispatcher;
@@ -66,7 +66,7 @@ public final class WebhookServer implements AutoCloseable {
     this.maxBody = config.maxBodyBytes();
     this.metrics = new WebhookMetrics(dispatcher.paths());
     SslContext tls = serverContext(keyManager);
-    this.server = TlsHttpServer.start(tls, new InetSocketAddress(config.bindAddress(), config.port()),
+    this.server = HttpServer.start(tls, new InetSocketAddress(config.bindAddress(), config.port()),
         config.limits(), config.threads(), maxBody, new HttpHandler() {
           @Override
           public HttpResponse handle(HttpRequest request) {

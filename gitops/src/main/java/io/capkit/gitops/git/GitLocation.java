@@ -115,7 +115,7 @@ public record GitLocation(String raw, boolean remote) {
   }
 
   /** Whether {@code host} names this machine (localhost or a loopback address literal), so nothing leaves it. */
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     if (host == null) {
       return false;
     }
