@@ -12,10 +12,14 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +67,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
         headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
       }
       p = new Pending(new HttpRequest(req.method().name(), q < 0 ? uri : uri.substring(0, q), headers,
-          ByteBufUtil.getBytes(req.content()), HttpUtil.isKeepAlive(req), read),
+          ByteBufUtil.getBytes(req.content()), HttpUtil.isKeepAlive(req), read, clientCertificate(ctx)),
           req.protocolVersion() == HttpVersion.HTTP_1_0, null, read);
     }
     if (busy && waiting.size() >= MAX_PIPELINED) {
@@ -102,6 +106,20 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     if (!queued) {
       handler.refused(503);
       respond(ctx, p, HttpResponse.text(503, "server busy, retry", "busy").withHeader("Retry-After", "1").closing());
+    }
+  }
+
+  /** The verified client certificate's subject on a TLS connection, or null. */
+  private static String clientCertificate(ChannelHandlerContext ctx) {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x ? x.getSubjectX500Principal().getName() : null;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
     }
   }
 

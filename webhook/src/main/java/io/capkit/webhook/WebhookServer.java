@@ -26,6 +26,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -57,6 +58,7 @@ public final class WebhookServer implements AutoCloseable {
   private final WebhookMetrics metrics;
   private final ReleaseLookup releases;
   private final int maxBody;
+  private final boolean clientCa;
 
   private WebhookServer(WebhookConfig config, AdmissionDispatcher dispatcher, ReleaseLookup releases)
       throws IOException {
@@ -66,7 +68,9 @@ public final class WebhookServer implements AutoCloseable {
     this.releases = releases;
     this.maxBody = config.maxBodyBytes();
     this.metrics = new WebhookMetrics(dispatcher.paths());
-    SslContext tls = serverContext(keyManager);
+    this.clientCa = config.clientCa() != null;
+    SslContext tls = serverContext(keyManager, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK,
+        config.clientCa());
     this.server = HttpServer.start(tls, new InetSocketAddress(config.bindAddress(), config.port()),
         config.limits(), config.threads(), maxBody, new HttpHandler() {
           @Override
@@ -107,11 +111,27 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   static SslContext serverContext(KeyManager keyManager, SslProvider provider) {
+    return serverContext(keyManager, provider, null);
+  }
+
+  /**
+   * With {@code clientCa}, a client may present a certificate chaining to it (the API server's, see
+   * {@code docs/security.md}); it is optional at the TLS level so that probes without one reach {@code /healthz},
+   * and required by {@link #admit} for every review.
+   */
+  static SslContext serverContext(KeyManager keyManager, SslProvider provider, Path clientCa) {
     try {
-      return SslContextBuilder.forServer(keyManager).sslProvider(provider).protocols(PROTOCOLS)
-          .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE).clientAuth(ClientAuth.NONE).build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
+      SslContextBuilder b = SslContextBuilder.forServer(keyManager).sslProvider(provider).protocols(PROTOCOLS)
+          .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+      if (clientCa == null) {
+        b.clientAuth(ClientAuth.NONE);
+      } else {
+        b.trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL);
+      }
+      return b.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalStateException("TLS is not available"
+          + (clientCa == null ? "" : " with client CA " + clientCa) + ": " + e.getMessage(), e);
     }
   }
 
@@ -189,6 +209,9 @@ public final class WebhookServer implements AutoCloseable {
     Optional<AdmissionEndpoint> endpoint = dispatcher.endpoint(path);
     if (endpoint.isEmpty()) {
       return HttpResponse.text(404, "no admission endpoint at " + path, "not_found");
+    }
+    if (clientCa && request.clientCertificate() == null) {
+      return HttpResponse.text(403, "a client certificate from the API server is required", "no_client_certificate");
     }
     if (!"POST".equals(request.method())) {
       return HttpResponse.text(405, "use POST", "method_not_allowed").withHeader("Allow", "POST");

@@ -1,11 +1,18 @@
 package io.capkit.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.api.release.ReleaseState;
 import io.capkit.testsupport.SelfSignedCertificate;
 import io.capkit.webhook.admission.Reviews;
+import io.capkit.webhook.tls.TlsMaterial;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -204,6 +211,65 @@ class HostileTenantWebhookIT {
         + " max %d ms; healthz+small review during the burst x%d: median %d ms, max %d ms%n", bytes, aloneMillis,
         bigMillis.size(), median(bigMillis),
         Collections.max(bigMillis), smallMillis.size(), median(smallMillis), Collections.max(smallMillis));
+  }
+
+  /** A TLS client that trusts the webhook's certificate and presents {@code own} (or nothing). */
+  private SSLContext clientPresenting(SelfSignedCertificate own, Path ownDir) throws Exception {
+    KeyManager[] keys = null;
+    if (own != null) {
+      own.writeTo(ownDir);
+      TlsMaterial m = TlsMaterial.load(ownDir.resolve("tls.crt"), ownDir.resolve("tls.key"));
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("client", m.key(), new char[0], m.chain());
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, new char[0]);
+      keys = kmf.getKeyManagers();
+    }
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("webhook", cert.certificate());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(keys, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  @Test
+  void withClientCaOnlyTheApiServerCanAskForReviews() throws Exception {
+    SelfSignedCertificate apiServer = SelfSignedCertificate.generate("kube-apiserver");
+    apiServer.writeTo(dir.resolve("apiserver-ca"));
+    WebhookConfig config = new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1",
+        Duration.ofSeconds(30), 2, WebhookConfig.DEFAULT_MAX_BODY).withClientCa(dir.resolve("apiserver-ca/ca.crt"));
+    try (WebhookServer guarded = WebhookServer.start(config,
+        Reviews.lookup(Reviews.release("v29.1.0", "v1.33.4", ReleaseState.ACTIVE)))) {
+      byte[] body = Reviews.review("mtls", "CREATE", "fleet.capkit.io", "WorkloadCluster",
+          Reviews.workloadCluster(Map.of()), null, false);
+      URI review = URI.create("https://127.0.0.1:" + guarded.port() + "/validate-workloadcluster");
+      URI healthz = URI.create("https://127.0.0.1:" + guarded.port() + "/healthz");
+      HttpClient anonymous = HttpClient.newBuilder().sslContext(clientPresenting(null, null))
+          .version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<String> denied = anonymous.send(HttpRequest.newBuilder(review).timeout(API_SERVER_TIMEOUT)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, denied.statusCode());
+      assertEquals("a client certificate from the API server is required\n", denied.body());
+      assertEquals(200, anonymous.send(HttpRequest.newBuilder(healthz).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode(), "probes need no certificate");
+      HttpClient impostor = HttpClient.newBuilder().sslContext(clientPresenting(
+          SelfSignedCertificate.generate("kube-apiserver"), dir.resolve("impostor")))
+          .version(HttpClient.Version.HTTP_1_1).build();
+      assertThrows(IOException.class, () -> impostor.send(HttpRequest.newBuilder(review).timeout(API_SERVER_TIMEOUT)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()),
+          "a certificate from another CA fails the handshake");
+      HttpClient apiServerClient = HttpClient.newBuilder().sslContext(clientPresenting(apiServer,
+          dir.resolve("apiserver"))).version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<byte[]> ok = apiServerClient.send(HttpRequest.newBuilder(review).timeout(API_SERVER_TIMEOUT)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertAllowed("mtls", ok);
+    }
   }
 
   private static long median(List<Long> values) {
