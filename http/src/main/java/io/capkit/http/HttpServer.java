@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * (handshake, each request, idle, the peer reading the answer; see {@link ConnectionDeadline}). What one client can
  * hold is bounded: {@link ConnectionLimits#maxPerPeer()} connections per address; at
  * {@link ConnectionLimits#maxConnections()} a new connection replaces the one idle longest, so idle connections,
- * however many, never keep a working client out. Requests are handled on worker threads ({@link Workers}), probes on
- * the event loop ({@link HttpHandler#quick}), so a burst of large requests delays neither. A slow or silent peer costs
- * a connection's buffers, never a thread.
+ * however many, never keep a working client out. Requests with small bodies are handled on their event loop at once,
+ * those with large bodies on a bounded pool ({@link Workers}), so a burst of large requests delays neither probes nor
+ * small requests. A slow or silent peer costs a connection's buffers, never a thread.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -101,7 +101,7 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Binds and starts serving HTTPS on {@code threads} event loops (and as many worker threads); every connection's
+   * Binds and starts serving HTTPS on {@code threads} event loops; every connection's
    * handshake asks {@code tls} (and its key manager) afresh, so a rotated certificate applies to the next handshake.
    */
   public static HttpServer start(SslContext tls, InetSocketAddress address, ConnectionLimits limits,

@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns each request read whole into an {@link HttpRequest} and has the {@link HttpHandler} answer it: a quick one
- * (see {@link HttpHandler#quick}) on this event loop, any other on a worker thread ({@link Workers}), the answer
- * written back on this event loop. A connection's requests are answered one at a time, in order: one that arrives
+ * Turns each request read whole into an {@link HttpRequest} and has the {@link HttpHandler} answer it: on this event
+ * loop when its body is small, on a worker thread when it is large ({@link Workers}), the answer written back on this
+ * event loop. A connection's requests are answered one at a time, in order: one that arrives
  * pipelined behind another waits here. A request that could not be read is answered with the status that says why
  * and the connection closed. The server's latency clock runs from the request read whole to the answer written.
  */
@@ -88,11 +88,11 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
       respond(ctx, p, p.refusal().closing());
       return;
     }
-    if (handler.quick(p.request())) {
+    if (Workers.inline(p.request().body().length)) {
       respond(ctx, p, handler.handle(p.request()));
       return;
     }
-    boolean queued = workers.submit(p.request().body().length, () -> {
+    boolean queued = workers.submit(() -> {
       HttpResponse response;
       try {
         response = handler.handle(p.request());

@@ -7,37 +7,40 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where requests are handled, off the event loops (which then only move bytes, so a probe or a small request is
- * never stuck behind a large one's parsing): one pool for requests with small bodies, one with half the threads for
- * bodies over {@link #LARGE_BODY}, so that a burst of the largest reviews takes turns among itself while small ones
- * keep their threads. Each pool's queue is bounded; a request that finds it full is refused (503), not queued
- * without end.
+ * Where requests with large bodies are handled: off the event loops, on half as many threads as there are event
+ * loops (at least one), behind a bounded queue. A request with a body up to {@link #INLINE_BODY} bytes (every probe,
+ * nearly every admission review) is handled on its connection's event loop at once, the fast path; a larger one
+ * costs milliseconds of parsing, and a burst of them would hold every event loop and every connection behind it.
+ * Here they take turns among themselves while the event loops keep serving the rest; when the queue is full a request
+ * is refused (503 with {@code Retry-After}) instead of waiting without end.
  */
 final class Workers implements AutoCloseable {
-  /** Bodies larger than this go to the pool for large requests. */
-  static final int LARGE_BODY = 256 * 1024;
+  /** Bodies up to this size are handled on the event loop. */
+  static final int INLINE_BODY = 64 * 1024;
+  /** Large requests waiting for a thread at most; each holds its body (up to the server's limit) meanwhile. */
+  static final int QUEUE = 32;
 
-  private final ThreadPoolExecutor small;
   private final ThreadPoolExecutor large;
 
-  Workers(int threads) {
-    this.small = pool("capkit-http-work", threads, 4096);
-    this.large = pool("capkit-http-work-large", Math.max(1, threads / 2), 64);
-  }
-
-  private static ThreadPoolExecutor pool(String name, int threads, int queue) {
+  Workers(int eventLoops) {
     AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+    int threads = Math.max(1, eventLoops / 2);
+    this.large = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+      Thread t = new Thread(r, "capkit-http-large-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     }, new ThreadPoolExecutor.AbortPolicy());
   }
 
-  /** Runs {@code work} for a request with a body of {@code bodyBytes}; false when that pool's queue is full. */
-  boolean submit(int bodyBytes, Runnable work) {
+  /** Whether a request with a body of {@code bodyBytes} is handled on its event loop. */
+  static boolean inline(int bodyBytes) {
+    return bodyBytes <= INLINE_BODY;
+  }
+
+  /** Runs {@code work} on a worker; false when the queue is full. */
+  boolean submit(Runnable work) {
     try {
-      (bodyBytes > LARGE_BODY ? large : small).execute(work);
+      large.execute(work);
       return true;
     } catch (RejectedExecutionException e) {
       return false;
@@ -46,7 +49,6 @@ final class Workers implements AutoCloseable {
 
   @Override
   public void close() {
-    small.shutdownNow();
     large.shutdownNow();
   }
 }

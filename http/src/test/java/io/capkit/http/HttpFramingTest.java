@@ -41,11 +41,6 @@ class HttpFramingTest {
     public void refused(int status) {
       refused.add(status);
     }
-
-    @Override
-    public boolean quick(HttpRequest request) {
-      return true;
-    }
   }
 
   private static final Workers WORKERS = new Workers(1);
@@ -54,7 +49,7 @@ class HttpFramingTest {
 
   private EmbeddedChannel channel(int maxBody) {
     ConnectionDeadline deadline = new ConnectionDeadline(LIMITS, true, () -> {});
-    // Echo is quick: answered on the (embedded) event loop, so these tests see answers without waiting.
+    // Bodies here are small: answered on the (embedded) event loop, so these tests see answers without waiting.
     return new EmbeddedChannel(deadline, new StrictRequestDecoder(), new HttpResponseEncoder(),
         new BoundedBodyAggregator(maxBody, echo), new RequestDispatcher(echo, deadline, WORKERS));
   }

@@ -13,7 +13,8 @@ import io.capkit.http.ConnectionLimits;
  * @param port           HTTPS port; 0 picks a free one (tests)
  * @param bindAddress    address to listen on, e.g. {@code 0.0.0.0} in a pod, {@code 127.0.0.1} in tests
  * @param reloadInterval how often the certificate files are checked for changes
- * @param threads        event-loop threads (each owns many connections), and as many worker threads for the reviews
+ * @param threads        event-loop threads: each owns many connections and handles their small requests itself (half
+ *                       as many threads handle the large ones)
  * @param maxBodyBytes   largest request body read; larger ones get 413 without being read
  * @param limits         time limits per connection step (handshake, request, idle) and the connection limits
  * @param clientCa       PEM CA bundle the API server's client certificate must chain to; when set, admission requests

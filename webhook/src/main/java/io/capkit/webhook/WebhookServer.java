@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTPS admission server on {@link HttpServer} (the framework brings no server; the JDK's {@code HttpsServer}
- * lets a silent or slow TLS peer block one of its few workers). Reviews are handled on worker threads, probes on the
- * event loops; what one client address can hold is capped (see {@link io.capkit.http.ConnectionLimits}). Serves the admission endpoints, {@code /healthz}, {@code /readyz} and {@code /metrics}; TLS 1.2+ with AEAD
+ * lets a silent or slow TLS peer block one of its few workers). Reviews over 64 KiB are handled on a bounded worker pool,
+ * everything else on the event loops; what one client address can hold is capped (see {@link io.capkit.http.ConnectionLimits}). Serves the admission endpoints, {@code /healthz}, {@code /readyz} and {@code /metrics}; TLS 1.2+ with AEAD
  * ciphers only; the certificate is re-read when its files change.
  */
 public final class WebhookServer implements AutoCloseable {
@@ -76,12 +76,6 @@ public final class WebhookServer implements AutoCloseable {
           @Override
           public HttpResponse handle(HttpRequest request) {
             return WebhookServer.this.handle(request);
-          }
-
-          // Probes never wait behind reviews: answered on the event loop, so /healthz holds up under a burst.
-          @Override
-          public boolean quick(HttpRequest request) {
-            return "/healthz".equals(request.path()) || "/readyz".equals(request.path());
           }
 
           @Override

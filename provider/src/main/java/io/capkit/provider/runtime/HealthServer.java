@@ -32,17 +32,8 @@ public final class HealthServer implements AutoCloseable {
 
   HealthServer(String address, int port, ConnectionLimits limits, BooleanSupplier healthy, BooleanSupplier ready,
       String versionJson, Supplier<String> metrics) throws IOException {
-    server = HttpServer.startPlain(new InetSocketAddress(address, port), limits, 1, MAX_BODY, new HttpHandler() {
-      @Override
-      public HttpResponse handle(HttpRequest request) {
-        return answer(request, healthy, ready, versionJson, metrics);
-      }
-
-      @Override
-      public boolean quick(HttpRequest request) {
-        return !"/metrics".equals(request.path());
-      }
-    });
+    HttpHandler handler = request -> answer(request, healthy, ready, versionJson, metrics);
+    server = HttpServer.startPlain(new InetSocketAddress(address, port), limits, 1, MAX_BODY, handler);
   }
 
   public int port() {
