@@ -36,7 +36,9 @@ kamaji|github.com/clastix/cluster-api-control-plane-provider-kamaji|$KAMAJI_CP_V
 byoh|github.com/vmware-tanzu/cluster-api-provider-bringyourownhost|$BYOH_VERSION|test/e2e/data/infrastructure-provider-byoh/v1beta1/templates/vm/cluster-template.yaml installer/registry.go
 kube-vip|github.com/kube-vip/kube-vip|$KUBE_VIP_VERSION|pkg/kubevip/config_generator.go pkg/kubevip/config_envvar.go testing/e2e/kube-vip.yaml.tmpl
 capv|sigs.k8s.io/cluster-api-provider-vsphere|$CAPV_VERSION|internal/kubevip/kube-vip.yaml internal/kubevip/kube-vip-prepare.sh
-capi|sigs.k8s.io/cluster-api|$CAPI_VERSION|docs/book/src/tasks/automated-machine-management/healthchecking.md controlplane/kubeadm/pkg/workload_cluster_coredns.go cmd/clusterctl/client/cluster/objectgraph.go
+capi|sigs.k8s.io/cluster-api|$CAPI_VERSION|docs/book/src/tasks/automated-machine-management/healthchecking.md controlplane/kubeadm/pkg/workload_cluster_coredns.go cmd/clusterctl/client/cluster/objectgraph.go cmd/clusterctl/api/v1alpha3/labels.go
+capi-api|sigs.k8s.io/cluster-api/api|$CAPI_VERSION|controlplane/kubeadm/v1beta2/kubeadm_control_plane_types.go
+metallb|go.universe.tf/metallb|$METALLB_VERSION|controller/service.go
 kubeadm|k8s.io/kubernetes|$K8S_VERSION|cmd/kubeadm/app/constants/constants.go cmd/kubeadm/app/cmd/phases/init/addons.go
 "
 STAMP_WANT="$(printf 'capkit upstream-templates v1\n%s' "$SOURCES")"

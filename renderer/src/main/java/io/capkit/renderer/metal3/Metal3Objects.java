@@ -64,6 +64,8 @@ final class Metal3Objects {
         "checksumType", plan.var("METAL3_IMAGE_CHECKSUM_TYPE"),
         capi.v1beta1() ? "format" : "diskFormat", plan.var("METAL3_IMAGE_FORMAT"));
     Map<String, Object> machineSpec = OrderedMap.of(
+        // As CAPM3's templates: the host's disk metadata is wiped when it is provisioned and released.
+        "automatedCleaningMode", "metadata",
         "dataTemplate", OrderedMap.of("name", data.name()),
         "image", image,
         "hostSelector", hostSelector());
