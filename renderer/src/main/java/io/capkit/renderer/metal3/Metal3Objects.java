@@ -118,7 +118,9 @@ final class Metal3Objects {
         "links", OrderedMap.of("ethernets", List.of(OrderedMap.of(
             "type", "phy",
             "id", iface,
-            "macAddress", OrderedMap.of("fromHostInterface", iface)))),
+            "macAddress", OrderedMap.of("fromHostInterface", iface),
+            // The CRD's default, written out so that Git and the stored object are equal.
+            "mtu", 1500))),
         "networks", OrderedMap.of("ipv4", List.of(OrderedMap.of(
             "id", ipPoolName(),
             "link", iface,
