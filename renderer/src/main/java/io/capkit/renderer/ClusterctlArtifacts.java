@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -24,7 +25,7 @@ public final class ClusterctlArtifacts {
    * Variables the template leaves out: its endpoint is the DNS name {@code <cluster>.k8s.<BASE_DOMAIN>}, which kube-vip
    * cannot announce, so clusterctl users put a load balancer in front (CONTROL_PLANE_LOAD_BALANCER=external).
    */
-  public static final java.util.Set<String> NOT_IN_TEMPLATE = java.util.Set.of("CONTROL_PLANE_LOAD_BALANCER",
+  public static final Set<String> NOT_IN_TEMPLATE = Set.of("CONTROL_PLANE_LOAD_BALANCER",
       "KUBE_VIP_INTERFACE");
 
   private ClusterctlArtifacts() {}

@@ -4,8 +4,10 @@ import io.capkit.api.contract.HostLabels;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Metal3 objects as seed 001 wires them: a Metal3Cluster with the Cluster's name and endpoint, and per machine
@@ -83,14 +85,14 @@ final class Metal3Objects {
   }
 
   /** The cluster's IPPool, when METAL3_IPAM_RANGE asks for static addresses. */
-  java.util.Optional<KubeObject> ipPool() {
+  Optional<KubeObject> ipPool() {
     String range = ipamRange();
     if (range == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     String[] ends = range.split("-");
     Object dns = plan.variables().get("METAL3_IPAM_DNS_SERVERS");
-    return java.util.Optional.of(capi.object(IPAM_API, "IPPool", ipPoolName(), OrderedMap.of(
+    return Optional.of(capi.object(IPAM_API, "IPPool", ipPoolName(), OrderedMap.of(
         "clusterName", plan.name(),
         "namePrefix", ipPoolName(),
         "pools", List.of(OrderedMap.of("start", ends[0], "end", ends[1])),
@@ -108,7 +110,7 @@ final class Metal3Objects {
   }
 
   private static List<Object> dnsServers(String text) {
-    return java.util.Arrays.stream(text.split(",")).map(String::trim).map(x -> (Object) x).toList();
+    return Arrays.stream(text.split(",")).map(String::trim).map(x -> (Object) x).toList();
   }
 
   // The IPAM path of CAPM3's examples: the NIC by its inspected name, an address and default route from the pool.
