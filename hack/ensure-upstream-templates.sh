@@ -33,7 +33,7 @@ CACHE="${CAPKIT_UPSTREAM_TEMPLATES:-$HOME/.cache/capkit/upstream-templates}"
 SOURCES="
 capm3|github.com/metal3-io/cluster-api-provider-metal3|$CAPM3_VERSION|examples/clusterctl-templates/clusterctl-cluster.yaml examples/templates/cluster.yaml docs/remediation-controller.md baremetal/metal3data_manager.go
 kamaji|github.com/clastix/cluster-api-control-plane-provider-kamaji|$KAMAJI_CP_VERSION|config/samples/controlplane_v1alpha2_kamajicontrolplane.yaml docs/providers-metal3.md controllers/kamajicontrolplane_controller_tcp.go controllers/kamajicontrolplane_controller_cluster_patch.go
-byoh|github.com/vmware-tanzu/cluster-api-provider-bringyourownhost|$BYOH_VERSION|test/e2e/data/infrastructure-provider-byoh/v1beta1/templates/vm/cluster-template.yaml installer/registry.go
+byoh|github.com/vmware-tanzu/cluster-api-provider-bringyourownhost|$BYOH_VERSION|test/e2e/data/infrastructure-provider-byoh/v1beta1/templates/vm/cluster-template.yaml installer/registry.go agent/cloudinit/cloudinit.go agent/cloudinit/cmd_runner.go
 kube-vip|github.com/kube-vip/kube-vip|$KUBE_VIP_VERSION|pkg/kubevip/config_generator.go pkg/kubevip/config_envvar.go testing/e2e/kube-vip.yaml.tmpl
 capv|sigs.k8s.io/cluster-api-provider-vsphere|$CAPV_VERSION|internal/kubevip/kube-vip.yaml internal/kubevip/kube-vip-prepare.sh
 capi|sigs.k8s.io/cluster-api|$CAPI_VERSION|docs/book/src/tasks/automated-machine-management/healthchecking.md controlplane/kubeadm/pkg/workload_cluster_coredns.go cmd/clusterctl/client/cluster/objectgraph.go cmd/clusterctl/api/v1alpha3/labels.go

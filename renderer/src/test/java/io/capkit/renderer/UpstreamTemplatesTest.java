@@ -444,6 +444,8 @@ class UpstreamTemplatesTest {
 
   // ---------------------------------------------------------------- byoh-metal3
 
+  /** The one template variable BYOH's own templates use. */
+  private static final String BYOH_VARIABLE = "{{ .DefaultNetworkInterfaceName }}";
   private static final String BYOH_TEMPLATE = "test/e2e/data/infrastructure-provider-byoh/v1beta1/templates/vm/cluster-template.yaml";
 
   @Test
@@ -483,6 +485,23 @@ class UpstreamTemplatesTest {
             + "agent with --skip-installation"))));
     assertEquals(List.of(), wrong);
     checked("byoh-metal3", "ByoCluster, KubeadmControlPlane, kube-vip pod, ByoMachineTemplate", "byoh", BYOH_TEMPLATE);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void byohAgentTemplatesOnlyItsOwnVariableAndRunsCommandsWithBash() {
+    // The agent runs every written file through Go's text/template and each command through bash -c.
+    String cloudinit = text("byoh", "agent/cloudinit/cloudinit.go");
+    assertTrue(cloudinit.contains("se.ParseTemplateExecutor.ParseTemplate(cloudInitData.FilesToWrite[i].Content)"),
+        cite("byoh", "agent/cloudinit/cloudinit.go") + " no longer templates file contents");
+    assertTrue(text("byoh", "agent/cloudinit/cmd_runner.go").contains("exec.CommandContext(ctx, \"/bin/bash\", \"-c\", cmd)"));
+    Map<String, Object> kcp = object("hybrid", "KubeadmControlPlane", "hybrid");
+    for (Map<String, Object> f : (List<Map<String, Object>>) at(kcp, "spec.kubeadmConfigSpec.files")) {
+      String content = ((String) f.get("content")).replace(BYOH_VARIABLE, "");
+      assertTrue(!content.contains("{{") && !content.contains("}}"), f.get("path") + " holds a template action BYOH "
+          + "would fill or reject");
+    }
+    checked("byoh-metal3", "file templating and commands of the agent", "byoh", "agent/cloudinit/cloudinit.go");
   }
 
   @Test
