@@ -30,6 +30,11 @@ class CapiControllersIT {
       var kcpCrd = client.apiextensions().v1().customResourceDefinitions()
           .withName("kubeadmcontrolplanes.controlplane.cluster.x-k8s.io").get();
       assertEquals("v1beta2", kcpCrd.getMetadata().getLabels().get("cluster.x-k8s.io/v1beta2"));
+      var kamajiCrd = client.apiextensions().v1().customResourceDefinitions()
+          .withName("kamajicontrolplanes.controlplane.cluster.x-k8s.io").get();
+      assertEquals("v1alpha2", kamajiCrd.getMetadata().getLabels().get("cluster.x-k8s.io/v1beta2"),
+          "Kamaji's control plane follows the v1beta2 contract with its v1alpha2 API");
+      assertTrue(capi.convertedCrds().contains("clusters.cluster.x-k8s.io"), capi.convertedCrds().toString());
 
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("capi-webhook").endMetadata()
           .build()).serverSideApply();
@@ -51,6 +56,17 @@ class CapiControllersIT {
           GenericKubernetesResource.class);
       GenericKubernetesResource created = client.resource(ok).create();
       assertEquals("ok", created.getMetadata().getName());
+      // A v1beta1 object is converted by CAPI's own conversion webhook: apiVersion refs become apiGroup refs.
+      GenericKubernetesResource old = Serialization.unmarshal(Serialization.asJson(Map.of(
+          "apiVersion", "cluster.x-k8s.io/v1beta1", "kind", "Cluster",
+          "metadata", Map.of("name", "old", "namespace", "capi-webhook"), "spec", Map.of("paused", true,
+              "infrastructureRef", Map.of("apiVersion", "infrastructure.cluster.x-k8s.io/v1alpha1", "kind",
+                  "KVMCluster", "name", "old")))), GenericKubernetesResource.class);
+      client.resource(old).create();
+      GenericKubernetesResource stored = client.genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Cluster")
+          .inNamespace("capi-webhook").withName("old").get();
+      assertEquals(Map.of("apiGroup", "infrastructure.cluster.x-k8s.io", "kind", "KVMCluster", "name", "old"),
+          ((Map<?, ?>) stored.getAdditionalProperties().get("spec")).get("infrastructureRef"));
     }
     // Closing removes the webhook configurations: writes are not denied by a dead endpoint afterwards.
     assertTrue(client.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems().stream()
