@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,8 +21,13 @@ import java.util.Set;
  */
 public final class WorkloadClusterRules {
   public static final String VARIABLES_PATH = "spec.variables";
-  /** Flavors a WorkloadCluster may name; {@code kvm} when none is given. */
-  public static final Set<String> FLAVORS = Set.of("kvm", "metal3", "kvm-metal3", "byoh-metal3", "kamaji-metal3");
+  /** Flavors a WorkloadCluster may name: the compatibility matrix's flavors that are not refused. */
+  public static final Set<String> FLAVORS = CompatibilityMatrix.standard().flavors().stream()
+      .filter(f -> f.refused() == null).map(CompatibilityMatrix.FlavorEntry::name)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  /** Longest cluster name: "-md-0" is appended for the worker pool's label value, which has 63 at most. */
+  public static final int MAX_NAME = 58;
+
   /** The flavor of a WorkloadCluster without {@code spec.flavor}. */
   public static final String DEFAULT_FLAVOR = "kvm";
 
@@ -70,11 +76,33 @@ public final class WorkloadClusterRules {
     return validate(cluster);
   }
 
-  /** Every contract rule on one WorkloadCluster: name, release, flavor, endpoint, variables. */
+  /** Every contract rule on one WorkloadCluster: {@link #validateObject} and {@link #validateVariables}. */
   public List<Problem> validate(WorkloadCluster cluster) {
+    List<Problem> problems = new ArrayList<>(validateObject(cluster));
+    if (cluster.getSpec() != null) {
+      problems.addAll(validateVariables(cluster.getSpec().getVariables()));
+    }
+    problems.sort(null);
+    return problems;
+  }
+
+  /**
+   * The rules on a WorkloadCluster apart from its variables: name, namespace, release name, flavor, endpoint. The
+   * renderer applies these to each cluster file and checks the variables after layering the fleet's defaults.
+   */
+  public List<Problem> validateObject(WorkloadCluster cluster) {
     List<Problem> problems = new ArrayList<>();
     String name = cluster.getMetadata() == null ? null : cluster.getMetadata().getName();
-    Names.checkLabel(name).ifPresent(m -> problems.add(Problem.at("metadata.name", m)));
+    Optional<String> badName = Names.checkLabel(name);
+    if (badName.isEmpty() && name.length() > MAX_NAME) {
+      badName = Optional.of("\"" + name + "\" is longer than " + MAX_NAME + " characters (\"-md-0\" is appended for "
+          + "the worker pool's label values, which have 63 at most)");
+    }
+    badName.ifPresent(m -> problems.add(Problem.at("metadata.name", m)));
+    String namespace = cluster.getMetadata() == null ? null : cluster.getMetadata().getNamespace();
+    if (namespace != null) {
+      Names.checkLabel(namespace).ifPresent(m -> problems.add(Problem.at("metadata.namespace", m)));
+    }
     WorkloadClusterSpec spec = cluster.getSpec();
     if (spec == null) {
       problems.add(Problem.at("spec", "is required"));
@@ -94,14 +122,11 @@ public final class WorkloadClusterRules {
     }
     ApiEndpoint endpoint = spec.getControlPlaneEndpoint();
     if (endpoint != null) {
-      if (endpoint.getHost() == null || endpoint.getHost().isEmpty()) {
-        problems.add(Problem.at("spec.controlPlaneEndpoint.host", "is required"));
-      }
+      Names.checkHost(endpoint.getHost()).ifPresent(m -> problems.add(Problem.at("spec.controlPlaneEndpoint.host", m)));
       if (endpoint.getPort() != null && (endpoint.getPort() < 1 || endpoint.getPort() > 65535)) {
         problems.add(Problem.at("spec.controlPlaneEndpoint.port", "must be 1-65535, got " + endpoint.getPort()));
       }
     }
-    problems.addAll(validateVariables(spec.getVariables()));
     problems.sort(null);
     return problems;
   }
@@ -114,8 +139,7 @@ public final class WorkloadClusterRules {
     Map<String, Object> own = variables == null ? Map.of() : variables;
     List<Problem> problems = new ArrayList<>();
     contract.validate(own).forEach(p -> problems.add(p.under(VARIABLES_PATH)));
-    own.keySet().forEach(k -> contract.variable(k).filter(v -> !v.settable()).ifPresent(v -> problems.add(
-        Problem.at(VARIABLES_PATH + "." + k, "is set by capkit from " + v.source() + "; remove it from variables"))));
+    contract.derivedProblems(own).forEach(p -> problems.add(p.under(VARIABLES_PATH)));
     if (problems.isEmpty()) {
       contract.validate(withDefaults(own)).forEach(p -> problems.add(p.under(VARIABLES_PATH)));
     }

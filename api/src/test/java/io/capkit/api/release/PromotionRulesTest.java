@@ -18,7 +18,8 @@ class PromotionRulesTest {
       release("v1.2.0", "1.34.0", ReleaseState.ACTIVE),
       release("v1.3.0", "1.34.2", ReleaseState.WIP),
       release("v0.9.0", "1.32.0", ReleaseState.DEPRECATED),
-      release("v2.0.0", "1.35.0", ReleaseState.PREVIEW));
+      release("v2.0.0", "1.35.0", ReleaseState.PREVIEW),
+      release("v3.0.0", "2.0.0", ReleaseState.ACTIVE));
 
   @Test
   void nextMinorAndPatchAndPreviewAreAllowed() {
@@ -34,11 +35,18 @@ class PromotionRulesTest {
     assertTrue(text(PromotionRules.check("v1.2.0", "v1.3.0", RELEASES)).contains("v1.3.0 is wip"));
     assertTrue(text(PromotionRules.check("v1.0.0", "v0.9.0", RELEASES)).contains("v0.9.0 is deprecated"));
     String downgrade = text(PromotionRules.check("v1.2.0", "v1.1.0", RELEASES));
-    assertTrue(downgrade.contains("older than the current v1.2.0"), downgrade);
-    assertTrue(downgrade.contains("Kubernetes v1.33.1 in v1.1.0 is older than v1.34.0"), downgrade);
-    assertEquals("spec.release: Kubernetes v1.32.4 -> v1.34.0 skips 1 minor version(s); promote through a release"
-        + " with Kubernetes v1.33 first", text(PromotionRules.check("v1.0.0", "v1.2.0", RELEASES)));
+    assertTrue(downgrade.contains("release v1.1.0 is older than v1.2.0; downgrades are not allowed"), downgrade);
+    assertTrue(downgrade.contains("cannot downgrade Kubernetes from v1.34.0 to v1.33.1"), downgrade);
+    assertEquals("spec.release: moving from release v1.0.0 to v1.2.0: cannot upgrade Kubernetes from v1.32.4 to "
+        + "v1.34.0: skips 1 minor version(s); upgrade one minor version at a time",
+        text(PromotionRules.check("v1.0.0", "v1.2.0", RELEASES)));
     assertTrue(text(PromotionRules.check("v7.0.0", "v1.1.0", RELEASES)).contains("current release v7.0.0"));
+  }
+
+  @Test
+  void aMajorKubernetesChangeIsItsOwnRuleNotAThousandSkippedMinors() {
+    assertEquals("spec.release: moving from release v2.0.0 to v3.0.0: cannot move Kubernetes from v1.35.0 to "
+        + "v2.0.0: major version changes are not supported", text(PromotionRules.check("v2.0.0", "v3.0.0", RELEASES)));
   }
 
   private static String text(List<Problem> problems) {
