@@ -6,7 +6,7 @@ import io.capkit.api.contract.Contract;
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.SourceTree;
 import io.capkit.renderer.DocumentValidator;
-import io.capkit.renderer.Flavors;
+import io.capkit.renderer.ReleaseCatalog;
 import io.capkit.renderer.schema.CrdSchemas;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Check WorkloadCluster, FleetDefaults and Release files and rendered manifests.",
+    description = {"Check WorkloadCluster, FleetDefaults, Release and KVM files and rendered manifests.",
         "Rendered CAPI and Flux objects are checked against their CRD schemas (unknown fields are errors);",
         "CRDs come from --crds, else $CAPKIT_CRD_CACHE, else ~/.cache/capkit/upstream-crds."})
 final class ValidateCommand implements Callable<Integer> {
@@ -42,13 +42,20 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--crds", paramLabel = "DIR", description = "Folder of CustomResourceDefinitions (repeatable).")
   List<Path> crds = new ArrayList<>();
 
+  @Option(names = "--releases", paramLabel = "DIR",
+      description = "Releases folder (<vX.Y.Z>/release.yaml): WorkloadClusters are also checked against the release "
+          + "they name (exists, not wip, runs the flavor), as render does.")
+  Path releases;
+
   @Override
   public Integer call() throws IOException {
     List<SourceTree> crdTrees = new ArrayList<>();
     for (Path dir : crdFolders()) {
       crdTrees.add(DirectoryTree.open(dir));
     }
-    DocumentValidator validator = new DocumentValidator(Contract.standard(), Flavors.standard(), CrdSchemas.load(crdTrees));
+    ReleaseCatalog catalog = releases == null ? null
+        : ReleaseCatalog.read(DirectoryTree.open(releases), releases.toString());
+    DocumentValidator validator = new DocumentValidator(Contract.standard(), CrdSchemas.load(crdTrees), catalog);
     List<Problem> problems = new ArrayList<>();
     int files = source.given() ? source.read((tree, label) -> validateTree(tree, label, validator, problems))
         : validatePaths(validator, problems);

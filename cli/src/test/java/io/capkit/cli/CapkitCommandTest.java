@@ -106,7 +106,7 @@ class CapkitCommandTest {
     Run r = run("render", "--fleet", fleet.toString(), "--releases", RELEASES, "--out", out.toString());
     assertEquals(1, r.code());
     String file = fleet.resolve("management-clusters/mc/organizations/o/workload-clusters/db/cluster.yaml").toString();
-    assertEquals(file + ": spec.release: release v1.3.0 is wip (work in progress) and cannot be used by clusters yet\n"
+    assertEquals(file + ": spec.release: release v1.3.0 is wip and may not be used by clusters yet\n"
         + file + ": spec.variables.CONTROL_PLANE_MACHINE_COUNT: must be odd so that stacked etcd keeps quorum, got 4\n"
         + file + ": spec.variables.SERVICE_IP_RANGE: 10.1.0.0/16 overlaps POD_IP_RANGE 10.0.0.0/8\n", r.err());
     assertEquals("", r.out());

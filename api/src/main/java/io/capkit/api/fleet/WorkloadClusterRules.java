@@ -6,6 +6,8 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Variable;
 import io.capkit.api.flavor.CompatibilityMatrix;
+import io.capkit.api.flavor.FlavorRules;
+import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseRules;
 import io.capkit.api.yaml.StrictReader;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Defaulting and validation of a WorkloadCluster against the variable contract. Pure functions used by the
@@ -33,6 +36,7 @@ public final class WorkloadClusterRules {
 
   private final Contract contract;
   private final CompatibilityMatrix matrix = CompatibilityMatrix.standard();
+  private final FlavorRules flavorRules = new FlavorRules(matrix);
 
   public WorkloadClusterRules(Contract contract) {
     this.contract = contract;
@@ -129,6 +133,75 @@ public final class WorkloadClusterRules {
     }
     problems.sort(null);
     return problems;
+  }
+
+  /**
+   * The rules between a cluster and the release it names, given the releases by name: the release exists, is not
+   * wip, and runs the cluster's flavor ({@link FlavorRules}); a deprecated release adds a warning to
+   * {@code warnings}. Nothing is checked when the release name or the flavor is itself invalid ({@link
+   * #validateObject} reports those). The renderer, {@code capkit validate --releases} and the webhook call this.
+   */
+  public List<Problem> checkRelease(WorkloadClusterSpec spec, Function<String, Optional<Release>> releases,
+                                    List<String> warnings) {
+    return checkRelease(spec, releases, warnings, true);
+  }
+
+  // The wip rule is about choosing a release: a cluster that only changes its flavor on one is not held to it.
+  private List<Problem> checkRelease(WorkloadClusterSpec spec, Function<String, Optional<Release>> releases,
+                                     List<String> warnings, boolean choosingRelease) {
+    String flavor = spec.getFlavor() == null ? DEFAULT_FLAVOR : spec.getFlavor();
+    if (!ReleaseRules.isReleaseName(spec.getRelease()) || !FLAVORS.contains(flavor)) {
+      return List.of();
+    }
+    Optional<Release> found = releases.apply(spec.getRelease());
+    if (found.isEmpty()) {
+      return List.of(Problem.at(FlavorRules.RELEASE_PATH, "release " + spec.getRelease() + " does not exist"));
+    }
+    List<Problem> problems = new ArrayList<>(choosingRelease
+        ? ReleaseRules.checkNotWip(found.get(), FlavorRules.RELEASE_PATH) : List.of());
+    if (problems.isEmpty()) {
+      problems.addAll(flavorRules.check(flavor, found.get()));
+    }
+    ReleaseRules.deprecationWarning(found.get()).ifPresent(warnings::add);
+    problems.sort(null);
+    return problems;
+  }
+
+  /**
+   * The release rules on a cluster created with {@code after} ({@code before} null) or changed from {@code before} to
+   * {@code after}: {@link #checkRelease} when the release or the flavor changes (other edits are not held to the
+   * release, so editing, deprecating or deleting a release never blocks clusters already on it), and when the release
+   * changes, {@link ReleaseRules#checkMove} from the old release to the new one; an old release that is unknown only
+   * earns a warning. The webhook applies this to every WorkloadCluster and {@code capkit promote} to every edit.
+   */
+  public List<Problem> checkChange(WorkloadClusterSpec before, WorkloadClusterSpec after,
+                                   Function<String, Optional<Release>> releases, List<String> warnings) {
+    String release = after.getRelease();
+    String oldRelease = before == null ? null : before.getRelease();
+    boolean releaseChanged = before == null || !java.util.Objects.equals(release, oldRelease);
+    boolean flavorChanged = before == null || !flavorOf(after).equals(flavorOf(before));
+    List<Problem> problems = new ArrayList<>();
+    if (releaseChanged || flavorChanged) {
+      problems.addAll(checkRelease(after, releases, warnings, releaseChanged));
+    } else if (ReleaseRules.isReleaseName(release)) {
+      releases.apply(release).flatMap(ReleaseRules::deprecationWarning).ifPresent(warnings::add);
+    }
+    if (before != null && releaseChanged && ReleaseRules.isReleaseName(release)) {
+      Optional<Release> to = releases.apply(release);
+      Optional<Release> from = ReleaseRules.isReleaseName(oldRelease) ? releases.apply(oldRelease) : Optional.empty();
+      if (to.isPresent() && from.isEmpty()) {
+        warnings.add("cannot check the upgrade path from release " + oldRelease + " to " + release + ": release "
+            + oldRelease + " is unknown");
+      } else if (to.isPresent()) {
+        problems.addAll(ReleaseRules.checkMove(from.get(), to.get(), FlavorRules.RELEASE_PATH));
+      }
+    }
+    problems.sort(null);
+    return problems;
+  }
+
+  private static String flavorOf(WorkloadClusterSpec spec) {
+    return spec.getFlavor() == null ? DEFAULT_FLAVOR : spec.getFlavor();
   }
 
   /**

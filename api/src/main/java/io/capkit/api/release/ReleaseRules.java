@@ -260,8 +260,9 @@ public final class ReleaseRules {
 
   /**
    * The one rule for moving a workload cluster from release {@code from} to release {@code to} (the webhook on a
-   * WorkloadCluster update, {@code capkit promote}): the target is meant for clusters (not wip, not deprecated), is
-   * not an older release, and moves Kubernetes by {@link #checkUpgrade}. Problems are reported at {@code path}.
+   * WorkloadCluster update, {@code capkit promote}): the target is not deprecated, is not an older release, and
+   * moves Kubernetes by {@link #checkUpgrade}. A wip target is refused for any use by {@link #checkNotWip}, which both
+   * callers apply as well. Problems are reported at {@code path}.
    */
   public static List<Problem> checkMove(Release from, Release to, String path) {
     List<Problem> problems = new ArrayList<>();
@@ -272,9 +273,7 @@ public final class ReleaseRules {
     }
     String moving = "moving from release " + fromName + " to " + toName + ": ";
     ReleaseState state = to.getSpec() == null ? null : to.getSpec().getState();
-    if (state == ReleaseState.WIP) {
-      problems.add(Problem.at(path, moving + "release " + toName + " is wip and may not be used by clusters yet"));
-    } else if (state == ReleaseState.DEPRECATED) {
+    if (state == ReleaseState.DEPRECATED) {
       problems.add(Problem.at(path, moving + "release " + toName + " is deprecated; move to an active or preview "
           + "release"));
     }
