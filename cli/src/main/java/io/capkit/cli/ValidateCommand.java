@@ -77,7 +77,8 @@ final class ValidateCommand implements Callable<Integer> {
         files += validateTree(DirectoryTree.open(path), path.toString() + "/", validator, problems);
       } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
         files++;
-        problems.addAll(validator.validate(path.toString(), Files.readString(path, StandardCharsets.UTF_8)));
+        problems.addAll(validator.validate(path.toString(), Files.readString(path, StandardCharsets.UTF_8),
+            ValidateCommand::readIfFile));
       } else {
         problems.add(new Problem(path.toString(), null, "is not a file or folder (symbolic links are not followed)"));
       }
@@ -93,10 +94,22 @@ final class ValidateCommand implements Callable<Integer> {
           || paths.stream().anyMatch(p -> f.equals(p) || f.startsWith(p.endsWith("/") ? p : p + "/"));
       if (selected && (f.endsWith(".yaml") || f.endsWith(".yml"))) {
         files++;
-        problems.addAll(validator.validate(label + f, new String(tree.read(f).orElseThrow(), StandardCharsets.UTF_8)));
+        problems.addAll(validator.validate(label + f, new String(tree.read(f).orElseThrow(), StandardCharsets.UTF_8),
+            name -> name.startsWith(label) ? tree.read(name.substring(label.length()))
+                .map(b -> new String(b, StandardCharsets.UTF_8)) : java.util.Optional.empty()));
       }
     }
     return files;
+  }
+
+  private static java.util.Optional<String> readIfFile(String name) {
+    Path p = Path.of(name);
+    try {
+      return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+          ? java.util.Optional.of(Files.readString(p, StandardCharsets.UTF_8)) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   // The CLI edge reads the environment; the validator itself only sees the loaded schemas.

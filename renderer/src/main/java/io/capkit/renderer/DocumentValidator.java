@@ -15,7 +15,12 @@ import io.capkit.api.yaml.YamlDocuments;
 import io.capkit.renderer.schema.CrdSchemas;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks single files as {@code capkit validate} does, by the same {@code api} rules every entry point applies:
@@ -25,6 +30,8 @@ import java.util.Map;
  * {@code capkit render}.
  */
 public final class DocumentValidator {
+  private static final Pattern CLUSTER_FILE = Pattern.compile(
+      "(.*/|)management-clusters/([^/]+)/organizations/([^/]+)/workload-clusters/[^/]+/cluster\\.yaml");
   private final Contract contract;
   private final WorkloadClusterRules clusters;
   private final KvmRules kvm;
@@ -46,8 +53,16 @@ public final class DocumentValidator {
   }
 
   /** Every problem in the YAML text of {@code file}; empty when valid. */
-  @SuppressWarnings("unchecked")
   public List<Problem> validate(String file, String text) {
+    return validate(file, text, f -> Optional.empty());
+  }
+
+  /**
+   * Every problem in the YAML text of {@code file}; {@code files} reads other files by name, so that a WorkloadCluster
+   * in a fleet layout is checked over the management-cluster and organization defaults above it, as render does.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Problem> validate(String file, String text, Function<String, Optional<String>> files) {
     List<Problem> problems = new ArrayList<>();
     List<Object> docs;
     try {
@@ -61,7 +76,7 @@ public final class DocumentValidator {
         continue;
       }
       try {
-        problems.addAll(validateObject(file, (Map<String, Object>) map));
+        problems.addAll(validateObject(file, (Map<String, Object>) map, files));
       } catch (InvalidInputException e) {
         problems.addAll(e.problems());
       }
@@ -70,13 +85,13 @@ public final class DocumentValidator {
     return problems;
   }
 
-  private List<Problem> validateObject(String file, Map<String, Object> o) {
+  private List<Problem> validateObject(String file, Map<String, Object> o, Function<String, Optional<String>> files) {
     String apiVersion = String.valueOf(o.get("apiVersion"));
     String kind = String.valueOf(o.get("kind"));
     List<Problem> problems = new ArrayList<>();
     if (WorkloadCluster.API_VERSION.equals(apiVersion) && "WorkloadCluster".equals(kind)) {
       WorkloadCluster wc = StrictReader.read(file, o, WorkloadCluster.class, apiVersion, kind);
-      List<Problem> found = new ArrayList<>(clusters.validate(wc));
+      List<Problem> found = new ArrayList<>(clusters.validate(wc, inherited(file, files)));
       if (releases != null && wc.getSpec() != null) {
         found.addAll(clusters.checkRelease(wc.getSpec(), name -> releases.find(name).map(ReleaseInfo::release),
             new ArrayList<>()));
@@ -100,6 +115,30 @@ public final class DocumentValidator {
       problems.addAll(schemas.validate(file, o));
     }
     return problems;
+  }
+
+  /** The fleet defaults above a cluster file in the fleet layout, merged (organization over management cluster). */
+  private static Map<String, Object> inherited(String file, Function<String, Optional<String>> files) {
+    Matcher m = CLUSTER_FILE.matcher(file);
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (!m.matches()) {
+      return out;
+    }
+    String mc = m.group(1) + "management-clusters/" + m.group(2) + "/";
+    for (String defaults : List.of(mc + "defaults.yaml", mc + "organizations/" + m.group(3) + "/defaults.yaml")) {
+      files.apply(defaults).ifPresent(text -> {
+        try {
+          FleetDefaults d = StrictReader.read(defaults, YamlDocuments.loadOne(defaults, text), FleetDefaults.class,
+              FleetDefaults.API_VERSION, FleetDefaults.KIND);
+          if (d.getVariables() != null) {
+            out.putAll(d.getVariables());
+          }
+        } catch (InvalidInputException e) {
+          // A broken defaults file is reported when it is validated itself.
+        }
+      });
+    }
+    return out;
   }
 
   private void variables(String file, String at, Map<String, Object> values, List<Problem> problems) {

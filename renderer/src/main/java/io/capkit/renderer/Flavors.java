@@ -44,9 +44,6 @@ public final class Flavors {
       throw new IllegalStateException("the renderer implements flavors " + new TreeSet<>(implemented)
           + " but the compatibility matrix supports " + new TreeSet<>(WorkloadClusterRules.FLAVORS));
     }
-    // Combinations the seeds show to fail are known by name so that users get the reason.
-    matrix.flavors().stream().filter(f -> f.refused() != null)
-        .forEach(f -> all.add(new RefusedFlavor(f.name(), f.refused())));
     return new Flavors(all);
   }
 
@@ -54,8 +51,8 @@ public final class Flavors {
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** Supported names (refused combinations left out), sorted, for messages. */
+  /** The names, sorted, for messages. */
   public List<String> names() {
-    return byName.values().stream().filter(f -> !(f instanceof RefusedFlavor)).map(Flavor::name).sorted().toList();
+    return byName.keySet().stream().sorted().toList();
   }
 }

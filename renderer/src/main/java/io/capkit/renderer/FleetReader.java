@@ -69,7 +69,13 @@ public final class FleetReader {
       } else if ((m = CLUSTER.matcher(path)).matches()) {
         checkName(file, "management cluster folder", m.group(1), 63, problems);
         checkName(file, "organization folder", m.group(2), 63, problems);
+        // The folder is the cluster's name (metadata.name must equal it): its problem is reported there.
+        int at = problems.size();
         checkName(file, "workload cluster folder", m.group(3), WorkloadClusterRules.MAX_NAME, problems);
+        if (problems.size() > at) {
+          Problem p = problems.remove(at);
+          problems.add(new Problem(p.file(), "metadata.name", p.message()));
+        }
         clusterFiles.add(new String[] {m.group(1), m.group(2), m.group(3), path});
       } else {
         problems.add(new Problem(file, null, "is outside the fleet layout (" + LAYOUT + ")"));

@@ -188,23 +188,19 @@ public final class Renderer {
       host = c.name() + ".k8s." + vars.string("BASE_DOMAIN");
       port = DEFAULT_API_PORT;
       endpointOrigin = "<name>.k8s.<BASE_DOMAIN>:" + DEFAULT_API_PORT;
-      Names.checkSubdomain((String) host).ifPresent(msg -> problems.add(new Problem(c.file(),
-          "spec.controlPlaneEndpoint", "the derived host " + msg)));
-    } else if (vars.valid()) {
-      problems.add(new Problem(c.file(), "spec.controlPlaneEndpoint", "is required when BASE_DOMAIN is not set "
-          + "(set spec.controlPlaneEndpoint, or BASE_DOMAIN in the cluster, organization or management cluster defaults)"));
     }
     if (problems.size() > before) {
       return null;
     }
     Map<String, Object> values = new LinkedHashMap<>();
     vars.entries().forEach((k, v) -> values.put(k, v.value()));
-    ClusterPlan plan = new ClusterPlan(c.name(), c.namespace(), release.name(), release.kubernetesVersion(), host, port,
-        values);
-    flavor.check(plan).forEach(p -> problems.add(new Problem(c.file(), p.path(), p.message())));
+    // The rules on the resolved values, as the webhook and capkit validate apply them.
+    rules.checkResolved(spec, c.name(), values).forEach(p -> problems.add(p.inFile(c.file())));
     if (problems.size() > before) {
       return null;
     }
+    ClusterPlan plan = new ClusterPlan(c.name(), c.namespace(), release.name(), release.kubernetesVersion(), host, port,
+        values);
     return new Resolution(c, release, flavor, flavorOrigin, vars, plan, endpointOrigin, warnings);
   }
 

@@ -30,6 +30,8 @@ public final class WorkloadClusterRules {
       .collect(java.util.stream.Collectors.toUnmodifiableSet());
   /** Longest cluster name: "-md-0" is appended for the worker pool's label value, which has 63 at most. */
   public static final int MAX_NAME = 58;
+  /** The variables naming the node image Metal3 writes to bare-metal hosts. */
+  public static final List<String> METAL3_IMAGE_VARIABLES = List.of("METAL3_IMAGE_URL", "METAL3_IMAGE_CHECKSUM");
 
   /** The flavor of a WorkloadCluster without {@code spec.flavor}. */
   public static final String DEFAULT_FLAVOR = "kvm";
@@ -80,11 +82,66 @@ public final class WorkloadClusterRules {
     return validate(cluster);
   }
 
-  /** Every contract rule on one WorkloadCluster: {@link #validateObject} and {@link #validateVariables}. */
+  /** Every rule on one standalone WorkloadCluster, its variables over the contract defaults alone. */
   public List<Problem> validate(WorkloadCluster cluster) {
+    return validate(cluster, Map.of());
+  }
+
+  /**
+   * Every rule on one WorkloadCluster whose variables sit over {@code inherited} (the fleet's management-cluster and
+   * organization defaults, merged; empty for an object in the API): {@link #validateObject}, the variables alone and
+   * over the defaults ({@link #validateVariables}), then {@link #checkResolved} on the resolved values.
+   */
+  public List<Problem> validate(WorkloadCluster cluster, Map<String, ?> inherited) {
     List<Problem> problems = new ArrayList<>(validateObject(cluster));
-    if (cluster.getSpec() != null) {
-      problems.addAll(validateVariables(cluster.getSpec().getVariables()));
+    WorkloadClusterSpec spec = cluster.getSpec();
+    if (spec != null) {
+      List<Problem> variables = validateVariables(spec.getVariables(), inherited);
+      problems.addAll(variables);
+      if (variables.isEmpty()) {
+        Map<String, Object> resolved = withDefaults(inherited);
+        if (spec.getVariables() != null) {
+          resolved.putAll(spec.getVariables());
+        }
+        problems.addAll(checkResolved(spec, cluster.getMetadata() == null ? null : cluster.getMetadata().getName(),
+            resolved));
+      }
+    }
+    problems.sort(null);
+    return problems;
+  }
+
+  /**
+   * The rules that need a cluster's resolved variables (contract defaults, fleet defaults, its own): an endpoint, given
+   * or derived as {@code <name>.k8s.<BASE_DOMAIN>}; the Metal3 node image for flavors with Metal3 workers; an IPv4
+   * endpoint host for a Kamaji control plane (its Service address). The renderer calls this after layering.
+   */
+  public List<Problem> checkResolved(WorkloadClusterSpec spec, String name, Map<String, ?> resolved) {
+    List<Problem> problems = new ArrayList<>();
+    String flavor = flavorOf(spec);
+    String host = spec.getControlPlaneEndpoint() == null ? null : spec.getControlPlaneEndpoint().getHost();
+    if (spec.getControlPlaneEndpoint() == null) {
+      if (resolved.get("BASE_DOMAIN") instanceof String domain) {
+        host = name + ".k8s." + domain;
+        Names.checkSubdomain(host).ifPresent(m -> problems.add(Problem.at("spec.controlPlaneEndpoint",
+            "the derived host " + m)));
+      } else {
+        problems.add(Problem.at("spec.controlPlaneEndpoint", "is required when BASE_DOMAIN is not set (set "
+            + "spec.controlPlaneEndpoint, or BASE_DOMAIN in the cluster, organization or management cluster defaults)"));
+      }
+    }
+    List<String> providers = matrix.flavor(flavor).map(CompatibilityMatrix.FlavorEntry::providers).orElse(List.of());
+    if (providers.contains("metal3")) {
+      for (String v : METAL3_IMAGE_VARIABLES) {
+        if (resolved.get(v) == null) {
+          problems.add(Problem.at(VARIABLES_PATH + "." + v, "is required by flavor " + flavor
+              + " (the node image Metal3 writes to the bare-metal hosts)"));
+        }
+      }
+    }
+    if (providers.contains("kamaji") && host != null && !Names.isIpv4(host)) {
+      problems.add(Problem.at("spec.controlPlaneEndpoint.host", "flavor " + flavor + " serves the API from a "
+          + "Kamaji Service whose address is the endpoint host, so it must be an IPv4 address, got " + host));
     }
     problems.sort(null);
     return problems;
@@ -209,12 +266,19 @@ public final class WorkloadClusterRules {
    * rules such as non-overlapping ranges can fail against a default).
    */
   public List<Problem> validateVariables(Map<String, Object> variables) {
+    return validateVariables(variables, Map.of());
+  }
+
+  /** {@link #validateVariables(Map)} with the variables over {@code inherited} fleet defaults. */
+  public List<Problem> validateVariables(Map<String, Object> variables, Map<String, ?> inherited) {
     Map<String, Object> own = variables == null ? Map.of() : variables;
     List<Problem> problems = new ArrayList<>();
     contract.validate(own).forEach(p -> problems.add(p.under(VARIABLES_PATH)));
     contract.derivedProblems(own).forEach(p -> problems.add(p.under(VARIABLES_PATH)));
     if (problems.isEmpty()) {
-      contract.validate(withDefaults(own)).forEach(p -> problems.add(p.under(VARIABLES_PATH)));
+      Map<String, Object> merged = withDefaults(inherited);
+      merged.putAll(own);
+      contract.validate(merged).forEach(p -> problems.add(p.under(VARIABLES_PATH)));
     }
     problems.sort(null);
     return problems;

@@ -159,6 +159,31 @@ public final class KvmRules {
     return p;
   }
 
+  /** The label CAPI puts on a control-plane machine and on the infrastructure machine cloned for it. */
+  public static final String CONTROL_PLANE_LABEL = "cluster.x-k8s.io/control-plane";
+
+  /**
+   * The rules that depend on a machine's role: iSCSI initiator names and etcd storage are for control-plane machines,
+   * host volumes for workers. The webhook knows the role from {@link #CONTROL_PLANE_LABEL} on the KVMMachine, the
+   * provider from the Machine as well.
+   */
+  public static List<Problem> machineRoleProblems(KVMMachineSpec spec, String path, boolean controlPlane) {
+    List<Problem> p = new ArrayList<>();
+    if (spec == null) {
+      return p;
+    }
+    if (spec.getIscsiInitiatorName() != null && !controlPlane) {
+      p.add(Problem.at(path + ".iscsiInitiatorName", "is only set on control-plane machines"));
+    }
+    if (spec.getHostVolumes() != null && !spec.getHostVolumes().isEmpty() && controlPlane) {
+      p.add(Problem.at(path + ".hostVolumes", "host volumes are for worker machines only"));
+    }
+    if (spec.getEtcdStorage() != null && !controlPlane) {
+      p.add(Problem.at(path + ".etcdStorage", "only control-plane machines run etcd"));
+    }
+    return p;
+  }
+
   /** A KVMMachine update: providerID, once set, never changes (CAPI matches it against the Node). */
   public List<Problem> validateMachineUpdate(KVMMachineSpec old, KVMMachineSpec updated, String path) {
     List<Problem> p = new ArrayList<>(validateMachineSpec(updated, path));
@@ -232,6 +257,8 @@ public final class KvmRules {
     } else if (typed instanceof KVMMachine m) {
       p.addAll(old == null ? validateMachineSpec(m.getSpec(), "spec")
           : validateMachineUpdate(((KVMMachine) old).getSpec(), m.getSpec(), "spec"));
+      Map<String, String> labels = m.getMetadata() == null ? null : m.getMetadata().getLabels();
+      p.addAll(machineRoleProblems(m.getSpec(), "spec", labels != null && labels.containsKey(CONTROL_PLANE_LABEL)));
     } else {
       KVMMachineTemplateSpec spec = ((KVMMachineTemplate) typed).getSpec();
       p.addAll(spec == null || spec.getTemplate() == null ? List.of(Problem.at("spec.template", "is required"))

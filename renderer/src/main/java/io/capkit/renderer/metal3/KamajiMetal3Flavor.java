@@ -1,13 +1,11 @@
 package io.capkit.renderer.metal3;
 
-import io.capkit.api.Problem;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code kamaji-metal3} (seed 003): a Kamaji hosted control plane, pods in the management cluster behind a
@@ -17,8 +15,6 @@ import java.util.regex.Pattern;
 public final class KamajiMetal3Flavor extends Metal3WorkersFlavor {
   public static final String NAME = "kamaji-metal3";
   static final String METALLB_ADDRESS_ANNOTATION = "metallb.universe.tf/loadBalancerIPs";
-  private static final Pattern IPV4 = Pattern.compile(
-      "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
   public KamajiMetal3Flavor(CompatibilityMatrix matrix) {
     super(matrix);
@@ -27,15 +23,6 @@ public final class KamajiMetal3Flavor extends Metal3WorkersFlavor {
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  List<Problem> checkControlPlane(ClusterPlan plan) {
-    if (plan.endpointHost() instanceof String host && !IPV4.matcher(host).matches()) {
-      return List.of(Problem.at("spec.controlPlaneEndpoint.host", "flavor " + NAME + " serves the API from a "
-          + "Kamaji Service whose address is the endpoint host, so it must be an IPv4 address, got " + host));
-    }
-    return List.of();
   }
 
   @Override

@@ -19,7 +19,6 @@ import java.util.Map;
  * from the compatibility matrix for the release's contract.
  */
 public abstract class Metal3WorkersFlavor implements Flavor {
-  static final List<String> IMAGE_VARIABLES = List.of("METAL3_IMAGE_URL", "METAL3_IMAGE_CHECKSUM");
   private final CompatibilityMatrix matrix;
 
   protected Metal3WorkersFlavor(CompatibilityMatrix matrix) {
@@ -29,24 +28,6 @@ public abstract class Metal3WorkersFlavor implements Flavor {
   /** The Cluster, its infrastructure cluster and the control plane objects. */
   abstract List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan,
                                          KubeObject metal3Cluster);
-
-  /** Rules of this flavor beyond the Metal3 image. */
-  List<Problem> checkControlPlane(ClusterPlan plan) {
-    return List.of();
-  }
-
-  @Override
-  public List<Problem> check(ClusterPlan plan) {
-    List<Problem> problems = new ArrayList<>();
-    for (String v : IMAGE_VARIABLES) {
-      if (plan.variables().get(v) == null) {
-        problems.add(Problem.at("spec.variables." + v, "is required by flavor " + name()
-            + " (the node image Metal3 writes to the bare-metal hosts)"));
-      }
-    }
-    problems.addAll(checkControlPlane(plan));
-    return problems;
-  }
 
   @Override
   public List<KubeObject> render(ClusterPlan plan) {
