@@ -171,10 +171,11 @@ public final class Renderer {
     ResolvedVariables vars = ResolvedVariables.resolve(validated, List.of(c.managementClusterDefaults(),
         c.organizationDefaults(), clusterLayer), new Layer("derived", "capkit (metadata.namespace, spec.release)", derivedValues));
     for (Problem p : vars.problems()) {
-      problems.add(p.file() != null && p.file().equals(c.file())
-          ? new Problem(p.file(), "spec.variables." + p.path(), p.message())
-          : p.file() != null && p.file().endsWith(".yaml") ? new Problem(p.file(), "variables." + p.path(), p.message())
-          : p);
+      // A defaults file's problem stays there; the cluster's own, and a merge that fails against a contract
+      // default, are the cluster's to fix.
+      problems.add(p.file() != null && !p.file().equals(c.file()) && p.file().endsWith(".yaml")
+          ? new Problem(p.file(), "variables." + p.path(), p.message())
+          : new Problem(c.file(), "spec.variables." + p.path(), p.message()));
     }
     Object host = null;
     Object port = null;

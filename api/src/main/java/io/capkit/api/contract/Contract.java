@@ -262,7 +262,9 @@ public final class Contract {
     }
     try {
       switch (v.rule()) {
-        case "memory" -> MemoryQuantity.parse((String) value);
+        case "memory" -> {
+          return MemoryQuantity.checkNodeMemory((String) value);
+        }
         case "cidr" -> Cidr.parse((String) value);
         case "kubernetes-version" -> KubernetesVersion.parse((String) value);
         case "dns-label" -> {

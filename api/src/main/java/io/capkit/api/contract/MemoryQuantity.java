@@ -19,6 +19,8 @@ public record MemoryQuantity(long bytes) {
   /** The contract's {@code 8GB}/{@code 8GiB} forms: a unit Kubernetes knows, then {@code B}. */
   private static final Pattern BYTE_SUFFIXED = Pattern.compile("(.*[0-9.](?:Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E))B");
   private static final long MIB = 1024L * 1024L;
+  /** The least memory a node VM gets, for the contract's machine memory variables and KVMMachine specs alike. */
+  public static final long MIN_NODE_MEBIBYTES = 512;
   private static final BigDecimal MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
   public static MemoryQuantity parse(String text) {
@@ -45,6 +47,18 @@ public record MemoryQuantity(long bytes) {
       throw new IllegalArgumentException("\"" + text + "\" is too large");
     }
     return new MemoryQuantity(whole.longValueExact());
+  }
+
+  /** A problem message when {@code text} is not a memory quantity of at least {@link #MIN_NODE_MEBIBYTES}Mi. */
+  public static java.util.Optional<String> checkNodeMemory(String text) {
+    try {
+      if (parse(text).mebibytes() < MIN_NODE_MEBIBYTES) {
+        return java.util.Optional.of("\"" + text + "\" is less than " + MIN_NODE_MEBIBYTES + "Mi, too small for a node");
+      }
+      return java.util.Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
   }
 
   /** Whole mebibytes, rounded up. */

@@ -31,7 +31,6 @@ public final class KvmRules {
       "qemu+unix", "qemu+libssh2", "qemu+libssh");
   private static final int MAX_GB = 65536;
   private static final int MAX_CPUS = 512;
-  private static final long MIN_MEMORY_MIB = 512;
   /** virtio-9p mount tags are at most 31 bytes. */
   private static final int MAX_MOUNT_TAG = 31;
   /** The 9p tag the provider gives etcdStorage.hostPath. */
@@ -94,13 +93,7 @@ public final class KvmRules {
       p.add(Problem.at(path + ".cpus", "must be 1-" + MAX_CPUS + ", got " + spec.getCpus()));
     }
     if (spec.getMemory() != null) {
-      try {
-        if (MemoryQuantity.parse(spec.getMemory()).mebibytes() < MIN_MEMORY_MIB) {
-          p.add(Problem.at(path + ".memory", "\"" + spec.getMemory() + "\" is less than 512Mi, too small for a node"));
-        }
-      } catch (IllegalArgumentException e) {
-        p.add(Problem.at(path + ".memory", e.getMessage()));
-      }
+      MemoryQuantity.checkNodeMemory(spec.getMemory()).ifPresent(m -> p.add(Problem.at(path + ".memory", m)));
     }
     MachineVolumes v = spec.getVolumes();
     if (v != null) {
