@@ -52,6 +52,26 @@ class CapkitCommandTest {
   }
 
   @Test
+  void diffAndPromoteSpellTheFoldersAsRenderDoesAndKeepTheOldSpellingAsADeprecatedAlias(@TempDir Path tmp) {
+    for (String command : List.of("diff", "promote")) {
+      List<String> extra = command.equals("promote") ? List.of("--release", "v1.2.0", "--select", "org=acme") : List.of();
+      List<String> now = new java.util.ArrayList<>(List.of(command, "--git", tmp.toString(), "--fleet", "fleet",
+          "--releases", "releases"));
+      now.addAll(extra);
+      Run current = run(now.toArray(String[]::new));
+      assertTrue(current.code() != 2, command + " takes --fleet/--releases: " + current.err());
+      assertTrue(!current.err().contains("deprecated"), current.err());
+      List<String> old = new java.util.ArrayList<>(List.of(command, "--git", tmp.toString(), "--fleet-path", "fleet",
+          "--releases-path", "releases"));
+      old.addAll(extra);
+      Run aliased = run(old.toArray(String[]::new));
+      assertTrue(aliased.code() != 2, command + " still takes --fleet-path/--releases-path: " + aliased.err());
+      assertTrue(aliased.err().contains("warning: --fleet-path is deprecated; use --fleet"), aliased.err());
+      assertTrue(aliased.err().contains("warning: --releases-path is deprecated; use --releases"), aliased.err());
+    }
+  }
+
+  @Test
   void renderWritesTheGoldenTreeAndWarnsAboutDeprecatedReleases(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("out");
     Run r = run("render", "--fleet", FLEET, "--releases", RELEASES, "--out", out.toString());

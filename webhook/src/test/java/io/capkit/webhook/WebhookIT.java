@@ -42,7 +42,7 @@ class WebhookIT {
   @BeforeAll
   static void start(KubernetesClient shared) throws Exception {
     client = shared;
-    SelfSignedCertificate pair = SelfSignedCertificate.generate("capkit-webhook", KeyFormat.SEC1_EC);
+    SelfSignedCertificate pair = SelfSignedCertificate.generate("capkit-webhook", KeyFormat.PKCS8_EC);
     pair.writeTo(dir);
     releases = new InformerReleaseLookup(client);
     webhook = WebhookServer.start(new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1",

@@ -45,7 +45,9 @@ class WorkloadClusterRulesTest {
   @Test
   void aValidClusterHasNoProblems() {
     assertEquals(List.of(), problems(cluster(Map.of("WORKER_MACHINE_COUNT", 5, "BASE_DOMAIN", "acme.example"))));
-    assertEquals(List.of(), problems(cluster(null)));
+    assertEquals(List.of("spec.controlPlaneEndpoint: is required when BASE_DOMAIN is not set (set "
+        + "spec.controlPlaneEndpoint, or BASE_DOMAIN in the cluster, organization or management cluster defaults)"),
+        problems(cluster(null)), "the renderer cannot render a cluster without an endpoint, so nobody admits one");
   }
 
   @Test

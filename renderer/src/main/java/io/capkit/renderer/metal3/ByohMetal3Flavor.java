@@ -69,7 +69,7 @@ public final class ByohMetal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
+  List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
     String api = capi.apiVersion("byoh", "infrastructure");
     KubeObject byoCluster = capi.object(api, "ByoCluster", plan.name(), OrderedMap.of(
         "bundleLookupBaseRegistry", plan.var("BYOH_BUNDLE_REGISTRY"),

@@ -26,7 +26,7 @@ public final class KvmMetal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
+  List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
     KubeObject kvmCluster = capi.object(Infra.API_VERSION, "KVMCluster", plan.name(),
         OrderedMap.of("controlPlaneEndpoint", capi.endpoint()));
     Map<String, Object> spec = KvmFlavor.templateSpec(plan.var("CONTROL_PLANE_MACHINE_CPUS"),

@@ -18,10 +18,10 @@ final class Metal3Objects {
   static final String NODE_LABELS = UUID_LABEL + "={{ ds.meta_data.uuid }}";
   static final String PROVIDER_ID = "metal3://{{ ds.meta_data.uuid }}";
   static final String NODE_NAME = "{{ ds.meta_data.name }}";
-  private final CapiObjects capi;
+  private final CoreObjects capi;
   private final ClusterPlan plan;
 
-  Metal3Objects(CapiObjects capi, ClusterPlan plan) {
+  Metal3Objects(CoreObjects capi, ClusterPlan plan) {
     this.capi = capi;
     this.plan = plan;
   }

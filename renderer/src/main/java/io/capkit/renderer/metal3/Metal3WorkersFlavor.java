@@ -26,7 +26,7 @@ public abstract class Metal3WorkersFlavor implements Flavor {
   }
 
   /** The Cluster, its infrastructure cluster and the control plane objects. */
-  abstract List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan,
+  abstract List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan,
                                          KubeObject metal3Cluster);
 
   @Override
@@ -41,7 +41,7 @@ public abstract class Metal3WorkersFlavor implements Flavor {
     if (!verdict.supported()) {
       throw new IllegalStateException("flavor " + name() + " rendered on refused contract " + contract);
     }
-    CapiObjects capi = new CapiObjects(verdict, plan);
+    CoreObjects capi = new CoreObjects(verdict, plan);
     Metal3Objects metal3 = new Metal3Objects(capi, plan);
     KubeObject metal3Cluster = metal3.cluster();
     List<KubeObject> out = new ArrayList<>(controlPlane(capi, metal3, plan, metal3Cluster));
