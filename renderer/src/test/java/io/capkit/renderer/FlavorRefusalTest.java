@@ -111,7 +111,10 @@ class FlavorRefusalTest {
       String contract = ReleaseContract.of(release, matrix).contract();
       for (var f : matrix.flavors()) {
         var verdict = matrix.verdict(f.name(), contract);
-        assertTrue(flavors.find(f.name()).isPresent(), f.name() + " is known to the renderer");
+        // The renderer implements what the matrix supports; a flavor refused under every contract is refused, with
+        // its reason, by WorkloadClusterRules before any release is looked at.
+        assertEquals(f.refused() == null, flavors.find(f.name()).isPresent(), f.name() + " implemented");
+        assertEquals(f.refused() == null, io.capkit.api.fleet.WorkloadClusterRules.FLAVORS.contains(f.name()), f.name());
         assertEquals(!verdict.supported(), rules.refusal(f.name(), release.name(), release.components()).isPresent(),
             f.name() + " on " + release.name());
         refused += verdict.supported() ? 0 : 1;

@@ -101,7 +101,8 @@ class AdmissionDispatcherTest {
 
   @Test
   void aFlavorTheReleaseCannotRunIsDeniedWithItsFieldAsTheCause() {
-    Map<String, Object> wc = workloadCluster(null);
+    Map<String, Object> wc = workloadCluster(Map.of("METAL3_IMAGE_URL", "https://images.example/node.raw",
+        "METAL3_IMAGE_CHECKSUM", "https://images.example/node.raw.sha256sum"));
     @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) wc.get("spec");
     spec.put("flavor", "byoh-metal3");
     JsonNode r = admit("/validate-workloadcluster", review("u", "CREATE", FLEET, "WorkloadCluster", wc, null, false));

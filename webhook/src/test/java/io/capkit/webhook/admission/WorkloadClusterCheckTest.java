@@ -29,7 +29,9 @@ class WorkloadClusterCheckTest {
           release("v27.0.0", ReleaseState.ACTIVE, "kubernetes", "v1.31.0")));
 
   private static Map<String, Object> cluster(String release, String flavor) {
-    Map<String, Object> wc = Reviews.workloadCluster(Map.of("WORKER_MACHINE_COUNT", 5));
+    Map<String, Object> wc = Reviews.workloadCluster(Map.of("WORKER_MACHINE_COUNT", 5,
+        "METAL3_IMAGE_URL", "https://images.example/node.raw",
+        "METAL3_IMAGE_CHECKSUM", "https://images.example/node.raw.sha256sum"));
     @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) wc.get("spec");
     spec.put("release", release);
     if (flavor != null) {
@@ -98,7 +100,8 @@ class WorkloadClusterCheckTest {
   void updatesThatKeepReleaseAndFlavorAreNotHeldToTheRelease() {
     Map<String, Object> edited = cluster("v9.9.9", "byoh-metal3");
     @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) edited.get("spec");
-    spec.put("variables", Map.of("WORKER_MACHINE_COUNT", 7));
+    @SuppressWarnings("unchecked") Map<String, Object> variables = (Map<String, Object>) spec.get("variables");
+    variables.put("WORKER_MACHINE_COUNT", 7);
     assertTrue(update(edited, cluster("v9.9.9", "byoh-metal3")).allowed(), "a release deleted since");
     assertTrue(update(cluster("v29.1.0", "byoh-metal3"), cluster("v29.1.0", "byoh-metal3")).allowed(),
         "a cluster admitted before this rule keeps working");
