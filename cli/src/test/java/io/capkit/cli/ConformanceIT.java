@@ -45,6 +45,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,14 +114,8 @@ class ConformanceIT {
   @Test
   void workloadClusters(@TempDir Path tmp) throws Exception {
     List<Case> cases = load("workloadclusters.yaml");
-    Map<String, Path> files = new LinkedHashMap<>();
-    for (int i = 0; i < cases.size(); i++) {
-      Path f = tmp.resolve(i + "/" + CLUSTER_DIR + folder(cases.get(i).object(), "x") + "/cluster.yaml");
-      Files.createDirectories(f.getParent());
-      Files.writeString(f, YAML.dumpToString(cases.get(i).object()));
-      files.put(cases.get(i).id(), f);
-    }
-    Map<String, Verdict> validate = validateCli(files, "--releases", RELEASES.toString());
+    Map<String, Verdict> validate = validateCli(write(cases, tmp, c -> CLUSTER_DIR + folder(c.object(), "x")
+        + "/cluster.yaml"), "--releases", RELEASES.toString());
     List<String> disagreements = new ArrayList<>();
     for (Case c : cases) {
       String file = CLUSTER_DIR + folder(c.object(), "x") + "/cluster.yaml";
@@ -136,14 +131,7 @@ class ConformanceIT {
   @Test
   void releases(@TempDir Path tmp) throws Exception {
     List<Case> cases = load("releases.yaml");
-    Map<String, Path> files = new LinkedHashMap<>();
-    for (int i = 0; i < cases.size(); i++) {
-      Path f = tmp.resolve(i + "/release.yaml");
-      Files.createDirectories(f.getParent());
-      Files.writeString(f, YAML.dumpToString(cases.get(i).object()));
-      files.put(cases.get(i).id(), f);
-    }
-    Map<String, Verdict> validate = validateCli(files);
+    Map<String, Verdict> validate = validateCli(write(cases, tmp, c -> "release.yaml"));
     List<String> disagreements = new ArrayList<>();
     for (Case c : cases) {
       String releaseFile = folder(c.object(), "unnamed") + "/release.yaml";
@@ -165,13 +153,7 @@ class ConformanceIT {
   @Test
   void kvmObjects(@TempDir Path tmp) throws Exception {
     List<Case> cases = load("kvm.yaml");
-    Map<String, Path> files = new LinkedHashMap<>();
-    for (int i = 0; i < cases.size(); i++) {
-      Path f = tmp.resolve(i + ".yaml");
-      Files.writeString(f, YAML.dumpToString(cases.get(i).object()));
-      files.put(cases.get(i).id(), f);
-    }
-    Map<String, Verdict> validate = validateCli(files);
+    Map<String, Verdict> validate = validateCli(write(cases, tmp, c -> "object.yaml"));
     KvmRules rules = new KvmRules(Contract.standard());
     List<String> disagreements = new ArrayList<>();
     for (Case c : cases) {
@@ -307,6 +289,18 @@ class ConformanceIT {
   }
 
   // ---- corpus
+
+  /** Writes each case's object to {@code <dir>/<index>/<name(case)>} for capkit validate; case id → file. */
+  private static Map<String, Path> write(List<Case> cases, Path dir, Function<Case, String> name) throws IOException {
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (int i = 0; i < cases.size(); i++) {
+      Path f = dir.resolve(i + "/" + name.apply(cases.get(i)));
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, YAML.dumpToString(cases.get(i).object()));
+      files.put(cases.get(i).id(), f);
+    }
+    return files;
+  }
 
   private static List<Case> load(String file) throws IOException {
     String text = Files.readString(CORPUS.resolve(file));
