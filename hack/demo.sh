@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# make demo: run capkit's whole loop on the embedded defaults.
+# make demo: run capkit's whole loop on the embedded defaults with the real Cluster API managers.
+# Arguments go to the demo (e.g. `bash hack/demo.sh --clusters 10`; `--help` lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec java -jar cli/target/capkit.jar demo "$@"
+bash hack/ensure-capi.sh >/dev/null
+exec java -jar demo/target/capkit-demo.jar "$@"

@@ -3,7 +3,7 @@
 #   1. Debian packages (libvirt0, libvirt-clients, genisoimage)   hack/ensure-system-packages.sh
 #   2. kube-apiserver/kubectl/etcd for kube-api-test               hack/ensure-test-binaries.sh
 #   3. upstream CRDs                                               hack/ensure-upstream-crds.sh
-# clusterctl (benchmarks only) is not included: run hack/ensure-clusterctl.sh for it.
+#   4. the real CAPI managers (core, kubeadm bootstrap/control plane) and clusterctl   hack/ensure-capi.sh
 # Each step is idempotent and fast when already done. Output goes to stderr.
 set -euo pipefail
 
@@ -13,6 +13,7 @@ START="${EPOCHREALTIME:-$(date +%s)}"
 "$HACK_DIR/ensure-system-packages.sh"
 "$HACK_DIR/ensure-test-binaries.sh"
 "$HACK_DIR/ensure-upstream-crds.sh" >/dev/null
+"$HACK_DIR/ensure-capi.sh" >/dev/null
 
 awk -v a="$START" -v b="${EPOCHREALTIME:-$(date +%s)}" \
   'BEGIN { printf "[ensure-all] done in %.1fs\n", b - a }' >&2
