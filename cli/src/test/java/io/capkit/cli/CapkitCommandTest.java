@@ -54,7 +54,8 @@ class CapkitCommandTest {
   @Test
   void diffAndPromoteSpellTheFoldersAsRenderDoesAndKeepTheOldSpellingAsADeprecatedAlias(@TempDir Path tmp) {
     for (String command : List.of("diff", "promote")) {
-      List<String> extra = command.equals("promote") ? List.of("--release", "v1.2.0", "--select", "org=acme") : List.of();
+      List<String> extra = command.equals("promote") ? List.of("--release", "v1.2.0", "--select", "org=acme")
+          : List.of("--from", "HEAD~1");
       List<String> now = new java.util.ArrayList<>(List.of(command, "--git", tmp.toString(), "--fleet", "fleet",
           "--releases", "releases"));
       now.addAll(extra);
