@@ -77,8 +77,12 @@ final class ValidateCommand implements Callable<Integer> {
         files += validateTree(DirectoryTree.open(path), path.toString() + "/", validator, problems);
       } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
         files++;
-        problems.addAll(validator.validate(path.toString(), Files.readString(path, StandardCharsets.UTF_8),
-            ValidateCommand::readIfFile));
+        try {
+          problems.addAll(validator.validate(path.toString(), DirectoryTree.readFile(path, path.toString()),
+              ValidateCommand::readIfFile));
+        } catch (InvalidInputException e) {
+          problems.addAll(e.problems());
+        }
       } else {
         problems.add(new Problem(path.toString(), null, "is not a file or folder (symbolic links are not followed)"));
       }
@@ -94,9 +98,13 @@ final class ValidateCommand implements Callable<Integer> {
           || paths.stream().anyMatch(p -> f.equals(p) || f.startsWith(p.endsWith("/") ? p : p + "/"));
       if (selected && (f.endsWith(".yaml") || f.endsWith(".yml"))) {
         files++;
-        problems.addAll(validator.validate(label + f, new String(tree.read(f).orElseThrow(), StandardCharsets.UTF_8),
-            name -> name.startsWith(label) ? tree.read(name.substring(label.length()))
-                .map(b -> new String(b, StandardCharsets.UTF_8)) : java.util.Optional.empty()));
+        try {
+          problems.addAll(validator.validate(label + f, tree.read(f).orElseThrow(),
+              name -> name.startsWith(label) ? tree.read(name.substring(label.length()))
+                  .map(b -> new String(b, StandardCharsets.UTF_8)) : java.util.Optional.empty()));
+        } catch (InvalidInputException e) {
+          problems.addAll(e.problems());
+        }
       }
     }
     return files;

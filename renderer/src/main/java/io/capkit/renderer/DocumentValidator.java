@@ -52,6 +52,22 @@ public final class DocumentValidator {
     this.releases = releases;
   }
 
+  /** Every problem in the bytes of {@code file} (UTF-8 YAML); empty when valid. */
+  public List<Problem> validate(String file, byte[] bytes) {
+    return validate(file, bytes, f -> Optional.empty());
+  }
+
+  /** {@link #validate(String, String, Function)} on the bytes of {@code file} (UTF-8 YAML). */
+  public List<Problem> validate(String file, byte[] bytes, Function<String, Optional<String>> files) {
+    String text;
+    try {
+      text = YamlDocuments.text(file, bytes);
+    } catch (InvalidInputException e) {
+      return e.problems();
+    }
+    return validate(file, text, files);
+  }
+
   /** Every problem in the YAML text of {@code file}; empty when valid. */
   public List<Problem> validate(String file, String text) {
     return validate(file, text, f -> Optional.empty());

@@ -15,6 +15,11 @@ public interface Flavor {
   /** The cluster's CAPI objects, in any order (the renderer sorts them); the newest contract capkit renders. */
   List<KubeObject> render(ClusterPlan plan);
 
+  /** What {@code capkit explain} shows about this flavor beyond the variables, e.g. how hosts get Kubernetes. */
+  default List<Explanation.Row> explain(ClusterPlan plan) {
+    return List.of();
+  }
+
   /** The cluster's objects for {@code release}, in the API versions its contract and providers serve. */
   default List<KubeObject> render(ClusterPlan plan, ReleaseInfo release) {
     return render(plan);

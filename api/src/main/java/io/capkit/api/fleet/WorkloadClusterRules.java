@@ -6,6 +6,7 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Variable;
 import io.capkit.api.flavor.CompatibilityMatrix;
+import io.capkit.api.flavor.FlavorNetworkRules;
 import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseRules;
@@ -113,8 +114,9 @@ public final class WorkloadClusterRules {
 
   /**
    * The rules that need a cluster's resolved variables (contract defaults, fleet defaults, its own): an endpoint, given
-   * or derived as {@code <name>.k8s.<BASE_DOMAIN>}; the Metal3 node image for flavors with Metal3 workers; an IPv4
-   * endpoint host for a Kamaji control plane (its Service address). The renderer calls this after layering.
+   * or derived as {@code <name>.k8s.<BASE_DOMAIN>}; the Metal3 node image for flavors with Metal3 workers; the
+   * flavor's endpoint and networks ({@link FlavorNetworkRules}: kube-vip, Kamaji, Metal3 IPAM). The renderer calls
+   * this after layering; {@link #validate} on an object whose variables are its own over the defaults it inherits.
    */
   public List<Problem> checkResolved(WorkloadClusterSpec spec, String name, Map<String, ?> resolved) {
     List<Problem> problems = new ArrayList<>();
@@ -143,10 +145,10 @@ public final class WorkloadClusterRules {
         }
       }
     }
-    if (providers.contains("kamaji") && host != null && !Names.isIpv4(host)) {
-      problems.add(Problem.at("spec.controlPlaneEndpoint.host", "flavor " + flavor + " serves the API from a "
-          + "Kamaji Service whose address is the endpoint host, so it must be an IPv4 address, got " + host));
-    }
+    Integer port = spec.getControlPlaneEndpoint() == null || spec.getControlPlaneEndpoint().getPort() == null
+        ? FlavorNetworkRules.KUBEADM_API_PORT : spec.getControlPlaneEndpoint().getPort();
+    // kube-vip, Kamaji and Metal3 IPAM on every resolved value: the object is held to what render will need.
+    problems.addAll(FlavorNetworkRules.check(flavor, host, port, resolved, true));
     problems.sort(null);
     return problems;
   }

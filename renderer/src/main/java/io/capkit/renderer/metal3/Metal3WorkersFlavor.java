@@ -25,9 +25,12 @@ public abstract class Metal3WorkersFlavor implements Flavor {
     this.matrix = matrix;
   }
 
-  /** The Cluster, its infrastructure cluster and the control plane objects. */
+  /**
+   * The Cluster, its infrastructure cluster and the control plane objects; {@code release} is null in a clusterctl
+   * template.
+   */
   abstract List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan,
-                                         KubeObject metal3Cluster);
+                                         KubeObject metal3Cluster, ReleaseInfo release);
 
   @Override
   public List<KubeObject> render(ClusterPlan plan) {
@@ -44,8 +47,15 @@ public abstract class Metal3WorkersFlavor implements Flavor {
     CoreObjects capi = new CoreObjects(verdict, plan);
     Metal3Objects metal3 = new Metal3Objects(capi, plan);
     KubeObject metal3Cluster = metal3.cluster();
-    List<KubeObject> out = new ArrayList<>(controlPlane(capi, metal3, plan, metal3Cluster));
+    List<KubeObject> out = new ArrayList<>(controlPlane(capi, metal3, plan, metal3Cluster, release));
+    if (out.stream().noneMatch(o -> o.kind().equals("Cluster") && spec(o).get("infrastructureRef") instanceof Map<?, ?> r
+        && "Metal3Cluster".equals(r.get("kind")))) {
+      // A second infrastructure cluster: CAPI owns only the infrastructureRef, so clusterctl move takes this one by
+      // label; see docs/flavors.md for its deletion.
+      labels(metal3Cluster).put(CoreObjects.CLUSTERCTL_MOVE_LABEL, "");
+    }
     out.add(metal3Cluster);
+    metal3.ipPool().ifPresent(out::add);
     String pool = plan.name() + "-md-0";
     List<KubeObject> machine = metal3.machineTemplate(pool);
     out.addAll(machine);
@@ -57,5 +67,15 @@ public abstract class Metal3WorkersFlavor implements Flavor {
       throw new IllegalStateException("flavor " + name() + " rendered an inconsistent endpoint: " + inconsistent);
     }
     return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(KubeObject o) {
+    return (Map<String, Object>) o.document().get("spec");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> labels(KubeObject o) {
+    return (Map<String, Object>) ((Map<String, Object>) o.document().get("metadata")).get("labels");
   }
 }
