@@ -26,8 +26,11 @@ public final class MachineProvisioner {
   public record Result(DomainSummary domain, List<InterfaceAddress> addresses, boolean seedUploaded,
       List<String> created) {}
 
-  /** What a removal did. */
-  public record Removal(boolean domainRemoved, List<String> volumesRemoved) {}
+  /** What a removal did; {@code poolFound} false: the storage pool is gone, and the machine's volumes with it. */
+  public record Removal(boolean domainRemoved, List<String> volumesRemoved, boolean poolFound) {}
+
+  /** libvirt's code for a storage pool that does not exist. */
+  static final String NO_STORAGE_POOL = "VIR_ERR_NO_STORAGE_POOL";
 
   public Result ensure(MachinePlan plan, SeedDocuments seed) {
     MachineIdentity id = plan.identity();
@@ -126,7 +129,7 @@ public final class MachineProvisioner {
 
   /**
    * Removes the domain and every volume the machine may own. Safe to repeat: what is already gone is skipped, and a
-   * domain that no longer exists is not an error.
+   * domain, volume or storage pool that no longer exists is not an error.
    */
   public Removal remove(MachineIdentity id, String pool) {
     boolean domainRemoved = step(MachineStep.DOMAIN, () -> {
@@ -153,16 +156,23 @@ public final class MachineProvisioner {
       }
       return true;
     });
-    List<String> removed = step(MachineStep.VOLUMES, () -> {
+    Optional<List<String>> removed = step(MachineStep.VOLUMES, () -> {
       List<String> out = new ArrayList<>();
       for (String name : id.allVolumeNames()) {
-        if (backend.deleteVolume(pool, name)) {
-          out.add(name);
+        try {
+          if (backend.deleteVolume(pool, name)) {
+            out.add(name);
+          }
+        } catch (LibvirtCallException e) {
+          if (NO_STORAGE_POOL.equals(e.code())) {
+            return Optional.<List<String>>empty();
+          }
+          throw e;
         }
       }
-      return List.copyOf(out);
+      return Optional.of(List.copyOf(out));
     });
-    return new Removal(domainRemoved, removed);
+    return new Removal(domainRemoved, removed.orElse(List.of()), removed.isPresent());
   }
 
   private interface StepBody<T> {
