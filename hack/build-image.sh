@@ -33,6 +33,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$JAR" && -n "$NAME" && -n "$TAG" && -n "$OUT" ]] || die "usage: build-image.sh --jar FILE --name REPO --tag TAG --out FILE"
 [[ -f "$JAR" ]] || die "no jar at $JAR (build it first: mvn -pl cli -am package -DskipTests)"
+JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
 # OCI distribution spec: a tag is [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}.
 [[ "$TAG" =~ ^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$ ]] || die "'$TAG' is not a valid image tag"
 
@@ -45,10 +46,10 @@ EXTRA_MODULES="jdk.crypto.ec,jdk.zipfs,jdk.naming.dns"
 TAR_OPTS=(--format=posix --sort=name --mtime=@0 --numeric-owner
   --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
 
-for tool in tar gzip sha256sum unzip; do command -v "$tool" >/dev/null 2>&1 || die "$tool not found"; done
+for tool in tar gzip sha256sum; do command -v "$tool" >/dev/null 2>&1 || die "$tool not found"; done
 JAVA_BIN="$(readlink -f "$(command -v java)")" || die "no java on PATH"
 JDK_HOME="$(dirname "$(dirname "$JAVA_BIN")")"
-for tool in jlink jdeps; do [[ -x "$JDK_HOME/bin/$tool" ]] || die "$JDK_HOME has no $tool: install a JDK (openjdk-17-jdk-headless)"; done
+for tool in jlink jdeps jar; do [[ -x "$JDK_HOME/bin/$tool" ]] || die "$JDK_HOME has no $tool: install a JDK (openjdk-17-jdk-headless)"; done
 [[ -d "$JDK_HOME/jmods" ]] || die "$JDK_HOME has no jmods folder, which jlink needs"
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -84,7 +85,10 @@ CACHE_JRE="$CAPKIT_CACHE/oci-jre"
 mkdir -p "$CACHE_JRE/modules"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-DEPS_KEY="$(unzip -p "$JAR" 'META-INF/maven/*/pom.properties' | grep -v '^#' | LC_ALL=C sort | sha256sum | cut -c1-16)"
+mkdir -p "$WORK/own" "$WORK/maven"
+(cd "$WORK/maven" && "$JDK_HOME/bin/jar" xf "$JAR" META-INF/maven)
+(cd "$WORK/own" && "$JDK_HOME/bin/jar" xf "$JAR" io/capkit)
+DEPS_KEY="$(find "$WORK/maven" -name pom.properties -exec cat {} + | grep -v '^#' | LC_ALL=C sort | sha256sum | cut -c1-16)"
 DEPS_MODULES="$CACHE_JRE/modules/$DEPS_KEY"
 if [[ ! -s "$DEPS_MODULES" ]]; then
   log "jdeps over the jar's dependencies (once per dependency set) ..."
@@ -92,8 +96,6 @@ if [[ ! -s "$DEPS_MODULES" ]]; then
     die "jdeps failed on $JAR"
   mv "$DEPS_MODULES.tmp" "$DEPS_MODULES"
 fi
-mkdir -p "$WORK/own"
-unzip -q "$JAR" 'io/capkit/*' -d "$WORK/own"
 OWN_MODULES="$("$JDK_HOME/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$WORK/own")" ||
   die "jdeps failed on capkit's classes"
 MODULES="$(printf '%s,%s,%s' "$(cat "$DEPS_MODULES")" "$OWN_MODULES" "$EXTRA_MODULES" | tr ',' '\n' |
