@@ -48,7 +48,8 @@ public final class KvmProvider implements AutoCloseable {
   public static final String LEASE_NAME = "capkit-kvm-provider";
 
   /**
-   * Starts reconciling with the given client and connections; returns once the informers are started (with leader
+   * Starts reconciling with the given client and connections (the caller's: {@link #close()} leaves them open, as a
+   * restarted provider finds its hosts as they were); returns once the informers are started (with leader
    * election: once this instance leads, or at once while another one does). Losing the lease exits the JVM, as a
    * controller must stop acting at once.
    */
@@ -113,10 +114,12 @@ public final class KvmProvider implements AutoCloseable {
   /** Runs until the JVM is stopped, with the in-cluster or kubeconfig client. */
   public static void run(ProviderConfig config) throws InterruptedException {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    KvmProvider provider = start(config, client, LibvirtConnections.jna());
+    LibvirtConnections connections = LibvirtConnections.jna();
+    KvmProvider provider = start(config, client, connections);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       provider.close();
+      connections.close();
       client.close();
       stopped.countDown();
     }, "capkit-provider-shutdown"));
@@ -135,7 +138,6 @@ public final class KvmProvider implements AutoCloseable {
   public void close() {
     http.close();
     operator.stop();
-    connections.close();
     client.close();
   }
 
