@@ -78,6 +78,20 @@ class ImageIT {
   }
 
   @Test
+  void buildingAgainFromTheSameJarAndCachesGivesTheSameBytes() throws Exception {
+    Path again = work.resolve("again.tar");
+    Process p = new ProcessBuilder("bash", ROOT.resolve("hack/build-image.sh").toString(), "--jar",
+        ShadedJarContentsTest.JAR.toString(), "--name", NAME, "--tag", TAG, "--out", again.toString())
+        .redirectErrorStream(true).redirectOutput(work.resolve("again.log").toFile()).start();
+    assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), "hack/build-image.sh still running");
+    assertEquals(0, p.exitValue(), Files.readString(work.resolve("again.log")));
+    try (var a = Files.newInputStream(ARCHIVE); var b = Files.newInputStream(again)) {
+      assertEquals(OciArchive.sha256(a), OciArchive.sha256(b), "sorted entries, fixed mtimes, gzip -n");
+    }
+    assertEquals(Files.readString(Path.of(ARCHIVE + ".digest")), Files.readString(Path.of(again + ".digest")));
+  }
+
+  @Test
   void theConfigRunsTheJarAsANonRootUserWithTheDocumentedJvmOptions() throws Exception {
     JsonNode config = image.config().path("config");
     assertEquals("amd64", image.config().path("architecture").asText());
