@@ -50,8 +50,11 @@ fi
 if ! command -v debootstrap >/dev/null 2>&1; then
   log "installing debootstrap (apt-get) ..."
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null 2>&1 || die "apt-get update failed"
-  apt-get install -y -q --no-install-recommends debootstrap >/dev/null 2>&1 || die "apt-get install debootstrap failed"
+  APT_LOG="$(mktemp)"
+  apt-get update -q >"$APT_LOG" 2>&1 || { tail -n 20 "$APT_LOG" >&2; die "apt-get update failed"; }
+  apt-get install -y -q --no-install-recommends debootstrap >"$APT_LOG" 2>&1 ||
+    { tail -n 20 "$APT_LOG" >&2; die "apt-get install debootstrap failed"; }
+  rm -f "$APT_LOG"
 fi
 
 mkdir -p "$BASE_DIR"
