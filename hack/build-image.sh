@@ -114,8 +114,8 @@ if [[ ! -f "$JRE_DIR/layer.diffid" ]]; then
       --no-header-files --generate-cds-archive >"$TMP_JRE/jlink.log" 2>&1 || { cat "$TMP_JRE/jlink.log" >&2; die "jlink failed"; }
     # The archive for heaps above 32 GiB (no compressed oops): capkit runs with a few hundred MiB.
     rm -f "$TMP_JRE/root/opt/java/lib/server/classes_nocoops.jsa"
-    # Debian's JDK links lib/security/cacerts to /etc/ssl/certs/java/cacerts; jlink copies the file it points to.
-    # Make sure the runtime has a real trust store, so TLS to a forge or registry works out of the box.
+    # jlink takes lib/security/cacerts from java.base.jmod, a real trust store (the installed JDK's own is a link to
+    # /etc/ssl/certs/java/cacerts, which the image has no package for): TLS to a forge works out of the box.
     [[ -s "$TMP_JRE/root/opt/java/lib/security/cacerts" && ! -L "$TMP_JRE/root/opt/java/lib/security/cacerts" ]] ||
       die "the jlink'ed runtime has no lib/security/cacerts"
     chmod -R u+rwX,go+rX,go-w "$TMP_JRE/root"
