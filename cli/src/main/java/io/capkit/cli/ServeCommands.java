@@ -31,10 +31,14 @@ final class ServeCommands {
     int port;
     @Option(names = "--bind-address", defaultValue = "0.0.0.0", description = "Address to listen on.")
     String bind;
+    @Option(names = "--client-ca", paramLabel = "FILE", description = "PEM CA of the API server's client certificate:"
+        + " reviews without a certificate chaining to it are refused (403); see docs/security.md.")
+    Path clientCa;
 
     @Override
     public Integer call() throws Exception {
-      WebhookServer.serve(WebhookConfig.of(cert, key, port).withBindAddress(bind));
+      WebhookConfig config = WebhookConfig.of(cert, key, port).withBindAddress(bind);
+      WebhookServer.serve(clientCa == null ? config : config.withClientCa(clientCa));
       return Capkit.OK;
     }
   }
