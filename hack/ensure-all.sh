@@ -5,6 +5,8 @@
 #   3. upstream CRDs                                               hack/ensure-upstream-crds.sh
 #   4. the real CAPI managers (core, kubeadm bootstrap/control plane) and clusterctl   hack/ensure-capi.sh
 #   5. upstream templates the flavors are compared with            hack/ensure-upstream-templates.sh
+#   6. the container image's base root filesystem (debootstrap)   hack/ensure-image-base.sh
+#      (mvn's package phase runs hack/build-image.sh, which packs it with the JRE and capkit.jar)
 # Each step is idempotent and fast when already done. Output goes to stderr.
 set -euo pipefail
 
@@ -16,6 +18,7 @@ START="${EPOCHREALTIME:-$(date +%s)}"
 "$HACK_DIR/ensure-upstream-crds.sh" >/dev/null
 "$HACK_DIR/ensure-capi.sh" >/dev/null
 "$HACK_DIR/ensure-upstream-templates.sh" >/dev/null
+"$HACK_DIR/ensure-image-base.sh" >/dev/null
 
 awk -v a="$START" -v b="${EPOCHREALTIME:-$(date +%s)}" \
   'BEGIN { printf "[ensure-all] done in %.1fs\n", b - a }' >&2

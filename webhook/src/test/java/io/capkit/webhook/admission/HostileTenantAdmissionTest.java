@@ -27,11 +27,16 @@ class HostileTenantAdmissionTest {
   private static final String INFRA = "infrastructure.cluster.x-k8s.io";
 
   static HostCatalog hosts() {
+    return hosts("ubuntu-24.04-kubeadm.qcow2");
+  }
+
+  /** Host kvm-1 for namespace org-acme with these base images. */
+  static HostCatalog hosts(String... images) {
     KVMHostSpec h = new KVMHostSpec();
     h.setUri("qemu+ssh://kvm-1.example.org/system");
     h.setStoragePool("vms");
     h.setNetwork("br0");
-    h.setBaseImages(List.of("ubuntu-24.04-kubeadm.qcow2"));
+    h.setBaseImages(List.of(images));
     h.setAllowedNamespaces(new AllowedNamespaces());
     h.getAllowedNamespaces().setList(List.of("org-acme"));
     return HostCatalog.of(Map.of("kvm-1", h));
