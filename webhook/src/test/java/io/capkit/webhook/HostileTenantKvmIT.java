@@ -223,7 +223,8 @@ class HostileTenantKvmIT {
     String m = denial(machine(A, "m-huge", "{memory: 8000000Ti}"));
     assertTrue(m.contains("spec.memory: \"8000000Ti\" is more than 16Ti, the most a machine may have"), m);
     String r = denial("apiVersion: release.capkit.io/v1alpha1\nkind: Release\nmetadata: {name: v71.9.0}\n"
-        + "spec: {components: [{name: kubernetes, version: v1.33.4}], date: \"2025-06-01T00:00:00Z\", state: active,"
+        + "spec: {components: [{name: kubernetes, version: v1.33.4}, {name: cluster-api-core, version: 1.14.0}], "
+        + "date: \"2025-06-01T00:00:00Z\", state: active,"
         + " apps: [{name: cilium, version: 1.17.8, chart: {repository: \"http://helm.cilium.io\", name: cilium}}]}\n");
     assertTrue(r.contains("spec.apps[0].chart.repository: \"http://helm.cilium.io\" is not an https:// or oci:// URL"),
         r);
@@ -233,8 +234,8 @@ class HostileTenantKvmIT {
   void item9DroppingTheReleaseLabelDoesNotUnlockADowngrade() throws Exception {
     for (String[] rel : new String[][] {{"v71.0.0", "v1.33.4"}, {"v71.1.0", "v1.34.1"}}) {
       create("apiVersion: release.capkit.io/v1alpha1\nkind: Release\nmetadata: {name: " + rel[0] + "}\n"
-          + "spec: {components: [{name: kubernetes, version: " + rel[1] + "}], date: \"2025-06-01T00:00:00Z\", "
-          + "state: active}\n");
+          + "spec: {components: [{name: kubernetes, version: " + rel[1] + "}, {name: cluster-api-core, version: "
+          + "1.14.0}], date: \"2025-06-01T00:00:00Z\", state: active}\n");
     }
     await(() -> releases.find("v71.0.0").isPresent() && releases.find("v71.1.0").isPresent());
     GenericKubernetesResource c = create("apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: "

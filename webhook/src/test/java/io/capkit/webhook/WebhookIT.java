@@ -47,11 +47,24 @@ class WebhookIT {
     pair.writeTo(dir);
     releases = new InformerReleaseLookup(client);
     webhook = WebhookServer.start(new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1",
-        Duration.ofSeconds(5), 4, WebhookConfig.DEFAULT_MAX_BODY), releases, HostCatalog.of(java.util.Map.of()));
+        Duration.ofSeconds(5), 4, WebhookConfig.DEFAULT_MAX_BODY), releases, HostCatalog.of(java.util.Map.of("kvm-1",
+        defaultNamespaceHost())));
     String ca = Base64.getEncoder().encodeToString(pair.certPem().getBytes(StandardCharsets.US_ASCII));
     String base = "https://127.0.0.1:" + webhook.port();
     apply(load("mutating.yaml", base, ca));
     apply(load("validating.yaml", base, ca));
+  }
+
+  /** An admin's KVMHost that lets namespace "default" use base.qcow2 (the tenancy rules are HostileTenantKvmIT's). */
+  private static io.capkit.api.infra.KVMHostSpec defaultNamespaceHost() {
+    io.capkit.api.infra.KVMHostSpec h = new io.capkit.api.infra.KVMHostSpec();
+    h.setUri("test:///default");
+    h.setStoragePool("default");
+    h.setNetwork("default");
+    h.setBaseImages(List.of("base.qcow2"));
+    h.setAllowedNamespaces(new io.capkit.api.infra.AllowedNamespaces());
+    h.getAllowedNamespaces().setList(List.of("default"));
+    return h;
   }
 
   /** The webhook configurations used here, the same rules as webhook/config/ but by URL instead of Service. */
