@@ -125,7 +125,7 @@ class ConformanceIT {
     pair.writeTo(tls);
     server = WebhookServer.start(new WebhookConfig(tls.resolve("tls.crt"), tls.resolve("tls.key"), 0, "127.0.0.1",
         Duration.ofHours(1), 2, WebhookConfig.DEFAULT_MAX_BODY), name -> Optional.ofNullable(catalog.get(name)),
-        io.capkit.api.infra.HostCatalog.of(Map.of("host-a", HOST)));
+        io.capkit.api.infra.HostCatalog.of(Map.of("host-a", HOST, "default", HOST)));
     client = HttpClient.newBuilder().sslContext(pair.trustingContext()).version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
   }
