@@ -1,6 +1,7 @@
 package io.capkit.provider.machine;
 
 import io.capkit.provider.libvirt.DomainSummary;
+import io.capkit.provider.libvirt.GuestPlatform;
 import io.capkit.provider.libvirt.InterfaceAddress;
 import io.capkit.provider.libvirt.LibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtCallException;
@@ -22,9 +23,12 @@ public final class MachineProvisioner {
     this.backend = backend;
   }
 
-  /** What a run found or made. {@code created} names the objects this run created (for events). */
+  /**
+   * What a run found or made. {@code created} names the objects this run created (for events); {@code platform} is
+   * how the host runs the domain (KVM or TCG, and why).
+   */
   public record Result(DomainSummary domain, List<InterfaceAddress> addresses, boolean seedUploaded,
-      List<String> created) {}
+      List<String> created, GuestPlatform platform) {}
 
   /** What a removal did. */
   public record Removal(boolean domainRemoved, List<String> volumesRemoved) {}
@@ -67,6 +71,7 @@ public final class MachineProvisioner {
       return backend.uploadVolume(pool, name, iso);
     });
 
+    GuestPlatform platform = step(MachineStep.DOMAIN, () -> backend.capabilities().platform());
     DomainSummary defined = step(MachineStep.DOMAIN, () -> {
       if (domain.isPresent()) {
         return domain.get();
@@ -77,7 +82,9 @@ public final class MachineProvisioner {
             + " exists on host " + plan.host().name() + " with UUID " + sameName.get().uuid() + ", not "
             + id.uuid(), null);
       }
-      DomainSummary d = backend.defineDomain(DomainXml.of(plan));
+      String consoleLog = backend.poolDirectory(pool).map(dir -> dir + "/" + id.volumeName(VolumeRole.CONSOLE))
+          .orElse(null);
+      DomainSummary d = backend.defineDomain(DomainXml.of(plan, platform, consoleLog));
       created.add(id.domainName());
       return d;
     });
@@ -100,7 +107,7 @@ public final class MachineProvisioner {
         throw e;
       }
     });
-    return new Result(running, addresses, uploaded, List.copyOf(created));
+    return new Result(running, addresses, uploaded, List.copyOf(created), platform);
   }
 
   private void ensureRootVolume(MachinePlan plan, List<String> created) {
@@ -154,9 +161,11 @@ public final class MachineProvisioner {
       return true;
     });
     List<String> removed = step(MachineStep.VOLUMES, () -> {
+      // Listing refreshes the pool, so files libvirt did not create (the console log) are volumes to delete too.
+      List<String> present = backend.listVolumes(pool);
       List<String> out = new ArrayList<>();
       for (String name : id.allVolumeNames()) {
-        if (backend.deleteVolume(pool, name)) {
+        if (present.contains(name) && backend.deleteVolume(pool, name)) {
           out.add(name);
         }
       }

@@ -4,6 +4,7 @@ import io.capkit.api.infra.BaseImage;
 import io.capkit.api.infra.HostVolume;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.MachineVolumes;
+import io.capkit.provider.libvirt.GuestPlatform;
 import java.util.List;
 
 /** Specs and plans shared by the machine tests. */
@@ -11,6 +12,11 @@ public final class TestPlans {
   public static final String POOL = "default";
   public static final String BASE = "base.qcow2";
   public static final HostTarget HOST = new HostTarget("host-a", "test:///default", true, POOL, "default");
+  /** A TCG host as {@code HostCapabilities#platform()} describes one. */
+  public static final GuestPlatform TCG = new GuestPlatform(GuestPlatform.Accelerator.TCG, "q35", "maximum", null,
+      "TCG software emulation: libvirt offers no kvm domain type on this host (no usable /dev/kvm)");
+  public static final GuestPlatform KVM = new GuestPlatform(GuestPlatform.Accelerator.KVM, "q35", "host-passthrough",
+      null, "KVM");
 
   private TestPlans() {}
 
