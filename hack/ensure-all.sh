@@ -3,6 +3,8 @@
 #   1. Debian packages (libvirt0, libvirt-clients, genisoimage)   hack/ensure-system-packages.sh
 #   2. kube-apiserver/kubectl/etcd for kube-api-test               hack/ensure-test-binaries.sh
 #   3. upstream CRDs                                               hack/ensure-upstream-crds.sh
+#   4. libvirtd + QEMU running, NAT network and pool "default"    hack/ensure-libvirtd.sh
+#   5. the Debian base image RealBootE2E boots                     hack/ensure-base-image.sh
 # clusterctl (benchmarks only) is not included: run hack/ensure-clusterctl.sh for it.
 # Each step is idempotent and fast when already done. Output goes to stderr.
 set -euo pipefail
@@ -10,9 +12,20 @@ set -euo pipefail
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 START="${EPOCHREALTIME:-$(date +%s)}"
 
-"$HACK_DIR/ensure-system-packages.sh"
-"$HACK_DIR/ensure-test-binaries.sh"
-"$HACK_DIR/ensure-upstream-crds.sh" >/dev/null
+TIMES=()
+# run SCRIPT: runs one step (stdout dropped: the scripts print paths there) and records how long it took,
+# so a cold set-up shows where its minutes went.
+run() {
+  local t0="${EPOCHREALTIME:-$(date +%s)}"
+  "$HACK_DIR/$1" >/dev/null
+  TIMES+=("$(awk -v a="$t0" -v b="${EPOCHREALTIME:-$(date +%s)}" -v n="${1%.sh}" 'BEGIN { printf "%s %.1fs", n, b - a }')")
+}
+run ensure-system-packages.sh
+run ensure-test-binaries.sh
+run ensure-upstream-crds.sh
+run ensure-libvirtd.sh
+run ensure-base-image.sh
+printf '[ensure-all] steps: %s\n' "$(IFS=,; echo "${TIMES[*]}" | sed 's/,/, /g')" >&2
 
 awk -v a="$START" -v b="${EPOCHREALTIME:-$(date +%s)}" \
   'BEGIN { printf "[ensure-all] done in %.1fs\n", b - a }' >&2

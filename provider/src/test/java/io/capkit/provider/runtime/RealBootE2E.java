@@ -10,6 +10,7 @@ import io.capkit.api.infra.MachineVolumes;
 import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.machine.MachineIdentity;
 import io.capkit.testsupport.BaseImage;
+import io.capkit.testsupport.CrdSources;
 import io.capkit.testsupport.KubeApiServerExtension;
 import io.capkit.testsupport.PhoneHome;
 import io.capkit.testsupport.RealBootHost;
@@ -51,8 +52,7 @@ class RealBootE2E {
   @Test
   void kvmMachineBootsRunsItsBootstrapDataReportsItsAddressAndLeavesNothingBehind(KubernetesClient client)
       throws Exception {
-    Path repo = Path.of(System.getProperty("capkit.repo.root", "..")).toAbsolutePath().normalize();
-    BaseImage image = hostReady(() -> BaseImage.ensure(repo));
+    BaseImage image = hostReady(() -> BaseImage.ensure(CrdSources.repoRoot()));
     String pool = "capkit-realboot-" + UUID.randomUUID().toString().substring(0, 8);
     RealBootHost host = hostReady(() -> RealBootHost.prepare(image, pool));
     MachineIdentity id = MachineIdentity.of(NS, MACHINE);
