@@ -27,7 +27,9 @@ START="$(now_s)"
 SUITE="${DEBIAN_BASE_SUITE:-bookworm}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # debootstrap does not resolve virtual packages, so the ones cloud-init needs are named here.
-INCLUDE=linux-image-cloud-amd64,systemd-sysv,udev,cloud-init,ifupdown,isc-dhcp-client,iproute2,netbase,python3,wget,ca-certificates,dbus,python3-cffi-backend,initramfs-tools
+# e2fsprogs (fsck, resize2fs) and cloud-guest-utils (growpart): cloud-init grows the root partition and filesystem
+# to the machine's root disk size, as on a cloud image.
+INCLUDE=linux-image-cloud-amd64,systemd-sysv,udev,cloud-init,ifupdown,isc-dhcp-client,iproute2,netbase,python3,wget,ca-certificates,dbus,python3-cffi-backend,initramfs-tools,e2fsprogs,cloud-guest-utils
 # Tools to build the image (all Debian packages).
 TOOLS=(debootstrap e2fsprogs fdisk dosfstools mtools grub-pc-bin grub-efi-amd64-bin qemu-utils)
 ROOT_FS_MIB=1800
@@ -196,5 +198,8 @@ TREE_MB="$(du -sxm "$ROOT" | cut -f1)"
 } >"$OUT_DIR/build.txt"
 touch "$OUT_DIR/.complete"
 rm -rf "$TREE_DIR" # the image holds it now
+for old in "$CAPKIT_CACHE/base-image/$SUITE-"*; do # images of earlier versions of this script
+  [[ "$old" == "$OUT_DIR" ]] || rm -rf "$old"
+done
 log "built $IMAGE: $(sed -n 's/^summary=//p' "$OUT_DIR/build.txt") (debootstrap ${DEBOOTSTRAP_S}s, assemble ${ASSEMBLE_S}s)"
 printf '%s\n' "$IMAGE"

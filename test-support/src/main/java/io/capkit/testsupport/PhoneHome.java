@@ -62,7 +62,7 @@ public final class PhoneHome implements AutoCloseable {
 
   /**
    * A cloud-config for the guest: writes {@code marker} to a file, then runcmd POSTs that file's content and the
-   * guest's mount table ({@code findmnt -rn -o TARGET,SOURCE}) to {@code /marker} (so the report proves write_files,
+   * guest's mount table ({@code findmnt -rn -o TARGET,SOURCE,SIZE}, entries separated by ';') to {@code /marker} (so the report proves write_files,
    * runcmd and vendor-data mounts ran), and cloud-init's phone_home POSTs instance-id and hostname to
    * {@code /phone-home}.
    */
@@ -77,7 +77,7 @@ public final class PhoneHome implements AutoCloseable {
         + "    content: \"" + marker + "\"\n"
         + "runcmd:\n"
         + "  - [sh, -c, 'wget -q -O /dev/null --post-data=\"marker=$(cat /var/lib/capkit/marker)&mounts=$(findmnt -rn"
-        + " -o TARGET,SOURCE | tr \"\\n\" \";\")\" " + baseUrl() + "/marker']\n"
+        + " -o TARGET,SOURCE,SIZE | tr \"\\n\" \";\")\" " + baseUrl() + "/marker']\n"
         + "phone_home:\n"
         + "  url: \"" + baseUrl() + "/phone-home\"\n"
         + "  post: [instance_id, hostname]\n"

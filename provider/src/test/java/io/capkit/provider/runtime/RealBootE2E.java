@@ -101,8 +101,11 @@ class RealBootE2E {
             "meta-data instance-id: <host>/<machine UUID>, the providerID without kvm://");
         assertEquals(MACHINE, report.fields().get("hostname"));
         assertEquals(marker, markerReport.fields().get("marker"), "bootstrap data ran: write_files + runcmd");
-        assertTrue(markerReport.fields().getOrDefault("mounts", "").contains("/var/lib/kubelet /dev/vd"),
-            "vendor-data formatted and mounted the kubelet volume: " + markerReport.fields().get("mounts"));
+        String mounts = markerReport.fields().getOrDefault("mounts", "");
+        assertTrue(mounts.contains(";/var/lib/kubelet /dev/vd"),
+            "vendor-data formatted and mounted the kubelet volume: " + mounts);
+        assertTrue(mounts.matches("(?s)(.*;)?/ /dev/vda3 3\\.[0-9]G;.*"),
+            "cloud-init grew the root filesystem to the 4 GB root disk: " + mounts);
 
         // status.addresses from the network's DHCP lease: the address the guest reported from.
         await("InternalIP in status.addresses", () -> {
