@@ -3,9 +3,9 @@
 #   1. Debian packages (libvirt0, libvirt-clients, genisoimage)   hack/ensure-system-packages.sh
 #   2. kube-apiserver/kubectl/etcd for kube-api-test               hack/ensure-test-binaries.sh
 #   3. upstream CRDs                                               hack/ensure-upstream-crds.sh
-#   4. libvirtd + QEMU running, NAT network and pool "default"    hack/ensure-libvirtd.sh
-#   5. the Debian base image RealBootE2E boots                     hack/ensure-base-image.sh
-# clusterctl (benchmarks only) is not included: run hack/ensure-clusterctl.sh for it.
+#   4. the real CAPI managers (core, kubeadm bootstrap/control plane) and clusterctl   hack/ensure-capi.sh
+#   5. libvirtd + QEMU running, NAT network and pool "default"    hack/ensure-libvirtd.sh
+#   6. the Debian base image RealBootE2E boots                     hack/ensure-base-image.sh
 # Each step is idempotent and fast when already done. Output goes to stderr.
 set -euo pipefail
 
@@ -13,7 +13,7 @@ HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 START="${EPOCHREALTIME:-$(date +%s)}"
 
 TIMES=()
-# run SCRIPT: runs one step (stdout dropped: the scripts print paths there) and records how long it took,
+# run SCRIPT: runs one step (stdout dropped: some scripts print paths there) and records how long it took,
 # so a cold set-up shows where its minutes went.
 run() {
   local t0="${EPOCHREALTIME:-$(date +%s)}"
@@ -23,6 +23,7 @@ run() {
 run ensure-system-packages.sh
 run ensure-test-binaries.sh
 run ensure-upstream-crds.sh
+run ensure-capi.sh
 run ensure-libvirtd.sh
 run ensure-base-image.sh
 printf '[ensure-all] steps: %s\n' "$(IFS=,; echo "${TIMES[*]}" | sed 's/,/, /g')" >&2

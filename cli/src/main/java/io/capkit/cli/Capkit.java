@@ -16,13 +16,13 @@ import picocli.CommandLine.Command;
 /**
  * The {@code capkit} command. Exit codes: 0 ok, 1 invalid input (one {@code file: path: problem} line per
  * problem on stderr), 2 usage. Later modules add their subcommands (webhook, provider, diff, promote,
- * flavors, demo) to {@link #commandLine}.
+ * flavors) to {@link #commandLine}.
  */
 @Command(name = "capkit", mixinStandardHelpOptions = true, versionProvider = Capkit.Version.class,
     description = "GitOps toolkit for Cluster API fleets.",
     subcommands = {RenderCommand.class, ValidateCommand.class, ExplainCommand.class, FlavorsCommand.class,
         ServeCommands.Webhook.class,
-        ServeCommands.Provider.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        ServeCommands.Provider.class, CommandLine.HelpCommand.class})
 public final class Capkit implements Runnable {
   public static final int OK = 0;
   public static final int INVALID_INPUT = 1;

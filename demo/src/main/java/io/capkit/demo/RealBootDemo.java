@@ -1,4 +1,4 @@
-package io.capkit.cli.demo;
+package io.capkit.demo;
 
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.libvirt.LibvirtConnections;
@@ -31,7 +31,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The optional last step of {@code capkit demo --real-boot} ({@code CAPKIT_DEMO_REAL_BOOT=1 make demo}): one KVMMachine
+ * The optional last step of {@code make demo} with {@code --real-boot} ({@code CAPKIT_DEMO_REAL_BOOT=1 make demo}): one KVMMachine
  * provisioned by the provider on this machine's real libvirtd + QEMU, booting the project's Debian base image; prints
  * what the guest reports back (instance-id, hostname, bootstrap marker, mounts), its address and the boot time, then
  * deletes the machine and shows that nothing of it is left on the host. Needs hack/ensure-libvirtd.sh and
