@@ -28,7 +28,8 @@ PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base ovmf ipr
 POOL_DIR=/var/lib/libvirt/images
 
 installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == installed ]]; }
-answers() { timeout 20 virsh -q -c "$URI" version >/dev/null 2>&1; }
+# Connecting is enough to know the daemon answers (`virsh version` probes QEMU and takes seconds).
+answers() { timeout 20 virsh -q -c "$URI" uri >/dev/null 2>&1; }
 
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script supports Debian/Ubuntu only"
 with_lock libvirtd
@@ -62,17 +63,18 @@ SUDO=()
 [[ "$(id -u)" == 0 ]] || SUDO=(sudo)
 
 if ! answers; then
-  # The daemons run as root: the system instance manages qemu:///system.
+  # The daemons run as root: the system instance manages qemu:///system. They must not inherit fd 9, the lock
+  # with_lock holds, or the lock would stay taken for as long as they run.
   if ! "${SUDO[@]}" virtlogd --version >/dev/null 2>&1; then die "virtlogd missing after installing libvirt-daemon-system"; fi
   if ! [[ -S /run/libvirt/virtlogd-sock ]] || ! "${SUDO[@]}" test -e /run/libvirt/virtlogd.pid; then
     log "starting virtlogd -d"
-    "${SUDO[@]}" virtlogd -d || die "virtlogd -d failed"
+    "${SUDO[@]}" virtlogd -d 9>&- || die "virtlogd -d failed"
   fi
   if "${SUDO[@]}" test -e /run/libvirtd.pid && "${SUDO[@]}" kill -0 "$("${SUDO[@]}" cat /run/libvirtd.pid)" 2>/dev/null; then
     log "libvirtd (pid $("${SUDO[@]}" cat /run/libvirtd.pid)) runs but does not answer yet; waiting"
   else
     log "starting libvirtd -d"
-    "${SUDO[@]}" libvirtd -d || die "libvirtd -d failed (see /var/log/libvirt/libvirtd.log)"
+    "${SUDO[@]}" libvirtd -d 9>&- || die "libvirtd -d failed (see /var/log/libvirt/libvirtd.log)"
   fi
   for _ in $(seq 1 60); do answers && break; sleep 0.5; done
   answers || die "libvirtd does not answer on $URI after 30 s (see /var/log/libvirt/libvirtd.log)"
@@ -83,7 +85,8 @@ if ! virsh -q -c "$URI" net-info default >/dev/null 2>&1; then
   log "defining network default from /usr/share/libvirt/networks/default.xml"
   virsh -q -c "$URI" net-define /usr/share/libvirt/networks/default.xml >/dev/null || die "net-define default failed"
 fi
-if ! virsh -c "$URI" net-info default 2>/dev/null | grep -Eq '^Active:[[:space:]]+yes'; then
+# (Output captured first: with pipefail, grep -q closing the pipe early would make virsh fail with SIGPIPE.)
+if ! grep -Eq '^Active:[[:space:]]+yes' <<<"$(virsh -c "$URI" net-info default 2>/dev/null)"; then
   log "starting network default"
   out="$(virsh -q -c "$URI" net-start default 2>&1)" ||
     die "virsh net-start default failed: $out (needs dnsmasq-base, iptables and the right to create a bridge)"
@@ -95,11 +98,11 @@ if ! virsh -q -c "$URI" pool-info default >/dev/null 2>&1; then
   "${SUDO[@]}" mkdir -p "$POOL_DIR"
   virsh -q -c "$URI" pool-define-as default dir --target "$POOL_DIR" >/dev/null || die "pool-define-as default failed"
 fi
-if ! virsh -c "$URI" pool-info default 2>/dev/null | grep -Eq '^State:[[:space:]]+running'; then
+if ! grep -Eq '^State:[[:space:]]+running' <<<"$(virsh -c "$URI" pool-info default 2>/dev/null)"; then
   virsh -q -c "$URI" pool-start default >/dev/null || die "virsh pool-start default failed"
 fi
 virsh -q -c "$URI" pool-autostart default >/dev/null 2>&1 || true
 
-ACCEL=tcg
-if virsh -q -c "$URI" domcapabilities --virttype kvm >/dev/null 2>&1; then ACCEL="kvm offered (the provider checks it is usable)"; fi
-log "ok: $URI answers ($(virsh -q -c "$URI" version 2>/dev/null | sed -n 's/.*hypervisor: *//Ip' | head -n1)), network default active ($(virsh -c "$URI" net-dumpxml default | sed -n "s/.*<ip address='\([^']*\)'.*/\1/p")), pool default at $POOL_DIR, accelerator: $ACCEL ($(elapsed "$START")s)"
+KVM_NOTE="no /dev/kvm: guests run under TCG"
+[[ -e /dev/kvm ]] && KVM_NOTE="/dev/kvm present (the provider checks from libvirt's capabilities whether it can run guests)"
+log "ok: $URI answers, network default active ($(virsh -c "$URI" net-dumpxml default | sed -n "s/.*<ip address='\([^']*\)'.*/\1/p")), pool default at $POOL_DIR, $KVM_NOTE ($(elapsed "$START")s)"
