@@ -79,7 +79,15 @@ class RealBootE2E {
           v.setKubeletSizeGB(1);
           k.getSpec().setVolumes(v);
         });
-        await("KVMMachine provisioned (domain defined and started)", () -> f.provisioned(MACHINE));
+        // A define can wait for libvirt to probe QEMU's capabilities (about two minutes under load, once per daemon).
+        try {
+          await("KVMMachine provisioned (domain defined and started)", () -> f.provisioned(MACHINE),
+              Duration.ofMinutes(5));
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "; Ready: " + f.ready(MACHINE) + "; events: "
+              + client.v1().events().inNamespace(NS).list().getItems().stream().map(ev -> ev.getReason() + ": "
+                  + ev.getMessage()).toList(), e);
+        }
         Instant started = Instant.now();
         KVMMachine k = f.get(MACHINE);
         String platform = Conditions.get(k.getStatus().getConditions(), "DomainDefined").getMessage();
