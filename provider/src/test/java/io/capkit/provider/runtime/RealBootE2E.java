@@ -104,6 +104,8 @@ class RealBootE2E {
         System.out.printf(Locale.ROOT, "[real-boot] %s, base image %s: KVMMachine created -> domain started %d s,"
                 + " domain started -> guest's report %d s%n", platform, image.summary(),
             Duration.between(created, started).toSeconds(), Duration.between(started, last).toSeconds());
+        System.out.printf(Locale.ROOT, "[real-boot] guest report from %s: %s %s%n", report.remoteAddress(),
+            report.fields(), markerReport.fields());
 
         assertEquals("default/" + id.uuid(), report.fields().get("instance_id"),
             "meta-data instance-id: <host>/<machine UUID>, the providerID without kvm://");
