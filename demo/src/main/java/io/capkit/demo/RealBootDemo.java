@@ -40,7 +40,8 @@ import java.util.function.Supplier;
 public final class RealBootDemo {
   /** The guest's report must arrive within this (TCG boots take one to two minutes on two shared cores). */
   static final Duration BOOT_TIMEOUT = Duration.ofMinutes(8);
-  private static final String NS = "real-boot-demo";
+  /** Unique per run: the domain name derives from it, and another checkout may boot on the same libvirtd. */
+  private static final String NS = "real-boot-demo-" + UUID.randomUUID().toString().substring(0, 8);
   private static final String CLUSTER = "demo";
   private static final String MACHINE = "demo-vm-1";
   private static final ResourceDefinitionContext CLUSTERS = context("Cluster", "clusters");
