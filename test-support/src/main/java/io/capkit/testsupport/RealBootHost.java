@@ -146,6 +146,20 @@ public final class RealBootHost implements AutoCloseable {
     }
   }
 
+  /** Whether a domain of that name exists and runs. */
+  public boolean running(String domainName) {
+    try {
+      Domain d = connect.domainLookupByName(domainName);
+      try {
+        return d.isActive() == 1;
+      } finally {
+        d.free();
+      }
+    } catch (LibvirtException e) {
+      return false;
+    }
+  }
+
   /** Files under libvirt's state directories and the pool whose name contains {@code needle}. */
   public List<Path> filesNaming(String needle) {
     List<Path> out = new ArrayList<>();
