@@ -94,7 +94,8 @@ public final class RealBootDemo {
         printf("  phone_home   instance_id=%s hostname=%s%n", home.fields().get("instance_id"),
             home.fields().get("hostname"));
         printf("  bootstrap    marker=%s (sent %s)%n", mark.fields().get("marker"), marker);
-        printf("  mounts       %s%n", mark.fields().getOrDefault("mounts", "").replace(";", " | "));
+        printf("  mounts       %s%n", String.join(" | ", java.util.Arrays.stream(mark.fields().getOrDefault("mounts", "")
+            .split(";")).filter(m -> m.startsWith("/ ") || m.startsWith("/var/")).toList()));
         await("status.addresses", Duration.ofMinutes(2), () -> kvmMachine(client).getStatus().getAddresses()
             .stream().anyMatch(a -> a.getType().equals("InternalIP")));
         String address = kvmMachine(client).getStatus().getAddresses().stream()
