@@ -4,8 +4,9 @@
 #   2. kube-apiserver/kubectl/etcd for kube-api-test               hack/ensure-test-binaries.sh
 #   3. upstream CRDs                                               hack/ensure-upstream-crds.sh
 #   4. the real CAPI managers (core, kubeadm bootstrap/control plane) and clusterctl   hack/ensure-capi.sh
-#   5. libvirtd + QEMU running, NAT network and pool "default"    hack/ensure-libvirtd.sh
-#   6. the Debian base image RealBootE2E boots                     hack/ensure-base-image.sh
+#   5. upstream templates the flavors are compared with            hack/ensure-upstream-templates.sh
+#   6. libvirtd + QEMU running, NAT network and pool "default"    hack/ensure-libvirtd.sh
+#   7. the Debian base image RealBootE2E boots                     hack/ensure-base-image.sh
 # Each step is idempotent and fast when already done. Output goes to stderr.
 set -euo pipefail
 
@@ -24,6 +25,7 @@ run ensure-system-packages.sh
 run ensure-test-binaries.sh
 run ensure-upstream-crds.sh
 run ensure-capi.sh
+run ensure-upstream-templates.sh
 run ensure-libvirtd.sh
 run ensure-base-image.sh
 printf '[ensure-all] steps: %s\n' "$(IFS=,; echo "${TIMES[*]}" | sed 's/,/, /g')" >&2

@@ -9,6 +9,8 @@
 # files in $REPO_ROOT/../shared/upstream-crds/<group>/ and says so. (As of writing:
 # github.com/metal3-io/cluster-api-provider-metal3 is not verifiable through the checksum
 # database reachable here, so the Metal3Cluster/Machine/... CRDs come from shared/.)
+# The Metal3 IPAM CRDs (ipam.metal3.io, github.com/metal3-io/ip-address-manager) have no copy in shared/:
+# without that module the script stops with a message.
 #
 # Usage: hack/ensure-upstream-crds.sh [--refresh]
 #   Prints the cache folder on stdout; progress and per-group file counts on stderr.
@@ -42,6 +44,7 @@ capi|sigs.k8s.io/cluster-api|$CAPI_VERSION|controlplane/kubeadm/config/crd/bases
 capi|sigs.k8s.io/cluster-api|$CAPI_VERSION|cmd/clusterctl/config/crd/bases|*.yaml|clusterctl.cluster.x-k8s.io_*.yaml
 metal3|github.com/metal3-io/cluster-api-provider-metal3|$CAPM3_VERSION|config/crd/bases|infrastructure.cluster.x-k8s.io_metal3*.yaml|infrastructure.cluster.x-k8s.io_metal3*.yaml
 metal3|github.com/metal3-io/baremetal-operator|$BMO_VERSION|config/base/crds/bases|metal3.io_*.yaml|metal3.io_*.yaml
+metal3|github.com/metal3-io/ip-address-manager|$IPAM_VERSION|config/crd/bases|ipam.metal3.io_*.yaml|ipam.metal3.io_*.yaml
 kamaji|github.com/clastix/cluster-api-control-plane-provider-kamaji|$KAMAJI_CP_VERSION|config/crd/bases|*.yaml|*.yaml
 byoh|github.com/vmware-tanzu/cluster-api-provider-bringyourownhost|$BYOH_VERSION|config/crd/bases|*.yaml|*.yaml
 flux|github.com/fluxcd/helm-controller|$FLUX_HELM_CONTROLLER_VERSION|config/crd/bases|*.yaml|helm.toolkit.fluxcd.io_*.yaml

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Variable;
 import io.capkit.api.fleet.WorkloadCluster;
@@ -71,9 +72,44 @@ class CrdsTest {
         + " (run mvn -pl api test -Dgolden.update=true and review the diff)");
   }
 
+  /** What CAPI needs of every capkit CRD, read from the checked-in files (so a new kind cannot miss it). */
+  @Test
+  void checkedInCrdsCarryTheContractMarkers() throws IOException {
+    List<String> conditionLists = new ArrayList<>();
+    try (Stream<Path> files = Files.list(CRDS)) {
+      for (Path f : files.sorted().toList()) {
+        CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(f), CustomResourceDefinition.class);
+        if (Infra.GROUP.equals(crd.getSpec().getGroup())) {
+          assertEquals("v1alpha1", crd.getMetadata().getLabels().get("cluster.x-k8s.io/v1beta2"), f.toString());
+          assertEquals("infrastructure-kvm", crd.getMetadata().getLabels().get("cluster.x-k8s.io/provider"),
+              f.toString());
+          assertEquals(List.of("cluster-api"), crd.getSpec().getNames().getCategories(), f.toString());
+        }
+        for (var version : crd.getSpec().getVersions()) {
+          JSONSchemaProps status = version.getSchema().getOpenAPIV3Schema().getProperties().get("status");
+          JSONSchemaProps conditions = status == null || status.getProperties() == null ? null
+              : status.getProperties().get("conditions");
+          if (conditions != null) {
+            conditionLists.add(crd.getSpec().getNames().getKind());
+            assertEquals("map", conditions.getXKubernetesListType(), f.toString());
+            assertEquals(List.of("type"), conditions.getXKubernetesListMapKeys(), f.toString());
+            assertTrue(conditions.getItems().getSchema().getRequired().contains("type"), f.toString());
+          }
+        }
+      }
+    }
+    assertEquals(List.of("KVMCluster", "KVMMachine"), conditionLists);
+  }
+
   static void decorate(CustomResourceDefinition crd) {
     if (Infra.GROUP.equals(crd.getSpec().getGroup())) {
       crd.getMetadata().setLabels(new TreeMap<>(Infra.CRD_LABELS));
+    }
+    for (var version : crd.getSpec().getVersions()) {
+      JSONSchemaProps status = version.getSchema().getOpenAPIV3Schema().getProperties().get("status");
+      if (status != null && status.getProperties() != null && status.getProperties().containsKey("conditions")) {
+        conditionsAsListMap(status.getProperties().get("conditions"));
+      }
     }
     if ("workloadclusters".equals(crd.getSpec().getNames().getPlural())) {
       JSONSchemaProps vars = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema()
@@ -106,6 +142,31 @@ class CrdsTest {
       vars.setXKubernetesPreserveUnknownFields(true);
       vars.setType("object");
     }
+  }
+
+  /**
+   * status.conditions as CAPI's own CRDs have it (metav1.Condition): a list-map keyed by type, so the API server
+   * refuses a second entry of one type and server-side apply merges entries by type.
+   */
+  static void conditionsAsListMap(JSONSchemaProps conditions) {
+    conditions.setXKubernetesListType("map");
+    conditions.setXKubernetesListMapKeys(List.of("type"));
+    conditions.setMaxItems(32L);
+    JSONSchemaProps item = conditions.getItems().getSchema();
+    item.setRequired(List.of("lastTransitionTime", "message", "reason", "status", "type"));
+    Map<String, JSONSchemaProps> p = item.getProperties();
+    p.get("lastTransitionTime").setFormat("date-time");
+    p.get("message").setMaxLength(32768L);
+    p.get("observedGeneration").setMinimum(0.0);
+    JSONSchemaProps reason = p.get("reason");
+    reason.setMinLength(1L);
+    reason.setMaxLength(1024L);
+    reason.setPattern("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$");
+    p.get("status").setEnum(List.of(new TextNode("True"), new TextNode("False"), new TextNode("Unknown")));
+    JSONSchemaProps type = p.get("type");
+    type.setMaxLength(316L);
+    type.setPattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+        + "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$");
   }
 
 }

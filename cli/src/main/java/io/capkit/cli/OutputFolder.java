@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,65 +22,124 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The render output folder on disk: the CLI's only file writes. A new rendering is written to a temporary
- * folder beside it and renamed into place, so readers see the old or the new tree, never a half-written one;
- * only folders that capkit itself wrote are ever replaced.
+ * The render output folder on disk: the CLI's only file writes. Every rendering is written whole into a new
+ * folder of its own beside the output ({@code .NAME.capkit-new-…}): a file that did not change is hard-linked from the
+ * current output (same inode, nothing rewritten), the others are written. Only when all of it is on disk is the
+ * output swapped for it by two renames, so a failure at any step leaves the previous output whole. One render at a
+ * time writes an output: a second is refused while the first holds the lock file {@code .NAME.capkit-lock}. Only
+ * folders that capkit itself wrote are ever replaced.
  */
 final class OutputFolder {
+  /** Writes one file of a new rendering; the seam tests use to fail a write midway. */
+  interface FileWriter {
+    void write(Path file, byte[] bytes) throws IOException;
+  }
+
   private final Path out;
+  private final FileWriter writer;
 
   OutputFolder(Path out) {
+    this(out, (file, bytes) -> Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+  }
+
+  OutputFolder(Path out, FileWriter writer) {
     this.out = out.toAbsolutePath().normalize();
+    this.writer = writer;
   }
 
   /**
-   * Makes the folder hold exactly {@code files}. A missing or empty folder is written beside it and renamed
-   * into place; an existing one is updated file by file: unchanged files are left alone, a changed or new file
-   * is written to a temporary file in its folder and renamed over the old one, extra files are deleted.
+   * Makes the folder hold exactly {@code files}, or, on any failure, leaves it as it was. Throws
+   * {@link InvalidInputException} when another render is writing the same folder or the folder cannot be written.
    */
   void replace(SortedMap<String, byte[]> files) {
     checkReplaceable();
-    try {
-      if (isEmptyOrMissing()) {
-        writeFresh(files);
-      } else {
-        update(files);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + out, e);
-    } catch (UncheckedIOException e) {
-      throw new UncheckedIOException("cannot write " + out, e.getCause());
-    }
-  }
-
-  private boolean isEmptyOrMissing() throws IOException {
-    if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      return true;
-    }
-    try (Stream<Path> entries = Files.list(out)) {
-      return entries.findAny().isEmpty();
-    }
-  }
-
-  private void writeFresh(SortedMap<String, byte[]> files) throws IOException {
     Path parent = out.getParent();
-    Path fresh = parent.resolve("." + out.getFileName() + ".capkit-new");
-    Files.createDirectories(parent);
-    deleteTree(fresh);
-    Files.createDirectories(fresh);
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw cannotWrite(e);
+    }
+    try (OutputLock lock = OutputLock.acquire(parent.resolve("." + out.getFileName() + ".capkit-lock"), out)) {
+      checkReplaceable();
+      removeLeftovers(parent);
+      Path fresh = Files.createTempDirectory(parent, prefix() + "new-");
+      try {
+        Map<String, Long> onDisk = Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS) ? sizes() : Map.of();
+        write(fresh, files, onDisk);
+        swap(parent, fresh);
+      } finally {
+        deleteTree(fresh);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw cannotWrite(e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
+    }
+  }
+
+  private String prefix() {
+    return "." + out.getFileName() + ".capkit-";
+  }
+
+  private InvalidInputException cannotWrite(IOException e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return new InvalidInputException(new Problem(out.toString(), null,
+        "cannot be written (" + why + "); the previous output is unchanged"));
+  }
+
+  /** The folders of a render that stopped before cleaning up (killed): only a lock holder may remove them. */
+  private void removeLeftovers(Path parent) throws IOException {
+    try (Stream<Path> s = Files.list(parent)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix() + "new-")
+          || p.getFileName().toString().startsWith(prefix() + "old-")).toList()) {
+        deleteTree(p);
+      }
+    }
+  }
+
+  private void write(Path fresh, SortedMap<String, byte[]> files, Map<String, Long> onDisk) throws IOException {
     createFolders(fresh, files.keySet());
     // Files are independent: write them on every core.
     files.entrySet().parallelStream().forEach(e -> {
       try {
-        Files.write(fresh.resolve(e.getKey()), e.getValue());
+        Path target = fresh.resolve(e.getKey());
+        Path current = out.resolve(e.getKey());
+        Long size = onDisk.get(e.getKey());
+        if (size != null && size == e.getValue().length
+            && Arrays.equals(Files.readAllBytes(current), e.getValue()) && link(target, current)) {
+          return;
+        }
+        writer.write(target, e.getValue());
       } catch (IOException x) {
         throw new UncheckedIOException(x);
       }
     });
-    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      Files.delete(out);
+  }
+
+  // A file system without hard links gets a copy instead.
+  private static boolean link(Path target, Path current) {
+    try {
+      Files.createLink(target, current);
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
     }
-    move(fresh, out);
+  }
+
+  /** The new tree in place of the old: two renames; when the second fails the first is undone. */
+  private void swap(Path parent, Path fresh) throws IOException {
+    if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      move(fresh, out);
+      return;
+    }
+    Path old = parent.resolve(prefix() + "old-" + fresh.getFileName().toString().substring(prefix().length() + 4));
+    move(out, old);
+    try {
+      move(fresh, out);
+    } catch (IOException e) {
+      move(old, out);
+      throw e;
+    }
+    deleteTree(old);
   }
 
   // Each folder once, parents before children (sorted paths list a parent before its children).
@@ -90,74 +150,6 @@ final class OutputFolder {
       if (slash > 0 && made.add(path.substring(0, slash))) {
         Files.createDirectories(root.resolve(path.substring(0, slash)));
       }
-    }
-  }
-
-  private void update(SortedMap<String, byte[]> files) throws IOException {
-    Map<String, Long> onDisk = sizes();
-    java.util.Set<String> wanted = new java.util.HashSet<>(files.keySet());
-    java.util.Set<String> folders = new java.util.HashSet<>();
-    for (var e : List.copyOf(onDisk.entrySet())) {
-      String path = e.getKey();
-      if (!onDisk.containsKey(path)) {
-        continue;
-      }
-      if (path.endsWith("/")) {
-        String folder = path.substring(0, path.length() - 1);
-        if (wanted.contains(folder)) {
-          // A folder where a file goes: it goes, with everything in it.
-          deleteTree(out.resolve(folder));
-          onDisk.keySet().removeIf(k -> k.startsWith(path));
-          folders.removeIf(k -> k.startsWith(path));
-        } else {
-          folders.add(folder);
-        }
-      } else if (e.getValue() < 0 || !wanted.contains(path)) {
-        // Links and other non-files are never written through; files where nothing goes are extra.
-        Files.delete(out.resolve(path));
-        onDisk.remove(path);
-      }
-    }
-    List<String> missingFolders = new ArrayList<>();
-    for (String path : files.keySet()) {
-      int slash = path.lastIndexOf('/');
-      if (slash > 0 && !folders.contains(path.substring(0, slash)) && folders.add(path.substring(0, slash))) {
-        missingFolders.add(path.substring(0, slash));
-      }
-    }
-    for (String folder : missingFolders) {
-      Files.createDirectories(out.resolve(folder));
-    }
-    files.entrySet().parallelStream().forEach(e -> {
-      try {
-        Long size = onDisk.get(e.getKey());
-        Path file = out.resolve(e.getKey());
-        if (size == null || size != e.getValue().length || !Arrays.equals(Files.readAllBytes(file), e.getValue())) {
-          Path tmp = file.resolveSibling("." + file.getFileName() + ".capkit-new");
-          Files.write(tmp, e.getValue());
-          move(tmp, file);
-        }
-      } catch (IOException x) {
-        throw new UncheckedIOException(x);
-      }
-    });
-    // Folders that hold nothing rendered are empty now (their files were extra): they go, deepest first.
-    java.util.Set<String> needed = new java.util.HashSet<>();
-    for (String path : wanted) {
-      int slash = path.lastIndexOf('/');
-      while (slash > 0 && needed.add(path.substring(0, slash))) {
-        slash = path.lastIndexOf('/', slash - 1);
-      }
-    }
-    List<String> unneeded = new ArrayList<>();
-    for (String path : onDisk.keySet()) {
-      if (path.endsWith("/") && !needed.contains(path.substring(0, path.length() - 1))) {
-        unneeded.add(path.substring(0, path.length() - 1));
-      }
-    }
-    unneeded.sort(Comparator.reverseOrder());
-    for (String folder : unneeded) {
-      Files.deleteIfExists(out.resolve(folder));
     }
   }
 

@@ -1,16 +1,12 @@
 package io.capkit.cli;
 
-import io.capkit.provider.runtime.KvmProvider;
-import io.capkit.provider.runtime.ProviderConfig;
+import io.capkit.provider.runtime.ProviderRunCommand;
 import io.capkit.webhook.WebhookConfig;
 import io.capkit.webhook.WebhookServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
 
 /** The long-running servers: {@code capkit webhook serve} and {@code capkit provider run}. */
 final class ServeCommands {
@@ -35,33 +31,24 @@ final class ServeCommands {
     int port;
     @Option(names = "--bind-address", defaultValue = "0.0.0.0", description = "Address to listen on.")
     String bind;
+    @Option(names = "--client-ca", paramLabel = "FILE", description = "PEM CA of the API server's client certificate:"
+        + " reviews without a certificate chaining to it are refused (403); see docs/security.md.")
+    Path clientCa;
 
     @Override
     public Integer call() throws Exception {
-      WebhookServer.serve(WebhookConfig.of(cert, key, port).withBindAddress(bind));
+      WebhookConfig config = WebhookConfig.of(cert, key, port).withBindAddress(bind);
+      WebhookServer.serve(clientCa == null ? config : config.withClientCa(clientCa));
       return Capkit.OK;
     }
   }
 
-  @Command(name = "provider", description = "The KVM infrastructure provider.", subcommands = ProviderRun.class)
+  @Command(name = "provider", description = "The KVM infrastructure provider.",
+      subcommands = ProviderRunCommand.class)
   static final class Provider implements Runnable {
     @Override
     public void run() {
-      throw new IllegalStateException("use: capkit provider run --libvirt-uri URI");
-    }
-  }
-
-  @Command(name = "run", description = "Reconcile KVMCluster and KVMMachine objects into libvirt domains. Flags: "
-      + "--libvirt-uri URI (default test:///default), --storage-pool, --network, --bind-address, --http-port, "
-      + "--namespace (repeatable), --leader-elect, --lease-namespace, --reconcile-threads.")
-  static final class ProviderRun implements Callable<Integer> {
-    @Unmatched
-    List<String> args = new ArrayList<>();
-
-    @Override
-    public Integer call() throws Exception {
-      KvmProvider.run(ProviderConfig.fromArgs(args));
-      return Capkit.OK;
+      throw new IllegalStateException("use: capkit provider run [--libvirt-uri URI] (see --help)");
     }
   }
 }

@@ -9,7 +9,6 @@ import io.capkit.renderer.DocumentValidator;
 import io.capkit.renderer.Flavors;
 import io.capkit.renderer.schema.CrdSchemas;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -70,7 +69,11 @@ final class ValidateCommand implements Callable<Integer> {
         files += validateTree(DirectoryTree.open(path), path.toString() + "/", validator, problems);
       } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
         files++;
-        problems.addAll(validator.validate(path.toString(), Files.readString(path, StandardCharsets.UTF_8)));
+        try {
+          problems.addAll(validator.validate(path.toString(), DirectoryTree.readFile(path, path.toString())));
+        } catch (InvalidInputException e) {
+          problems.addAll(e.problems());
+        }
       } else {
         problems.add(new Problem(path.toString(), null, "is not a file or folder (symbolic links are not followed)"));
       }
@@ -86,7 +89,11 @@ final class ValidateCommand implements Callable<Integer> {
           || paths.stream().anyMatch(p -> f.equals(p) || f.startsWith(p.endsWith("/") ? p : p + "/"));
       if (selected && (f.endsWith(".yaml") || f.endsWith(".yml"))) {
         files++;
-        problems.addAll(validator.validate(label + f, new String(tree.read(f).orElseThrow(), StandardCharsets.UTF_8)));
+        try {
+          problems.addAll(validator.validate(label + f, tree.read(f).orElseThrow()));
+        } catch (InvalidInputException e) {
+          problems.addAll(e.problems());
+        }
       }
     }
     return files;

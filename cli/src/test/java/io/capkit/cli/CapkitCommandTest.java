@@ -185,4 +185,30 @@ class CapkitCommandTest {
     assertEquals(1, unknown.code());
     assertTrue(unknown.err().startsWith("no cluster org-acme/nope in "), unknown.err());
   }
+
+  /** The provider's flags are picocli options like every other command's: help exits 0 and lists them. */
+  @Test
+  void providerRunHelpListsItsFlags() {
+    Run r = run("provider", "run", "--help");
+    assertEquals(0, r.code(), r.err());
+    for (String flag : List.of("--libvirt-uri", "--storage-pool", "--network", "--bind-address", "--http-port",
+        "--namespace", "--leader-elect", "--lease-namespace", "--reconcile-threads", "--help")) {
+      assertTrue(r.out().contains(flag), flag + " missing from:\n" + r.out());
+    }
+    assertTrue(r.out().contains("Default: test:///default"), r.out());
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void providerRunRefusesBadFlagsBeforeConnecting() {
+    Run unknown = run("provider", "run", "--bogus", "1");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("Unknown options: '--bogus'"), unknown.err());
+    Run invalid = run("provider", "run", "--libvirt-uri", "nope", "--http-port", "70000");
+    assertEquals(1, invalid.code());
+    assertEquals("""
+        --http-port: 70000 is not a number from 0 to 65535
+        --libvirt-uri: "nope" is not a libvirt URI (e.g. qemu:///system)
+        """, invalid.err());
+  }
 }

@@ -5,7 +5,6 @@ import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.YamlDocuments;
 import io.capkit.provider.libvirt.LibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtConnections;
-import io.capkit.provider.libvirt.VolumeSpec;
 import io.capkit.provider.runtime.KvmProvider;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.renderer.KubeObject;
@@ -50,7 +49,6 @@ import java.util.TreeSet;
  */
 public final class Demo {
   private static final String LIBVIRT_URI = "test:///default";
-  private static final String POOL = "default-pool";
   private static final Duration RELEASE_CACHE_TIMEOUT = Duration.ofSeconds(30);
 
   /** What to run: the example fleet, or {@code generatedClusters} generated kvm clusters, and how long to wait. */
@@ -63,14 +61,14 @@ public final class Demo {
   /** What the demo did, read back from the API server and libvirt. */
   public record Report(int clusters, int objectsApplied, int variablesDefaulted, String denial,
                        List<MachineTimeline.Row> machines, List<String> domains, Duration firstControlPlaneProvisioned,
-                       Duration allWorkersRunning, int expectedWorkers, String capiVersion) {
+                       Duration allWorkersRunning, int kvmClusters, int expectedWorkers, String capiVersion) {
     public List<MachineTimeline.Row> workers() {
       return machines.stream().filter(m -> !m.controlPlane()).toList();
     }
 
     /** Every kvm cluster has a control-plane Machine Running and every expected worker is Running. */
     public boolean complete() {
-      return firstControlPlaneProvisioned != null && allWorkersRunning != null;
+      return kvmClusters > 0 && firstControlPlaneProvisioned != null && allWorkersRunning != null;
     }
   }
 
@@ -95,7 +93,7 @@ public final class Demo {
     for (RenderedCluster c : rendered.clusters()) {
       printf("%-28s %-8s %-10s %-13s %-4s %-7s %-18s %d%n", c.source().key(), c.release().name(),
           c.release().kubernetesVersion(), flavor(c), c.variables().get("CONTROL_PLANE_MACHINE_COUNT"),
-          c.variables().get("WORKER_MACHINE_COUNT"), fleet.endpoints().getOrDefault(c.source().file(), "-"),
+          c.variables().get("WORKER_MACHINE_COUNT"), fleet.endpoints().getOrDefault(c.source().path(), "-"),
           c.objects().size() + c.sources().size());
       c.warnings().forEach(w -> printf("  warning: %s%n", w));
     }
@@ -169,17 +167,9 @@ public final class Demo {
         }
 
         step("5/6 run the KVM provider against " + LIBVIRT_URI + "; CAPI creates the Machines");
+        // test:///default is the provider's embedded host: pool and network "default" with the default base image.
         LibvirtBackend backend = libvirt.get(LIBVIRT_URI);
-        Set<String> images = new TreeSet<>();
-        rendered.clusters().forEach(c -> images.add(c.variables().string("KVM_BASE_IMAGE")));
-        for (String image : images) {
-          if (backend.findVolume(POOL, image).isEmpty()) {
-            backend.createVolume(POOL, VolumeSpec.empty(image, 2L << 30, "qcow2"));
-          }
-        }
-        ProviderConfig config = ProviderConfig.defaults().withLibvirtUri(LIBVIRT_URI);
-        config = new ProviderConfig(config.libvirtUri(), POOL, config.network(), "127.0.0.1", 0, Set.of(), false, null,
-            config.reconcileThreads());
+        ProviderConfig config = ProviderConfig.defaults().withLibvirtUri(LIBVIRT_URI).withHttp("127.0.0.1", 0);
         try (KvmProvider provider = KvmProvider.start(config, client, libvirt)) {
           Map<String, Integer> byKind = new TreeMap<>();
           List<RenderedCluster> admitted = new ArrayList<>();
@@ -200,7 +190,9 @@ public final class Demo {
               denials.add(c.source().key() + ": " + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
             }
           }
-          printf("applied %d objects (dry run first, then for real): %s%n", applied, byKind);
+          long applied0 = System.nanoTime();
+          printf("applied %d objects in %.1f s (dry run first, then for real): %s%n", applied,
+              seconds(applied0 - applyStart), byKind);
           printf("the mutating webhook filled %d contract defaults into the WorkloadClusters; API warnings: %d%n",
               defaulted, api.warnings().size());
           denials.forEach(d -> printf("denied by the webhook: %s%n", d));
@@ -209,9 +201,10 @@ public final class Demo {
 
           List<MachineTimeline.Cluster> kvm = new ArrayList<>();
           for (RenderedCluster c : admitted) {
-            if (fleet.endpoints().containsKey(c.source().file())) {
+            if (fleet.endpoints().containsKey(c.source().path())) {
               workloads.watch(c.source().namespace(), c.source().name());
-              kvm.add(new MachineTimeline.Cluster(c.source().namespace(), c.source().name(), kvmWorkers(c)));
+              kvm.add(new MachineTimeline.Cluster(c.source().namespace(), c.source().name(),
+                  ((Number) c.variables().get("CONTROL_PLANE_MACHINE_COUNT")).intValue(), kvmWorkers(c)));
             }
           }
           workloads.onEvent(line -> printf("  %s%n", line));
@@ -220,7 +213,7 @@ public final class Demo {
 
           step("6/6 watch the Machines: KCP creates the first control-plane machine, CABPK its bootstrap data, the "
               + "provider provisions it; kubeadm init (stand-in) initialises the control plane; workers join");
-          MachineTimeline timeline = new MachineTimeline(client, kvm, applyStart);
+          MachineTimeline timeline = new MachineTimeline(client, kvm, applied0);
           MachineTimeline.Result result = timeline.await(options.timeout(), line -> printf("  %s%n", line));
           printf("%n%-10s %-34s %-6s %-12s %-50s %-8s %-12s %s%n", "NAMESPACE", "MACHINE", "ROLE", "PHASE",
               "PROVIDER ID", "FD", "PROVISIONED", "RUNNING");
@@ -230,7 +223,10 @@ public final class Demo {
                 r.failureDomain().isEmpty() ? "-" : r.failureDomain(), MachineTimeline.format(r.provisioned()),
                 MachineTimeline.format(r.running()));
           }
+          printf("(times count from the end of the apply)%n");
           result.notes().forEach(n -> printf("%s%n", n));
+          printf("KCP adds further control-plane machines only once its etcd and control-plane pod health checks pass "
+              + "through the workload cluster, which a stand-in cannot answer: each cluster holds at its first.%n");
           workloads.errors().forEach(e -> printf("stand-in error: %s%n", e));
           List<String> domains = new ArrayList<>(backend.listDomains());
           domains.sort(null);
@@ -240,7 +236,7 @@ public final class Demo {
             printf("  … and %d more%n", domains.size() - 8);
           }
           Report report = new Report(rendered.clusters().size(), applied, defaulted, denial, result.rows(), domains,
-              result.firstControlPlaneProvisioned(), result.allWorkersRunning(), result.expectedWorkers(),
+              result.firstControlPlaneProvisioned(), result.allWorkersRunning(), kvm.size(), result.expectedWorkers(),
               capi.version());
           printf("%n%s: %d clusters rendered, %d objects applied; CAPI %s: first control-plane Machine Provisioned "
               + "%s after apply, %d/%d workers Running %s%n", report.complete() ? "OK" : "INCOMPLETE",

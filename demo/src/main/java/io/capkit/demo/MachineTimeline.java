@@ -22,8 +22,8 @@ final class MachineTimeline {
   private static final String INFRA = "infrastructure.cluster.x-k8s.io/v1alpha1";
   private static final Set<String> PROVISIONED_OR_LATER = Set.of("Provisioned", "Running");
 
-  /** A cluster to follow and how many KVM workers its MachineDeployments ask for. */
-  record Cluster(String namespace, String name, int workers) {}
+  /** A cluster to follow: how many control-plane machines KCP is asked for, how many KVM workers its MachineDeployments. */
+  record Cluster(String namespace, String name, int controlPlanes, int workers) {}
 
   /** One Machine: phase and what the infrastructure reported; times since apply, null when not (yet) reached. */
   record Row(String namespace, String cluster, String name, boolean controlPlane, String phase, String providerID,
@@ -116,8 +116,8 @@ final class MachineTimeline {
           : c.workers() == 0 ? cpRunning : workers.get(c.workers() - 1);
       workersRunning = up == null || workersRunning == null ? null : max(workersRunning, up);
       long cps = mine.stream().filter(Row::controlPlane).count();
-      notes.add(String.format(Locale.ROOT, "%s/%s: %d control-plane Machine(s), first Provisioned %s; %d/%d workers "
-          + "Running", c.namespace(), c.name(), cps, format(cp), workers.size(), c.workers()));
+      notes.add(String.format(Locale.ROOT, "%s/%s: %d of %d control-plane Machines, the first Provisioned %s; %d/%d "
+          + "workers Running", c.namespace(), c.name(), cps, c.controlPlanes(), format(cp), workers.size(), c.workers()));
     }
     return new Result(rows, firstCp, workersRunning, expected, notes);
   }

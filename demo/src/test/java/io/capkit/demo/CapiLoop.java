@@ -5,7 +5,6 @@ import io.capkit.api.source.MemoryTree;
 import io.capkit.api.yaml.DocumentTrees;
 import io.capkit.provider.libvirt.LibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtConnections;
-import io.capkit.provider.libvirt.VolumeSpec;
 import io.capkit.provider.runtime.KvmProvider;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.renderer.KubeObject;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -40,7 +38,8 @@ final class CapiLoop implements AutoCloseable {
   static final String INFRA = "infrastructure.cluster.x-k8s.io/v1alpha1";
   static final String CAPI = "cluster.x-k8s.io/v1beta2";
   static final String LIBVIRT_URI = "test:///default";
-  static final String POOL = "default-pool";
+  /** The pool of the provider's embedded host (test:///default), which holds the default base image. */
+  static final String POOL = ProviderConfig.DEFAULT_POOL;
 
   final Path work;
   final EmbeddedApiServer api;
@@ -73,9 +72,8 @@ final class CapiLoop implements AutoCloseable {
     if (provider != null) {
       return;
     }
-    ProviderConfig d = ProviderConfig.defaults().withLibvirtUri(LIBVIRT_URI);
-    provider = KvmProvider.start(new ProviderConfig(d.libvirtUri(), POOL, d.network(), "127.0.0.1", 0, Set.of(), false,
-        null, d.reconcileThreads()), client, libvirt);
+    provider = KvmProvider.start(ProviderConfig.defaults().withLibvirtUri(LIBVIRT_URI).withHttp("127.0.0.1", 0),
+        client, libvirt);
   }
 
   void stopProvider() {
@@ -104,15 +102,11 @@ final class CapiLoop implements AutoCloseable {
     return c;
   }
 
-  /** Applies a rendered cluster's objects (again), creating the namespace and base image volume first. */
+  /** Applies a rendered cluster's objects (again), creating the namespace first. */
   void reapply(RenderedCluster c) {
     String ns = c.source().namespace();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .serverSideApply();
-    String image = c.variables().string("KVM_BASE_IMAGE");
-    if (backend.findVolume(POOL, image).isEmpty()) {
-      backend.createVolume(POOL, VolumeSpec.empty(image, 2L << 30, "qcow2"));
-    }
     ServerSideApply ssa = new ServerSideApply(client, "capkit-e2e");
     List<KubeObject> all = new ArrayList<>(c.sources());
     all.addAll(c.objects());

@@ -53,7 +53,7 @@ class CapiLoopE2E {
 
   @Test
   void kcpCabpkAndTheProviderTakeTheFirstControlPlaneMachineToProvisioned() {
-    RenderedCluster c = loop.apply("e2e-cp", "alpha", Map.of("CONTROL_PLANE_MACHINE_COUNT", 3, "WORKER_MACHINE_COUNT", 0));
+    RenderedCluster c = loop.apply("e2e-cp", "alpha", Map.of("CONTROL_PLANE_MACHINE_COUNT", 3, "WORKER_MACHINE_COUNT", 1));
     String ns = c.source().namespace();
     GenericKubernetesResource machine = loop.await("a control-plane Machine Provisioned", UP, () ->
         loop.machines(ns, "alpha").stream().filter(m -> controlPlane(m)

@@ -35,7 +35,9 @@ public final class AppObjects {
                   // Flux's CRD defaults this; rendering it keeps Git and the stored object equal (no sync drift).
                   "reconcileStrategy", "ChartVersion",
                   "sourceRef", OrderedMap.of("kind", "HelmRepository", "name", app.repositoryName()))),
-              "install", OrderedMap.of("createNamespace", true))));
+              "install", OrderedMap.of("createNamespace", true),
+              // The chart is the cluster's CoreDNS (see CoreDns): its Service takes the kubelets' clusterDNS address.
+              "values", CoreDns.CHART.equals(app.chart()) ? CoreDns.chartValues(plan) : null)));
     }
     return out;
   }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -20,6 +21,12 @@ public final class ClusterctlArtifacts {
   public static final String CLUSTER_NAME = "${CLUSTER_NAME}";
   public static final String PROVIDER_COMPONENT = "cluster-api-provider-kvm";
   static final String HEADER = "# Generated from the capkit variable contract by ClusterctlArtifactsTest; do not edit.\n";
+  /**
+   * Variables the template leaves out: its endpoint is the DNS name {@code <cluster>.k8s.<BASE_DOMAIN>}, which kube-vip
+   * cannot announce, so clusterctl users put a load balancer in front (CONTROL_PLANE_LOAD_BALANCER=external).
+   */
+  public static final Set<String> NOT_IN_TEMPLATE = Set.of("CONTROL_PLANE_LOAD_BALANCER",
+      "KUBE_VIP_INTERFACE");
 
   private ClusterctlArtifacts() {}
 

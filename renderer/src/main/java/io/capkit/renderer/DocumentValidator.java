@@ -40,6 +40,17 @@ public final class DocumentValidator {
     this.schemas = schemas;
   }
 
+  /** Every problem in the bytes of {@code file} (UTF-8 YAML); empty when valid. */
+  public List<Problem> validate(String file, byte[] bytes) {
+    String text;
+    try {
+      text = YamlDocuments.text(file, bytes);
+    } catch (InvalidInputException e) {
+      return e.problems();
+    }
+    return validate(file, text);
+  }
+
   /** Every problem in the YAML text of {@code file}; empty when valid. */
   @SuppressWarnings("unchecked")
   public List<Problem> validate(String file, String text) {

@@ -20,6 +20,11 @@ public interface Flavor {
     return List.of();
   }
 
+  /** What {@code capkit explain} shows about this flavor beyond the variables, e.g. how hosts get Kubernetes. */
+  default List<Explanation.Row> explain(ClusterPlan plan) {
+    return List.of();
+  }
+
   /** The cluster's objects for {@code release}, in the API versions its contract and providers serve. */
   default List<KubeObject> render(ClusterPlan plan, ReleaseInfo release) {
     return render(plan);

@@ -9,7 +9,6 @@ import io.capkit.api.fleet.WorkloadCluster;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.StrictReader;
 import io.capkit.api.yaml.YamlDocuments;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,7 +99,7 @@ public final class FleetReader {
     List<Object> parsed = clusterFiles.parallelStream().map(c -> {
       String file = label(label, c[3]);
       try {
-        Map<String, Object> doc = YamlDocuments.loadOne(file, text(tree, c[3]));
+        Map<String, Object> doc = YamlDocuments.loadOne(file, tree.read(c[3]).orElseThrow());
         return (Object) StrictReader.read(file, doc, WorkloadCluster.class, WorkloadCluster.API_VERSION,
             "WorkloadCluster");
       } catch (InvalidInputException e) {
@@ -185,7 +184,7 @@ public final class FleetReader {
   private static Optional<FleetDefaults> readDefaults(SourceTree tree, String label, String path, List<Problem> problems) {
     String file = label(label, path);
     try {
-      Map<String, Object> doc = YamlDocuments.loadOne(file, text(tree, path));
+      Map<String, Object> doc = YamlDocuments.loadOne(file, tree.read(path).orElseThrow());
       return Optional.of(StrictReader.read(file, doc, FleetDefaults.class, FleetDefaults.API_VERSION, FleetDefaults.KIND));
     } catch (InvalidInputException e) {
       problems.addAll(e.problems());
@@ -198,10 +197,6 @@ public final class FleetReader {
       return new Layer(name, path == null ? "none" : label(label, path), Map.of());
     }
     return new Layer(name, label(label, path), defaults.getVariables() == null ? Map.of() : defaults.getVariables());
-  }
-
-  private static String text(SourceTree tree, String path) {
-    return new String(tree.read(path).orElseThrow(), StandardCharsets.UTF_8);
   }
 
   private static boolean escapes(String path) {

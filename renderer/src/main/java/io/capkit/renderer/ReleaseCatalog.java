@@ -13,7 +13,6 @@ import io.capkit.api.release.ReleaseSpec;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.StrictReader;
 import io.capkit.api.yaml.YamlDocuments;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -190,7 +189,7 @@ public final class ReleaseCatalog {
   }
 
   private static ReleaseInfo readOne(String folder, String file, byte[] bytes, List<Problem> problems) {
-    Map<String, Object> tree = YamlDocuments.loadOne(file, new String(bytes, StandardCharsets.UTF_8));
+    Map<String, Object> tree = YamlDocuments.loadOne(file, bytes);
     Release release = StrictReader.read(file, tree, Release.class, Release.API_VERSION, "Release");
     if (!folder.equals(release.getMetadata().getName())) {
       problems.add(new Problem(file, "metadata.name", "\"" + release.getMetadata().getName()

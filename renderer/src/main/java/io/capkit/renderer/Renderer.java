@@ -107,6 +107,7 @@ public final class Renderer {
     rows.add(new Explanation.Row("flavor", r.flavor.name(), r.flavorOrigin));
     rows.add(new Explanation.Row("controlPlaneEndpoint", r.plan.endpointHost() + ":" + r.plan.endpointPort(),
         r.endpointOrigin));
+    rows.addAll(r.flavor.explain(r.plan));
     r.variables.entries().forEach((name, v) -> {
       String origin;
       if (name.equals("NAMESPACE")) {

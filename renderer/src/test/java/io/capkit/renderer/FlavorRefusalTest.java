@@ -119,4 +119,47 @@ class FlavorRefusalTest {
     }
     assertEquals(true, refused >= 3 * 5, "refusals were exercised: " + refused);
   }
+
+  @Test
+  void kubeVipNeedsAnAddressAndTheApiServerPortUnlessTheLoadBalancerIsExternal() {
+    assertEquals(List.of(AT + "spec.controlPlaneEndpoint.host: must be an IPv4 address: kube-vip "
+        + "(CONTROL_PLANE_LOAD_BALANCER=kube-vip) announces the endpoint address from the control plane machines, got "
+        + "hybrid.k8s.metal.initech.example; set an address, or CONTROL_PLANE_LOAD_BALANCER=external when a load "
+        + "balancer serves this name"), render("  release: v1.1.0\n  flavor: metal3\n"));
+    assertEquals(List.of(AT + "spec.controlPlaneEndpoint.port: must be 6443 with kube-vip (CONTROL_PLANE_LOAD_BALANCER"
+        + "=kube-vip): kube-vip forwards no ports and kubeadm's API servers listen on 6443, got 8443; use "
+        + "CONTROL_PLANE_LOAD_BALANCER=external for another port"),
+        render("  release: v1.2.0\n  flavor: kvm-metal3\n  controlPlaneEndpoint: {host: 10.0.0.1, port: 8443}\n"));
+    // With an external load balancer the same cluster renders, without kube-vip.
+    Map<String, String> fleet = text(RepoFiles.exampleFleet());
+    fleet.put(WC, "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: hybrid}\nspec:\n"
+        + "  release: v1.1.0\n  flavor: metal3\n  variables: {CONTROL_PLANE_LOAD_BALANCER: external}\n");
+    RenderResult r = Renderer.standard().render(MemoryTree.ofText("fleet", fleet), "fleet", RepoFiles.releases(),
+        "releases");
+    KubeObject kcp = r.clusters().stream().filter(c -> c.source().name().equals("hybrid")).findFirst().orElseThrow()
+        .objects().stream().filter(o -> o.kind().equals("KubeadmControlPlane")).findFirst().orElseThrow();
+    assertTrue(!((Map<?, ?>) kcp.document().get("spec")).toString().contains("kube-vip"), "no kube-vip: " + kcp);
+  }
+
+  @Test
+  void kamajiNodePortNeedsNodePorts() {
+    assertEquals(List.of(AT + "spec.controlPlaneEndpoint.port: must be in the NodePort range 30000-32767 with "
+        + "KAMAJI_SERVICE_TYPE=NodePort: Kamaji uses the tenant control plane's port, which capkit sets to the endpoint "
+        + "port, as the Service's node port; got 6443", AT + "spec.variables.KAMAJI_KONNECTIVITY_PORT: must be in the "
+        + "NodePort range 30000-32767 with KAMAJI_SERVICE_TYPE=NodePort: Kamaji uses it as the Konnectivity node port; "
+        + "got 8132"), render("  release: v1.1.0\n  flavor: kamaji-metal3\n  controlPlaneEndpoint: {host: 10.0.0.1}\n"
+        + "  variables: {KAMAJI_SERVICE_TYPE: NodePort}\n"));
+  }
+
+  @Test
+  void explainSaysHowByohHostsGetKubernetes() {
+    Explanation e = Renderer.standard().explain(RepoFiles.exampleFleet(), "fleet", RepoFiles.releases(), "releases",
+        "initech/hybrid");
+    Explanation.Row row = e.rows().stream().filter(r -> r.name().equals("byohHostPreparation")).findFirst().orElseThrow();
+    assertEquals("skip-installation", row.value());
+    assertEquals("skip-installation: the BYOH v0.5.0 installer supports only Kubernetes 1.24, 1.25, 1.26 on Ubuntu "
+        + "20.04 x86-64, so hosts must come with kubeadm, kubelet and containerd for v1.32.9 installed and run the agent "
+        + "with --skip-installation", row.origin());
+    assertTrue(e.table().contains("byohHostPreparation"), e.table());
+  }
 }

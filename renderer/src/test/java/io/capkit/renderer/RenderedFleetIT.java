@@ -101,6 +101,47 @@ class RenderedFleetIT {
     assertTrue(!deprecations.isEmpty(), "CAPI v1beta1 is served as deprecated; the byoh-metal3 cluster uses it");
   }
 
+  @Test
+  void byohInstallerObjectsAndAKamajiNodePortClusterAreAcceptedUnchanged(KubernetesClient client) {
+    // Variants the example fleet does not render: BYOH on a Kubernetes its installer supports, Kamaji on NodePorts.
+    Map<String, String> releases = text(RepoFiles.releases());
+    releases.put("v0.9.0/release.yaml", releases.get("v0.9.0/release.yaml").replace("version: 1.32.9", "version: 1.26.15"));
+    Map<String, String> fleet = text(RepoFiles.exampleFleet());
+    String hosted = "management-clusters/mc-berlin/organizations/initech/workload-clusters/hosted/cluster.yaml";
+    fleet.put(hosted, fleet.get(hosted).replace("port: 6443", "port: 31443")
+        .replace("  variables:\n", "  variables:\n    KAMAJI_SERVICE_TYPE: NodePort\n    KAMAJI_KONNECTIVITY_PORT: 31132\n"));
+    RenderResult rendered = Renderer.standard().render(io.capkit.api.source.MemoryTree.ofText("fleet", fleet), "fleet",
+        io.capkit.api.source.MemoryTree.ofText("releases", releases), "releases");
+    ServerSideApply ssa = new ServerSideApply(client, "capkit-rendered-fleet-it");
+    List<String> wrong = new ArrayList<>();
+    TreeSet<String> applied = new TreeSet<>();
+    for (RenderedCluster cluster : rendered.clusters()) {
+      if (!List.of("hybrid", "hosted").contains(cluster.source().name())) {
+        continue;
+      }
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(cluster.source().namespace())
+          .endMetadata().build()).serverSideApply();
+      for (KubeObject object : cluster.objects()) {
+        if (!List.of("K8sInstallerConfigTemplate", "ByoMachineTemplate", "KamajiControlPlane", "Cluster")
+            .contains(object.kind()) || object.apiVersion().equals("cluster.x-k8s.io/v1beta1")) {
+          continue;
+        }
+        compare(cluster.source().key() + " " + object.kind() + "/" + object.name(), object.document(),
+            ssa.apply(object.document(), false), wrong);
+        applied.add(object.kind());
+      }
+    }
+    assertEquals(List.of(), wrong);
+    assertEquals(new TreeSet<>(List.of("ByoMachineTemplate", "Cluster", "K8sInstallerConfigTemplate",
+        "KamajiControlPlane")), applied);
+  }
+
+  private static Map<String, String> text(io.capkit.api.source.SourceTree tree) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    tree.files().forEach(f -> m.put(f, new String(tree.read(f).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8)));
+    return m;
+  }
+
   /** group/kind → the apiVersion each installed CRD stores. */
   private static Map<String, String> storageVersions(KubernetesClient client) {
     Map<String, String> out = new java.util.HashMap<>();

@@ -53,7 +53,7 @@ class RenderedSchemaTest {
     });
     assertTrue(problems.isEmpty(), problems.stream().map(Problem::format).reduce("", (a, b) -> a + "\n" + b));
     assertEquals(List.of("ByoCluster", "ByoMachineTemplate", "Cluster", "HelmRelease", "HelmRepository",
-        "KVMCluster", "KVMMachineTemplate", "KamajiControlPlane", "KubeadmConfigTemplate", "KubeadmControlPlane",
+        "IPPool", "KVMCluster", "KVMMachineTemplate", "KamajiControlPlane", "KubeadmConfigTemplate", "KubeadmControlPlane",
         "MachineDeployment", "MachineHealthCheck", "Metal3Cluster", "Metal3DataTemplate", "Metal3MachineTemplate"),
         kinds.keySet().stream().sorted().toList(), "every kind was checked");
     // Both contracts are exercised: byoh-metal3 renders v1beta1 (BYOH serves nothing newer), the rest v1beta2.

@@ -1,12 +1,14 @@
 package io.capkit.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.api.yaml.YamlDocuments;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,9 @@ class CapkitCrdsIT {
       metadata: {name: dev-1-worker-0123abcd, namespace: default}
       spec:
         template:
+          metadata:
+            labels: {node-role.example.com/worker: "", tier: batch}
+            annotations: {example.com/owner: team-a}
           spec:
             cpus: 4
             memory: 8192Mi
@@ -91,6 +96,31 @@ class CapkitCrdsIT {
     assertTrue(kvm.getStatus().getConditions().stream().noneMatch(
         c -> "NonStructuralSchema".equals(c.getType()) && "True".equals(c.getStatus())), "non-structural schema");
     assertEquals("v1alpha1", kvm.getMetadata().getLabels().get("cluster.x-k8s.io/v1beta2"));
+    assertEquals("infrastructure-kvm", kvm.getMetadata().getLabels().get("cluster.x-k8s.io/provider"));
+    assertEquals(List.of("cluster-api"), kvm.getSpec().getNames().getCategories());
+  }
+
+  /** status.conditions is a list-map keyed by type: the API server itself refuses a second entry of one type. */
+  @Test
+  void aConditionTypeListedTwiceIsRefused(KubernetesClient client) {
+    GenericKubernetesResource m = Serialization.unmarshal("""
+        {"apiVersion": "infrastructure.cluster.x-k8s.io/v1alpha1", "kind": "KVMMachine",
+         "metadata": {"name": "twice", "namespace": "default"}, "spec": {"cpus": 1}}
+        """, GenericKubernetesResource.class);
+    GenericKubernetesResource created = client.resource(m).create();
+    Map<String, Object> ready = Map.of("type", "Ready", "status", "False", "reason", "WaitingForMachine",
+        "message", "", "lastTransitionTime", "2026-12-06T10:00:00Z");
+    Map<String, Object> readyAgain = Map.of("type", "Ready", "status", "True", "reason", "Provisioned",
+        "message", "", "lastTransitionTime", "2026-12-06T10:01:00Z");
+    created.setAdditionalProperty("status", Map.of("conditions", List.of(ready, readyAgain)));
+    KubernetesClientException e = assertThrows(KubernetesClientException.class,
+        () -> client.resource(created).updateStatus());
+    assertEquals(422, e.getCode());
+    assertTrue(e.getMessage().contains("status.conditions[1]") && e.getMessage().contains("Duplicate value"),
+        e.getMessage());
+    created.setAdditionalProperty("status", Map.of("conditions", List.of(ready)));
+    GenericKubernetesResource back = client.resource(created).updateStatus();
+    assertEquals(List.of(ready), ((Map<?, ?>) back.getAdditionalProperties().get("status")).get("conditions"));
   }
 
   @Test

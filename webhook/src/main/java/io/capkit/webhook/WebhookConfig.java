@@ -3,7 +3,7 @@ package io.capkit.webhook;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import io.capkit.webhook.http.ConnectionLimits;
+import io.capkit.http.ConnectionLimits;
 
 /**
  * Settings of the admission server, as {@code capkit webhook serve} takes them.
@@ -13,12 +13,15 @@ import io.capkit.webhook.http.ConnectionLimits;
  * @param port           HTTPS port; 0 picks a free one (tests)
  * @param bindAddress    address to listen on, e.g. {@code 0.0.0.0} in a pod, {@code 127.0.0.1} in tests
  * @param reloadInterval how often the certificate files are checked for changes
- * @param threads        event-loop threads: each owns many connections and handles their requests itself
+ * @param threads        event-loop threads: each owns many connections and handles their small requests itself (half
+ *                       as many threads handle the large ones)
  * @param maxBodyBytes   largest request body read; larger ones get 413 without being read
- * @param limits         time limits per connection step (handshake, request, idle) and the connection limit
+ * @param limits         time limits per connection step (handshake, request, idle) and the connection limits
+ * @param clientCa       PEM CA bundle the API server's client certificate must chain to; when set, admission requests
+ *                       without such a certificate are refused (403); null: no client authentication
  */
 public record WebhookConfig(Path certFile, Path keyFile, int port, String bindAddress, Duration reloadInterval,
-                            int threads, int maxBodyBytes, ConnectionLimits limits) {
+                            int threads, int maxBodyBytes, ConnectionLimits limits, Path clientCa) {
   public static final int DEFAULT_PORT = 9443;
   /** The API server sends at most 3 MiB of object per request; nothing legitimate is larger. */
   public static final int DEFAULT_MAX_BODY = 3 * 1024 * 1024;
@@ -37,6 +40,12 @@ public record WebhookConfig(Path certFile, Path keyFile, int port, String bindAd
     }
   }
 
+  /** Without client authentication. */
+  public WebhookConfig(Path certFile, Path keyFile, int port, String bindAddress, Duration reloadInterval,
+                       int threads, int maxBodyBytes, ConnectionLimits limits) {
+    this(certFile, keyFile, port, bindAddress, reloadInterval, threads, maxBodyBytes, limits, null);
+  }
+
   /** With the default time limits. */
   public WebhookConfig(Path certFile, Path keyFile, int port, String bindAddress, Duration reloadInterval,
                        int threads, int maxBodyBytes) {
@@ -53,18 +62,23 @@ public record WebhookConfig(Path certFile, Path keyFile, int port, String bindAd
   }
 
   public WebhookConfig withBindAddress(String address) {
-    return new WebhookConfig(certFile, keyFile, port, address, reloadInterval, threads, maxBodyBytes, limits);
+    return new WebhookConfig(certFile, keyFile, port, address, reloadInterval, threads, maxBodyBytes, limits, clientCa);
   }
 
   public WebhookConfig withThreads(int n) {
-    return new WebhookConfig(certFile, keyFile, port, bindAddress, reloadInterval, n, maxBodyBytes, limits);
+    return new WebhookConfig(certFile, keyFile, port, bindAddress, reloadInterval, n, maxBodyBytes, limits, clientCa);
   }
 
   public WebhookConfig withReloadInterval(Duration interval) {
-    return new WebhookConfig(certFile, keyFile, port, bindAddress, interval, threads, maxBodyBytes, limits);
+    return new WebhookConfig(certFile, keyFile, port, bindAddress, interval, threads, maxBodyBytes, limits, clientCa);
   }
 
   public WebhookConfig withLimits(ConnectionLimits limits) {
-    return new WebhookConfig(certFile, keyFile, port, bindAddress, reloadInterval, threads, maxBodyBytes, limits);
+    return new WebhookConfig(certFile, keyFile, port, bindAddress, reloadInterval, threads, maxBodyBytes, limits, clientCa);
+  }
+
+  /** Admission requests must come with a client certificate chaining to {@code caFile} (the API server's). */
+  public WebhookConfig withClientCa(Path caFile) {
+    return new WebhookConfig(certFile, keyFile, port, bindAddress, reloadInterval, threads, maxBodyBytes, limits, caFile);
   }
 }

@@ -7,10 +7,10 @@ import io.capkit.webhook.admission.AdmissionEndpoint;
 import io.capkit.webhook.admission.AdmissionEndpoints;
 import io.capkit.webhook.admission.InformerReleaseLookup;
 import io.capkit.webhook.admission.ReleaseLookup;
-import io.capkit.webhook.http.HttpHandler;
-import io.capkit.webhook.http.HttpRequest;
-import io.capkit.webhook.http.HttpResponse;
-import io.capkit.webhook.http.TlsHttpServer;
+import io.capkit.http.HttpHandler;
+import io.capkit.http.HttpRequest;
+import io.capkit.http.HttpResponse;
+import io.capkit.http.HttpServer;
 import io.capkit.webhook.tls.CertificateReloader;
 import io.capkit.webhook.tls.ReloadingKeyManager;
 import io.capkit.webhook.tls.TlsMaterial;
@@ -26,6 +26,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -35,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS admission server on {@link TlsHttpServer} (the framework brings no server; the JDK's {@code HttpsServer}
- * lets a silent or slow TLS peer block one of its few workers). Serves the admission endpoints, {@code /healthz}, {@code /readyz} and {@code /metrics}; TLS 1.2+ with AEAD
+ * The HTTPS admission server on {@link HttpServer} (the framework brings no server; the JDK's {@code HttpsServer}
+ * lets a silent or slow TLS peer block one of its few workers). Reviews over 64 KiB are handled on a bounded worker pool,
+ * everything else on the event loops; what one client address can hold is capped (see {@link io.capkit.http.ConnectionLimits}). Serves the admission endpoints, {@code /healthz}, {@code /readyz} and {@code /metrics}; TLS 1.2+ with AEAD
  * ciphers only; the certificate is re-read when its files change.
  */
 public final class WebhookServer implements AutoCloseable {
@@ -49,13 +51,14 @@ public final class WebhookServer implements AutoCloseable {
       "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
       "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-  private final TlsHttpServer server;
+  private final HttpServer server;
   private final CertificateReloader reloader;
   private final ReloadingKeyManager keyManager;
   private final AdmissionDispatcher dispatcher;
   private final WebhookMetrics metrics;
   private final ReleaseLookup releases;
   private final int maxBody;
+  private final boolean clientCa;
 
   private WebhookServer(WebhookConfig config, AdmissionDispatcher dispatcher, ReleaseLookup releases)
       throws IOException {
@@ -65,8 +68,10 @@ public final class WebhookServer implements AutoCloseable {
     this.releases = releases;
     this.maxBody = config.maxBodyBytes();
     this.metrics = new WebhookMetrics(dispatcher.paths());
-    SslContext tls = serverContext(keyManager);
-    this.server = TlsHttpServer.start(tls, new InetSocketAddress(config.bindAddress(), config.port()),
+    this.clientCa = config.clientCa() != null;
+    SslContext tls = serverContext(keyManager, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK,
+        config.clientCa());
+    this.server = HttpServer.start(tls, new InetSocketAddress(config.bindAddress(), config.port()),
         config.limits(), config.threads(), maxBody, new HttpHandler() {
           @Override
           public HttpResponse handle(HttpRequest request) {
@@ -100,11 +105,27 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   static SslContext serverContext(KeyManager keyManager, SslProvider provider) {
+    return serverContext(keyManager, provider, null);
+  }
+
+  /**
+   * With {@code clientCa}, a client may present a certificate chaining to it (the API server's, see
+   * {@code docs/security.md}); it is optional at the TLS level so that probes without one reach {@code /healthz},
+   * and required by {@link #admit} for every review.
+   */
+  static SslContext serverContext(KeyManager keyManager, SslProvider provider, Path clientCa) {
     try {
-      return SslContextBuilder.forServer(keyManager).sslProvider(provider).protocols(PROTOCOLS)
-          .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE).clientAuth(ClientAuth.NONE).build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
+      SslContextBuilder b = SslContextBuilder.forServer(keyManager).sslProvider(provider).protocols(PROTOCOLS)
+          .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+      if (clientCa == null) {
+        b.clientAuth(ClientAuth.NONE);
+      } else {
+        b.trustManager(clientCa.toFile()).clientAuth(ClientAuth.OPTIONAL);
+      }
+      return b.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalStateException("TLS is not available"
+          + (clientCa == null ? "" : " with client CA " + clientCa) + ": " + e.getMessage(), e);
     }
   }
 
@@ -182,6 +203,9 @@ public final class WebhookServer implements AutoCloseable {
     Optional<AdmissionEndpoint> endpoint = dispatcher.endpoint(path);
     if (endpoint.isEmpty()) {
       return HttpResponse.text(404, "no admission endpoint at " + path, "not_found");
+    }
+    if (clientCa && request.clientCertificate() == null) {
+      return HttpResponse.text(403, "a client certificate from the API server is required", "no_client_certificate");
     }
     if (!"POST".equals(request.method())) {
       return HttpResponse.text(405, "use POST", "method_not_allowed").withHeader("Allow", "POST");

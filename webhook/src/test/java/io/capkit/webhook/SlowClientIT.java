@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.capkit.api.release.ReleaseState;
 import io.capkit.testsupport.SelfSignedCertificate;
 import io.capkit.webhook.admission.Reviews;
-import io.capkit.webhook.http.ConnectionLimits;
+import io.capkit.http.ConnectionLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.capkit.testsupport.SelfSignedCertificate;
-import io.capkit.webhook.http.ConnectionLimits;
-import io.capkit.webhook.http.HttpResponse;
-import io.capkit.webhook.http.TlsHttpServer;
+import io.capkit.http.ConnectionLimits;
+import io.capkit.http.HttpResponse;
+import io.capkit.http.HttpServer;
 import io.capkit.webhook.tls.ReloadingKeyManager;
 import io.capkit.webhook.tls.TlsMaterial;
 import io.netty.handler.ssl.OpenSsl;
@@ -36,7 +36,7 @@ class TlsProvidersIT {
     SelfSignedCertificate cert = SelfSignedCertificate.generate("tls-" + provider.name().toLowerCase(java.util.Locale.ROOT));
     cert.writeTo(dir);
     ReloadingKeyManager keys = new ReloadingKeyManager(TlsMaterial.load(dir.resolve("tls.crt"), dir.resolve("tls.key")));
-    try (TlsHttpServer server = TlsHttpServer.start(WebhookServer.serverContext(keys, provider),
+    try (HttpServer server = HttpServer.start(WebhookServer.serverContext(keys, provider),
         new InetSocketAddress("127.0.0.1", 0), ConnectionLimits.DEFAULT, 1, 1024,
         r -> HttpResponse.text(200, "hello " + r.path(), "ok"))) {
       for (String[] weak : new String[][] {{"TLSv1.2", "TLS_RSA_WITH_AES_128_GCM_SHA256"},
@@ -65,7 +65,7 @@ class TlsProvidersIT {
     }
   }
 
-  private static SSLSocket socket(SelfSignedCertificate cert, TlsHttpServer server) throws java.io.IOException {
+  private static SSLSocket socket(SelfSignedCertificate cert, HttpServer server) throws java.io.IOException {
     return (SSLSocket) cert.trustingContext().getSocketFactory().createSocket("127.0.0.1", server.port());
   }
 }

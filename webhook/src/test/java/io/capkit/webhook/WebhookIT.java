@@ -243,10 +243,12 @@ class WebhookIT {
         apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1
         kind: KVMMachineTemplate
         metadata: {name: workers-abc123, namespace: default}
-        spec: {template: {spec: {memory: 16Gi}}}
+        spec: {template: {metadata: {labels: {tier: batch}}, spec: {memory: 16Gi}}}
         """, "cpus");
-    @SuppressWarnings("unchecked") Map<String, Object> tspec = (Map<String, Object>) ((Map<String, Object>)
-        ((Map<String, Object>) tpl.getAdditionalProperties().get("spec")).get("template")).get("spec");
+    @SuppressWarnings("unchecked") Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>)
+        tpl.getAdditionalProperties().get("spec")).get("template");
+    assertEquals(Map.of("labels", Map.of("tier", "batch")), template.get("metadata"), "template metadata admitted");
+    @SuppressWarnings("unchecked") Map<String, Object> tspec = (Map<String, Object>) template.get("spec");
     assertEquals(4, ((Number) tspec.get("cpus")).intValue(), "defaulted from the contract");
     tspec.put("cpus", 8);
     String immutable = assertThrows(KubernetesClientException.class, () -> client.resource(tpl).update()).getMessage();

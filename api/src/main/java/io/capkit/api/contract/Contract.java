@@ -265,6 +265,9 @@ public final class Contract {
           return Names.checkSubdomain((String) value);
         }
         case "labels" -> HostLabels.parse((String) value);
+        case "ipv4" -> Ipv4Address.parse((String) value);
+        case "ipv4-range" -> Ipv4Address.parseRange((String) value);
+        case "ipv4-list" -> Ipv4Address.parseList((String) value);
         case "odd-count" -> {
           long n = ((Number) value).longValue();
           if (n % 2 == 0) {

@@ -10,9 +10,13 @@ import java.util.Objects;
  * The one rule that keeps a multi-provider cluster's endpoint consistent (seeds 001, 003): every infrastructure
  * cluster object and hosted control plane of a Cluster carries the Cluster's {@code spec.controlPlaneEndpoint};
  * every infrastructure cluster has the Cluster's name, because Metal3Machine and ByoMachine find theirs by
- * {@code Cluster.spec.infrastructureRef.name}; a Kamaji service address is the endpoint host.
+ * {@code Cluster.spec.infrastructureRef.name}; a Kamaji service address is the endpoint host and the tenant control
+ * plane's port (the Cluster's {@code clusterNetwork.apiServerPort}) the endpoint port.
  */
 public final class ControlPlaneEndpointRule {
+  /** CAPI's default for Cluster.spec.clusterNetwork.apiServerPort. */
+  static final int DEFAULT_API_SERVER_PORT = 6443;
+
   private ControlPlaneEndpointRule() {}
 
   /** Problems among one cluster's objects (parsed documents); empty when consistent or when there is no Cluster. */
@@ -48,8 +52,20 @@ public final class ControlPlaneEndpointRule {
         problems.add(Problem.at(where + ": spec.network.serviceAddress", "is " + network.get("serviceAddress")
             + ", must be the Cluster's endpoint host " + e.get("host")));
       }
+      // The Kamaji control plane provider gives the tenant control plane the Cluster's apiServerPort (6443 unset).
+      if ("KamajiControlPlane".equals(kind) && endpoint instanceof Map<?, ?> e
+          && !String.valueOf(e.get("port")).equals(String.valueOf(apiServerPort(cluster)))) {
+        problems.add(Problem.at("Cluster " + clusterName + ": spec.clusterNetwork.apiServerPort", "is "
+            + apiServerPort(cluster) + ", must be the endpoint port " + e.get("port")
+            + ": it is the port of the Kamaji tenant control plane that serves the endpoint"));
+      }
     }
     return problems;
+  }
+
+  private static Object apiServerPort(Map<String, Object> cluster) {
+    return spec(cluster).get("clusterNetwork") instanceof Map<?, ?> n && n.get("apiServerPort") != null
+        ? n.get("apiServerPort") : DEFAULT_API_SERVER_PORT;
   }
 
   private static Object normal(Object endpoint) {

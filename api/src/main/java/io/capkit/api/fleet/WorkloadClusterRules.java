@@ -6,6 +6,7 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Variable;
 import io.capkit.api.flavor.CompatibilityMatrix;
+import io.capkit.api.flavor.FlavorNetworkRules;
 import io.capkit.api.release.ReleaseRules;
 import io.capkit.api.yaml.StrictReader;
 import java.util.ArrayList;
@@ -101,7 +102,16 @@ public final class WorkloadClusterRules {
         problems.add(Problem.at("spec.controlPlaneEndpoint.port", "must be 1-65535, got " + endpoint.getPort()));
       }
     }
-    problems.addAll(validateVariables(spec.getVariables()));
+    List<Problem> variableProblems = validateVariables(spec.getVariables());
+    problems.addAll(variableProblems);
+    if (variableProblems.isEmpty()) {
+      // Only the object's own values: a fleet file's defaults files are not visible here (the defaulting webhook
+      // has added the contract's), so the rules skip what they cannot decide.
+      problems.addAll(FlavorNetworkRules.check(spec.getFlavor() == null ? DEFAULT_FLAVOR : spec.getFlavor(),
+          endpoint == null ? null : endpoint.getHost(),
+          endpoint == null ? null : endpoint.getPort() == null ? FlavorNetworkRules.KUBEADM_API_PORT : endpoint.getPort(),
+          spec.getVariables() == null ? Map.of() : spec.getVariables(), false));
+    }
     problems.sort(null);
     return problems;
   }

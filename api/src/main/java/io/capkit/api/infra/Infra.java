@@ -13,6 +13,8 @@ public final class Infra {
   public static final Map<String, String> CRD_LABELS = Map.of(
       "cluster.x-k8s.io/v1beta2", VERSION,
       PROVIDER_LABEL, PROVIDER);
+  /** The CRD category CAPI's own CRDs share: {@code kubectl get cluster-api} lists these kinds too. */
+  public static final String CATEGORY = "cluster-api";
   /** providerID scheme; kubelet's --provider-id is rendered with the same prefix. */
   public static final String PROVIDER_ID_PREFIX = "kvm://";
 

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"initialization", "addresses", "conditions", "domainName", "domainUUID", "observedGeneration"})
+@JsonPropertyOrder({"initialization", "failureDomain", "addresses", "conditions", "domainName", "domainUUID", "observedGeneration"})
 public class KVMMachineStatus {
   private Initialization initialization;
+  /** The host the machine runs on (CAPI v1beta2 copies it to Machine.status.failureDomain). */
+  private String failureDomain;
   private List<MachineAddress> addresses;
   private List<io.fabric8.kubernetes.api.model.Condition> conditions;
   private String domainName;
@@ -21,6 +23,14 @@ public class KVMMachineStatus {
 
   public void setInitialization(Initialization initialization) {
     this.initialization = initialization;
+  }
+
+  public String getFailureDomain() {
+    return failureDomain;
+  }
+
+  public void setFailureDomain(String failureDomain) {
+    this.failureDomain = failureDomain;
   }
 
   public List<MachineAddress> getAddresses() {

@@ -6,9 +6,19 @@ import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"spec"})
+@JsonPropertyOrder({"metadata", "spec"})
 public class KVMMachineTemplateResource {
+  /** Labels and annotations CAPI copies onto the KVMMachines it clones from this template. */
+  private TemplateMetadata metadata;
   private KVMMachineSpec spec;
+
+  public TemplateMetadata getMetadata() {
+    return metadata;
+  }
+
+  public void setMetadata(TemplateMetadata metadata) {
+    this.metadata = metadata;
+  }
 
   public KVMMachineSpec getSpec() {
     return spec;

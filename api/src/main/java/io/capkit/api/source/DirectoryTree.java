@@ -2,7 +2,9 @@ package io.capkit.api.source;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import io.capkit.api.yaml.YamlDocuments;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -105,11 +107,38 @@ public final class DirectoryTree implements SourceTree {
       throw new InvalidInputException(new Problem(path, null, "escapes " + root.getFileName()
           + " (symbolic link or path outside the folder)"));
     }
+    return Optional.of(readFile(file, path));
+  }
+
+  /**
+   * The bytes of a regular file, at most {@link YamlDocuments#MAX_CHARS}: the size is checked before reading, and the
+   * read stops past the limit should the file grow meanwhile, so a huge file is never read whole. Links are refused.
+   */
+  public static byte[] readFile(Path file, String label) {
     try {
-      return Optional.of(Files.readAllBytes(file));
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isRegularFile()) {
+        throw new InvalidInputException(new Problem(label, null, "is not a regular file (links are not followed)"));
+      }
+      if (attrs.size() > YamlDocuments.MAX_CHARS) {
+        throw tooLarge(label, attrs.size());
+      }
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        byte[] bytes = in.readNBytes(YamlDocuments.MAX_CHARS + 1);
+        if (bytes.length > YamlDocuments.MAX_CHARS) {
+          throw new InvalidInputException(new Problem(label, null,
+              "file grew past the limit of " + YamlDocuments.MAX_CHARS + " bytes while being read"));
+        }
+        return bytes;
+      }
     } catch (IOException e) {
-      throw new InvalidInputException(new Problem(path, null, "cannot be read: " + e.getClass().getSimpleName()));
+      throw new InvalidInputException(new Problem(label, null, "cannot be read: " + e.getClass().getSimpleName()));
     }
+  }
+
+  private static InvalidInputException tooLarge(String label, long size) {
+    return new InvalidInputException(new Problem(label, null, "file is " + size + " bytes, over the limit of "
+        + YamlDocuments.MAX_CHARS + "; not read"));
   }
 
   @Override

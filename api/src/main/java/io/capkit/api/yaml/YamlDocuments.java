@@ -2,24 +2,68 @@ package io.capkit.api.yaml;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.NodeEvent;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads YAML safely: no duplicate keys, few aliases (no "billion laughs"), a size limit, plain data only
- * (maps, lists, strings, numbers, booleans, null). The only YAML parser in capkit.
+ * Reads YAML safely: UTF-8 only, a size limit, no duplicate keys, no anchors or aliases (an alias expands to a copy
+ * of what it names, so a few hundred bytes can stand for gigabytes: "billion laughs"), a nesting limit (a deep
+ * document would overflow the stack of the recursive parts of the parser), plain data only (maps, lists, strings,
+ * numbers, booleans, null). The only YAML parser in capkit.
  */
 public final class YamlDocuments {
-  /** Largest document accepted, in characters. */
+  /** Largest document accepted, in characters; as bytes, the largest file read. */
   public static final int MAX_CHARS = 3 * 1024 * 1024;
-  private static final int MAX_ALIASES = 50;
+  /** Deepest nesting of lists and maps accepted (CRD schemas, the deepest capkit reads, stay under 40). */
+  public static final int MAX_DEPTH = 100;
 
   private YamlDocuments() {}
+
+  /** All documents in the UTF-8 {@code bytes}, skipping empty ones. {@code file} names the input in problems. */
+  public static List<Object> loadAll(String file, byte[] bytes) {
+    return loadAll(file, text(file, bytes));
+  }
+
+  /** Exactly one mapping document, from UTF-8 {@code bytes}. */
+  public static Map<String, Object> loadOne(String file, byte[] bytes) {
+    return loadOne(file, text(file, bytes));
+  }
+
+  /**
+   * {@code bytes} as text: refused when over {@link #MAX_CHARS} bytes or not UTF-8, with the byte offset of the first
+   * bad sequence (a replacement character would silently change a value).
+   */
+  public static String text(String file, byte[] bytes) {
+    if (bytes.length > MAX_CHARS) {
+      throw new InvalidInputException(new Problem(file, null,
+          "file is " + bytes.length + " bytes, over the limit of " + MAX_CHARS));
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidInputException(new Problem(file, null,
+          "is not valid UTF-8 (bad byte sequence at byte offset " + in.position() + ")"));
+    }
+  }
 
   /** All documents in {@code text}, skipping empty ones. {@code file} names the input in problems. */
   public static List<Object> loadAll(String file, String text) {
@@ -30,25 +74,54 @@ public final class YamlDocuments {
     LoadSettings settings = LoadSettings.builder()
         .setLabel(file)
         .setAllowDuplicateKeys(false)
-        .setMaxAliasesForCollections(MAX_ALIASES)
+        .setMaxAliasesForCollections(0)
         .setAllowRecursiveKeys(false)
         .setCodePointLimit(MAX_CHARS)
         .build();
     List<Object> out = new ArrayList<>();
     try {
+      checkEvents(file, settings, text);
       for (Object doc : new Load(settings).loadAllFromString(text)) {
         if (doc != null) {
           out.add(doc);
         }
       }
     } catch (MarkedYamlEngineException e) {
-      String where = e.getProblemMark().map(m -> "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1))
-          .orElse(null);
-      throw new InvalidInputException(new Problem(file, where, "malformed YAML: " + firstLine(e.getProblem())));
+      throw new InvalidInputException(new Problem(file, where(e.getProblemMark()),
+          "malformed YAML: " + firstLine(e.getProblem())));
     } catch (YamlEngineException e) {
       throw new InvalidInputException(new Problem(file, null, "malformed YAML: " + firstLine(e.getMessage())));
     }
     return out;
+  }
+
+  /**
+   * One pass over the parser's events, which keeps its own stack (no recursion), before anything recursive sees the
+   * document: refuses anchors, aliases and nesting past {@link #MAX_DEPTH}.
+   */
+  private static void checkEvents(String file, LoadSettings settings, String text) {
+    int depth = 0;
+    for (Event e : new Parse(settings).parseString(text)) {
+      if (e instanceof AliasEvent a) {
+        throw refused(file, e, "aliases (*" + a.getAlias() + ") are not allowed: write the value out");
+      }
+      if (e instanceof NodeEvent n && n.getAnchor().isPresent()) {
+        throw refused(file, e, "anchors (&" + n.getAnchor().get() + ") are not allowed: write the value out");
+      }
+      if (e instanceof CollectionStartEvent && ++depth > MAX_DEPTH) {
+        throw refused(file, e, "lists and maps nested deeper than " + MAX_DEPTH + " levels");
+      } else if (e instanceof CollectionEndEvent) {
+        depth--;
+      }
+    }
+  }
+
+  private static InvalidInputException refused(String file, Event e, String message) {
+    return new InvalidInputException(new Problem(file, where(e.getStartMark()), message));
+  }
+
+  private static String where(Optional<Mark> mark) {
+    return mark.map(m -> "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse(null);
   }
 
   /** Exactly one mapping document. */

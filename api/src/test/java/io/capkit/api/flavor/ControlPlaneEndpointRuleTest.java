@@ -65,4 +65,29 @@ class ControlPlaneEndpointRuleTest {
             spec: {network: {serviceAddress: 10.0.0.1}}
             """));
   }
+
+  @Test
+  void aKamajiEndpointPortIsTheClustersApiServerPort() {
+    String kamaji = """
+        apiVersion: controlplane.cluster.x-k8s.io/v1alpha2
+        kind: KamajiControlPlane
+        metadata: {name: hosted}
+        spec: {network: {serviceAddress: 10.0.0.5}}
+        """;
+    assertEquals(List.of("Cluster hosted: spec.clusterNetwork.apiServerPort: is 6443, must be the endpoint port 31443: "
+        + "it is the port of the Kamaji tenant control plane that serves the endpoint"), check("""
+        apiVersion: cluster.x-k8s.io/v1beta2
+        kind: Cluster
+        metadata: {name: hosted}
+        spec: {controlPlaneEndpoint: {host: 10.0.0.5, port: 31443}}
+        ---
+        """ + kamaji));
+    assertEquals(List.of(), check("""
+        apiVersion: cluster.x-k8s.io/v1beta2
+        kind: Cluster
+        metadata: {name: hosted}
+        spec: {controlPlaneEndpoint: {host: 10.0.0.5, port: 31443}, clusterNetwork: {apiServerPort: 31443}}
+        ---
+        """ + kamaji));
+  }
 }

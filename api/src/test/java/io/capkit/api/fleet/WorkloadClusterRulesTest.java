@@ -102,4 +102,24 @@ class WorkloadClusterRulesTest {
     assertEquals(1, problems(tree).size());
     assertTrue(problems(tree).get(0).startsWith("spec.controlPlaneEndpoint: "), problems(tree).toString());
   }
+
+  @Test
+  void endpointRulesUseTheObjectsOwnValues() {
+    Map<String, Object> tree = cluster(new LinkedHashMap<>(Map.of("CONTROL_PLANE_LOAD_BALANCER", "kube-vip")));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) tree.get("spec");
+    spec.put("controlPlaneEndpoint", Map.of("host", "api.example.com"));
+    assertEquals(List.of("spec.controlPlaneEndpoint.host: must be an IPv4 address: kube-vip (CONTROL_PLANE_LOAD_BALANCER"
+        + "=kube-vip) announces the endpoint address from the control plane machines, got api.example.com; set an "
+        + "address, or CONTROL_PLANE_LOAD_BALANCER=external when a load balancer serves this name"), problems(tree));
+    // Without a choice in the object, a defaults file the webhook cannot see may pick an external load balancer.
+    spec.put("variables", Map.of());
+    assertEquals(List.of(), problems(tree));
+    spec.put("flavor", "kamaji-metal3");
+    spec.put("controlPlaneEndpoint", Map.of("host", "10.0.0.5", "port", 6443));
+    spec.put("variables", Map.of("KAMAJI_SERVICE_TYPE", "NodePort"));
+    assertEquals(List.of("spec.controlPlaneEndpoint.port: must be in the NodePort range 30000-32767 with "
+        + "KAMAJI_SERVICE_TYPE=NodePort: Kamaji uses the tenant control plane's port, which capkit sets to the endpoint "
+        + "port, as the Service's node port; got 6443"), problems(tree));
+  }
 }

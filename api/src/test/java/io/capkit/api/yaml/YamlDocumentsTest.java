@@ -27,7 +27,27 @@ class YamlDocumentsTest {
       b.append("k").append(i).append(": &a").append(i).append(" [*a,*a,*a,*a]\n");
     }
     String m = err(() -> YamlDocuments.loadOne("bomb.yaml", b.toString()));
-    assertTrue(m.contains("malformed YAML") && m.contains("aliases"), m);
+    assertEquals("bomb.yaml: line 1, column 4: anchors (&a) are not allowed: write the value out", m);
+  }
+
+  @Test
+  void rejectsAliasesAndDeepNestingBeforeComposing() {
+    assertEquals("a.yaml: line 3, column 4: aliases (*x) are not allowed: write the value out",
+        err(() -> YamlDocuments.loadAll("a.yaml", "--- {}\n---\nb: *x\n")));
+    String deep = "a: " + "[".repeat(2000) + "]".repeat(2000) + "\n";
+    assertEquals("d.yaml: line 1, column 103: lists and maps nested deeper than 100 levels",
+        err(() -> YamlDocuments.loadOne("d.yaml", deep)));
+    // 100 levels (the top map and 99 lists) are fine.
+    assertEquals(1, YamlDocuments.loadOne("ok.yaml", "a: " + "[".repeat(99) + "]".repeat(99) + "\n").size());
+  }
+
+  @Test
+  void rejectsBytesThatAreNotUtf8WithTheirOffset() {
+    byte[] bad = {'a', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'};
+    assertEquals("u.yaml: is not valid UTF-8 (bad byte sequence at byte offset 3)",
+        err(() -> YamlDocuments.loadOne("u.yaml", bad)));
+    assertEquals(Map.of("a", "é"), YamlDocuments.loadOne("u.yaml", "a: é\n".getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -39,6 +39,8 @@ public record GeneratedFleet(List<String> releases, List<Cluster> clusters,
       String mc = "mc-" + m;
       Map<String, String> mcVars = new LinkedHashMap<>();
       mcVars.put("BASE_DOMAIN", mc + ".capkit.example");
+      // Endpoints are <name>.k8s.<BASE_DOMAIN> names, which a load balancer serves (kube-vip needs an address).
+      mcVars.put("CONTROL_PLANE_LOAD_BALANCER", "external");
       mcVars.put("WORKER_MACHINE_COUNT", String.valueOf(2 + m));
       mcVars.put("CONTROL_PLANE_MACHINE_MEMORY", CP_MEMORY[m % CP_MEMORY.length]);
       mcDefaults.put(mc, mcVars);

@@ -29,7 +29,7 @@ public final class AdmissionReport {
     md.append("`bench/webhook/run.sh` (harness `io.capkit.bench.webhook.AdmissionLoad`): AdmissionReview v1 CREATE of "
         + "the same CAPI `cluster.x-k8s.io/v1beta2` Cluster (labelled `release.capkit.io/version: "
         + ClusterReview.RELEASE + "`, an active release in capkit's in-memory `ReleaseLookup`) sent to\n\n");
-    md.append("- **capkit**: `WebhookServer` `/validate-cluster` (on capkit's `TlsHttpServer`: Netty, one event "
+    md.append("- **capkit**: `WebhookServer` `/validate-cluster` (on capkit's `HttpServer`: Netty, one event "
         + "loop per CPU handling the requests it reads, TLS by BoringSSL through netty-tcnative) in its own JVM (`java ").append(setup.capkitJvmOptions())
         .append("`: the deployment's 512 Mi memory limit and its `JAVA_TOOL_OPTIONS`), JFR sampling on;\n");
     md.append("- **capi** (peer): Cluster API ").append(setup.capiVersion())

@@ -32,7 +32,7 @@ public final class CapkitProfile {
     m.put("socket I/O and event loop (Netty transport, epoll)",
         List.of("io.netty.channel.", "sun.nio.ch.", "java.net.", "java.nio.channels."));
     m.put("HTTP codec and buffers (Netty)", List.of("io.netty.handler.codec.", "io.netty.buffer.", "io.netty.util."));
-    m.put("capkit HTTPS server (io.capkit.webhook.http)", List.of("io.capkit.webhook.http."));
+    m.put("capkit HTTPS server (io.capkit.http)", List.of("io.capkit.http."));
     m.put("JSON (Jackson)", List.of("com.fasterxml.jackson."));
     m.put("admission framework (io.javaoperatorsdk.webhook)", List.of("io.javaoperatorsdk.webhook."));
     m.put("capkit webhook (io.capkit.webhook)", List.of("io.capkit.webhook."));

@@ -29,11 +29,19 @@ final class ForgeApi {
   private final String token;
   private final String describe;
 
-  /** {@code apiUrl} must be http(s) without credentials; {@code headers} carry the token. */
+  /**
+   * {@code apiUrl} must be https without credentials (plain http only to this machine, for tests); {@code headers}
+   * carry the token.
+   */
   ForgeApi(HttpClient http, URI apiUrl, Map<String, String> headers, String token, String repository) {
     String scheme = apiUrl.getScheme();
-    if (scheme == null || !(scheme.equals("https") || scheme.equals("http")) || apiUrl.getRawUserInfo() != null) {
-      throw new InvalidInputException(Problem.at("--forge-url", "must be an http(s) URL without credentials"));
+    if (scheme == null || !(scheme.equals("https") || scheme.equals("http")) || apiUrl.getRawUserInfo() != null
+        || apiUrl.getHost() == null) {
+      throw new InvalidInputException(Problem.at("--forge-url", "must be an https URL without credentials"));
+    }
+    if (scheme.equals("http") && !GitLocation.isLoopback(apiUrl.getHost())) {
+      throw new InvalidInputException(Problem.at("--forge-url", "must be https: the token would be sent in clear"
+          + " over " + GitLocation.mask(apiUrl.toString())));
     }
     String base = apiUrl.toString();
     this.http = http;

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Pull requests through the GitHub REST v3 API (also served by Gitea under {@code /api/v1}): list open pull
- * requests by head, create one, update one. The token goes only into the Authorization header.
+ * requests by head (branch and repository: never a fork's), create one, update one. The token goes only into the
+ * Authorization header.
  */
 public final class GitHubForge implements Forge {
   private final ForgeApi api;
@@ -38,9 +39,12 @@ public final class GitHubForge implements Forge {
     if (!list.isArray()) {
       throw api.error("GET", pulls(), "expected a list of pull requests");
     }
-    // Gitea ignores the head filter: match the head branch here as well.
+    // Gitea ignores the head filter: match the head branch here as well, and the head repository: a fork's pull
+    // request from a branch of the same name is someone else's, never to be updated with this one's title and body.
     for (JsonNode pr : list) {
-      if (branch.equals(pr.path("head").path("ref").asText(null))) {
+      JsonNode head = pr.path("head");
+      if (branch.equals(head.path("ref").asText(null))
+          && (owner + "/" + name).equalsIgnoreCase(head.path("repo").path("full_name").asText(""))) {
         return Optional.of(pullRequest(pr));
       }
     }

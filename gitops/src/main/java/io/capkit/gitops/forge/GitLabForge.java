@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Merge requests through the GitLab REST v4 API ({@code https://gitlab.example/api/v4}): list open merge requests
- * by source branch, create one, update one. The project is {@code GROUP/NAME} (subgroups allowed), addressed by its
+ * by source branch (from this project, never a fork), create one, update one. The project is {@code GROUP/NAME} (subgroups allowed), addressed by its
  * URL-encoded path; the token goes only into the {@code PRIVATE-TOKEN} header.
  */
 public final class GitLabForge implements Forge {
@@ -34,8 +34,11 @@ public final class GitLabForge implements Forge {
     if (!list.isArray()) {
       throw api.error("GET", project, "expected a list of merge requests");
     }
+    // A merge request from a fork's branch of the same name is someone else's: its source project differs.
     for (JsonNode mr : list) {
-      if (branch.equals(mr.path("source_branch").asText(null))) {
+      JsonNode source = mr.path("source_project_id");
+      if (branch.equals(mr.path("source_branch").asText(null)) && source.canConvertToLong()
+          && source.asLong() == mr.path("target_project_id").asLong(-1)) {
         return Optional.of(mergeRequest(mr));
       }
     }

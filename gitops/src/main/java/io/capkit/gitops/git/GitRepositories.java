@@ -127,7 +127,7 @@ public final class GitRepositories {
         throw i;
       }
       throw new InvalidInputException(new Problem(where.masked(), null, "cannot fetch from the remote: "
-          + GitLocation.mask(rootMessage(e))));
+          + GitLocation.mask(rootMessage(e)) + credentials.withheld(where.raw()).map(w -> " (" + w + ")").orElse("")));
     }
   }
 

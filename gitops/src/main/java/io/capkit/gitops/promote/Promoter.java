@@ -95,6 +95,7 @@ public final class Promoter {
     if (url == null) {
       throw new InvalidInputException(new Problem(where, null, "has no remote \"" + o.remote() + "\""));
     }
+    GitLocation.parse(url);
     String shownUrl = GitLocation.mask(url);
     CredentialsProvider login = credentials.forUrl(url);
     String trackingBase = Constants.R_REMOTES + o.remote() + "/" + o.base();

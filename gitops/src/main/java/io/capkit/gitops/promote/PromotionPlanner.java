@@ -72,7 +72,7 @@ public final class PromotionPlanner {
       SortedMap<String, Release> releases) {
     try {
       byte[] bytes = repo.read(cf.path()).orElseThrow();
-      List<Object> docs = YamlDocuments.loadAll(cf.path(), new String(bytes, StandardCharsets.UTF_8));
+      List<Object> docs = YamlDocuments.loadAll(cf.path(), bytes);
       if (docs.size() != 1 || !(docs.get(0) instanceof Map<?, ?>)) {
         return FileOutcome.problems(false, List.of(new Problem(cf.path(), null, "holds " + docs.size()
             + " YAML documents; a cluster file holds exactly one WorkloadCluster mapping")));

@@ -6,7 +6,6 @@ import io.capkit.api.release.Release;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.StrictReader;
 import io.capkit.api.yaml.YamlDocuments;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ public final class ReleaseCatalog {
       }
       String file = releases.describe() + "/" + path;
       try {
-        String text = new String(releases.read(path).orElseThrow(), StandardCharsets.UTF_8);
+        String text = YamlDocuments.text(file, releases.read(path).orElseThrow());
         for (Object doc : YamlDocuments.loadAll(file, text)) {
           if (doc instanceof Map<?, ?> m && "Release".equals(m.get("kind"))) {
             Release r = StrictReader.read(file, (Map<String, Object>) m, Release.class, Release.API_VERSION,

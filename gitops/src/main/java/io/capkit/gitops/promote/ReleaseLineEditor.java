@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
-import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.MappingStartEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
@@ -25,8 +24,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * Changes the {@code spec.release} value of a WorkloadCluster file in place: the bytes of that one scalar are
  * replaced (same quoting style), everything else — comments, key order, indentation, line endings — stays.
  * The scalar is located with the YAML parser's event marks. Files where a byte splice could mean something
- * else are refused: several documents, an anchor or alias on spec or the release, a merge key in spec, a
- * tag, block or multi-line scalars. The result is parsed again and must differ from the original only in
+ * else are refused: several documents, a merge key in spec, a tag, block or multi-line scalars (anchors and
+ * aliases never get here: {@link YamlDocuments} refuses them in every file). The result is parsed again and must differ from the original only in
  * {@code spec.release}.
  */
 public final class ReleaseLineEditor {
@@ -105,14 +104,8 @@ public final class ReleaseLineEditor {
   }
 
   private static ScalarEvent inSpec(String file, Event spec, Iterator<Event> events) {
-    if (spec instanceof AliasEvent) {
-      throw refuse(file, "spec is an alias");
-    }
-    if (!(spec instanceof MappingStartEvent m)) {
+    if (!(spec instanceof MappingStartEvent)) {
       throw new InvalidInputException(new Problem(file, "spec", "must be a mapping"));
-    }
-    if (m.getAnchor().isPresent()) {
-      throw refuse(file, "spec has an anchor, so other places may share it");
     }
     ScalarEvent release = null;
     boolean merge = false;
@@ -126,14 +119,8 @@ public final class ReleaseLineEditor {
         merge = true;
       }
       if (key instanceof ScalarEvent k && k.getValue().equals("release")) {
-        if (value instanceof AliasEvent) {
-          throw refuse(file, "the release is set through an alias");
-        }
         if (!(value instanceof ScalarEvent s)) {
           throw new InvalidInputException(new Problem(file, PATH, "must be a string"));
-        }
-        if (s.getAnchor().isPresent()) {
-          throw refuse(file, "the release value has an anchor, so other places may share it");
         }
         if (s.getTag().isPresent()) {
           throw refuse(file, "the release value has an explicit tag");

@@ -128,6 +128,7 @@ class GitLabForgeIT {
       }
       int iid = mergeRequests.size() + 1;
       ObjectNode mr = ((ObjectNode) body.deepCopy()).put("iid", iid).put("id", 9000 + iid).put("state", "opened")
+          .put("source_project_id", 42).put("target_project_id", 42)
           .put("web_url", "https://gitlab.example/platform/fleet/-/merge_requests/" + iid);
       mergeRequests.add(mr);
       send(x, 201, mr);

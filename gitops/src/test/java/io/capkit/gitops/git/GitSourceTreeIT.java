@@ -118,7 +118,9 @@ class GitSourceTreeIT {
       GitFixture.push(seed);
       try (GitHttpServer http = new GitHttpServer(Map.of("fleet", bare.getRepository()), "robot", "s3cret")) {
         String url = http.url("fleet");
-        try (Repository r = repositories(Map.of("GIT_USERNAME", "robot", "GIT_PASSWORD", "s3cret")).open(url);
+        String host = java.net.URI.create(url).getAuthority();
+        try (Repository r = repositories(Map.of("GIT_USERNAME", "robot", "GIT_PASSWORD", "s3cret",
+            "CAPKIT_GIT_HOST", host)).open(url);
             GitSourceTree t = GitSourceTree.at(r, "HEAD", url)) {
           assertEquals(List.of("a.yaml"), t.files());
         }

@@ -257,7 +257,7 @@ class PromoteIT {
         + "metadata: {name: wc2, namespace: org-acme}\nspec:\n  release: &r v1.0.0\n  flavor: kvm\n"));
     GitFixture.push(seed);
     assertEquals(1, promote(tmp.resolve("work"), "--release", "v1.1.0", "--select", "org=acme"));
-    assertTrue(err.contains(WC2 + ": spec.release: cannot be edited safely: the release value has an anchor"), err);
+    assertTrue(err.contains(WC2 + ": line 5, column 12: anchors (&r) are not allowed: write the value out"), err);
     assertNull(remoteRef(branch("v1.1.0", "org=acme")));
     assertEquals(List.of(), branchesOf(work.getRepository()));
     assertEquals(List.of(), forge.pulls());

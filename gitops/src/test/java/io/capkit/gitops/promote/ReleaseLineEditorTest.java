@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.capkit.api.InvalidInputException;
 import io.capkit.gitops.testing.Fleet;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReleaseLineEditorTest {
@@ -36,10 +37,14 @@ class ReleaseLineEditorTest {
 
   @Test
   void refusesFilesWhereASpliceIsUnsafe() {
-    assertRefused("spec:\n  release: &r v1.0.0\nother: *r\n", "anchor");
-    assertRefused("base: &r v1.0.0\nspec:\n  release: *r\n", "alias");
-    assertRefused("defaults: &d {release: v1.0.0}\nspec: *d\n", "spec is an alias");
-    assertRefused("d: &d {release: v1.0.0}\nspec:\n  <<: *d\n  flavor: kvm\n", "merge key");
+    // Anchors and aliases (merge keys need one) are refused by the YAML reader before any edit is tried.
+    for (String shared : List.of("spec:\n  release: &r v1.0.0\nother: *r\n", "base: &r v1.0.0\nspec:\n  release: *r\n",
+        "defaults: &d {release: v1.0.0}\nspec: *d\n", "d: &d {release: v1.0.0}\nspec:\n  <<: *d\n  flavor: kvm\n")) {
+      InvalidInputException e = assertThrows(InvalidInputException.class,
+          () -> ReleaseLineEditor.setRelease("f.yaml", utf8(shared), "v1.1.0"));
+      assertTrue(e.getMessage().matches("f\\.yaml: line \\d+, column \\d+: anchors \\(&[rd]\\) are not allowed: write"
+          + " the value out"), e.getMessage());
+    }
     assertRefused("spec:\n  release: |\n    v1.0.0\n", "block scalar");
     assertRefused("spec:\n  release: !!str v1.0.0\n", "tag");
     InvalidInputException multi = assertThrows(InvalidInputException.class, () -> ReleaseLineEditor.setRelease(

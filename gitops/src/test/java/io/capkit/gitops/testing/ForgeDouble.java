@@ -140,7 +140,8 @@ public final class ForgeDouble implements AutoCloseable {
     pr.put("title", body.get("title").asText());
     pr.put("body", body.path("body").asText(""));
     pr.put("html_url", "https://forge.example/" + owner + "/" + repo + "/pull/" + number);
-    pr.putObject("head").put("ref", branch).put("label", owner + ":" + branch);
+    pr.putObject("head").put("ref", branch).put("label", owner + ":" + branch).putObject("repo")
+        .put("full_name", owner + "/" + repo);
     pr.putObject("base").put("ref", body.get("base").asText());
     pulls.put(number, pr);
     send(ex, 201, pr);

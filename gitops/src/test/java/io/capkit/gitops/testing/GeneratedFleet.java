@@ -57,7 +57,9 @@ public final class GeneratedFleet {
 
   public static String cluster(String name, String release, int workers) {
     return "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata:\n  name: " + name
-        + "\nspec:\n  release: " + release + "\n  variables:\n    WORKER_MACHINE_COUNT: " + workers + "\n";
+        + "\nspec:\n  release: " + release + "\n  variables:\n    WORKER_MACHINE_COUNT: " + workers + "\n"
+        // Endpoints are <name>.k8s.<BASE_DOMAIN> names, which a load balancer serves (kube-vip needs an address).
+        + "    CONTROL_PLANE_LOAD_BALANCER: external\n";
   }
 
   public TreeMap<String, String> files() {

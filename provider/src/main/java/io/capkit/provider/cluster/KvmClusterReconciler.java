@@ -12,7 +12,9 @@ import io.capkit.provider.runtime.Conditions;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
+import io.capkit.provider.runtime.StatusApply;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -40,6 +42,8 @@ import java.util.Set;
  */
 public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Cleaner<KVMCluster> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmcluster";
+  /** Names the status write ({@link StatusApply}) in ApiError events. */
+  static final String STATUS_WRITE = "patch KVMCluster status";
   private static final GroupVersionKind CLUSTER = new GroupVersionKind(CapiObjects.GROUP, "v1beta2", "Cluster");
 
   private final ProviderConfig config;
@@ -82,7 +86,7 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
   @Override
   public ErrorStatusUpdateControl<KVMCluster> updateErrorStatus(KVMCluster kc, Context<KVMCluster> context,
       Exception e) {
-    ApiCallFailure.in(e, "patch KVMCluster status").ifPresent(f ->
+    ApiCallFailure.in(e, STATUS_WRITE).ifPresent(f ->
         new KubernetesEvents(context.getClient()).apiError(kc, f));
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
@@ -93,12 +97,16 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
     try {
       GenericKubernetesResource cluster = CapiObjects.ownerName(kc, "Cluster")
           .flatMap(n -> clusters.get(new ResourceID(n, kc.getMetadata().getNamespace()))).orElse(null);
+      String before = Serialization.asJson(kc.getStatus());
       kc.setStatus(status(kc, cluster, config, clock.instant()));
       var ready = Conditions.get(kc.getStatus().getConditions(), Conditions.READY);
       if (ready != null && "InvalidSpec".equals(ready.getReason())) {
         new KubernetesEvents(context.getClient()).warning(kc, "InvalidSpec", ready.getMessage());
       }
-      return UpdateControl.patchStatus(kc);
+      if (!Serialization.asJson(kc.getStatus()).equals(before)) {
+        StatusApply.apply(context.getClient(), kc, kc.getStatus(), STATUS_WRITE);
+      }
+      return UpdateControl.noUpdate();
     } finally {
       metrics.reconciled(kc, clock.instant());
       metrics.reconcileDuration("KVMCluster", "ok", Duration.between(start, clock.instant()));

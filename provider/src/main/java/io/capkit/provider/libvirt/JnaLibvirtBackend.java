@@ -37,12 +37,17 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
 
   /** Opens a read-write connection; an unreachable host becomes {@link LibvirtCallException.Kind#UNREACHABLE}. */
   public static JnaLibvirtBackend open(String uri) {
+    return open(uri, uri);
+  }
+
+  /** Connects to {@code connectUri}; {@link #uri()} and error messages say {@code uri}. */
+  static JnaLibvirtBackend open(String connectUri, String uri) {
     try {
       if (!quieted) {
         Connect.setErrorCallback(QUIET);
         quieted = true;
       }
-      return new JnaLibvirtBackend(uri, new Connect(uri, false));
+      return new JnaLibvirtBackend(uri, new Connect(connectUri, false));
     } catch (LibvirtException e) {
       throw new LibvirtCallException(LibvirtCallException.Kind.UNREACHABLE, "connect", uri, code(e), detail(e));
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {

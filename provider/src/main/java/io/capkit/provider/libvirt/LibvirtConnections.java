@@ -16,9 +16,10 @@ public final class LibvirtConnections implements AutoCloseable {
     this.opener = opener;
   }
 
-  /** Connections through the libvirt Java bindings. */
+  /** Connections through the libvirt Java bindings; {@value EmbeddedHost#URI} opens the {@link EmbeddedHost}. */
   public static LibvirtConnections jna() {
-    return new LibvirtConnections(JnaLibvirtBackend::open);
+    return new LibvirtConnections(uri -> EmbeddedHost.URI.equals(uri) ? EmbeddedHost.open()
+        : JnaLibvirtBackend.open(uri));
   }
 
   /** The backend for a URI; throws {@link LibvirtCallException} (UNREACHABLE) when it cannot be opened. */

@@ -11,6 +11,7 @@ import io.capkit.provider.runtime.ApiCallFailure;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderConfig;
 import io.capkit.provider.runtime.ProviderMetrics;
+import io.capkit.provider.runtime.StatusApply;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -46,6 +47,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   static final Duration WAIT = Duration.ofMinutes(5);
   static final Duration RETRY = Duration.ofSeconds(30);
   static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
+  /** Names the status write in ApiError events. */
+  static final String STATUS_WRITE = "patch KVMMachine status";
 
   private final ProviderConfig config;
   private final LibvirtConnections connections;
@@ -94,7 +97,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   @Override
   public ErrorStatusUpdateControl<KVMMachine> updateErrorStatus(KVMMachine kvm, Context<KVMMachine> context,
       Exception e) {
-    ApiCallFailure.in(e, "patch KVMMachine status").ifPresent(f ->
+    ApiCallFailure.in(e, STATUS_WRITE).ifPresent(f ->
         new KubernetesEvents(context.getClient()).apiError(kvm, f));
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
@@ -145,15 +148,16 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     Optional<MachineGate.Wait> wait = MachineGate.check(facts);
     if (wait.isPresent()) {
       kvm.setStatus(MachineStatusWriter.waiting(kvm.getStatus(), wait.get(), gen, now));
-      return wait.get().paused() ? statusUpdate(kvm, statusBefore)
-          : statusUpdate(kvm, statusBefore).rescheduleAfter(WAIT);
+      return wait.get().paused() ? statusUpdate(client, kvm, statusBefore)
+          : statusUpdate(client, kvm, statusBefore).rescheduleAfter(WAIT);
     }
 
     List<HostTarget> hosts = ClusterHosts.of(facts.kvmCluster(), config);
-    String hostName = facts.failureDomain();
+    // A providerID pins its host (it is immutable once set); before the claim, CAPI's placement decides
+    // (Machine.spec.failureDomain, set by KCP and MachineSets), then a pick.
+    String hostName = MachineIdentity.hostOf(spec(kvm).getProviderID());
     if (hostName == null) {
-      // A providerID names its host (providerID is immutable once set, so it wins over a fresh pick).
-      hostName = MachineIdentity.hostOf(spec(kvm).getProviderID());
+      hostName = facts.failureDomain();
     }
     if (hostName == null) {
       Map<String, Integer> counts = machinesPerHost(context, kvm);
@@ -163,7 +167,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
         kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "NoHost",
             "the KVMCluster has no host for " + (facts.controlPlane() ? "control-plane" : "worker") + " machines",
             gen, now));
-        return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
+        return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
       }
       hostName = pick.get().name();
     }
@@ -173,7 +177,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
           "failure domain " + hostName + " is not a host of KVMCluster " + facts.kvmCluster().getMetadata().getName(),
           gen, now));
       events.warning(kvm, "HostNotFound", "failure domain " + hostName + " is not a host of the KVMCluster");
-      return statusUpdate(kvm, statusBefore).rescheduleAfter(RETRY);
+      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
     }
     claim(client, kvm, hostName);
 
@@ -183,7 +187,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     } catch (InvalidInputException e) {
       kvm.setStatus(MachineStatusWriter.invalid(kvm.getStatus(), e.getMessage(), gen, now));
       events.warning(kvm, "InvalidSpec", e.getMessage());
-      return statusUpdate(kvm, statusBefore);
+      return statusUpdate(client, kvm, statusBefore);
     }
     byte[] bootstrap = MachineGate.bootstrapData(facts).orElseThrow();
     try {
@@ -194,12 +198,12 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
             + "): " + String.join(", ", r.created()));
       }
       kvm.setStatus(MachineStatusWriter.provisioned(kvm.getStatus(), r, plan, gen, now));
-      UpdateControl<KVMMachine> control = statusUpdate(kvm, statusBefore);
+      UpdateControl<KVMMachine> control = statusUpdate(client, kvm, statusBefore);
       return r.addresses().isEmpty() ? control.rescheduleAfter(ADDRESS_POLL) : control;
     } catch (LibvirtCallException e) {
-      return failed(kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), events, gen, now);
+      return failed(client, kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), events, gen, now);
     } catch (StepFailure f) {
-      return failed(kvm, f, host.get(), events, gen, now);
+      return failed(client, kvm, f, host.get(), events, gen, now);
     }
   }
 
@@ -240,23 +244,29 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
             Map.of("op", "remove", "path", "/metadata/finalizers/" + at)))));
   }
 
-  /** Writes the status only when it changed: a repeated reconcile of a settled machine costs no API write. */
-  private static UpdateControl<KVMMachine> statusUpdate(KVMMachine kvm, String before) {
-    return Serialization.asJson(kvm.getStatus()).equals(before) ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(kvm);
+  /**
+   * Writes the status (server-side apply, {@link StatusApply}) only when it changed: a repeated reconcile of a
+   * settled machine costs no API write.
+   */
+  private static UpdateControl<KVMMachine> statusUpdate(KubernetesClient client, KVMMachine kvm, String before) {
+    if (!Serialization.asJson(kvm.getStatus()).equals(before)) {
+      StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE);
+    }
+    return UpdateControl.noUpdate();
   }
 
-  private UpdateControl<KVMMachine> failed(KVMMachine kvm, StepFailure f, HostTarget host, KubernetesEvents events,
-      long gen, Instant now) {
+  private UpdateControl<KVMMachine> failed(KubernetesClient client, KVMMachine kvm, StepFailure f, HostTarget host,
+      KubernetesEvents events, long gen, Instant now) {
     if (f.getCause() instanceof LibvirtCallException l) {
       metrics.libvirtError(l.operation(), l.code());
       if (l.kind() == LibvirtCallException.Kind.UNREACHABLE) {
         connections.invalidate(host.uri());
       }
     }
-    kvm.setStatus(MachineStatusWriter.failed(kvm.getStatus(), f, gen, now));
+    kvm.setStatus(MachineStatusWriter.failed(kvm.getStatus(), f, host.name(), gen, now));
     events.warning(kvm, f.reason(), f.getMessage());
-    return UpdateControl.patchStatus(kvm).rescheduleAfter(RETRY);
+    StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE);
+    return UpdateControl.<KVMMachine>noUpdate().rescheduleAfter(RETRY);
   }
 
   /**
@@ -281,21 +291,32 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       return Optional.empty();
     }
     Optional<HostTarget> host = ClusterHosts.find(ClusterHosts.of(facts.kvmCluster(), config), hostName);
-    if (host.isEmpty() && facts.kvmCluster() == null) {
-      events.warning(kvm, "HostUnknown", "cannot resolve host " + hostName + ": the KVMCluster is gone");
-      return Optional.of(RETRY);
-    }
     if (host.isEmpty()) {
-      events.warning(kvm, "HostNotFound", "host " + hostName + " is no longer listed in the KVMCluster");
-      return Optional.of(RETRY);
+      // Nothing can reach the host any more: holding the finalizer would block the deletion forever. The event
+      // names what may be left on it.
+      events.warning(kvm, "HostGone", (facts.kvmCluster() == null ? "the KVMCluster is gone"
+          : "host " + hostName + " is no longer listed in KVMCluster " + facts.kvmCluster().getMetadata().getName())
+          + ": released without removing domain " + identity(kvm).domainName() + " or its volumes from host "
+          + hostName);
+      metrics.forget(kvm);
+      return Optional.empty();
     }
     try {
       MachineProvisioner.Removal removal = new MachineProvisioner(connections.get(host.get().uri()))
           .remove(identity(kvm), host.get().pool());
-      if (removal.domainRemoved() || !removal.volumesRemoved().isEmpty()) {
-        events.normal(kvm, "Deleted", "removed from host " + hostName + (removal.domainRemoved() ? ": domain" : ":")
-            + (removal.volumesRemoved().isEmpty() ? "" : " volumes " + String.join(", ", removal.volumesRemoved())));
+      if (!removal.poolFound()) {
+        events.warning(kvm, "PoolNotFound", "storage pool " + host.get().pool() + " not found on host " + hostName
+            + ": the machine's volumes are gone with it");
       }
+      List<String> removed = new ArrayList<>();
+      if (removal.domainRemoved()) {
+        removed.add("domain " + identity(kvm).domainName());
+      }
+      if (!removal.volumesRemoved().isEmpty()) {
+        removed.add("volumes " + String.join(", ", removal.volumesRemoved()));
+      }
+      events.normal(kvm, "Deleted", removed.isEmpty() ? "nothing of it was left on host " + hostName
+          : "removed from host " + hostName + ": " + String.join("; ", removed));
       metrics.forget(kvm);
       return Optional.empty();
     } catch (StepFailure | LibvirtCallException e) {

@@ -30,8 +30,11 @@ public final class MachineProvisioner {
   public record Result(DomainSummary domain, List<InterfaceAddress> addresses, boolean seedUploaded,
       List<String> created, GuestPlatform platform) {}
 
-  /** What a removal did. */
-  public record Removal(boolean domainRemoved, List<String> volumesRemoved) {}
+  /** What a removal did; {@code poolFound} false: the storage pool is gone, and the machine's volumes with it. */
+  public record Removal(boolean domainRemoved, List<String> volumesRemoved, boolean poolFound) {}
+
+  /** libvirt's code for a storage pool that does not exist. */
+  static final String NO_STORAGE_POOL = "VIR_ERR_NO_STORAGE_POOL";
 
   public Result ensure(MachinePlan plan, SeedDocuments seed) {
     MachineIdentity id = plan.identity();
@@ -133,7 +136,7 @@ public final class MachineProvisioner {
 
   /**
    * Removes the domain and every volume the machine may own. Safe to repeat: what is already gone is skipped, and a
-   * domain that no longer exists is not an error.
+   * domain, volume or storage pool that no longer exists is not an error.
    */
   public Removal remove(MachineIdentity id, String pool) {
     boolean domainRemoved = step(MachineStep.DOMAIN, () -> {
@@ -160,18 +163,25 @@ public final class MachineProvisioner {
       }
       return true;
     });
-    List<String> removed = step(MachineStep.VOLUMES, () -> {
-      // Listing refreshes the pool, so files libvirt did not create (the console log) are volumes to delete too.
-      List<String> present = backend.listVolumes(pool);
-      List<String> out = new ArrayList<>();
-      for (String name : id.allVolumeNames()) {
-        if (present.contains(name) && backend.deleteVolume(pool, name)) {
-          out.add(name);
+    Optional<List<String>> removed = step(MachineStep.VOLUMES, () -> {
+      try {
+        // Listing refreshes the pool, so files libvirt did not create (the console log) are volumes to delete too.
+        List<String> present = backend.listVolumes(pool);
+        List<String> out = new ArrayList<>();
+        for (String name : id.allVolumeNames()) {
+          if (present.contains(name) && backend.deleteVolume(pool, name)) {
+            out.add(name);
+          }
         }
+        return Optional.of(List.copyOf(out));
+      } catch (LibvirtCallException e) {
+        if (NO_STORAGE_POOL.equals(e.code())) {
+          return Optional.<List<String>>empty();
+        }
+        throw e;
       }
-      return List.copyOf(out);
     });
-    return new Removal(domainRemoved, removed);
+    return new Removal(domainRemoved, removed.orElse(List.of()), removed.isPresent());
   }
 
   private interface StepBody<T> {

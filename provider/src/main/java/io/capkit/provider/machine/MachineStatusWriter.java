@@ -40,9 +40,10 @@ public final class MachineStatusWriter {
     return out;
   }
 
-  /** Steps before the failed one are True, the failed one False with its reason, Ready False. */
-  public static KVMMachineStatus failed(KVMMachineStatus s, StepFailure f, long gen, Instant now) {
+  /** Steps before the failed one (on {@code host}, the claimed failure domain) are True, the failed one False with its reason, Ready False. */
+  public static KVMMachineStatus failed(KVMMachineStatus s, StepFailure f, String host, long gen, Instant now) {
     KVMMachineStatus out = copy(s);
+    out.setFailureDomain(host);
     var c = notPaused(out, gen, now);
     for (MachineStep step : MachineStep.values()) {
       if (step.ordinal() < f.step().ordinal()) {
@@ -55,9 +56,11 @@ public final class MachineStatusWriter {
     return out;
   }
 
+  /** Provisioned on the plan's host: CAPI v1beta2 reads it as the machine's failure domain (status.failureDomain). */
   public static KVMMachineStatus provisioned(KVMMachineStatus s, MachineProvisioner.Result r, MachinePlan plan,
       long gen, Instant now) {
     KVMMachineStatus out = copy(s);
+    out.setFailureDomain(plan.host().name());
     var c = notPaused(out, gen, now);
     for (MachineStep step : MachineStep.values()) {
       String message = step == MachineStep.SEED && !r.seedUploaded()
@@ -101,6 +104,7 @@ public final class MachineStatusWriter {
     KVMMachineStatus out = new KVMMachineStatus();
     if (s != null) {
       out.setInitialization(s.getInitialization());
+      out.setFailureDomain(s.getFailureDomain());
       out.setAddresses(s.getAddresses());
       out.setConditions(s.getConditions());
       out.setDomainName(s.getDomainName());

@@ -1,60 +1,71 @@
 package io.capkit.provider.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.capkit.http.ConnectionLimits;
+import io.capkit.http.HttpHandler;
+import io.capkit.http.HttpRequest;
+import io.capkit.http.HttpResponse;
+import io.capkit.http.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** {@code /healthz}, {@code /readyz}, {@code /version} and {@code /metrics} on one plain HTTP port. */
+/**
+ * {@code /healthz}, {@code /readyz}, {@code /version} and {@code /metrics} on one plain HTTP port, served by the same
+ * server as the webhook ({@link HttpServer}): a deadline on every step a peer controls, a cap per client address, so
+ * that half-sent requests cannot freeze the port the kubelet's liveness probe reads.
+ */
 public final class HealthServer implements AutoCloseable {
+  /** Probes and scrapes are GETs: no body, short steps, few connections. */
+  static final ConnectionLimits LIMITS = new ConnectionLimits(Duration.ofSeconds(5), Duration.ofSeconds(5),
+      Duration.ofSeconds(5), Duration.ofSeconds(60), 256, 64);
+  private static final int MAX_BODY = 1024;
+
   private final HttpServer server;
 
   public HealthServer(String address, int port, BooleanSupplier healthy, BooleanSupplier ready, String versionJson,
       Supplier<String> metrics) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(address, port), 0);
-    server.createContext("/healthz", ex -> probe(ex, healthy));
-    server.createContext("/readyz", ex -> probe(ex, ready));
-    server.createContext("/version", ex -> send(ex, 200, "application/json", versionJson));
-    server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "capkit-provider-http");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.start();
+    this(address, port, LIMITS, healthy, ready, versionJson, metrics);
+  }
+
+  HealthServer(String address, int port, ConnectionLimits limits, BooleanSupplier healthy, BooleanSupplier ready,
+      String versionJson, Supplier<String> metrics) throws IOException {
+    HttpHandler handler = request -> answer(request, healthy, ready, versionJson, metrics);
+    server = HttpServer.startPlain(new InetSocketAddress(address, port), limits, 1, MAX_BODY, handler);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  private static void probe(HttpExchange ex, BooleanSupplier check) throws IOException {
+  private static HttpResponse answer(HttpRequest request, BooleanSupplier healthy, BooleanSupplier ready,
+      String versionJson, Supplier<String> metrics) {
+    String method = request.method();
+    boolean head = "HEAD".equals(method);
+    HttpResponse r = switch (request.path()) {
+      case "/healthz" -> probe(healthy);
+      case "/readyz" -> probe(ready);
+      case "/version" -> HttpResponse.of(200, "application/json", versionJson.getBytes(StandardCharsets.UTF_8),
+          "version");
+      case "/metrics" -> HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8",
+          metrics.get().getBytes(StandardCharsets.UTF_8), "metrics");
+      default -> HttpResponse.text(404, "not found", "not_found");
+    };
+    if (!head && !"GET".equals(method)) {
+      return HttpResponse.text(405, "method not allowed", "method_not_allowed").withHeader("Allow", "GET, HEAD");
+    }
+    return head ? new HttpResponse(r.status(), r.contentType(), new byte[0], r.headers(), r.close(), r.label()) : r;
+  }
+
+  private static HttpResponse probe(BooleanSupplier check) {
     boolean ok = check.getAsBoolean();
-    send(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
-  }
-
-  private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
-    if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-      code = 405;
-      body = "method not allowed\n";
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(code, "HEAD".equals(ex.getRequestMethod()) ? -1 : bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      if (!"HEAD".equals(ex.getRequestMethod())) {
-        out.write(bytes);
-      }
-    }
+    return HttpResponse.text(ok ? 200 : 503, ok ? "ok" : "not ready", "probe");
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

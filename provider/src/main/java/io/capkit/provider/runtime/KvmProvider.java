@@ -5,6 +5,7 @@ import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.cluster.KvmClusterReconciler;
 import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.machine.KvmMachineReconciler;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -23,13 +24,22 @@ import java.util.concurrent.CountDownLatch;
 public final class KvmProvider implements AutoCloseable {
   public static final String VERSION = versionOf();
 
+  /**
+   * The name of every write the provider makes: the field manager of its server-side applies and the User-Agent
+   * prefix the API server records as the manager of its other writes (claims, finalizers, events).
+   */
+  public static final String FIELD_MANAGER = "capkit-kvm-provider";
+
   private final Operator operator;
+  private final KubernetesClient client;
   private final LibvirtConnections connections;
   private final HealthServer http;
   private final ProviderMetrics metrics;
 
-  private KvmProvider(Operator operator, LibvirtConnections connections, HealthServer http, ProviderMetrics metrics) {
+  private KvmProvider(Operator operator, KubernetesClient client, LibvirtConnections connections, HealthServer http,
+      ProviderMetrics metrics) {
     this.operator = operator;
+    this.client = client;
     this.connections = connections;
     this.http = http;
     this.metrics = metrics;
@@ -38,7 +48,8 @@ public final class KvmProvider implements AutoCloseable {
   public static final String LEASE_NAME = "capkit-kvm-provider";
 
   /**
-   * Starts reconciling with the given client and connections; returns once the informers are started (with leader
+   * Starts reconciling with the given client and connections (the caller's: {@link #close()} leaves them open, as a
+   * restarted provider finds its hosts as they were); returns once the informers are started (with leader
    * election: once this instance leads, or at once while another one does). Losing the lease exits the JVM, as a
    * controller must stop acting at once.
    */
@@ -47,8 +58,9 @@ public final class KvmProvider implements AutoCloseable {
   }
 
   /** As {@link #start(ProviderConfig, KubernetesClient, LibvirtConnections)}; tests keep their JVM on a lost lease. */
-  static KvmProvider start(ProviderConfig config, KubernetesClient client, LibvirtConnections connections,
+  static KvmProvider start(ProviderConfig config, KubernetesClient given, LibvirtConnections connections,
       boolean exitOnLostLease) {
+    KubernetesClient client = asProvider(given);
     ProviderMetrics metrics = new ProviderMetrics();
     Clock clock = Clock.systemUTC();
     Operator operator = new Operator(o -> {
@@ -65,6 +77,7 @@ public final class KvmProvider implements AutoCloseable {
     });
     operator.register(new KvmClusterReconciler(config, metrics, clock), o -> {
       o.withFinalizer(KvmClusterReconciler.FINALIZER)
+          .withFieldManager(FIELD_MANAGER)
           .withOnAddFilter(KvmClusterReconciler::hasOwnerOrIsDeleting)
           .withOnUpdateFilter((n, old) -> KvmClusterReconciler.hasOwnerOrIsDeleting(n));
       if (!config.namespaces().isEmpty()) {
@@ -74,6 +87,7 @@ public final class KvmProvider implements AutoCloseable {
     operator.register(new KvmMachineReconciler(config, connections, metrics, clock), o -> {
       // The reconciler keeps its finalizer itself, adding it in the same write that claims the host.
       o.withTriggerReconcilerOnAllEvents(true)
+          .withFieldManager(FIELD_MANAGER)
           .withGenerationAware(false)
           .withOnAddFilter(KvmMachineReconciler::hasOwnerOrIsDeleting)
           .withOnUpdateFilter(KvmMachineReconciler::worthReconciling);
@@ -90,19 +104,22 @@ public final class KvmProvider implements AutoCloseable {
               + System.getProperty("java.version") + "\"}\n",
           metrics::scrape);
     } catch (IOException e) {
+      client.close();
       throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.httpPort(), e);
     }
     operator.start();
-    return new KvmProvider(operator, connections, http, metrics);
+    return new KvmProvider(operator, client, connections, http, metrics);
   }
 
   /** Runs until the JVM is stopped, with the in-cluster or kubeconfig client. */
   public static void run(ProviderConfig config) throws InterruptedException {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    KvmProvider provider = start(config, client, LibvirtConnections.jna());
+    LibvirtConnections connections = LibvirtConnections.jna();
+    KvmProvider provider = start(config, client, connections);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       provider.close();
+      connections.close();
       client.close();
       stopped.countDown();
     }, "capkit-provider-shutdown"));
@@ -121,7 +138,17 @@ public final class KvmProvider implements AutoCloseable {
   public void close() {
     http.close();
     operator.stop();
-    connections.close();
+    client.close();
+  }
+
+  /**
+   * A client on the same configuration whose User-Agent is {@value #FIELD_MANAGER}/version: the API server names
+   * the manager of a write without an explicit field manager after that prefix, so the provider's writes are not
+   * recorded as {@code fabric8-kubernetes-client}.
+   */
+  static KubernetesClient asProvider(KubernetesClient given) {
+    return new KubernetesClientBuilder().withConfig(new ConfigBuilder(given.getConfiguration())
+        .withUserAgent(FIELD_MANAGER + "/" + VERSION).build()).build();
   }
 
   /** Pod name (HOSTNAME) plus a random suffix, so two instances never share an identity and both think they lead. */

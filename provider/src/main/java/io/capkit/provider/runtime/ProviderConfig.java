@@ -1,16 +1,12 @@
 package io.capkit.provider.runtime;
 
-import io.capkit.api.InvalidInputException;
-import io.capkit.api.Problem;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import io.capkit.provider.libvirt.EmbeddedHost;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Typed provider settings. {@code libvirtUri} is the host used when a KVMCluster lists no hosts (host name
- * {@value #DEFAULT_HOST}) and the default URI of hosts that name none.
+ * Typed provider settings ({@link ProviderRunCommand} reads them from flags). {@code libvirtUri}, {@code storagePool}
+ * and {@code network} are the default host: the one used when a KVMCluster lists no hosts (host name
+ * {@value #DEFAULT_HOST}), and the values of hosts that name none.
  */
 public record ProviderConfig(
     String libvirtUri,
@@ -24,7 +20,10 @@ public record ProviderConfig(
     int reconcileThreads) {
 
   public static final String DEFAULT_HOST = "default";
-  public static final String DEFAULT_URI = "test:///default";
+  /** The embedded test-driver host ({@link EmbeddedHost}): pool and network below, the default base image. */
+  public static final String DEFAULT_URI = EmbeddedHost.URI;
+  public static final String DEFAULT_POOL = "default";
+  public static final String DEFAULT_NETWORK = "default";
 
   public ProviderConfig {
     namespaces = Set.copyOf(namespaces);
@@ -32,7 +31,7 @@ public record ProviderConfig(
 
   /** Embedded test driver, pool and network "default", HTTP on 8080, all namespaces, no leader election. */
   public static ProviderConfig defaults() {
-    return new ProviderConfig(DEFAULT_URI, "default", "default", "0.0.0.0", 8080, Set.of(), false, null, 50);
+    return new ProviderConfig(DEFAULT_URI, DEFAULT_POOL, DEFAULT_NETWORK, "0.0.0.0", 8080, Set.of(), false, null, 50);
   }
 
   public ProviderConfig withLibvirtUri(String uri) {
@@ -53,76 +52,5 @@ public record ProviderConfig(
   public ProviderConfig withNamespaces(Set<String> ns) {
     return new ProviderConfig(libvirtUri, storagePool, network, bindAddress, httpPort, ns, leaderElection,
         leaseNamespace, reconcileThreads);
-  }
-
-  /**
-   * Reads {@code --libvirt-uri URI --storage-pool P --network N --bind-address A --http-port N --namespace NS
-   * (repeatable) --leader-elect --lease-namespace NS --reconcile-threads N}, also as {@code --flag=value}; every bad
-   * flag is a {@link Problem}.
-   */
-  public static ProviderConfig fromArgs(List<String> args) {
-    ProviderConfig c = defaults();
-    String uri = c.libvirtUri;
-    String pool = c.storagePool;
-    String net = c.network;
-    String bind = c.bindAddress;
-    int port = c.httpPort;
-    Set<String> ns = new TreeSet<>();
-    boolean leader = false;
-    String leaseNs = null;
-    int threads = c.reconcileThreads;
-    List<Problem> problems = new ArrayList<>();
-    List<String> split = new ArrayList<>();
-    for (String a : args) {
-      int eq = a.indexOf('=');
-      if (a.startsWith("--") && eq > 0) {
-        split.add(a.substring(0, eq));
-        split.add(a.substring(eq + 1));
-      } else {
-        split.add(a);
-      }
-    }
-    args = split;
-    for (int i = 0; i < args.size(); i++) {
-      String flag = args.get(i);
-      if (flag.equals("--leader-elect")) {
-        leader = true;
-        continue;
-      }
-      if (i + 1 >= args.size()) {
-        problems.add(Problem.at(flag, "needs a value"));
-        break;
-      }
-      String v = args.get(++i);
-      switch (flag) {
-        case "--libvirt-uri" -> uri = v;
-        case "--storage-pool" -> pool = v;
-        case "--network" -> net = v;
-        case "--bind-address" -> bind = v;
-        case "--http-port" -> port = number(flag, v, 0, 65535, problems);
-        case "--namespace" -> ns.add(v);
-        case "--lease-namespace" -> leaseNs = v;
-        case "--reconcile-threads" -> threads = number(flag, v, 1, 1000, problems);
-        default -> problems.add(Problem.at(flag, "is not a provider flag"));
-      }
-    }
-    if (!uri.contains(":/")) {
-      problems.add(Problem.at("--libvirt-uri", "\"" + uri + "\" is not a libvirt URI (e.g. qemu:///system)"));
-    }
-    InvalidInputException.throwIfAny(problems);
-    return new ProviderConfig(uri, pool, net, bind, port, ns, leader, leaseNs, threads);
-  }
-
-  private static int number(String flag, String v, int min, int max, List<Problem> problems) {
-    try {
-      int n = Integer.parseInt(v.trim());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    problems.add(Problem.at(flag, String.format(Locale.ROOT, "\"%s\" is not a number from %d to %d", v, min, max)));
-    return min;
   }
 }

@@ -1,21 +1,19 @@
 package io.capkit.provider.runtime;
 
-import io.capkit.api.InvalidInputException;
-import java.util.List;
+import picocli.CommandLine;
 
-/** Container entry point: {@code java -cp ... io.capkit.provider.runtime.ProviderMain --libvirt-uri URI ...}. */
+/**
+ * Container entry point: {@code java -cp ... io.capkit.provider.runtime.ProviderMain [--libvirt-uri URI ...]}, the
+ * same flags and help as {@code capkit provider run}.
+ */
 public final class ProviderMain {
   private ProviderMain() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    ProviderConfig config;
-    try {
-      config = ProviderConfig.fromArgs(List.of(args));
-    } catch (InvalidInputException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    KvmProvider.run(config);
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new ProviderRunCommand()).setCommandName("capkit-kvm-provider");
   }
 }

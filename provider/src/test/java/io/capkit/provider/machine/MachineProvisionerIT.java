@@ -64,7 +64,17 @@ class MachineProvisionerIT {
       assertEquals(4, removal.volumesRemoved().size());
       assertEmpty(lv);
       // A domain that is already gone completes removal.
-      assertEquals(new MachineProvisioner.Removal(false, List.of()), p.remove(PLAN.identity(), TestPlans.POOL));
+      assertEquals(new MachineProvisioner.Removal(false, List.of(), true), p.remove(PLAN.identity(), TestPlans.POOL));
+    }
+  }
+
+  @Test
+  void removalFromAPoolThatIsGoneStillRemovesTheDomainAndSaysThePoolIsGone(@TempDir Path dir) throws Exception {
+    try (LibvirtBackend lv = fresh(dir, "gone")) {
+      MachineProvisioner p = new MachineProvisioner(lv);
+      p.ensure(PLAN, SEED);
+      assertEquals(new MachineProvisioner.Removal(true, List.of(), false), p.remove(PLAN.identity(), "no-such-pool"));
+      assertEquals(List.of(), lv.listDomains());
     }
   }
 

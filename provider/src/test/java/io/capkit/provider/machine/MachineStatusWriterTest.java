@@ -27,9 +27,10 @@ class MachineStatusWriterTest {
   void failureMarksEarlierStepsDoneTheFailedStepFalseAndReadyFalse() {
     StepFailure f = StepFailure.of(MachineStep.DOMAIN, new LibvirtCallException(LibvirtCallException.Kind.INVALID,
         "domainDefineXML", "test:///default", "VIR_ERR_XML_ERROR", "bad"));
-    KVMMachineStatus s = MachineStatusWriter.failed(null, f, 3, NOW);
+    KVMMachineStatus s = MachineStatusWriter.failed(null, f, "kvm-b", 3, NOW);
     assertEquals(Map.of("VolumesReady", "True/Done", "SeedReady", "True/Done", "DomainDefined", "False/LibvirtInvalid",
         "Ready", "False/LibvirtInvalid", "Paused", "False/NotPaused"), byType(s));
+    assertEquals("kvm-b", s.getFailureDomain(), "the claimed host, where the machine is being made");
   }
 
   @Test
@@ -40,8 +41,10 @@ class MachineStatusWriterTest {
             new InterfaceAddress("eth0", "52:54:00:00:00:01", "192.168.122.3", 24)), false, List.of(), TestPlans.TCG);
     KVMMachineStatus waiting = MachineStatusWriter.waiting(null,
         new MachineGate.Wait("WaitingForBootstrapData", "x", false), 1, NOW.minusSeconds(60));
+    assertEquals(null, waiting.getFailureDomain(), "no host yet while waiting");
     KVMMachineStatus s = MachineStatusWriter.provisioned(waiting, r, plan, 1, NOW);
     assertEquals("True/Provisioned", byType(s).get("Ready"));
+    assertEquals(TestPlans.HOST.name(), s.getFailureDomain());
     assertEquals("True/Done", byType(s).get("DomainRunning"));
     assertTrue(s.getInitialization().getProvisioned());
     assertEquals(List.of("Hostname:m1", "InternalIP:192.168.122.3", "InternalIP:192.168.122.9"),

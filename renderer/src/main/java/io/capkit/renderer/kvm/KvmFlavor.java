@@ -1,17 +1,23 @@
 package io.capkit.renderer.kvm;
 
+import io.capkit.api.Problem;
+import io.capkit.api.flavor.FlavorNetworkRules;
 import io.capkit.api.infra.Infra;
 import io.capkit.renderer.ClusterPlan;
+import io.capkit.renderer.CoreDns;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
+import io.capkit.renderer.KubeVip;
 import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.ReleaseInfo;
 import io.capkit.renderer.SpecHash;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The {@code kvm} flavor: a kubeadm control plane and one pool of kubeadm workers, all on KVM machines from
- * the bundled provider. Template names carry a hash of their spec because CAPI templates are immutable.
+ * the bundled provider, kube-vip serving the endpoint unless CONTROL_PLANE_LOAD_BALANCER=external, and a
+ * MachineHealthCheck per machine set. Template names carry a hash of their spec because CAPI templates are immutable.
  */
 public final class KvmFlavor implements Flavor {
   public static final String NAME = "kvm";
@@ -19,6 +25,8 @@ public final class KvmFlavor implements Flavor {
   public static final String CONTROL_PLANE_API = "controlplane.cluster.x-k8s.io/v1beta2";
   public static final String BOOTSTRAP_API = "bootstrap.cluster.x-k8s.io/v1beta2";
   public static final String DEPLOYMENT_NAME_LABEL = "cluster.x-k8s.io/deployment-name";
+  /** The label KCP sets on control plane Machines. */
+  public static final String CONTROL_PLANE_LABEL = "cluster.x-k8s.io/control-plane";
   /** The provider writes meta-data instance-id as {@code <host>/<uuid>}: kubelet's providerID matches KVMMachine's. */
   public static final String KUBELET_PROVIDER_ID = Infra.PROVIDER_ID_PREFIX + "{{ ds.meta_data.instance_id }}";
   public static final int NODE_STARTUP_TIMEOUT_SECONDS = 600;
@@ -30,7 +38,18 @@ public final class KvmFlavor implements Flavor {
   }
 
   @Override
+  public List<Problem> check(ClusterPlan plan) {
+    // The same rules the admission webhook applies to a WorkloadCluster, here with every value resolved.
+    return FlavorNetworkRules.check(NAME, plan.endpointHost(), plan.endpointPort(), plan.variables(), true);
+  }
+
+  @Override
   public List<KubeObject> render(ClusterPlan p) {
+    return render(p, null);
+  }
+
+  @Override
+  public List<KubeObject> render(ClusterPlan p, ReleaseInfo release) {
     String name = p.name();
     String ns = p.namespace();
     Map<String, Object> endpoint = OrderedMap.of("host", p.endpointHost(), "port", p.endpointPort());
@@ -44,14 +63,19 @@ public final class KvmFlavor implements Flavor {
     KubeObject cpTemplate = KubeObject.of(Infra.API_VERSION, "KVMMachineTemplate", ns,
         name + "-control-plane-" + SpecHash.of(cpMachineSpec), p.labels(), cpMachineSpec);
 
+    Map<String, Object> kubeadmConfigSpec = OrderedMap.of(
+        "initConfiguration", OrderedMap.of("nodeRegistration", nodeRegistration()),
+        "joinConfiguration", OrderedMap.of("nodeRegistration", nodeRegistration()));
+    KubeVip.addTo(kubeadmConfigSpec, p, null);
     KubeObject controlPlane = KubeObject.of(CONTROL_PLANE_API, "KubeadmControlPlane", ns, name, p.labels(),
         OrderedMap.of(
             "replicas", p.var("CONTROL_PLANE_MACHINE_COUNT"),
             "version", p.kubernetesVersion(),
             "machineTemplate", OrderedMap.of("spec", OrderedMap.of("infrastructureRef", cpTemplate.ref())),
-            "kubeadmConfigSpec", OrderedMap.of(
-                "initConfiguration", OrderedMap.of("nodeRegistration", nodeRegistration()),
-                "joinConfiguration", OrderedMap.of("nodeRegistration", nodeRegistration()))));
+            "kubeadmConfigSpec", kubeadmConfigSpec));
+    if (CoreDns.fromChart(release)) {
+      CoreDns.leaveToChart(controlPlane, kubeadmConfigSpec);
+    }
 
     KubeObject cluster = KubeObject.of(KvmFlavor.CLUSTER_API, "Cluster", ns, name, clusterLabels(p),
         OrderedMap.of(
@@ -88,17 +112,29 @@ public final class KvmFlavor implements Flavor {
                     "infrastructureRef", workerTemplate.ref()))));
 
     KubeObject healthCheck = KubeObject.of(CLUSTER_API, "MachineHealthCheck", ns, pool, p.labels(),
-        OrderedMap.of(
-            "clusterName", name,
-            "selector", OrderedMap.of("matchLabels", poolLabels),
-            "checks", OrderedMap.of(
-                "nodeStartupTimeoutSeconds", NODE_STARTUP_TIMEOUT_SECONDS,
-                "unhealthyNodeConditions", List.of(
-                    OrderedMap.of("type", "Ready", "status", "Unknown", "timeoutSeconds", UNHEALTHY_NODE_TIMEOUT_SECONDS),
-                    OrderedMap.of("type", "Ready", "status", "False", "timeoutSeconds", UNHEALTHY_NODE_TIMEOUT_SECONDS)))));
+        healthCheckSpec(name, poolLabels));
+    KubeObject controlPlaneHealthCheck = KubeObject.of(CLUSTER_API, "MachineHealthCheck", ns,
+        name + "-control-plane", p.labels(), healthCheckSpec(name, controlPlaneMachineLabels(name)));
 
     return List.of(cluster, kvmCluster, cpTemplate, controlPlane, workerTemplate, bootstrapTemplate, deployment,
-        healthCheck);
+        healthCheck, controlPlaneHealthCheck);
+  }
+
+  /** The labels KCP puts on its Machines, which a control plane MachineHealthCheck selects (CAPI book, CAPM3 docs). */
+  public static Map<String, Object> controlPlaneMachineLabels(String cluster) {
+    return OrderedMap.of(ClusterPlan.CLUSTER_NAME_LABEL, cluster, CONTROL_PLANE_LABEL, "");
+  }
+
+  /** A v1beta2 MachineHealthCheck spec: Machines whose Node is not Ready for 5 minutes, or never joins, are remediated. */
+  public static Map<String, Object> healthCheckSpec(String cluster, Map<String, Object> machineLabels) {
+    return OrderedMap.of(
+        "clusterName", cluster,
+        "selector", OrderedMap.of("matchLabels", machineLabels),
+        "checks", OrderedMap.of(
+            "nodeStartupTimeoutSeconds", NODE_STARTUP_TIMEOUT_SECONDS,
+            "unhealthyNodeConditions", List.of(
+                OrderedMap.of("type", "Ready", "status", "Unknown", "timeoutSeconds", UNHEALTHY_NODE_TIMEOUT_SECONDS),
+                OrderedMap.of("type", "Ready", "status", "False", "timeoutSeconds", UNHEALTHY_NODE_TIMEOUT_SECONDS))));
   }
 
   private static Map<String, Object> clusterLabels(ClusterPlan p) {

@@ -1,61 +1,28 @@
 package io.capkit.renderer.metal3;
 
+import io.capkit.api.flavor.ByohInstaller;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.renderer.ClusterPlan;
+import io.capkit.renderer.Explanation;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.ReleaseInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code byoh-metal3} (seeds 000, 001): a kubeadm control plane on Bring-Your-Own hosts (ByoCluster, the Cluster's
- * infrastructureRef) with Metal3 workers. kube-vip on the control plane hosts serves the endpoint address, which
- * the ByoCluster and the Metal3Cluster both carry.
+ * infrastructureRef) with Metal3 workers. kube-vip on the control plane hosts serves the endpoint address (unless
+ * CONTROL_PLANE_LOAD_BALANCER=external), which the ByoCluster and the Metal3Cluster both carry. Where the BYOH
+ * v0.5.0 installer supports the release's Kubernetes, each ByoMachineTemplate names a K8sInstallerConfigTemplate
+ * ({@code installerRef}); otherwise hosts must be prepared and run the agent with {@code --skip-installation}
+ * ({@link ByohInstaller}).
  */
 public final class ByohMetal3Flavor extends Metal3WorkersFlavor {
   public static final String NAME = "byoh-metal3";
-  /** kube-vip announces the endpoint address from the control plane hosts, as in seed 001. */
-  static final String KUBE_VIP_IMAGE = "ghcr.io/kube-vip/kube-vip:v0.8.9";
-  // BYOH fills {{ .DefaultNetworkInterfaceName }} in its bootstrap data with the host's default interface.
-  private static final String KUBE_VIP_MANIFEST = """
-      apiVersion: v1
-      kind: Pod
-      metadata:
-        name: kube-vip
-        namespace: kube-system
-      spec:
-        containers:
-        - args:
-          - manager
-          env:
-          - name: vip_arp
-            value: "true"
-          - name: cp_enable
-            value: "true"
-          - name: vip_leaderelection
-            value: "true"
-          - name: address
-            value: "%s"
-          - name: vip_interface
-            value: "{{ .DefaultNetworkInterfaceName }}"
-          image: %s
-          imagePullPolicy: IfNotPresent
-          name: kube-vip
-          securityContext:
-            capabilities:
-              add:
-              - NET_ADMIN
-              - NET_RAW
-          volumeMounts:
-          - mountPath: /etc/kubernetes/admin.conf
-            name: kubeconfig
-        hostNetwork: true
-        volumes:
-        - hostPath:
-            path: /etc/kubernetes/admin.conf
-            type: FileOrCreate
-          name: kubeconfig
-      """;
+  /** BYOH fills this in its bootstrap data with the host's default interface (BYOH's own templates use it). */
+  static final String BYOH_DEFAULT_INTERFACE = "{{ .DefaultNetworkInterfaceName }}";
   private static final List<String> IGNORED_PREFLIGHT = List.of("Swap", "DirAvailable--etc-kubernetes-manifests",
       "FileAvailable--etc-kubernetes-kubelet.conf");
 
@@ -69,24 +36,40 @@ public final class ByohMetal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
+  public List<Explanation.Row> explain(ClusterPlan plan) {
+    return List.of(new Explanation.Row("byohHostPreparation", ByohInstaller.supports(String.valueOf(
+        plan.kubernetesVersion())) ? "installer" : "skip-installation",
+        ByohInstaller.hostPreparation(String.valueOf(plan.kubernetesVersion()))));
+  }
+
+  @Override
+  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
+                                ReleaseInfo release) {
     String api = capi.apiVersion("byoh", "infrastructure");
     KubeObject byoCluster = capi.object(api, "ByoCluster", plan.name(), OrderedMap.of(
         "bundleLookupBaseRegistry", plan.var("BYOH_BUNDLE_REGISTRY"),
         "controlPlaneEndpoint", capi.endpoint()));
-    // ByoHosts are picked by the agent's registration, so the template has nothing to say (seed 001).
+    List<KubeObject> out = new ArrayList<>();
+    Map<String, Object> machineSpec = OrderedMap.of();
+    if (plan.kubernetesVersion() instanceof String version && ByohInstaller.supports(version)) {
+      KubeObject installer = capi.hashed(api, "K8sInstallerConfigTemplate", plan.name() + "-control-plane",
+          OrderedMap.of("template", OrderedMap.of("spec", OrderedMap.of(
+              "bundleRepo", plan.var("BYOH_BUNDLE_REGISTRY"),
+              "bundleType", "k8s"))));
+      // A v1beta1 object reference, as BYOH's own templates write it.
+      machineSpec.put("installerRef", OrderedMap.of("apiVersion", installer.apiVersion(), "kind", installer.kind(),
+          "name", installer.name(), "namespace", plan.namespace()));
+      out.add(installer);
+    }
     KubeObject template = capi.hashed(api, "ByoMachineTemplate", plan.name() + "-control-plane",
-        OrderedMap.of("template", OrderedMap.of("spec", OrderedMap.of())));
+        OrderedMap.of("template", OrderedMap.of("spec", machineSpec)));
     Map<String, Object> registration = OrderedMap.of(
         "criSocket", "/var/run/containerd/containerd.sock",
         "ignorePreflightErrors", IGNORED_PREFLIGHT);
     KubeObject controlPlane = capi.kubeadmControlPlane(template, OrderedMap.of(
-        "files", List.of(OrderedMap.of(
-            "path", "/etc/kubernetes/manifests/kube-vip.yaml",
-            "owner", "root:root",
-            "content", KUBE_VIP_MANIFEST.formatted(plan.endpointHost(), KUBE_VIP_IMAGE))),
         "initConfiguration", OrderedMap.of("nodeRegistration", registration),
-        "joinConfiguration", OrderedMap.of("nodeRegistration", registration)));
-    return List.of(byoCluster, template, controlPlane, capi.cluster(controlPlane, byoCluster));
+        "joinConfiguration", OrderedMap.of("nodeRegistration", registration)), release, BYOH_DEFAULT_INTERFACE);
+    out.addAll(List.of(byoCluster, template, controlPlane, capi.cluster(controlPlane, byoCluster)));
+    return out;
   }
 }

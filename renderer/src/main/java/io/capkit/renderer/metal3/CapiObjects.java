@@ -3,8 +3,11 @@ package io.capkit.renderer.metal3;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.release.Release;
 import io.capkit.renderer.ClusterPlan;
+import io.capkit.renderer.CoreDns;
 import io.capkit.renderer.KubeObject;
+import io.capkit.renderer.KubeVip;
 import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.ReleaseInfo;
 import io.capkit.renderer.SpecHash;
 import io.capkit.renderer.kvm.KvmFlavor;
 import java.util.ArrayList;
@@ -18,6 +21,8 @@ import java.util.Map;
  */
 final class CapiObjects {
   static final String V1BETA1 = "v1beta1";
+  /** clusterctl move takes an object with this label even when no Cluster owns it (clusterctl's objectgraph). */
+  static final String CLUSTERCTL_MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
   private final CompatibilityMatrix.Verdict verdict;
   private final ClusterPlan plan;
 
@@ -65,6 +70,11 @@ final class CapiObjects {
   }
 
   KubeObject cluster(KubeObject controlPlane, KubeObject infrastructureCluster) {
+    return cluster(controlPlane, infrastructureCluster, null);
+  }
+
+  /** The Cluster; {@code apiServerPort} (null: CAPI's default 6443) is the port a hosted control plane serves on. */
+  KubeObject cluster(KubeObject controlPlane, KubeObject infrastructureCluster, Object apiServerPort) {
     Map<String, Object> labels = plan.labels();
     if (plan.release() != null) {
       labels.put(Release.VERSION_LABEL, plan.release());
@@ -72,6 +82,7 @@ final class CapiObjects {
     return KubeObject.of(apiVersion("cluster-api", "cluster"), "Cluster", plan.namespace(), plan.name(), labels,
         OrderedMap.of(
             "clusterNetwork", OrderedMap.of(
+                "apiServerPort", apiServerPort,
                 "pods", OrderedMap.of("cidrBlocks", List.of(plan.var("POD_IP_RANGE"))),
                 "services", OrderedMap.of("cidrBlocks", List.of(plan.var("SERVICE_IP_RANGE")))),
             "controlPlaneEndpoint", endpoint(),
@@ -79,16 +90,27 @@ final class CapiObjects {
             "infrastructureRef", ref(infrastructureCluster)));
   }
 
-  /** A kubeadm control plane on machines from {@code machineTemplate}. */
-  KubeObject kubeadmControlPlane(KubeObject machineTemplate, Map<String, Object> kubeadmConfigSpec) {
+  /**
+   * A kubeadm control plane on machines from {@code machineTemplate}, with kube-vip serving the endpoint unless
+   * CONTROL_PLANE_LOAD_BALANCER=external ({@code vipInterface}: kube-vip's interface when KUBE_VIP_INTERFACE is
+   * unset, null for the default route's), leaving CoreDNS to the release's chart when it ships one.
+   */
+  KubeObject kubeadmControlPlane(KubeObject machineTemplate, Map<String, Object> kubeadmConfigSpec,
+                                 ReleaseInfo release, String vipInterface) {
     Map<String, Object> machineTemplateField = v1beta1()
         ? OrderedMap.of("infrastructureRef", ref(machineTemplate))
         : OrderedMap.of("spec", OrderedMap.of("infrastructureRef", ref(machineTemplate)));
-    return object(apiVersion("cluster-api", "controlPlane"), "KubeadmControlPlane", plan.name(), OrderedMap.of(
-        "replicas", plan.var("CONTROL_PLANE_MACHINE_COUNT"),
-        "version", plan.kubernetesVersion(),
-        "machineTemplate", machineTemplateField,
-        "kubeadmConfigSpec", kubeadmConfigSpec));
+    KubeVip.addTo(kubeadmConfigSpec, plan, vipInterface);
+    KubeObject controlPlane = object(apiVersion("cluster-api", "controlPlane"), "KubeadmControlPlane", plan.name(),
+        OrderedMap.of(
+            "replicas", plan.var("CONTROL_PLANE_MACHINE_COUNT"),
+            "version", plan.kubernetesVersion(),
+            "machineTemplate", machineTemplateField,
+            "kubeadmConfigSpec", kubeadmConfigSpec));
+    if (CoreDns.fromChart(release)) {
+      CoreDns.leaveToChart(controlPlane, kubeadmConfigSpec);
+    }
+    return controlPlane;
   }
 
   /** The worker pool: its bootstrap template, MachineDeployment and MachineHealthCheck. */
@@ -113,27 +135,28 @@ final class CapiObjects {
                 "version", plan.kubernetesVersion(),
                 "bootstrap", OrderedMap.of("configRef", ref(bootstrap)),
                 "infrastructureRef", ref(machineTemplate)))));
-    Map<String, Object> checks;
-    if (v1beta1()) {
-      String timeout = KvmFlavor.UNHEALTHY_NODE_TIMEOUT_SECONDS + "s";
-      checks = OrderedMap.of(
-          "nodeStartupTimeout", KvmFlavor.NODE_STARTUP_TIMEOUT_SECONDS + "s",
-          "unhealthyConditions", List.of(
-              OrderedMap.of("type", "Ready", "status", "Unknown", "timeout", timeout),
-              OrderedMap.of("type", "Ready", "status", "False", "timeout", timeout)));
-    } else {
-      checks = OrderedMap.of("checks", OrderedMap.of(
-          "nodeStartupTimeoutSeconds", KvmFlavor.NODE_STARTUP_TIMEOUT_SECONDS,
-          "unhealthyNodeConditions", List.of(
-              OrderedMap.of("type", "Ready", "status", "Unknown",
-                  "timeoutSeconds", KvmFlavor.UNHEALTHY_NODE_TIMEOUT_SECONDS),
-              OrderedMap.of("type", "Ready", "status", "False",
-                  "timeoutSeconds", KvmFlavor.UNHEALTHY_NODE_TIMEOUT_SECONDS))));
-    }
-    Map<String, Object> mhcSpec = OrderedMap.of("clusterName", plan.name(),
-        "selector", OrderedMap.of("matchLabels", poolLabels));
-    mhcSpec.putAll(checks);
-    KubeObject healthCheck = object(clusterApi, "MachineHealthCheck", pool, mhcSpec);
+    KubeObject healthCheck = healthCheck(pool, poolLabels);
     return List.of(bootstrap, deployment, healthCheck);
+  }
+
+  /** A MachineHealthCheck over the control plane Machines, as the CAPI book and CAPM3's remediation docs show it. */
+  KubeObject controlPlaneHealthCheck() {
+    return healthCheck(plan.name() + "-control-plane", KvmFlavor.controlPlaneMachineLabels(plan.name()));
+  }
+
+  /** A MachineHealthCheck in this contract's shape: Node not Ready for 5 minutes, or never joined in 10. */
+  private KubeObject healthCheck(String name, Map<String, Object> machineLabels) {
+    if (!v1beta1()) {
+      return object(apiVersion("cluster-api", "cluster"), "MachineHealthCheck", name,
+          KvmFlavor.healthCheckSpec(plan.name(), machineLabels));
+    }
+    String timeout = KvmFlavor.UNHEALTHY_NODE_TIMEOUT_SECONDS + "s";
+    return object(apiVersion("cluster-api", "cluster"), "MachineHealthCheck", name, OrderedMap.of(
+        "clusterName", plan.name(),
+        "selector", OrderedMap.of("matchLabels", machineLabels),
+        "nodeStartupTimeout", KvmFlavor.NODE_STARTUP_TIMEOUT_SECONDS + "s",
+        "unhealthyConditions", List.of(
+            OrderedMap.of("type", "Ready", "status", "Unknown", "timeout", timeout),
+            OrderedMap.of("type", "Ready", "status", "False", "timeout", timeout))));
   }
 }

@@ -1,24 +1,30 @@
 package io.capkit.renderer.metal3;
 
-import io.capkit.api.Problem;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.renderer.ClusterPlan;
+import io.capkit.renderer.CoreDns;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.ReleaseInfo;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code kamaji-metal3} (seed 003): a Kamaji hosted control plane, pods in the management cluster behind a
- * LoadBalancer Service, with Metal3 workers. The Service address is the endpoint host, and the Metal3Cluster (the
- * Cluster's infrastructureRef) carries the same endpoint; MetalLB is asked for that address.
+ * LoadBalancer (or NodePort) Service, with Metal3 workers. The Service address is the endpoint host and its port the
+ * endpoint port (the Cluster's {@code clusterNetwork.apiServerPort}, which the Kamaji provider gives the tenant
+ * control plane); the Metal3Cluster (the Cluster's infrastructureRef) carries the same endpoint. MetalLB is asked
+ * for the address through {@code network.serviceAnnotations}, the only annotations Kamaji puts on the Service.
+ * Konnectivity carries logs, exec, webhooks and the metrics APIService from the management cluster to the
+ * bare-metal workers, which sit on another network.
  */
 public final class KamajiMetal3Flavor extends Metal3WorkersFlavor {
   public static final String NAME = "kamaji-metal3";
-  static final String METALLB_ADDRESS_ANNOTATION = "metallb.universe.tf/loadBalancerIPs";
-  private static final Pattern IPV4 = Pattern.compile(
-      "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  /** What current MetalLB reads (the metallb.universe.tf spelling is deprecated). */
+  static final String METALLB_ADDRESS_ANNOTATION = "metallb.io/loadBalancerIPs";
+  // The KamajiControlPlane CRD's defaults for addons.konnectivity, written out so that Git and the stored object are equal.
+  static final String KONNECTIVITY_AGENT_IMAGE = "registry.k8s.io/kas-network-proxy/proxy-agent";
+  static final String KONNECTIVITY_SERVER_IMAGE = "registry.k8s.io/kas-network-proxy/proxy-server";
 
   public KamajiMetal3Flavor(CompatibilityMatrix matrix) {
     super(matrix);
@@ -30,18 +36,18 @@ public final class KamajiMetal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<Problem> checkControlPlane(ClusterPlan plan) {
-    if (plan.endpointHost() instanceof String host && !IPV4.matcher(host).matches()) {
-      return List.of(Problem.at("spec.controlPlaneEndpoint.host", "flavor " + NAME + " serves the API from a "
-          + "Kamaji Service whose address is the endpoint host, so it must be an IPv4 address, got " + host));
-    }
-    return List.of();
-  }
-
-  @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
+  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
+                                ReleaseInfo release) {
     Object version = plan.kubernetesVersion() instanceof String v && v.startsWith("v") ? v.substring(1)
         : plan.kubernetesVersion();
+    boolean chartDns = CoreDns.fromChart(release);
+    Map<String, Object> network = OrderedMap.of(
+        "serviceType", plan.var("KAMAJI_SERVICE_TYPE"),
+        "serviceAddress", plan.endpointHost(),
+        "serviceAnnotations", "LoadBalancer".equals(plan.var("KAMAJI_SERVICE_TYPE"))
+            ? OrderedMap.of(METALLB_ADDRESS_ANNOTATION, plan.endpointHost()) : null,
+        // Without Kamaji's CoreDNS addon the kubelets' clusterDNS comes from here: the chart's Service address.
+        "dnsServiceIPs", chartDns ? List.of(CoreDns.address(plan)) : null);
     KubeObject kamaji = capi.object(capi.apiVersion("kamaji", "controlPlane"), "KamajiControlPlane", plan.name(),
         OrderedMap.of(
             "dataStoreName", plan.var("KAMAJI_DATASTORE"),
@@ -49,18 +55,22 @@ public final class KamajiMetal3Flavor extends Metal3WorkersFlavor {
             "version", version,
             // The CRD's default, written out so that Git and the stored object are equal.
             "registry", "registry.k8s.io",
-            "addons", OrderedMap.of("coreDNS", OrderedMap.of(), "kubeProxy", OrderedMap.of()),
+            "addons", OrderedMap.of(
+                "coreDNS", chartDns ? null : OrderedMap.of(),
+                "konnectivity", OrderedMap.of(
+                    "agent", OrderedMap.of(
+                        "hostNetwork", false,
+                        "image", KONNECTIVITY_AGENT_IMAGE,
+                        "mode", "DaemonSet",
+                        "tolerations", List.of(OrderedMap.of("key", "CriticalAddonsOnly", "operator", "Exists"))),
+                    "server", OrderedMap.of(
+                        "image", KONNECTIVITY_SERVER_IMAGE,
+                        "port", plan.var("KAMAJI_KONNECTIVITY_PORT"))),
+                "kubeProxy", OrderedMap.of()),
             "kubelet", OrderedMap.of(
                 "cgroupfs", "systemd",
                 "preferredAddressTypes", List.of("ExternalIP", "InternalIP", "Hostname")),
-            "network", OrderedMap.of(
-                "serviceType", plan.var("KAMAJI_SERVICE_TYPE"),
-                "serviceAddress", plan.endpointHost())));
-    if ("LoadBalancer".equals(plan.var("KAMAJI_SERVICE_TYPE"))) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> metadata = (Map<String, Object>) kamaji.document().get("metadata");
-      metadata.put("annotations", OrderedMap.of(METALLB_ADDRESS_ANNOTATION, plan.endpointHost()));
-    }
-    return List.of(kamaji, capi.cluster(kamaji, metal3Cluster));
+            "network", network));
+    return List.of(kamaji, capi.cluster(kamaji, metal3Cluster, plan.endpointPort()));
   }
 }

@@ -5,6 +5,7 @@ import io.capkit.api.infra.Infra;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.ReleaseInfo;
 import io.capkit.renderer.kvm.KvmFlavor;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,8 @@ public final class KvmMetal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
+  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
+                                ReleaseInfo release) {
     KubeObject kvmCluster = capi.object(Infra.API_VERSION, "KVMCluster", plan.name(),
         OrderedMap.of("controlPlaneEndpoint", capi.endpoint()));
     Map<String, Object> spec = KvmFlavor.templateSpec(plan.var("CONTROL_PLANE_MACHINE_CPUS"),
@@ -36,7 +38,8 @@ public final class KvmMetal3Flavor extends Metal3WorkersFlavor {
         plan.name() + "-control-plane", spec);
     KubeObject controlPlane = capi.kubeadmControlPlane(template, OrderedMap.of(
         "initConfiguration", OrderedMap.of("nodeRegistration", KvmFlavor.nodeRegistration()),
-        "joinConfiguration", OrderedMap.of("nodeRegistration", KvmFlavor.nodeRegistration())));
-    return List.of(kvmCluster, template, controlPlane, capi.cluster(controlPlane, kvmCluster));
+        "joinConfiguration", OrderedMap.of("nodeRegistration", KvmFlavor.nodeRegistration())), release, null);
+    return List.of(kvmCluster, template, controlPlane, capi.cluster(controlPlane, kvmCluster),
+        capi.controlPlaneHealthCheck());
   }
 }

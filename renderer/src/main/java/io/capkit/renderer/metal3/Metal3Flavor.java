@@ -4,6 +4,7 @@ import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OrderedMap;
+import io.capkit.renderer.ReleaseInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +23,17 @@ public final class Metal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster) {
+  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
+                                ReleaseInfo release) {
     List<KubeObject> machine = metal3.machineTemplate(plan.name() + "-control-plane");
     Map<String, Object> registration = metal3.nodeRegistration();
     KubeObject controlPlane = capi.kubeadmControlPlane(machine.get(1), OrderedMap.of(
         "initConfiguration", OrderedMap.of("nodeRegistration", registration),
-        "joinConfiguration", OrderedMap.of("nodeRegistration", registration)));
+        "joinConfiguration", OrderedMap.of("nodeRegistration", registration)), release, null);
     List<KubeObject> out = new ArrayList<>(machine);
     out.add(controlPlane);
     out.add(capi.cluster(controlPlane, metal3Cluster));
+    out.add(capi.controlPlaneHealthCheck());
     return out;
   }
 }

@@ -3,6 +3,7 @@ package io.capkit.renderer.metal3;
 import io.capkit.api.Problem;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.flavor.ControlPlaneEndpointRule;
+import io.capkit.api.flavor.FlavorNetworkRules;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
@@ -26,14 +27,12 @@ public abstract class Metal3WorkersFlavor implements Flavor {
     this.matrix = matrix;
   }
 
-  /** The Cluster, its infrastructure cluster and the control plane objects. */
+  /**
+   * The Cluster, its infrastructure cluster and the control plane objects; {@code release} is null in a clusterctl
+   * template.
+   */
   abstract List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan,
-                                         KubeObject metal3Cluster);
-
-  /** Rules of this flavor beyond the Metal3 image. */
-  List<Problem> checkControlPlane(ClusterPlan plan) {
-    return List.of();
-  }
+                                         KubeObject metal3Cluster, ReleaseInfo release);
 
   @Override
   public List<Problem> check(ClusterPlan plan) {
@@ -44,7 +43,8 @@ public abstract class Metal3WorkersFlavor implements Flavor {
             + " (the node image Metal3 writes to the bare-metal hosts)"));
       }
     }
-    problems.addAll(checkControlPlane(plan));
+    // The same rules the admission webhook applies to a WorkloadCluster, here with every value resolved.
+    problems.addAll(FlavorNetworkRules.check(name(), plan.endpointHost(), plan.endpointPort(), plan.variables(), true));
     return problems;
   }
 
@@ -63,8 +63,15 @@ public abstract class Metal3WorkersFlavor implements Flavor {
     CapiObjects capi = new CapiObjects(verdict, plan);
     Metal3Objects metal3 = new Metal3Objects(capi, plan);
     KubeObject metal3Cluster = metal3.cluster();
-    List<KubeObject> out = new ArrayList<>(controlPlane(capi, metal3, plan, metal3Cluster));
+    List<KubeObject> out = new ArrayList<>(controlPlane(capi, metal3, plan, metal3Cluster, release));
+    if (out.stream().noneMatch(o -> o.kind().equals("Cluster") && spec(o).get("infrastructureRef") instanceof Map<?, ?> r
+        && "Metal3Cluster".equals(r.get("kind")))) {
+      // A second infrastructure cluster: CAPI owns only the infrastructureRef, so clusterctl move takes this one by
+      // label; see docs/flavors.md for its deletion.
+      labels(metal3Cluster).put(CapiObjects.CLUSTERCTL_MOVE_LABEL, "");
+    }
     out.add(metal3Cluster);
+    metal3.ipPool().ifPresent(out::add);
     String pool = plan.name() + "-md-0";
     List<KubeObject> machine = metal3.machineTemplate(pool);
     out.addAll(machine);
@@ -76,5 +83,15 @@ public abstract class Metal3WorkersFlavor implements Flavor {
       throw new IllegalStateException("flavor " + name() + " rendered an inconsistent endpoint: " + inconsistent);
     }
     return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(KubeObject o) {
+    return (Map<String, Object>) o.document().get("spec");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> labels(KubeObject o) {
+    return (Map<String, Object>) ((Map<String, Object>) o.document().get("metadata")).get("labels");
   }
 }

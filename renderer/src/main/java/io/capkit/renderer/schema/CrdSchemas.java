@@ -14,7 +14,6 @@ import com.networknt.schema.ValidationMessage;
 import io.capkit.api.Problem;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.YamlDocuments;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +55,7 @@ public final class CrdSchemas {
         if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
           continue;
         }
-        String text = new String(tree.read(path).orElseThrow(), StandardCharsets.UTF_8);
+        String text = YamlDocuments.text(tree.describe() + "/" + path, tree.read(path).orElseThrow());
         for (Object doc : YamlDocuments.loadAll(tree.describe() + "/" + path, text)) {
           JsonNode crd = JSON.valueToTree(doc);
           if (!"CustomResourceDefinition".equals(crd.path("kind").asText())) {

@@ -1,4 +1,4 @@
-package io.capkit.webhook.http;
+package io.capkit.http;
 
 import java.util.Map;
 
@@ -11,9 +11,11 @@ import java.util.Map;
  * @param body       the whole body (already bounded by the server's limit)
  * @param keepAlive  whether the client lets the connection be reused
  * @param readNanos  {@link System#nanoTime()} when the request had been read whole (the server's clock starts)
+ * @param clientCertificate the subject of the certificate the client presented and the server verified over TLS,
+ *                   or null (plain HTTP, or no certificate)
  */
 public record HttpRequest(String method, String path, Map<String, String> headers, byte[] body, boolean keepAlive,
-                          long readNanos) {
+                          long readNanos, String clientCertificate) {
   public String header(String lowerCaseName) {
     return headers.get(lowerCaseName);
   }

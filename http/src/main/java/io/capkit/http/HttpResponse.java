@@ -1,4 +1,4 @@
-package io.capkit.webhook.http;
+package io.capkit.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

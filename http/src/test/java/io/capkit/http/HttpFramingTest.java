@@ -1,4 +1,4 @@
-package io.capkit.webhook.http;
+package io.capkit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,12 +43,15 @@ class HttpFramingTest {
     }
   }
 
+  private static final Workers WORKERS = new Workers(1);
+
   private final Echo echo = new Echo();
 
   private EmbeddedChannel channel(int maxBody) {
-    ConnectionDeadline deadline = new ConnectionDeadline(LIMITS);
+    ConnectionDeadline deadline = new ConnectionDeadline(LIMITS, true, () -> {});
+    // Bodies here are small: answered on the (embedded) event loop, so these tests see answers without waiting.
     return new EmbeddedChannel(deadline, new StrictRequestDecoder(), new HttpResponseEncoder(),
-        new BoundedBodyAggregator(maxBody, echo), new RequestDispatcher(echo, deadline));
+        new BoundedBodyAggregator(maxBody, echo), new RequestDispatcher(echo, deadline, WORKERS));
   }
 
   /** Feeds {@code wire} in pieces of {@code step} bytes; returns everything the server wrote. */

@@ -1,6 +1,9 @@
-package io.capkit.webhook.http;
+package io.capkit.http;
 
-/** Answers one request; must not throw for anything a client can send. */
+/**
+ * Answers one request; must not throw for anything a client can send. Called on an event loop for small bodies and on
+ * a worker thread for large ones (see {@code Workers}), so it must be thread-safe and only compute.
+ */
 public interface HttpHandler {
   HttpResponse handle(HttpRequest request);
 

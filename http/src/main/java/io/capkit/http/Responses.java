@@ -1,4 +1,4 @@
-package io.capkit.webhook.http;
+package io.capkit.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;

@@ -1,4 +1,4 @@
-package io.capkit.webhook.http;
+package io.capkit.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One deadline per connection, moved as the connection goes through its steps (the handshake's own limit is the TLS
- * handler's): after the handshake the first request must start within {@link ConnectionLimits#firstRequest()}; a
+ * handler's): after the handshake (in plain HTTP: after accept) the first request must start within {@link ConnectionLimits#firstRequest()}; a
  * request, from its first byte to its last, and the peer reading the answer each get {@link ConnectionLimits#request()}
  * (slowloris, a peer that stops reading); between requests a kept-alive connection may rest
  * {@link ConnectionLimits#idle()}. A missed deadline closes the connection. Runs on the connection's event loop only;
@@ -21,19 +21,25 @@ import org.slf4j.LoggerFactory;
 final class ConnectionDeadline extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionDeadline.class);
 
-  private enum Step { HANDSHAKE, WAITING, READING, HANDLING, WRITING }
+  enum Step { HANDSHAKE, WAITING, READING, HANDLING, WRITING }
 
   private final long requestNanos;
   private final long firstRequestNanos;
   private final long idleNanos;
   /** The longest a pending check waits: never past a deadline set after it was scheduled. */
   private final long tickNanos;
+  private final boolean tls;
+  private final Runnable wentIdle;
   private ChannelHandlerContext ctx;
-  private Step step = Step.HANDSHAKE;
+  // Read by other connections' threads when the server is full (see idleSince); written on this event loop only.
+  private volatile Step step = Step.HANDSHAKE;
+  private volatile long stepSince = System.nanoTime();
   private long deadline;
   private ScheduledFuture<?> check;
 
-  ConnectionDeadline(ConnectionLimits limits) {
+  ConnectionDeadline(ConnectionLimits limits, boolean tls, Runnable wentIdle) {
+    this.tls = tls;
+    this.wentIdle = wentIdle;
     this.requestNanos = limits.request().toNanos();
     this.firstRequestNanos = limits.firstRequest().toNanos();
     this.idleNanos = limits.idle().toNanos();
@@ -43,6 +49,23 @@ final class ConnectionDeadline extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    if (!tls && step == Step.HANDSHAKE) {
+      move(Step.WAITING, firstRequestNanos);
+    }
+    super.channelActive(ctx);
+  }
+
+  /**
+   * {@link System#nanoTime()} since when the connection has been idle (in its handshake or waiting for a request), or
+   * {@link Long#MAX_VALUE} while a request is being read, handled or answered.
+   */
+  long idleSince() {
+    Step s = step;
+    return s == Step.HANDSHAKE || s == Step.WAITING ? stepSince : Long.MAX_VALUE;
   }
 
   @Override
@@ -75,6 +98,7 @@ final class ConnectionDeadline extends ChannelDuplexHandler {
   /** A request was read whole: no deadline while the server works on it. */
   void handling() {
     step = Step.HANDLING;
+    stepSince = System.nanoTime();
     deadline = 0;
   }
 
@@ -87,12 +111,14 @@ final class ConnectionDeadline extends ChannelDuplexHandler {
   void written() {
     if (step == Step.WRITING) {
       move(Step.WAITING, idleNanos);
+      wentIdle.run();
     }
   }
 
   private void move(Step next, long nanos) {
     step = next;
-    deadline = System.nanoTime() + nanos;
+    stepSince = System.nanoTime();
+    deadline = stepSince + nanos;
     if (check == null) {
       check = ctx.executor().schedule(this::expire, Math.min(nanos, tickNanos), TimeUnit.NANOSECONDS);
     }

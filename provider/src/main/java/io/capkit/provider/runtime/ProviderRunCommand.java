@@ -1,0 +1,108 @@
+package io.capkit.provider.runtime;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code capkit provider run} and the container entry point {@link ProviderMain}: the provider's flags as picocli
+ * options, turned into a {@link ProviderConfig}. Exit 1 with {@code --flag: problem} lines for invalid values, 2 for
+ * usage errors (picocli).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = ProviderRunCommand.Version.class,
+    description = {"Reconcile KVMCluster and KVMMachine objects into libvirt domains (CAPI v1beta2 infrastructure "
+        + "provider). Uses the in-cluster service account or $KUBECONFIG.",
+        "Without --libvirt-uri (or with test:///default) machines go to the embedded test-driver host, which has "
+            + "pool 'default' with the default base image and network 'default'."})
+public final class ProviderRunCommand implements Callable<Integer> {
+  @Option(names = "--libvirt-uri", paramLabel = "URI", defaultValue = ProviderConfig.DEFAULT_URI,
+      description = "libvirt URI of the default host (hosts of a KVMCluster that name none use it too): "
+          + "test:///default (embedded), qemu:///system, qemu+ssh://host/system. Default: ${DEFAULT-VALUE}.")
+  String libvirtUri;
+
+  @Option(names = "--storage-pool", paramLabel = "POOL", defaultValue = ProviderConfig.DEFAULT_POOL,
+      description = "Storage pool of hosts that name none. Default: ${DEFAULT-VALUE}.")
+  String storagePool;
+
+  @Option(names = "--network", paramLabel = "NETWORK", defaultValue = ProviderConfig.DEFAULT_NETWORK,
+      description = "libvirt network of hosts that name none. Default: ${DEFAULT-VALUE}.")
+  String network;
+
+  @Option(names = "--bind-address", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+      description = "Address of the HTTP endpoints (/healthz, /readyz, /version, /metrics). Default: ${DEFAULT-VALUE}.")
+  String bindAddress;
+
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+      description = "Port of the HTTP endpoints, 0 for any free one. Default: ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(names = "--namespace", paramLabel = "NAMESPACE",
+      description = "Watch only this namespace (repeatable). Default: all namespaces.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(names = "--leader-elect", description = "Reconcile only while holding the lease capkit-kvm-provider.")
+  boolean leaderElect;
+
+  @Option(names = "--lease-namespace", paramLabel = "NAMESPACE",
+      description = "Namespace of the leader-election lease (with --leader-elect).")
+  String leaseNamespace;
+
+  @Option(names = "--reconcile-threads", paramLabel = "N", defaultValue = "50",
+      description = "Concurrent reconciles, i.e. concurrent libvirt work (1-1000). Default: ${DEFAULT-VALUE}.")
+  int reconcileThreads;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ProviderConfig config;
+    try {
+      config = config();
+    } catch (InvalidInputException e) {
+      e.problems().forEach(p -> spec.commandLine().getErr().println(p.format()));
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
+    KvmProvider.run(config);
+    return 0;
+  }
+
+  /** The typed settings; every invalid value is a {@link Problem} named by its flag. */
+  public ProviderConfig config() {
+    List<Problem> problems = new ArrayList<>();
+    if (!libvirtUri.contains(":/")) {
+      problems.add(Problem.at("--libvirt-uri", "\"" + libvirtUri + "\" is not a libvirt URI (e.g. qemu:///system)"));
+    }
+    range("--http-port", httpPort, 0, 65535, problems);
+    range("--reconcile-threads", reconcileThreads, 1, 1000, problems);
+    InvalidInputException.throwIfAny(problems);
+    Set<String> ns = new TreeSet<>(namespaces);
+    return new ProviderConfig(libvirtUri, storagePool, network, bindAddress, httpPort, ns, leaderElect,
+        leaseNamespace, reconcileThreads);
+  }
+
+  private static void range(String flag, int v, int min, int max, List<Problem> problems) {
+    if (v < min || v > max) {
+      problems.add(Problem.at(flag, String.format(Locale.ROOT, "%d is not a number from %d to %d", v, min, max)));
+    }
+  }
+
+  /** {@code --version}: the provider's version, as {@code /version} reports it. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"capkit-kvm-provider " + KvmProvider.VERSION};
+    }
+  }
+}
