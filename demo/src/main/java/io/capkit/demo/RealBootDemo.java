@@ -73,7 +73,8 @@ public final class RealBootDemo {
       KubernetesClient client = api.client();
       ProviderConfig config = new ProviderConfig(host.uri(), pool, RealBootHost.NETWORK, "127.0.0.1", 0, Set.of(NS),
           false, null, 4);
-      try (KvmProvider provider = KvmProvider.start(config, client, LibvirtConnections.jna())) {
+      try (LibvirtConnections connections = LibvirtConnections.jna();
+           KvmProvider provider = KvmProvider.start(config, client, connections)) {
         step("real boot 2/3: a KVMMachine whose bootstrap data phones home");
         String marker = "capkit-demo-" + UUID.randomUUID().toString().substring(0, 8);
         createObjects(client, phoneHome.cloudConfig(marker));

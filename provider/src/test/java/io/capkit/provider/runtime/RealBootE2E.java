@@ -63,7 +63,8 @@ class RealBootE2E {
     try (host; PhoneHome phoneHome = PhoneHome.listen(host.networkAddress())) {
       ProviderConfig config = new ProviderConfig(host.uri(), host.pool(), RealBootHost.NETWORK, "127.0.0.1", 0,
           Set.of(NS), false, null, 4);
-      try (KvmProvider provider = KvmProvider.start(config, client, LibvirtConnections.jna())) {
+      try (LibvirtConnections connections = LibvirtConnections.jna();
+           KvmProvider provider = KvmProvider.start(config, client, connections)) {
         String marker = "capkit-" + UUID.randomUUID();
         CapiFixture f = new CapiFixture(client, NS).cluster(List.of(), false);
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withNamespace(NS)
