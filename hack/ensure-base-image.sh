@@ -11,7 +11,7 @@
 # Usage: hack/ensure-base-image.sh            prints the qcow2 path on stdout
 # Cache: ${XDG_CACHE_HOME:-~/.cache}/capkit/base-image/<suite>-<key>/ with base.qcow2, build.txt (build time,
 #        sizes, kernel) and .complete, written last: a folder without it (an interrupted build) is rebuilt.
-#        <key> hashes this script and versions.env, so a change to either builds a new image. The debootstrapped
+#        <key> hashes this script (the image depends on nothing else), so a change to it builds a new image. The debootstrapped
 #        tree is kept in tree-<suite>-<hash of suite, mirror, packages>/ (with its own .complete) until an image is
 #        built from it, so a failure while assembling does not repeat the download.
 # Guest facts the provider and tests rely on: root filesystem label capkit-root, kernel console on
@@ -35,7 +35,7 @@ TOOLS=(debootstrap e2fsprogs fdisk dosfstools mtools grub-pc-bin grub-efi-amd64-
 ROOT_FS_MIB=1800
 DISK_MIB=2048
 
-KEY="$(cat "$0" "$HACK_DIR/versions.env" | sha256sum | cut -c1-12)"
+KEY="$(sha256sum <"$0" | cut -c1-12)"
 OUT_DIR="$CAPKIT_CACHE/base-image/$SUITE-$KEY"
 IMAGE="$OUT_DIR/base.qcow2"
 
