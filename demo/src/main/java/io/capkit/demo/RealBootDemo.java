@@ -31,11 +31,11 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The optional last step of {@code make demo} with {@code --real-boot} ({@code CAPKIT_DEMO_REAL_BOOT=1 make demo}): one KVMMachine
- * provisioned by the provider on this machine's real libvirtd + QEMU, booting the project's Debian base image; prints
- * what the guest reports back (instance-id, hostname, bootstrap marker, mounts), its address and the boot time, then
- * deletes the machine and shows that nothing of it is left on the host. Needs hack/ensure-libvirtd.sh and
- * hack/ensure-base-image.sh (make runs both through hack/ensure-all.sh) and root.
+ * The optional last step of {@code make demo} with {@code --real-boot} ({@code CAPKIT_DEMO_REAL_BOOT=1 make demo}):
+ * one KVMMachine provisioned by the provider on this machine's real libvirtd + QEMU, booting the project's Debian base
+ * image; prints what the guest reports back (instance-id, hostname, bootstrap marker, mounts), its address and the
+ * boot time, then deletes the machine and shows that nothing of it is left on the host. Needs
+ * hack/ensure-libvirtd.sh and hack/ensure-base-image.sh (make runs both through hack/ensure-all.sh) and root.
  */
 public final class RealBootDemo {
   /** The guest's report must arrive within this (TCG boots take one to two minutes on two shared cores). */
@@ -95,8 +95,9 @@ public final class RealBootDemo {
         printf("  phone_home   instance_id=%s hostname=%s%n", home.fields().get("instance_id"),
             home.fields().get("hostname"));
         printf("  bootstrap    marker=%s (sent %s)%n", mark.fields().get("marker"), marker);
-        printf("  mounts       %s%n", String.join(" | ", java.util.Arrays.stream(mark.fields().getOrDefault("mounts", "")
-            .split(";")).filter(m -> m.startsWith("/ ") || m.startsWith("/var/")).toList()));
+        String mounts = mark.fields().getOrDefault("mounts", "");
+        printf("  mounts       %s%n", String.join(" | ", java.util.Arrays.stream(mounts.split(";"))
+            .filter(m -> m.startsWith("/ ") || m.startsWith("/var/")).toList()));
         await("status.addresses", Duration.ofMinutes(2), () -> kvmMachine(client).getStatus().getAddresses()
             .stream().anyMatch(a -> a.getType().equals("InternalIP")));
         String address = kvmMachine(client).getStatus().getAddresses().stream()

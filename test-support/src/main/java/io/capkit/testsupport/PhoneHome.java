@@ -20,8 +20,8 @@ import java.util.function.Predicate;
 
 /**
  * The small HTTP endpoint a booted guest reports to: cloud-init's {@code phone_home} module (a form POST of
- * instance_id and hostname) and the bootstrap data's own POST of its marker file and mounts. Listens on the libvirt network's
- * host address (a local address of this machine) and keeps every request it gets.
+ * instance_id and hostname) and the bootstrap data's own POST of its marker file and mounts. Listens on the libvirt
+ * network's host address (a local address of this machine) and keeps every request it gets.
  */
 public final class PhoneHome implements AutoCloseable {
   /** Bodies larger than this are cut: a guest report is a few hundred bytes. */
@@ -62,9 +62,9 @@ public final class PhoneHome implements AutoCloseable {
 
   /**
    * A cloud-config for the guest: writes {@code marker} to a file, then runcmd POSTs that file's content and the
-   * guest's mount table ({@code findmnt -rn -o TARGET,SOURCE,SIZE}, entries separated by ';') to {@code /marker} (so the report proves write_files,
-   * runcmd and vendor-data mounts ran), and cloud-init's phone_home POSTs instance-id and hostname to
-   * {@code /phone-home}.
+   * guest's mount table ({@code findmnt -rn -o TARGET,SOURCE,SIZE}, entries separated by ';') to {@code /marker} (so
+   * the report proves write_files, runcmd and vendor-data mounts ran), and cloud-init's phone_home POSTs instance-id
+   * and hostname to {@code /phone-home}.
    */
   public String cloudConfig(String marker) {
     if (!marker.matches("[A-Za-z0-9-]+")) {

@@ -74,7 +74,8 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
   public HostCapabilities capabilities() {
     HostCapabilities c = capabilities;
     if (c == null) {
-      c = call("getCapabilities", uri, () -> HostCapabilities.parse(connect.getCapabilities(), connect.getLibVersion()));
+      c = call("getCapabilities", uri,
+          () -> HostCapabilities.parse(connect.getCapabilities(), connect.getLibVersion()));
       capabilities = c;
       LOG.info("libvirt host {}: {}", uri, c.platform().summary());
     }

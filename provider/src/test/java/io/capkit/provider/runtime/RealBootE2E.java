@@ -43,9 +43,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RealBootE2E {
   /**
    * Domain start to the guest's last report, measured on the 2-core test machine under TCG (no usable KVM there)
-   * while other agents' builds kept both cores busy: 300 s, 188 s, 121 s (RealBootE2E), 210 s (the demo's real boot); QEMU
-   * alone with the same image: cloud-init finished 245 s after power-on. The bound is three times the slowest; a domain
-   * that stops, or cloud-init finishing without a report, fails the test at once.
+   * while other agents' builds kept both cores busy: 300 s, 188 s, 121 s (RealBootE2E), 210 s (the demo's real
+   * boot); QEMU alone with the same image: cloud-init finished 245 s after power-on. The bound is three times the
+   * slowest; a domain that stops, or cloud-init finishing without a report, fails the test at once.
    */
   static final Duration MEASURED_TCG_BOOT = Duration.ofSeconds(300);
   static final Duration BOOT_BOUND = MEASURED_TCG_BOOT.multipliedBy(3);
