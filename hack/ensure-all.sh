@@ -5,8 +5,10 @@
 #   3. upstream CRDs                                               hack/ensure-upstream-crds.sh
 #   4. the real CAPI managers (core, kubeadm bootstrap/control plane) and clusterctl   hack/ensure-capi.sh
 #   5. upstream templates the flavors are compared with            hack/ensure-upstream-templates.sh
-#   6. libvirtd + QEMU running, NAT network and pool "default"    hack/ensure-libvirtd.sh
-#   7. the Debian base image RealBootE2E boots                     hack/ensure-base-image.sh
+#   6. the container image's base root filesystem (debootstrap)   hack/ensure-image-base.sh
+#      (mvn's package phase runs hack/build-image.sh, which packs it with the JRE and capkit.jar)
+#   7. libvirtd + QEMU running, NAT network and pool "default"    hack/ensure-libvirtd.sh
+#   8. the Debian base image RealBootE2E boots                     hack/ensure-base-image.sh
 # Each step is idempotent and fast when already done. Output goes to stderr.
 set -euo pipefail
 
@@ -26,6 +28,7 @@ run ensure-test-binaries.sh
 run ensure-upstream-crds.sh
 run ensure-capi.sh
 run ensure-upstream-templates.sh
+run ensure-image-base.sh
 run ensure-libvirtd.sh
 run ensure-base-image.sh
 printf '[ensure-all] steps: %s\n' "$(IFS=,; echo "${TIMES[*]}" | sed 's/,/, /g')" >&2

@@ -1,7 +1,5 @@
 package io.capkit.cli;
 
-import io.capkit.gitops.cli.DiffCommand;
-import io.capkit.gitops.cli.PromoteCommand;
 import io.capkit.gitops.diff.FleetRenderer;
 import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.Renderer;

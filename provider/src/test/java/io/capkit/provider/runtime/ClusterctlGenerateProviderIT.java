@@ -43,7 +43,7 @@ class ClusterctlGenerateProviderIT {
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), err);
     assertTrue(out.contains("kind: Deployment") && out.contains("name: manager"), out);
-    assertTrue(out.contains("image: ghcr.io/capkit/kvm-provider:dev"), "variable defaults applied:\n" + out);
+    assertTrue(out.contains("image: ghcr.io/capkit/capkit:0.1.0-SNAPSHOT"), "variable defaults applied:\n" + out);
     assertTrue(out.contains("--libvirt-uri=qemu:///system"), out);
     assertTrue(out.contains("clusterctl.cluster.x-k8s.io"), "clusterctl labels the objects it manages:\n" + out);
   }

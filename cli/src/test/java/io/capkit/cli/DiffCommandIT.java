@@ -1,4 +1,4 @@
-package io.capkit.gitops.cli;
+package io.capkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.capkit.gitops.cli;
+package io.capkit.cli;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;

@@ -1,4 +1,4 @@
-package io.capkit.gitops.promote;
+package io.capkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.capkit.gitops.cli.PromoteCommand;
 import io.capkit.gitops.git.GitCredentials;
+import io.capkit.gitops.promote.ClusterSelector;
+import io.capkit.gitops.promote.PromotionPlan;
 import io.capkit.gitops.testing.AsIsRenderer;
 import io.capkit.gitops.testing.Fleet;
 import io.capkit.gitops.testing.ForgeDouble;
