@@ -9,7 +9,29 @@ public final class Names {
   private static final Pattern DNS1123_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
+  private static final Pattern IPV4 = Pattern.compile(
+      "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
   private Names() {}
+
+  /** True for a dotted-quad IPv4 address without leading zeros. */
+  public static boolean isIpv4(String s) {
+    return s != null && IPV4.matcher(s).matches();
+  }
+
+  /** A problem message when {@code host} (an API endpoint host) is neither a DNS-1123 subdomain nor an IPv4 address. */
+  public static Optional<String> checkHost(String host) {
+    if (host == null || host.isEmpty()) {
+      return Optional.of("is required");
+    }
+    if (isIpv4(host)) {
+      return Optional.empty();
+    }
+    if (host.matches("[0-9.]+")) {
+      return Optional.of("\"" + host + "\" is not an IPv4 address");
+    }
+    return checkSubdomain(host).map(m -> m + " nor an IPv4 address");
+  }
 
   /** A problem message when {@code name} is not a DNS-1123 label (max 63 characters), else empty. */
   public static Optional<String> checkLabel(String name) {

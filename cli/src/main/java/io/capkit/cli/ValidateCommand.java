@@ -6,9 +6,10 @@ import io.capkit.api.contract.Contract;
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.SourceTree;
 import io.capkit.renderer.DocumentValidator;
-import io.capkit.renderer.Flavors;
+import io.capkit.renderer.ReleaseCatalog;
 import io.capkit.renderer.schema.CrdSchemas;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Check WorkloadCluster, FleetDefaults and Release files and rendered manifests.",
+    description = {"Check WorkloadCluster, FleetDefaults, Release and KVM files and rendered manifests.",
         "Rendered CAPI and Flux objects are checked against their CRD schemas (unknown fields are errors);",
         "CRDs come from --crds, else $CAPKIT_CRD_CACHE, else ~/.cache/capkit/upstream-crds."})
 final class ValidateCommand implements Callable<Integer> {
@@ -41,13 +42,20 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--crds", paramLabel = "DIR", description = "Folder of CustomResourceDefinitions (repeatable).")
   List<Path> crds = new ArrayList<>();
 
+  @Option(names = "--releases", paramLabel = "DIR",
+      description = "Releases folder (<vX.Y.Z>/release.yaml): WorkloadClusters are also checked against the release "
+          + "they name (exists, not wip, runs the flavor), as render does.")
+  Path releases;
+
   @Override
   public Integer call() throws IOException {
     List<SourceTree> crdTrees = new ArrayList<>();
     for (Path dir : crdFolders()) {
       crdTrees.add(DirectoryTree.open(dir));
     }
-    DocumentValidator validator = new DocumentValidator(Contract.standard(), Flavors.standard(), CrdSchemas.load(crdTrees));
+    ReleaseCatalog catalog = releases == null ? null
+        : ReleaseCatalog.read(DirectoryTree.open(releases), releases.toString());
+    DocumentValidator validator = new DocumentValidator(Contract.standard(), CrdSchemas.load(crdTrees), catalog);
     List<Problem> problems = new ArrayList<>();
     int files = source.given() ? source.read((tree, label) -> validateTree(tree, label, validator, problems))
         : validatePaths(validator, problems);
@@ -70,7 +78,8 @@ final class ValidateCommand implements Callable<Integer> {
       } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
         files++;
         try {
-          problems.addAll(validator.validate(path.toString(), DirectoryTree.readFile(path, path.toString())));
+          problems.addAll(validator.validate(path.toString(), DirectoryTree.readFile(path, path.toString()),
+              ValidateCommand::readIfFile));
         } catch (InvalidInputException e) {
           problems.addAll(e.problems());
         }
@@ -90,13 +99,25 @@ final class ValidateCommand implements Callable<Integer> {
       if (selected && (f.endsWith(".yaml") || f.endsWith(".yml"))) {
         files++;
         try {
-          problems.addAll(validator.validate(label + f, tree.read(f).orElseThrow()));
+          problems.addAll(validator.validate(label + f, tree.read(f).orElseThrow(),
+              name -> name.startsWith(label) ? tree.read(name.substring(label.length()))
+                  .map(b -> new String(b, StandardCharsets.UTF_8)) : java.util.Optional.empty()));
         } catch (InvalidInputException e) {
           problems.addAll(e.problems());
         }
       }
     }
     return files;
+  }
+
+  private static java.util.Optional<String> readIfFile(String name) {
+    Path p = Path.of(name);
+    try {
+      return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+          ? java.util.Optional.of(Files.readString(p, StandardCharsets.UTF_8)) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   // The CLI edge reads the environment; the validator itself only sees the loaded schemas.

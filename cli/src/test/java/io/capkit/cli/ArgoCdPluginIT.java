@@ -89,7 +89,7 @@ class ArgoCdPluginIT {
     Files.writeString(wc, Files.readString(wc).replace("release: v1.2.0", "release: v9.9.9"));
     Result invalid = generate(app, Map.of("ARGOCD_ENV_MANAGEMENT_CLUSTER", "mc-berlin"));
     assertEquals(1, invalid.code());
-    assertTrue(invalid.err().contains("spec.release: release v9.9.9 not found"), invalid.err());
+    assertTrue(invalid.err().contains("spec.release: release v9.9.9 does not exist"), invalid.err());
     assertEquals("", invalid.out(), "no partial manifests reach Argo CD");
   }
 

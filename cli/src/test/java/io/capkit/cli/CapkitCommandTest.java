@@ -52,6 +52,27 @@ class CapkitCommandTest {
   }
 
   @Test
+  void diffAndPromoteSpellTheFoldersAsRenderDoesAndKeepTheOldSpellingAsADeprecatedAlias(@TempDir Path tmp) {
+    for (String command : List.of("diff", "promote")) {
+      List<String> extra = command.equals("promote") ? List.of("--release", "v1.2.0", "--select", "org=acme")
+          : List.of("--from", "HEAD~1");
+      List<String> now = new java.util.ArrayList<>(List.of(command, "--git", tmp.toString(), "--fleet", "fleet",
+          "--releases", "releases"));
+      now.addAll(extra);
+      Run current = run(now.toArray(String[]::new));
+      assertTrue(current.code() != 2, command + " takes --fleet/--releases: " + current.err());
+      assertTrue(!current.err().contains("deprecated"), current.err());
+      List<String> old = new java.util.ArrayList<>(List.of(command, "--git", tmp.toString(), "--fleet-path", "fleet",
+          "--releases-path", "releases"));
+      old.addAll(extra);
+      Run aliased = run(old.toArray(String[]::new));
+      assertTrue(aliased.code() != 2, command + " still takes --fleet-path/--releases-path: " + aliased.err());
+      assertTrue(aliased.err().contains("warning: --fleet-path is deprecated; use --fleet"), aliased.err());
+      assertTrue(aliased.err().contains("warning: --releases-path is deprecated; use --releases"), aliased.err());
+    }
+  }
+
+  @Test
   void renderWritesTheGoldenTreeAndWarnsAboutDeprecatedReleases(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("out");
     Run r = run("render", "--fleet", FLEET, "--releases", RELEASES, "--out", out.toString());
@@ -106,7 +127,7 @@ class CapkitCommandTest {
     Run r = run("render", "--fleet", fleet.toString(), "--releases", RELEASES, "--out", out.toString());
     assertEquals(1, r.code());
     String file = fleet.resolve("management-clusters/mc/organizations/o/workload-clusters/db/cluster.yaml").toString();
-    assertEquals(file + ": spec.release: release v1.3.0 is wip (work in progress) and cannot be used by clusters yet\n"
+    assertEquals(file + ": spec.release: release v1.3.0 is wip and may not be used by clusters yet\n"
         + file + ": spec.variables.CONTROL_PLANE_MACHINE_COUNT: must be odd so that stacked etcd keeps quorum, got 4\n"
         + file + ": spec.variables.SERVICE_IP_RANGE: 10.1.0.0/16 overlaps POD_IP_RANGE 10.0.0.0/8\n", r.err());
     assertEquals("", r.out());

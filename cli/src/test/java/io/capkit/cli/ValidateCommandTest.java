@@ -64,7 +64,7 @@ class ValidateCommandTest {
     assertEquals(1, r.code());
     assertEquals(wc + ": metadata.name: \"Bad_Name\" is not a DNS-1123 label (lower-case letters, digits and '-', "
         + "starting and ending with a letter or digit)\n"
-        + wc + ": spec.flavor: flavor nested is not supported yet (supported: byoh-metal3, kamaji-metal3, kvm, kvm-metal3, metal3)\n"
+        + wc + ": spec.flavor: \"nested\" is not a flavor; one of [byoh-metal3, kamaji-metal3, kvm, kvm-metal3, metal3]\n"
         + wc + ": spec.variables.POD_IP_RANGE: 10.0.0.0/33 is not a CIDR (prefix length must be 0-32)\n"
         + manifest + ": MachineDeployment md: spec.template.spec.replicas: unknown field\n"
         + manifest + ": spec.template.spec.disks: unknown field\n", r.err());

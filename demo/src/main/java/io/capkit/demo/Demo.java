@@ -160,6 +160,19 @@ public final class Demo {
           @SuppressWarnings("unchecked")
           Map<String, Object> meta = (Map<String, Object>) wc.get("metadata");
           meta.put("namespace", c.source().namespace());
+          // The object in the API carries what the fleet's layers gave the cluster (management-cluster and
+          // organization defaults under its own values): the webhook holds it to the same rules render applied.
+          Map<String, Object> layered = new LinkedHashMap<>();
+          c.variables().entries().forEach((name, v) -> {
+            if (!v.from().name().equals("contract") && !v.from().name().equals("derived")) {
+              layered.put(name, variables(wc).getOrDefault(name, v.value()));
+            }
+          });
+          if (!layered.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> wcSpec = (Map<String, Object>) wc.computeIfAbsent("spec", k -> new LinkedHashMap<>());
+            wcSpec.put("variables", layered);
+          }
           int before = variables(wc).size();
           GenericKubernetesResource back = ssa.apply(wc, false);
           defaulted += variables(back.getAdditionalProperties()).size() - before;

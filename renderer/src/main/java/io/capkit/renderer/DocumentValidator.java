@@ -4,56 +4,81 @@ import io.capkit.api.InvalidInputException;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
-import io.capkit.api.contract.Variable;
 import io.capkit.api.fleet.FleetDefaults;
 import io.capkit.api.fleet.WorkloadCluster;
+import io.capkit.api.fleet.WorkloadClusterRules;
+import io.capkit.api.infra.KvmRules;
 import io.capkit.api.infra.Infra;
-import io.capkit.api.infra.KVMCluster;
-import io.capkit.api.infra.KVMClusterTemplate;
-import io.capkit.api.infra.KVMMachine;
-import io.capkit.api.infra.KVMMachineTemplate;
 import io.capkit.api.release.Release;
 import io.capkit.api.yaml.StrictReader;
 import io.capkit.api.yaml.YamlDocuments;
 import io.capkit.renderer.schema.CrdSchemas;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Checks single files as {@code capkit validate} does: fleet documents (WorkloadCluster, FleetDefaults) and
- * Releases by capkit's own rules, rendered CAPI and Flux objects by their CRD schemas, KVM objects by their
- * CRD or the api types. Cross-file rules (release exists, layering, overlaps after layering) need
+ * Checks single files as {@code capkit validate} does, by the same {@code api} rules every entry point applies:
+ * WorkloadClusters by {@link WorkloadClusterRules} (and, when a release catalog is given, against the release they
+ * name), FleetDefaults by the contract, Releases by {@link io.capkit.api.release.ReleaseRules}, KVM objects by
+ * {@link KvmRules}, rendered CAPI and Flux objects by their CRD schemas. Layering of fleet defaults needs
  * {@code capkit render}.
  */
 public final class DocumentValidator {
-  private static final Map<String, Class<?>> KVM_TYPES = Map.of(
-      "KVMCluster", KVMCluster.class, "KVMClusterTemplate", KVMClusterTemplate.class,
-      "KVMMachine", KVMMachine.class, "KVMMachineTemplate", KVMMachineTemplate.class);
+  private static final Pattern CLUSTER_FILE = Pattern.compile(
+      "(.*/|)management-clusters/([^/]+)/organizations/([^/]+)/workload-clusters/[^/]+/cluster\\.yaml");
   private final Contract contract;
-  private final Flavors flavors;
+  private final WorkloadClusterRules clusters;
+  private final KvmRules kvm;
   private final CrdSchemas schemas;
+  private final ReleaseCatalog releases;
 
-  public DocumentValidator(Contract contract, Flavors flavors, CrdSchemas schemas) {
+  /** A validator that checks WorkloadClusters without their releases. */
+  public DocumentValidator(Contract contract, CrdSchemas schemas) {
+    this(contract, schemas, null);
+  }
+
+  /** {@code releases}, when not null, is the catalog WorkloadClusters are checked against. */
+  public DocumentValidator(Contract contract, CrdSchemas schemas, ReleaseCatalog releases) {
     this.contract = contract;
-    this.flavors = flavors;
+    this.clusters = new WorkloadClusterRules(contract);
+    this.kvm = new KvmRules(contract);
     this.schemas = schemas;
+    this.releases = releases;
   }
 
   /** Every problem in the bytes of {@code file} (UTF-8 YAML); empty when valid. */
   public List<Problem> validate(String file, byte[] bytes) {
+    return validate(file, bytes, f -> Optional.empty());
+  }
+
+  /** {@link #validate(String, String, Function)} on the bytes of {@code file} (UTF-8 YAML). */
+  public List<Problem> validate(String file, byte[] bytes, Function<String, Optional<String>> files) {
     String text;
     try {
       text = YamlDocuments.text(file, bytes);
     } catch (InvalidInputException e) {
       return e.problems();
     }
-    return validate(file, text);
+    return validate(file, text, files);
   }
 
   /** Every problem in the YAML text of {@code file}; empty when valid. */
-  @SuppressWarnings("unchecked")
   public List<Problem> validate(String file, String text) {
+    return validate(file, text, f -> Optional.empty());
+  }
+
+  /**
+   * Every problem in the YAML text of {@code file}; {@code files} reads other files by name, so that a WorkloadCluster
+   * in a fleet layout is checked over the management-cluster and organization defaults above it, as render does.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Problem> validate(String file, String text, Function<String, Optional<String>> files) {
     List<Problem> problems = new ArrayList<>();
     List<Object> docs;
     try {
@@ -67,7 +92,7 @@ public final class DocumentValidator {
         continue;
       }
       try {
-        problems.addAll(validateObject(file, (Map<String, Object>) map));
+        problems.addAll(validateObject(file, (Map<String, Object>) map, files));
       } catch (InvalidInputException e) {
         problems.addAll(e.problems());
       }
@@ -76,28 +101,18 @@ public final class DocumentValidator {
     return problems;
   }
 
-  private List<Problem> validateObject(String file, Map<String, Object> o) {
+  private List<Problem> validateObject(String file, Map<String, Object> o, Function<String, Optional<String>> files) {
     String apiVersion = String.valueOf(o.get("apiVersion"));
     String kind = String.valueOf(o.get("kind"));
     List<Problem> problems = new ArrayList<>();
     if (WorkloadCluster.API_VERSION.equals(apiVersion) && "WorkloadCluster".equals(kind)) {
       WorkloadCluster wc = StrictReader.read(file, o, WorkloadCluster.class, apiVersion, kind);
-      Names.checkLabel(wc.getMetadata().getName()).ifPresent(m -> problems.add(new Problem(file, "metadata.name", m)));
-      if (wc.getMetadata().getNamespace() != null) {
-        Names.checkLabel(wc.getMetadata().getNamespace())
-            .ifPresent(m -> problems.add(new Problem(file, "metadata.namespace", m)));
+      List<Problem> found = new ArrayList<>(clusters.validate(wc, inherited(file, files)));
+      if (releases != null && wc.getSpec() != null) {
+        found.addAll(clusters.checkRelease(wc.getSpec(), name -> releases.find(name).map(ReleaseInfo::release),
+            new ArrayList<>()));
       }
-      if (wc.getSpec() == null || wc.getSpec().getRelease() == null) {
-        problems.add(new Problem(file, "spec.release", "is required"));
-      }
-      if (wc.getSpec() != null) {
-        String flavor = wc.getSpec().getFlavor();
-        if (flavor != null && flavors.find(flavor).isEmpty()) {
-          problems.add(new Problem(file, "spec.flavor", "flavor " + flavor + " is not supported yet (supported: "
-              + String.join(", ", flavors.names()) + ")"));
-        }
-        variables(file, "spec.variables", wc.getSpec().getVariables(), problems);
-      }
+      found.forEach(p -> problems.add(p.inFile(file)));
     } else if (FleetDefaults.API_VERSION.equals(apiVersion) && FleetDefaults.KIND.equals(kind)) {
       FleetDefaults d = StrictReader.read(file, o, FleetDefaults.class, apiVersion, kind);
       if (d.getNamespace() != null) {
@@ -110,12 +125,36 @@ public final class DocumentValidator {
       if (!(o.get("resources") instanceof List<?>)) {
         problems.add(new Problem(file, "resources", "must be a list of files and folders"));
       }
-    } else if (!schemas.knows(apiVersion, kind) && Infra.API_VERSION.equals(apiVersion) && KVM_TYPES.containsKey(kind)) {
-      StrictReader.read(file, o, KVM_TYPES.get(kind), apiVersion, kind);
+    } else if (Infra.API_VERSION.equals(apiVersion) && KvmRules.KINDS.containsKey(kind)) {
+      kvm.validateObject(kind, o, null).forEach(p -> problems.add(p.inFile(file)));
     } else {
       problems.addAll(schemas.validate(file, o));
     }
     return problems;
+  }
+
+  /** The fleet defaults above a cluster file in the fleet layout, merged (organization over management cluster). */
+  private static Map<String, Object> inherited(String file, Function<String, Optional<String>> files) {
+    Matcher m = CLUSTER_FILE.matcher(file);
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (!m.matches()) {
+      return out;
+    }
+    String mc = m.group(1) + "management-clusters/" + m.group(2) + "/";
+    for (String defaults : List.of(mc + "defaults.yaml", mc + "organizations/" + m.group(3) + "/defaults.yaml")) {
+      files.apply(defaults).ifPresent(text -> {
+        try {
+          FleetDefaults d = StrictReader.read(defaults, YamlDocuments.loadOne(defaults, text), FleetDefaults.class,
+              FleetDefaults.API_VERSION, FleetDefaults.KIND);
+          if (d.getVariables() != null) {
+            out.putAll(d.getVariables());
+          }
+        } catch (InvalidInputException e) {
+          // A broken defaults file is reported when it is validated itself.
+        }
+      });
+    }
+    return out;
   }
 
   private void variables(String file, String at, Map<String, Object> values, List<Problem> problems) {
@@ -123,8 +162,6 @@ public final class DocumentValidator {
       return;
     }
     contract.validate(values).forEach(p -> problems.add(new Problem(file, at + "." + p.path(), p.message())));
-    values.keySet().forEach(k -> contract.variable(k).filter(v -> !v.settable()).map(Variable::source)
-        .ifPresent(src -> problems.add(new Problem(file, at + "." + k, "is set by capkit from " + src
-            + "; remove it from variables"))));
+    contract.derivedProblems(values).forEach(p -> problems.add(new Problem(file, at + "." + p.path(), p.message())));
   }
 }

@@ -1,12 +1,12 @@
 package io.capkit.renderer;
 
-import io.capkit.api.Problem;
 import java.util.List;
 
 /**
  * One way to build a workload cluster from CAPI objects (kvm, metal3, kvm-metal3, byoh-metal3, kamaji-metal3).
  * A flavor is a pure function of a {@link ClusterPlan}; the renderer adds the release's apps itself. Whether a
- * release can run it is {@link io.capkit.api.flavor.FlavorRules}' question, asked by the renderer and the webhook.
+ * release can run it is {@link io.capkit.api.flavor.FlavorRules}' question and what a cluster of the flavor must set is
+ * {@link io.capkit.api.fleet.WorkloadClusterRules#checkResolved}'s, both asked by the renderer and the webhook.
  */
 public interface Flavor {
   /** The name used in {@code spec.flavor}. */
@@ -14,11 +14,6 @@ public interface Flavor {
 
   /** The cluster's CAPI objects, in any order (the renderer sorts them); the newest contract capkit renders. */
   List<KubeObject> render(ClusterPlan plan);
-
-  /** Flavor-specific rules on a resolved plan; paths are WorkloadCluster field paths (spec.variables.X). */
-  default List<Problem> check(ClusterPlan plan) {
-    return List.of();
-  }
 
   /** What {@code capkit explain} shows about this flavor beyond the variables, e.g. how hosts get Kubernetes. */
   default List<Explanation.Row> explain(ClusterPlan plan) {

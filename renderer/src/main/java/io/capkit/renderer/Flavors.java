@@ -1,6 +1,7 @@
 package io.capkit.renderer;
 
 import io.capkit.api.flavor.CompatibilityMatrix;
+import io.capkit.api.fleet.WorkloadClusterRules;
 import io.capkit.renderer.kvm.KvmFlavor;
 import io.capkit.renderer.metal3.ByohMetal3Flavor;
 import io.capkit.renderer.metal3.KamajiMetal3Flavor;
@@ -11,10 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** The flavors the renderer knows, by name. */
 public final class Flavors {
-  public static final String DEFAULT = KvmFlavor.NAME;
+  public static final String DEFAULT = WorkloadClusterRules.DEFAULT_FLAVOR;
   private final Map<String, Flavor> byName;
 
   public Flavors(List<Flavor> flavors) {
@@ -27,14 +31,19 @@ public final class Flavors {
     this.byName = Map.copyOf(m);
   }
 
-  /** The flavors capkit ships. */
+  /**
+   * The flavors capkit ships: one implementation for each flavor the compatibility matrix supports (the list
+   * {@link WorkloadClusterRules#FLAVORS} admits), so the two cannot drift apart.
+   */
   public static Flavors standard() {
     CompatibilityMatrix matrix = CompatibilityMatrix.standard();
     List<Flavor> all = new ArrayList<>(List.of(new KvmFlavor(), new Metal3Flavor(matrix), new KvmMetal3Flavor(matrix),
         new ByohMetal3Flavor(matrix), new KamajiMetal3Flavor(matrix)));
-    // Combinations the seeds show to fail are known by name so that users get the reason.
-    matrix.flavors().stream().filter(f -> f.refused() != null)
-        .forEach(f -> all.add(new RefusedFlavor(f.name(), f.refused())));
+    Set<String> implemented = all.stream().map(Flavor::name).collect(Collectors.toSet());
+    if (!implemented.equals(WorkloadClusterRules.FLAVORS)) {
+      throw new IllegalStateException("the renderer implements flavors " + new TreeSet<>(implemented)
+          + " but the compatibility matrix supports " + new TreeSet<>(WorkloadClusterRules.FLAVORS));
+    }
     return new Flavors(all);
   }
 
@@ -42,8 +51,8 @@ public final class Flavors {
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** Supported names (refused combinations left out), sorted, for messages. */
+  /** The names, sorted, for messages. */
   public List<String> names() {
-    return byName.values().stream().filter(f -> !(f instanceof RefusedFlavor)).map(Flavor::name).sorted().toList();
+    return byName.keySet().stream().sorted().toList();
   }
 }

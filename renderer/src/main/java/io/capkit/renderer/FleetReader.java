@@ -6,6 +6,7 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.Layer;
 import io.capkit.api.fleet.FleetDefaults;
 import io.capkit.api.fleet.WorkloadCluster;
+import io.capkit.api.fleet.WorkloadClusterRules;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.StrictReader;
 import io.capkit.api.yaml.YamlDocuments;
@@ -29,8 +30,6 @@ public final class FleetReader {
   public static final String LAYOUT = "management-clusters/<mc>/defaults.yaml, "
       + "management-clusters/<mc>/organizations/<org>/defaults.yaml, "
       + "management-clusters/<mc>/organizations/<org>/workload-clusters/<wc>/cluster.yaml";
-  /** Longest cluster name: "-md-0" is appended for the worker pool's label value, which has 63 at most. */
-  public static final int MAX_CLUSTER_NAME = 58;
   private static final Pattern MC_DEFAULTS = Pattern.compile("management-clusters/([^/]+)/defaults\\.yaml");
   private static final Pattern ORG_DEFAULTS =
       Pattern.compile("management-clusters/([^/]+)/organizations/([^/]+)/defaults\\.yaml");
@@ -69,7 +68,13 @@ public final class FleetReader {
       } else if ((m = CLUSTER.matcher(path)).matches()) {
         checkName(file, "management cluster folder", m.group(1), 63, problems);
         checkName(file, "organization folder", m.group(2), 63, problems);
-        checkName(file, "workload cluster folder", m.group(3), MAX_CLUSTER_NAME, problems);
+        // The folder is the cluster's name (metadata.name must equal it): its problem is reported there.
+        int at = problems.size();
+        checkName(file, "workload cluster folder", m.group(3), WorkloadClusterRules.MAX_NAME, problems);
+        if (problems.size() > at) {
+          Problem p = problems.remove(at);
+          problems.add(new Problem(p.file(), "metadata.name", p.message()));
+        }
         clusterFiles.add(new String[] {m.group(1), m.group(2), m.group(3), path});
       } else {
         problems.add(new Problem(file, null, "is outside the fleet layout (" + LAYOUT + ")"));

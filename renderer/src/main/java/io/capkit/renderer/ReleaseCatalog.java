@@ -1,28 +1,21 @@
 package io.capkit.renderer;
 
 import io.capkit.api.InvalidInputException;
-import io.capkit.api.Names;
 import io.capkit.api.Problem;
-import io.capkit.api.contract.KubernetesVersion;
-import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.release.ChartSource;
 import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseApp;
-import io.capkit.api.release.ReleaseComponent;
+import io.capkit.api.release.ReleaseRules;
 import io.capkit.api.release.ReleaseSpec;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.StrictReader;
 import io.capkit.api.yaml.YamlDocuments;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The releases folder: {@code <vX.Y.Z>/release.yaml} with an optional {@code <vX.Y.Z>/CHANGELOG.md}, and
@@ -31,10 +24,6 @@ import java.util.regex.Pattern;
 public final class ReleaseCatalog {
   public static final String RELEASE_FILE = "release.yaml";
   public static final String CHANGELOG_FILE = "CHANGELOG.md";
-  private static final Pattern NAME = Pattern.compile("v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)");
-  private static final Pattern REPOSITORY = Pattern.compile("(https?|oci)://[^\\s/]+(/\\S*)?");
-  /** Which contract a cluster-api-core version follows; releases on none are refused. */
-  private static final CompatibilityMatrix MATRIX = CompatibilityMatrix.standard();
 
   private final Map<String, ReleaseInfo> releases;
 
@@ -98,94 +87,36 @@ public final class ReleaseCatalog {
     return false;
   }
 
-  /** Checks a Release read from anywhere (the catalog, {@code capkit validate}); problems go to {@code problems}. */
+  /** The Release objects by name, sorted: what {@code capkit promote} checks moves between. */
+  public SortedMap<String, Release> releases() {
+    SortedMap<String, Release> out = new TreeMap<>();
+    releases.forEach((name, info) -> out.put(name, info.release()));
+    return out;
+  }
+
+  /**
+   * Checks a Release read from anywhere (the catalog, {@code capkit validate}) by {@link ReleaseRules#validate};
+   * problems go to {@code problems} under {@code file}. Returns what clusters on it need, or null when it is invalid.
+   */
   public static ReleaseInfo check(Release release, String file, List<Problem> problems) {
-    int before = problems.size();
-    String name = release.getMetadata().getName();
-    if (name == null || !NAME.matcher(name).matches()) {
-      problems.add(new Problem(file, "metadata.name", "\"" + name + "\" is not a release name vX.Y.Z"));
-    }
-    if (release.getMetadata().getNamespace() != null) {
-      problems.add(new Problem(file, "metadata.namespace", "must not be set: Release is cluster-scoped"));
-    }
-    ReleaseSpec spec = release.getSpec();
-    if (spec == null) {
-      problems.add(new Problem(file, "spec", "is required"));
+    List<Problem> found = ReleaseRules.validate(release);
+    found.forEach(p -> problems.add(p.inFile(file)));
+    if (!found.isEmpty()) {
       return null;
     }
-    if (spec.getState() == null) {
-      problems.add(new Problem(file, "spec.state", "is required (wip, preview, active or deprecated)"));
-    }
-    if (spec.getDate() == null) {
-      problems.add(new Problem(file, "spec.date", "is required (RFC 3339, e.g. 2025-10-01T00:00:00Z)"));
-    } else {
-      try {
-        OffsetDateTime.parse(spec.getDate());
-      } catch (DateTimeParseException e) {
-        problems.add(new Problem(file, "spec.date", "\"" + spec.getDate() + "\" is not an RFC 3339 date-time"));
-      }
-    }
+    ReleaseSpec spec = release.getSpec();
     Map<String, String> components = new TreeMap<>();
-    List<ReleaseComponent> list = spec.getComponents() == null ? List.of() : spec.getComponents();
-    for (int i = 0; i < list.size(); i++) {
-      ReleaseComponent c = list.get(i);
-      String at = "spec.components[" + i + "]";
-      if (c.getName() == null || c.getVersion() == null) {
-        problems.add(new Problem(file, at, "needs name and version"));
-      } else if (components.putIfAbsent(c.getName(), c.getVersion()) != null) {
-        problems.add(new Problem(file, at + ".name", "component " + c.getName() + " is listed twice"));
-      } else if (!KubernetesVersion.isValid(c.getVersion())) {
-        problems.add(new Problem(file, at + ".version", "\"" + c.getVersion() + "\" is not a semantic version"));
-      }
-    }
-    String kubernetes = spec.component(Release.KUBERNETES).orElse(null);
-    if (kubernetes == null) {
-      problems.add(new Problem(file, "spec.components", "must list the kubernetes component"));
-    }
-    Optional<String> capi = spec.component(Release.CAPI_CORE);
-    if (capi.isEmpty()) {
-      problems.add(new Problem(file, "spec.components", "must list the " + Release.CAPI_CORE + " component"));
-    } else if (KubernetesVersion.isValid(capi.get()) && MATRIX.contractFor(capi.get()).isEmpty()) {
-      problems.add(new Problem(file, "spec.components", Release.CAPI_CORE + " " + capi.get()
-          + " follows no CAPI contract capkit renders (" + MATRIX.contractRanges().stream()
-          .map(r -> r.name() + " from " + r.from()).reduce((a, b) -> a + ", " + b).orElse("") + ")"));
-    }
+    spec.getComponents().forEach(c -> components.put(c.getName(), c.getVersion()));
     List<ReleaseInfo.AppChart> apps = new ArrayList<>();
-    Set<String> appNames = new HashSet<>();
-    List<ReleaseApp> appList = spec.getApps() == null ? List.of() : spec.getApps();
-    for (int i = 0; i < appList.size(); i++) {
-      ReleaseApp a = appList.get(i);
-      String at = "spec.apps[" + i + "]";
-      Optional<String> bad = Names.checkLabel(a.getName());
-      if (bad.isPresent()) {
-        problems.add(new Problem(file, at + ".name", bad.get()));
-        continue;
-      }
-      if (!appNames.add(a.getName())) {
-        problems.add(new Problem(file, at + ".name", "app " + a.getName() + " is listed twice"));
-      }
-      if (a.getVersion() == null || a.getVersion().isBlank()) {
-        problems.add(new Problem(file, at + ".version", "is required (the chart version)"));
-      }
+    for (ReleaseApp a : spec.getApps() == null ? List.<ReleaseApp>of() : spec.getApps()) {
       ChartSource chart = a.getChart();
-      if (chart == null || chart.getRepository() == null) {
-        problems.add(new Problem(file, at + ".chart.repository", "is required (https:// or oci:// URL)"));
-        continue;
-      }
-      if (!REPOSITORY.matcher(chart.getRepository()).matches()) {
-        problems.add(new Problem(file, at + ".chart.repository", "\"" + chart.getRepository()
-            + "\" is not an https:// or oci:// URL"));
-        continue;
-      }
       String url = chart.getRepository();
       apps.add(new ReleaseInfo.AppChart(a.getName(), chart.getName() == null ? a.getName() : chart.getName(),
           a.getVersion(), url, HelmRepositoryName.of(url), url.startsWith("oci://") ? "oci" : "default"));
     }
-    if (problems.size() > before || kubernetes == null) {
-      return null;
-    }
-    return new ReleaseInfo(name, file, spec.getState(), KubernetesVersion.parse(kubernetes).toString(),
-        Map.copyOf(components), List.copyOf(apps));
+    return new ReleaseInfo(release.getMetadata().getName(), file, spec.getState(),
+        ReleaseRules.kubernetesVersion(release).orElseThrow().toString(), Map.copyOf(components), List.copyOf(apps),
+        release);
   }
 
   private static ReleaseInfo readOne(String folder, String file, byte[] bytes, List<Problem> problems) {

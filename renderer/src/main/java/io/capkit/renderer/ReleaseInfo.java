@@ -1,5 +1,6 @@
 package io.capkit.renderer;
 
+import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseState;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,10 @@ import java.util.Map;
  * @param kubernetesVersion normalised, with {@code v}
  * @param components        component name → version
  * @param apps              the apps, in release order
+ * @param release           the Release object itself, for the api rules that take one
  */
 public record ReleaseInfo(String name, String file, ReleaseState state, String kubernetesVersion,
-                          Map<String, String> components, List<AppChart> apps) {
+                          Map<String, String> components, List<AppChart> apps, Release release) {
 
   /**
    * One app of a release and the chart it installs.

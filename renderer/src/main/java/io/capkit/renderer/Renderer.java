@@ -7,18 +7,15 @@ import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.Layer;
 import io.capkit.api.contract.ResolvedVariables;
 import io.capkit.api.contract.ValidatedLayers;
-import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.fleet.ApiEndpoint;
+import io.capkit.api.fleet.WorkloadClusterRules;
 import io.capkit.api.fleet.WorkloadClusterSpec;
-import io.capkit.api.release.ReleaseState;
 import io.capkit.api.source.SourceTree;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The renderer: (fleet tree, releases tree) → rendered clusters. Pure: reads only through {@link SourceTree},
@@ -27,14 +24,14 @@ import java.util.regex.Pattern;
  */
 public final class Renderer {
   public static final int DEFAULT_API_PORT = 6443;
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private final Contract contract;
   private final Flavors flavors;
-  private final FlavorRules flavorRules = FlavorRules.standard();
+  private final WorkloadClusterRules rules;
 
   public Renderer(Contract contract, Flavors flavors) {
     this.contract = contract;
     this.flavors = flavors;
+    this.rules = new WorkloadClusterRules(contract);
     // The schema library builds its validators on first use; do it here, before clusters are validated in parallel.
     contract.validate(Map.of("WORKER_MACHINE_COUNT", 1));
   }
@@ -155,34 +152,17 @@ public final class Renderer {
     int before = problems.size();
     WorkloadClusterSpec spec = c.cluster().getSpec();
     List<String> warnings = new ArrayList<>();
-    ReleaseInfo release = null;
-    if (spec.getRelease() == null) {
-      problems.add(new Problem(c.file(), "spec.release", "is required (a release name such as "
-          + catalog.names().stream().reduce((a, b) -> b).orElse("v1.0.0") + ")"));
-    } else {
-      release = catalog.find(spec.getRelease()).orElse(null);
-      if (release == null) {
-        problems.add(new Problem(c.file(), "spec.release", "release " + spec.getRelease()
-            + " not found (known: " + String.join(", ", catalog.names()) + ")"));
-      } else if (release.state() == ReleaseState.WIP) {
-        problems.add(new Problem(c.file(), "spec.release", "release " + release.name()
-            + " is wip (work in progress) and cannot be used by clusters yet"));
-      } else if (release.state() == ReleaseState.DEPRECATED) {
-        warnings.add(c.file() + ": spec.release: release " + release.name()
-            + " is deprecated; plan an upgrade of " + c.key());
-      }
-    }
-    String flavorName = spec.getFlavor() == null ? Flavors.DEFAULT : spec.getFlavor();
+    // The rules on the cluster object itself, as the webhook and capkit validate apply them; variables follow below,
+    // after the fleet's defaults are layered.
+    rules.validateObject(c.cluster()).forEach(p -> problems.add(p.inFile(c.file())));
+    List<String> releaseWarnings = new ArrayList<>();
+    rules.checkRelease(spec, name -> catalog.find(name).map(ReleaseInfo::release), releaseWarnings)
+        .forEach(p -> problems.add(p.inFile(c.file())));
+    releaseWarnings.forEach(w -> warnings.add(c.file() + ": spec.release: " + w + " (" + c.key() + ")"));
+    ReleaseInfo release = spec.getRelease() == null ? null : catalog.find(spec.getRelease()).orElse(null);
+    String flavorName = spec.getFlavor() == null ? WorkloadClusterRules.DEFAULT_FLAVOR : spec.getFlavor();
     String flavorOrigin = spec.getFlavor() == null ? "default" : c.file() + " (spec.flavor)";
-    Flavor flavor = flavors.find(flavorName).orElse(null);
-    if (flavor == null) {
-      problems.add(new Problem(c.file(), "spec.flavor", "flavor " + flavorName + " is not supported yet (supported: "
-          + String.join(", ", flavors.names()) + ")"));
-    } else if (release != null && release.state() != ReleaseState.WIP) {
-      // The same rule the admission webhook applies to WorkloadCluster objects.
-      flavorRules.check(flavor.name(), release.name(), release.components())
-          .forEach(p -> problems.add(p.inFile(c.file())));
-    }
+    Flavor flavor = WorkloadClusterRules.FLAVORS.contains(flavorName) ? flavors.find(flavorName).orElseThrow() : null;
     Map<String, Object> derivedValues = new LinkedHashMap<>();
     derivedValues.put("NAMESPACE", c.namespace());
     if (release != null) {
@@ -192,10 +172,11 @@ public final class Renderer {
     ResolvedVariables vars = ResolvedVariables.resolve(validated, List.of(c.managementClusterDefaults(),
         c.organizationDefaults(), clusterLayer), new Layer("derived", "capkit (metadata.namespace, spec.release)", derivedValues));
     for (Problem p : vars.problems()) {
-      problems.add(p.file() != null && p.file().equals(c.file())
-          ? new Problem(p.file(), "spec.variables." + p.path(), p.message())
-          : p.file() != null && p.file().endsWith(".yaml") ? new Problem(p.file(), "variables." + p.path(), p.message())
-          : p);
+      // A defaults file's problem stays there; the cluster's own, and a merge that fails against a contract
+      // default, are the cluster's to fix.
+      problems.add(p.file() != null && !p.file().equals(c.file()) && p.file().endsWith(".yaml")
+          ? new Problem(p.file(), "variables." + p.path(), p.message())
+          : new Problem(c.file(), "spec.variables." + p.path(), p.message()));
     }
     Object host = null;
     Object port = null;
@@ -205,53 +186,24 @@ public final class Renderer {
       host = endpoint.getHost();
       port = endpoint.getPort() == null ? DEFAULT_API_PORT : endpoint.getPort();
       endpointOrigin = c.file() + " (spec.controlPlaneEndpoint)";
-      checkHost(c.file(), endpoint.getHost(), problems);
-      if (endpoint.getPort() != null && (endpoint.getPort() < 1 || endpoint.getPort() > 65535)) {
-        problems.add(new Problem(c.file(), "spec.controlPlaneEndpoint.port", endpoint.getPort()
-            + " is not a port (1-65535)"));
-      }
     } else if (vars.valid() && vars.get("BASE_DOMAIN") != null) {
       host = c.name() + ".k8s." + vars.string("BASE_DOMAIN");
       port = DEFAULT_API_PORT;
       endpointOrigin = "<name>.k8s.<BASE_DOMAIN>:" + DEFAULT_API_PORT;
-      Names.checkSubdomain((String) host).ifPresent(msg -> problems.add(new Problem(c.file(),
-          "spec.controlPlaneEndpoint", "the derived host " + msg)));
-    } else if (vars.valid()) {
-      problems.add(new Problem(c.file(), "spec.controlPlaneEndpoint", "is required when BASE_DOMAIN is not set "
-          + "(set spec.controlPlaneEndpoint, or BASE_DOMAIN in the cluster, organization or management cluster defaults)"));
     }
     if (problems.size() > before) {
       return null;
     }
     Map<String, Object> values = new LinkedHashMap<>();
     vars.entries().forEach((k, v) -> values.put(k, v.value()));
-    ClusterPlan plan = new ClusterPlan(c.name(), c.namespace(), release.name(), release.kubernetesVersion(), host, port,
-        values);
-    flavor.check(plan).forEach(p -> problems.add(new Problem(c.file(), p.path(), p.message())));
+    // The rules on the resolved values, as the webhook and capkit validate apply them.
+    rules.checkResolved(spec, c.name(), values).forEach(p -> problems.add(p.inFile(c.file())));
     if (problems.size() > before) {
       return null;
     }
+    ClusterPlan plan = new ClusterPlan(c.name(), c.namespace(), release.name(), release.kubernetesVersion(), host, port,
+        values);
     return new Resolution(c, release, flavor, flavorOrigin, vars, plan, endpointOrigin, warnings);
-  }
-
-  private static void checkHost(String file, String host, List<Problem> problems) {
-    if (host == null || host.isEmpty()) {
-      problems.add(new Problem(file, "spec.controlPlaneEndpoint.host", "is required"));
-      return;
-    }
-    java.util.regex.Matcher m = IPV4.matcher(host);
-    if (m.matches()) {
-      for (int i = 1; i <= 4; i++) {
-        if (Integer.parseInt(m.group(i)) > 255) {
-          problems.add(new Problem(file, "spec.controlPlaneEndpoint.host", host + " is not an IPv4 address"));
-          return;
-        }
-      }
-      return;
-    }
-    Optional<String> bad = Names.checkSubdomain(host);
-    bad.ifPresent(msg -> problems.add(new Problem(file, "spec.controlPlaneEndpoint.host", msg
-        + " nor an IPv4 address")));
   }
 
   private static RenderedCluster render(Resolution r) {

@@ -47,7 +47,7 @@ class RendererGoldenTest {
   void deprecatedReleaseRendersWithAWarning() {
     RenderResult result = Renderer.standard().render(RepoFiles.exampleFleet(), RepoFiles.releases());
     assertEquals(1, result.warnings().size(), result.warnings().toString());
-    assertTrue(result.warnings().get(0).contains("release v1.0.0 is deprecated; plan an upgrade of globex/legacy"),
+    assertTrue(result.warnings().get(0).contains("spec.release: release v1.0.0 is deprecated; plan an upgrade to an active release (globex/legacy)"),
         result.warnings().get(0));
   }
 }

@@ -9,7 +9,7 @@ import io.capkit.http.ConnectionLimits;
  * Settings of the admission server, as {@code capkit webhook serve} takes them.
  *
  * @param certFile       PEM certificate chain (cert-manager's {@code tls.crt})
- * @param keyFile        PEM private key (cert-manager's {@code tls.key}): PKCS#8, PKCS#1 or SEC1
+ * @param keyFile        PEM private key (cert-manager's {@code tls.key}), PKCS#8
  * @param port           HTTPS port; 0 picks a free one (tests)
  * @param bindAddress    address to listen on, e.g. {@code 0.0.0.0} in a pod, {@code 127.0.0.1} in tests
  * @param reloadInterval how often the certificate files are checked for changes

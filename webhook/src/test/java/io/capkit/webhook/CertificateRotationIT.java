@@ -51,7 +51,7 @@ class CertificateRotationIT {
   @Test
   void rotatesWithoutFailingARequest(@TempDir Path dir) throws Exception {
     List<SelfSignedCertificate> pairs = new ArrayList<>();
-    KeyFormat[] formats = {KeyFormat.PKCS1_RSA, KeyFormat.SEC1_EC, KeyFormat.PKCS8_RSA, KeyFormat.PKCS8_EC};
+    KeyFormat[] formats = {KeyFormat.PKCS8_RSA, KeyFormat.PKCS8_EC, KeyFormat.PKCS8_RSA, KeyFormat.PKCS8_EC};
     for (int i = 0; i < 4; i++) {
       pairs.add(SelfSignedCertificate.generate("capkit-webhook-" + i, formats[i]));
     }

@@ -25,7 +25,7 @@ final class RunningWebhook implements AutoCloseable {
   final HttpClient client;
 
   RunningWebhook(Path dir, ReleaseLookup releases, Duration reload) throws Exception {
-    this(dir, releases, reload, SelfSignedCertificate.generate("capkit-webhook", KeyFormat.PKCS1_RSA));
+    this(dir, releases, reload, SelfSignedCertificate.generate("capkit-webhook", KeyFormat.PKCS8_RSA));
   }
 
   RunningWebhook(Path dir, ReleaseLookup releases, Duration reload, SelfSignedCertificate pair) throws Exception {

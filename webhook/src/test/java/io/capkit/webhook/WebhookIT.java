@@ -42,7 +42,7 @@ class WebhookIT {
   @BeforeAll
   static void start(KubernetesClient shared) throws Exception {
     client = shared;
-    SelfSignedCertificate pair = SelfSignedCertificate.generate("capkit-webhook", KeyFormat.SEC1_EC);
+    SelfSignedCertificate pair = SelfSignedCertificate.generate("capkit-webhook", KeyFormat.PKCS8_EC);
     pair.writeTo(dir);
     releases = new InformerReleaseLookup(client);
     webhook = WebhookServer.start(new WebhookConfig(dir.resolve("tls.crt"), dir.resolve("tls.key"), 0, "127.0.0.1",
@@ -144,7 +144,9 @@ class WebhookIT {
   private static String workloadCluster(String name, String release, String flavor) {
     return "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: " + name
         + ", namespace: default}\nspec: {release: " + release + (flavor == null ? "" : ", flavor: " + flavor)
-        + ", variables: {WORKER_MACHINE_COUNT: 5}}\n";
+        + ", controlPlaneEndpoint: {host: 10.0.0.10, port: 6443}, variables: {WORKER_MACHINE_COUNT: 5, "
+        + "METAL3_IMAGE_URL: \"https://images.example/node.raw\", "
+        + "METAL3_IMAGE_CHECKSUM: \"https://images.example/node.raw.sha256sum\"}}\n";
   }
 
   @Test
@@ -207,20 +209,20 @@ class WebhookIT {
         apiVersion: release.capkit.io/v1alpha1
         kind: Release
         metadata: {name: latest}
-        spec: {components: [{name: kubernetes, version: v1.33.4}], date: "2025-06-01T00:00:00Z", state: active}
+        spec: {components: [{name: kubernetes, version: v1.33.4}, {name: cluster-api-core, version: 1.14.0}], date: "2025-06-01T00:00:00Z", state: active}
         """);
     assertTrue(m.contains("metadata.name: \"latest\" is not a release name"), m);
     create("""
         apiVersion: release.capkit.io/v1alpha1
         kind: Release
         metadata: {name: v29.1.0}
-        spec: {components: [{name: kubernetes, version: v1.33.4}], date: "2025-06-01T00:00:00Z", state: active}
+        spec: {components: [{name: kubernetes, version: v1.33.4}, {name: cluster-api-core, version: 1.14.0}], date: "2025-06-01T00:00:00Z", state: active}
         """);
     create("""
         apiVersion: release.capkit.io/v1alpha1
         kind: Release
         metadata: {name: v28.0.0}
-        spec: {components: [{name: kubernetes, version: v1.32.0}], date: "2025-01-01T00:00:00Z", state: deprecated}
+        spec: {components: [{name: kubernetes, version: v1.32.0}, {name: cluster-api-core, version: 1.14.0}], date: "2025-01-01T00:00:00Z", state: deprecated}
         """);
     GenericKubernetesResource active = client.genericKubernetesResources("release.capkit.io/v1alpha1", "Release")
         .withName("v29.1.0").get();
@@ -243,7 +245,7 @@ class WebhookIT {
         apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1
         kind: KVMMachineTemplate
         metadata: {name: workers-abc123, namespace: default}
-        spec: {template: {metadata: {labels: {tier: batch}}, spec: {memory: 16Gi}}}
+        spec: {template: {metadata: {labels: {tier: batch}}, spec: {memory: 16Gi, image: {volume: base.qcow2}}}}
         """, "cpus");
     @SuppressWarnings("unchecked") Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>)
         tpl.getAdditionalProperties().get("spec")).get("template");

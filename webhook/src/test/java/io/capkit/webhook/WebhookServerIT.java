@@ -95,14 +95,39 @@ class WebhookServerIT {
       assertTrue(response.startsWith("HTTP/1.1 413"), response);
       assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), response);
     }
-    byte[] big = new byte[WebhookConfig.DEFAULT_MAX_BODY + 10];
-    java.util.Arrays.fill(big, (byte) ' ');
-    try {
-      assertEquals(413, webhook.post("/validate-release", big).statusCode());
-    } catch (IOException e) {
-      // the server may close while the client is still writing; refusing is what matters
-    }
     assertEquals(200, webhook.post("/mutate-workloadcluster", wcReview("after-big", null)).statusCode());
+  }
+
+  @Test
+  void aBodyWithoutALengthIsCutOffAtTheLimitWith413() throws Exception {
+    try (SSLSocket s = webhook.connect()) {
+      s.startHandshake();
+      java.io.OutputStream out = s.getOutputStream();
+      // The server answers and closes while the body is still being sent: write from another thread, so that the
+      // answer is read whatever happens to the writes (which are expected to fail once the server has closed).
+      Thread writer = new Thread(() -> {
+        try {
+          out.write(("POST /validate-release HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          byte[] chunk = new byte[64 * 1024];
+          java.util.Arrays.fill(chunk, (byte) ' ');
+          for (long sent = 0; sent <= 2L * WebhookConfig.DEFAULT_MAX_BODY; sent += chunk.length) {
+            out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
+          out.flush();
+        } catch (IOException expected) {
+          // the server closed the connection after its 413: that is what this test wants
+        }
+      });
+      writer.start();
+      String response = RunningWebhook.readResponse(s.getInputStream());
+      writer.join(10_000);
+      assertTrue(response.startsWith("HTTP/1.1 413"), response);
+      assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), response);
+    }
+    assertEquals(200, webhook.post("/mutate-workloadcluster", wcReview("after-chunked", null)).statusCode());
   }
 
   @Test

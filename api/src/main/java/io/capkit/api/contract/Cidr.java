@@ -1,11 +1,13 @@
 package io.capkit.api.contract;
 
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.Locale;
 
-/** An IPv4 or IPv6 CIDR block, parsed strictly (no host names, no host bits). */
-public record Cidr(byte[] network, int prefix) {
+/**
+ * An IPv4 or IPv6 CIDR block, parsed strictly (no host names, no host bits). A value: the network address is held as
+ * an immutable number with its width in bits (32 or 128), so equal blocks are equal.
+ */
+public record Cidr(BigInteger network, int bits, int prefix) {
 
   /** Parses {@code text}; throws {@link IllegalArgumentException} with a message a user can act on. */
   public static Cidr parse(String text) {
@@ -32,26 +34,25 @@ public record Cidr(byte[] network, int prefix) {
     BigInteger hostMask = BigInteger.ONE.shiftLeft(max - prefix).subtract(BigInteger.ONE);
     if (!value.and(hostMask).equals(BigInteger.ZERO)) {
       BigInteger net = value.andNot(hostMask);
-      Cidr suggestion = new Cidr(toBytes(net, bytes.length), prefix);
+      Cidr suggestion = new Cidr(net, max, prefix);
       throw new IllegalArgumentException(text + " has host bits set; did you mean " + suggestion + "?");
     }
-    return new Cidr(bytes, prefix);
+    return new Cidr(value, max, prefix);
   }
 
   public boolean isV6() {
-    return network.length == 16;
+    return bits == 128;
   }
 
   /** True when the two blocks share at least one address. */
   public boolean overlaps(Cidr other) {
-    if (network.length != other.network.length) {
+    if (bits != other.bits) {
       return false;
     }
     int shorter = Math.min(prefix, other.prefix);
-    int max = network.length * 8;
-    BigInteger mask = BigInteger.ONE.shiftLeft(max).subtract(BigInteger.ONE)
-        .xor(BigInteger.ONE.shiftLeft(max - shorter).subtract(BigInteger.ONE));
-    return new BigInteger(1, network).and(mask).equals(new BigInteger(1, other.network).and(mask));
+    BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
+        .xor(BigInteger.ONE.shiftLeft(bits - shorter).subtract(BigInteger.ONE));
+    return network.and(mask).equals(other.network.and(mask));
   }
 
   private static byte[] parseV4(String addr, String text) {
@@ -135,17 +136,8 @@ public record Cidr(byte[] network, int prefix) {
   }
 
   @Override
-  public boolean equals(Object o) {
-    return o instanceof Cidr c && c.prefix == prefix && Arrays.equals(c.network, network);
-  }
-
-  @Override
-  public int hashCode() {
-    return 31 * Arrays.hashCode(network) + prefix;
-  }
-
-  @Override
   public String toString() {
+    byte[] network = toBytes(this.network, bits / 8);
     if (!isV6()) {
       return (network[0] & 0xff) + "." + (network[1] & 0xff) + "." + (network[2] & 0xff) + "."
           + (network[3] & 0xff) + "/" + prefix;

@@ -16,13 +16,13 @@ public final class ClusterDns {
   /** The 10th address of {@code serviceRange} (a CIDR the contract has validated), e.g. 10.96.0.10 for 10.96.0.0/12. */
   public static String address(String serviceRange) {
     Cidr cidr = Cidr.parse(serviceRange);
-    int bits = cidr.network().length * 8;
+    int bits = cidr.bits();
     if (bits - cidr.prefix() < 4) {
       throw new IllegalArgumentException(serviceRange + " is too small to hold the cluster DNS address (its 10th)");
     }
-    BigInteger ip = new BigInteger(1, cidr.network()).add(BigInteger.valueOf(INDEX));
+    BigInteger ip = cidr.network().add(BigInteger.valueOf(INDEX));
     byte[] raw = ip.toByteArray();
-    byte[] bytes = new byte[cidr.network().length];
+    byte[] bytes = new byte[bits / 8];
     System.arraycopy(raw, Math.max(0, raw.length - bytes.length), bytes, Math.max(0, bytes.length - raw.length),
         Math.min(raw.length, bytes.length));
     if (bytes.length == 4) {

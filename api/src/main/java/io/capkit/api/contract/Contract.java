@@ -39,14 +39,12 @@ public final class Contract {
   private final List<List<String>> disjoint;
   // Schema results per (name, value) when every schema keyword applies to one property at a time.
   private final boolean propertyLocal;
-  private final Map<Map.Entry<String, Object>, List<ValidationMessage>> messagesByValue =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<Map.Entry<String, String>, Boolean> overlapsByPair =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<Map.Entry<String, Object>, Optional<String>> rulesByValue =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  /** Distinct (name, value) pairs remembered at most; a long-running webhook sees arbitrary values. */
+  /** Distinct (name, value) pairs remembered per memo; a long-running webhook sees arbitrary values. */
   static final int MAX_REMEMBERED = 4096;
+  private final LruMemo<Map.Entry<String, Object>, List<ValidationMessage>> messagesByValue =
+      new LruMemo<>(MAX_REMEMBERED);
+  private final LruMemo<Map.Entry<String, String>, Boolean> overlapsByPair = new LruMemo<>(MAX_REMEMBERED);
+  private final LruMemo<Map.Entry<String, Object>, Optional<String>> rulesByValue = new LruMemo<>(MAX_REMEMBERED);
 
   private Contract(JsonNode document) {
     this.document = document;
@@ -110,19 +108,25 @@ public final class Contract {
     Set<ValidationMessage> messages = new java.util.LinkedHashSet<>();
     known.forEach((k, v) -> {
       boolean scalar = v instanceof String || v instanceof Integer || v instanceof Long || v instanceof Boolean;
-      Map.Entry<String, Object> key = scalar ? Map.entry(k, v) : null;
-      List<ValidationMessage> found = key == null ? null : messagesByValue.get(key);
-      if (found == null) {
-        Map<String, Object> one = new java.util.HashMap<>(1);
-        one.put(k, v);
-        found = List.copyOf(schema.validate(JSON.valueToTree(one)));
-        if (key != null && messagesByValue.size() < MAX_REMEMBERED) {
-          messagesByValue.put(key, found);
-        }
-      }
-      messages.addAll(found);
+      messages.addAll(scalar ? messagesByValue.get(Map.entry(k, v), e -> schemaMessages(k, v))
+          : schemaMessages(k, v));
     });
     return messages;
+  }
+
+  private List<ValidationMessage> schemaMessages(String name, Object value) {
+    Map<String, Object> one = new java.util.HashMap<>(1);
+    one.put(name, value);
+    return List.copyOf(schema.validate(JSON.valueToTree(one)));
+  }
+
+  /** Whether the schema result for {@code (name, value)} is remembered (tests of the bounded memo). */
+  boolean remembersSchemaResult(String name, Object value) {
+    return messagesByValue.remembers(Map.entry(name, value));
+  }
+
+  int rememberedSchemaResults() {
+    return messagesByValue.size();
   }
 
   /** The contract shipped with capkit. */
@@ -214,6 +218,17 @@ public final class Contract {
     return problems;
   }
 
+  /**
+   * The variables in {@code values} that capkit sets itself (NAMESPACE, KUBERNETES_VERSION): a problem each, paths
+   * being variable names. Every layer of variables is held to it.
+   */
+  public List<Problem> derivedProblems(Map<String, ?> values) {
+    List<Problem> problems = new ArrayList<>();
+    values.keySet().forEach(k -> variable(k).filter(v -> !v.settable()).ifPresent(v -> problems.add(
+        Problem.at(k, "is set by capkit from " + v.source() + "; remove it from variables"))));
+    return problems;
+  }
+
   /** Canonical forms: memory as {@code <n>Mi}, Kubernetes versions with {@code v}. Call on valid values. */
   public Map<String, Object> normalise(Map<String, Object> values) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -238,15 +253,7 @@ public final class Contract {
     if (!(value instanceof String)) {
       return checkRule(byName.get(name), value);
     }
-    Map.Entry<String, Object> key = Map.entry(name, value);
-    Optional<String> found = rulesByValue.get(key);
-    if (found == null) {
-      found = checkRule(byName.get(name), value);
-      if (rulesByValue.size() < MAX_REMEMBERED) {
-        rulesByValue.put(key, found);
-      }
-    }
-    return found;
+    return rulesByValue.get(Map.entry(name, value), e -> checkRule(byName.get(name), value));
   }
 
   private static Optional<String> checkRule(Variable v, Object value) {
@@ -255,7 +262,9 @@ public final class Contract {
     }
     try {
       switch (v.rule()) {
-        case "memory" -> MemoryQuantity.parse((String) value);
+        case "memory" -> {
+          return MemoryQuantity.checkNodeMemory((String) value);
+        }
         case "cidr" -> Cidr.parse((String) value);
         case "kubernetes-version" -> KubernetesVersion.parse((String) value);
         case "dns-label" -> {
@@ -301,20 +310,14 @@ public final class Contract {
 
   // Pure in the two ranges, and a fleet repeats few pairs: remembered as rule results are.
   private boolean overlaps(String a, String b) {
-    Map.Entry<String, String> key = Map.entry(a, b);
-    Boolean found = overlapsByPair.get(key);
-    if (found == null) {
+    return overlapsByPair.get(Map.entry(a, b), e -> {
       try {
-        found = Cidr.parse(a).overlaps(Cidr.parse(b));
+        return Cidr.parse(a).overlaps(Cidr.parse(b));
       } catch (IllegalArgumentException ignored) {
         // reported by the cidr rule of the variable itself
-        found = false;
+        return false;
       }
-      if (overlapsByPair.size() < MAX_REMEMBERED) {
-        overlapsByPair.put(key, found);
-      }
-    }
-    return found;
+    });
   }
 
   private Optional<String> closest(String name) {

@@ -1,44 +1,64 @@
 package io.capkit.api.contract;
 
-import java.util.Locale;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A memory size such as {@code 8GB}, {@code 8Gi} or {@code 8192Mi}. Units follow Kubernetes quantities:
- * K/M/G/T (and KB/MB/GB/TB) are powers of 1000, Ki/Mi/Gi/Ti (and KiB/MiB/GiB/TiB) powers of 1024; a bare
- * number is bytes. The canonical form is whole mebibytes, {@code <n>Mi}, rounded up.
+ * A memory size. Any Kubernetes quantity ({@code 8Gi}, {@code 8G}, {@code 1.5Gi}, {@code 1e9}, {@code 500m} — lower-case
+ * {@code m} is milli), read by fabric8's {@link Quantity} and rounded up to whole bytes as Kubernetes does; and the
+ * clusterctl contract's byte-suffixed forms ({@code 8GB} = {@code 8G}, {@code 8GiB} = {@code 8Gi}). The canonical
+ * form is whole mebibytes, {@code <n>Mi}, rounded up.
  */
 public record MemoryQuantity(long bytes) {
-  private static final Pattern FORM = Pattern.compile("([0-9]{1,15})\\s?([KMGT]i?B?|[kmgt]i?b?|)");
+  /** The Kubernetes quantity grammar (apimachinery resource.Quantity), positive values only. */
+  private static final Pattern KUBERNETES = Pattern.compile(
+      "\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?");
+  /** The contract's {@code 8GB}/{@code 8GiB} forms: a unit Kubernetes knows, then {@code B}. */
+  private static final Pattern BYTE_SUFFIXED = Pattern.compile("(.*[0-9.](?:Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E))B");
   private static final long MIB = 1024L * 1024L;
+  /** The least memory a node VM gets, for the contract's machine memory variables and KVMMachine specs alike. */
+  public static final long MIN_NODE_MEBIBYTES = 512;
+  private static final BigDecimal MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
   public static MemoryQuantity parse(String text) {
-    Matcher m = text == null ? null : FORM.matcher(text.trim());
-    if (m == null || !m.matches()) {
+    String q = text == null ? "" : text;
+    Matcher suffixed = BYTE_SUFFIXED.matcher(q);
+    if (suffixed.matches()) {
+      // Kubernetes spells kilo "k"; the contract's "KB" means the same.
+      q = suffixed.group(1).endsWith("K") ? suffixed.group(1).replaceFirst("K$", "k") : suffixed.group(1);
+    }
+    if (!KUBERNETES.matcher(q).matches()) {
       throw new IllegalArgumentException("\"" + text + "\" is not a memory quantity (e.g. 8GB, 8Gi, 8192Mi)");
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2).toUpperCase(Locale.ROOT).replace("IB", "I").replace("B", "");
-    long factor = switch (unit) {
-      case "" -> 1L;
-      case "K" -> 1000L;
-      case "M" -> 1000L * 1000;
-      case "G" -> 1000L * 1000 * 1000;
-      case "T" -> 1000L * 1000 * 1000 * 1000;
-      case "KI" -> 1024L;
-      case "MI" -> MIB;
-      case "GI" -> MIB * 1024;
-      case "TI" -> MIB * 1024 * 1024;
-      default -> throw new IllegalArgumentException("\"" + text + "\" has an unknown memory unit");
-    };
-    if (n == 0) {
+    BigDecimal amount;
+    try {
+      amount = Quantity.getAmountInBytes(Quantity.parse(q));
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("\"" + text + "\" is not a memory quantity (e.g. 8GB, 8Gi, 8192Mi)");
+    }
+    if (amount.signum() <= 0) {
       throw new IllegalArgumentException("\"" + text + "\" must be greater than zero");
     }
-    if (n > Long.MAX_VALUE / factor) {
+    BigDecimal whole = amount.setScale(0, RoundingMode.CEILING);
+    if (whole.compareTo(MAX) > 0) {
       throw new IllegalArgumentException("\"" + text + "\" is too large");
     }
-    return new MemoryQuantity(n * factor);
+    return new MemoryQuantity(whole.longValueExact());
+  }
+
+  /** A problem message when {@code text} is not a memory quantity of at least {@link #MIN_NODE_MEBIBYTES}Mi. */
+  public static java.util.Optional<String> checkNodeMemory(String text) {
+    try {
+      if (parse(text).mebibytes() < MIN_NODE_MEBIBYTES) {
+        return java.util.Optional.of("\"" + text + "\" is less than " + MIN_NODE_MEBIBYTES + "Mi, too small for a node");
+      }
+      return java.util.Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
   }
 
   /** Whole mebibytes, rounded up. */

@@ -37,8 +37,7 @@ public final class ValidatedLayers {
   static List<Problem> check(Contract contract, Layer layer) {
     Map<String, Object> own = layer.values();
     List<Problem> found = new ArrayList<>(contract.validate(own));
-    own.forEach((k, v) -> contract.variable(k).filter(var -> !var.settable()).ifPresent(var -> found.add(
-        Problem.at(k, "is set by capkit from " + var.source() + "; remove it from variables"))));
+    found.addAll(contract.derivedProblems(own));
     return List.copyOf(found);
   }
 }

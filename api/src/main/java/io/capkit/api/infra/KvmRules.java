@@ -1,11 +1,13 @@
 package io.capkit.api.infra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capkit.api.InvalidInputException;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.contract.MemoryQuantity;
 import io.capkit.api.fleet.ApiEndpoint;
+import io.capkit.api.yaml.StrictReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -25,13 +27,10 @@ import java.util.regex.Pattern;
  */
 public final class KvmRules {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern IPV4 = Pattern.compile(
-      "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
   private static final Set<String> LIBVIRT_SCHEMES = Set.of("test", "qemu", "qemu+ssh", "qemu+tcp", "qemu+tls",
       "qemu+unix", "qemu+libssh2", "qemu+libssh");
   private static final int MAX_GB = 65536;
   private static final int MAX_CPUS = 512;
-  private static final long MIN_MEMORY_MIB = 512;
   /** virtio-9p mount tags are at most 31 bytes. */
   private static final int MAX_MOUNT_TAG = 31;
   /** The 9p tag the provider gives etcdStorage.hostPath. */
@@ -41,6 +40,7 @@ public final class KvmRules {
   private static final Pattern ISCSI = Pattern.compile(
       "iqn\\.[0-9]{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[-a-z0-9.:]+)?|eui\\.[0-9A-F]{16}");
 
+  private static final String TEMPLATE_SPEC = "spec.template.spec";
   private final Contract contract;
 
   public KvmRules(Contract contract) {
@@ -93,13 +93,7 @@ public final class KvmRules {
       p.add(Problem.at(path + ".cpus", "must be 1-" + MAX_CPUS + ", got " + spec.getCpus()));
     }
     if (spec.getMemory() != null) {
-      try {
-        if (MemoryQuantity.parse(spec.getMemory()).mebibytes() < MIN_MEMORY_MIB) {
-          p.add(Problem.at(path + ".memory", "\"" + spec.getMemory() + "\" is less than 512Mi, too small for a node"));
-        }
-      } catch (IllegalArgumentException e) {
-        p.add(Problem.at(path + ".memory", e.getMessage()));
-      }
+      MemoryQuantity.checkNodeMemory(spec.getMemory()).ifPresent(m -> p.add(Problem.at(path + ".memory", m)));
     }
     MachineVolumes v = spec.getVolumes();
     if (v != null) {
@@ -107,22 +101,21 @@ public final class KvmRules {
       size(v.getDockerSizeGB(), path + ".volumes.dockerSizeGB", p);
       size(v.getKubeletSizeGB(), path + ".volumes.kubeletSizeGB", p);
     }
-    if (spec.getImage() != null) {
-      if (spec.getImage().getVolume() == null || spec.getImage().getVolume().isEmpty()) {
-        p.add(Problem.at(path + ".image.volume", "is required"));
-      }
+    // No default exists for the base image, and the provider cannot plan a machine without one.
+    if (spec.getImage() == null || spec.getImage().getVolume() == null || spec.getImage().getVolume().isEmpty()) {
+      p.add(Problem.at(path + ".image.volume", "is required (the base image volume the root disk is layered on)"));
     }
     List<String> dns = spec.getDnsServers() == null ? List.of() : spec.getDnsServers();
     for (int i = 0; i < dns.size(); i++) {
       String s = dns.get(i);
-      if (s == null || !(IPV4.matcher(s).matches() || isIpv6(s))) {
+      if (s == null || !(Names.isIpv4(s) || isIpv6(s))) {
         p.add(Problem.at(path + ".dnsServers[" + i + "]", "\"" + s + "\" is not an IP address"));
       }
     }
     List<String> ntp = spec.getNtpServers() == null ? List.of() : spec.getNtpServers();
     for (int i = 0; i < ntp.size(); i++) {
       String s = ntp.get(i);
-      if (s == null || !(IPV4.matcher(s).matches() || isIpv6(s) || Names.checkSubdomain(s).isEmpty())) {
+      if (s == null || !(Names.isIpv4(s) || isIpv6(s) || Names.checkSubdomain(s).isEmpty())) {
         p.add(Problem.at(path + ".ntpServers[" + i + "]", "\"" + s + "\" is neither an IP address nor a host name"));
       }
     }
@@ -159,6 +152,31 @@ public final class KvmRules {
     return p;
   }
 
+  /** The label CAPI puts on a control-plane machine and on the infrastructure machine cloned for it. */
+  public static final String CONTROL_PLANE_LABEL = "cluster.x-k8s.io/control-plane";
+
+  /**
+   * The rules that depend on a machine's role: iSCSI initiator names and etcd storage are for control-plane machines,
+   * host volumes for workers. The webhook knows the role from {@link #CONTROL_PLANE_LABEL} on the KVMMachine, the
+   * provider from the Machine as well.
+   */
+  public static List<Problem> machineRoleProblems(KVMMachineSpec spec, String path, boolean controlPlane) {
+    List<Problem> p = new ArrayList<>();
+    if (spec == null) {
+      return p;
+    }
+    if (spec.getIscsiInitiatorName() != null && !controlPlane) {
+      p.add(Problem.at(path + ".iscsiInitiatorName", "is only set on control-plane machines"));
+    }
+    if (spec.getHostVolumes() != null && !spec.getHostVolumes().isEmpty() && controlPlane) {
+      p.add(Problem.at(path + ".hostVolumes", "host volumes are for worker machines only"));
+    }
+    if (spec.getEtcdStorage() != null && !controlPlane) {
+      p.add(Problem.at(path + ".etcdStorage", "only control-plane machines run etcd"));
+    }
+    return p;
+  }
+
   /** A KVMMachine update: providerID, once set, never changes (CAPI matches it against the Node). */
   public List<Problem> validateMachineUpdate(KVMMachineSpec old, KVMMachineSpec updated, String path) {
     List<Problem> p = new ArrayList<>(validateMachineSpec(updated, path));
@@ -179,15 +197,69 @@ public final class KvmRules {
     }
     ApiEndpoint e = spec.getControlPlaneEndpoint();
     if (e != null) {
-      if (e.getHost() == null || e.getHost().isEmpty()) {
-        p.add(Problem.at(path + ".controlPlaneEndpoint.host", "is required"));
-      }
+      Names.checkHost(e.getHost()).ifPresent(m -> p.add(Problem.at(path + ".controlPlaneEndpoint.host", m)));
       if (e.getPort() != null && (e.getPort() < 1 || e.getPort() > 65535)) {
         p.add(Problem.at(path + ".controlPlaneEndpoint.port", "must be 1-65535, got " + e.getPort()));
       }
     }
     namedEntries(spec.getHosts(), path + ".hosts", KVMHost::getName, p, (h, at) -> libvirtUri(h.getUri(), at + ".uri",
         p));
+    p.sort(null);
+    return p;
+  }
+
+  /** The KVM kinds these rules know, with their Java types. */
+  public static final Map<String, Class<?>> KINDS = Map.of("KVMCluster", KVMCluster.class,
+      "KVMClusterTemplate", KVMClusterTemplate.class, "KVMMachine", KVMMachine.class,
+      "KVMMachineTemplate", KVMMachineTemplate.class);
+
+  /**
+   * Every rule on one KVM object of {@code kind} read from its tree (strictly: unknown fields and wrong types are
+   * problems), and on an update ({@code oldTree} not null) the rules between the two: templates are immutable, a
+   * machine's providerID never changes. The webhook and {@code capkit validate} both call this.
+   */
+  public List<Problem> validateObject(String kind, Map<String, Object> tree, Map<String, Object> oldTree) {
+    Class<?> type = KINDS.get(kind);
+    if (type == null) {
+      throw new IllegalArgumentException("not a KVM kind: " + kind);
+    }
+    Object typed;
+    try {
+      typed = StrictReader.read(null, tree, type, Infra.API_VERSION, kind);
+    } catch (InvalidInputException e) {
+      return e.problems();
+    }
+    Object old = null;
+    if (oldTree != null) {
+      try {
+        old = StrictReader.read(null, oldTree, type, Infra.API_VERSION, kind);
+      } catch (InvalidInputException e) {
+        old = null;
+      }
+    }
+    List<Problem> p = new ArrayList<>();
+    if (typed instanceof KVMCluster c) {
+      p.addAll(validateClusterSpec(c.getSpec(), "spec"));
+    } else if (typed instanceof KVMClusterTemplate t) {
+      KVMClusterTemplateSpec spec = t.getSpec();
+      p.addAll(spec == null || spec.getTemplate() == null ? List.of(Problem.at("spec.template", "is required"))
+          : validateClusterSpec(spec.getTemplate().getSpec(), TEMPLATE_SPEC));
+      if (old != null) {
+        p.addAll(checkTemplateUnchanged(((KVMClusterTemplate) old).getSpec(), spec, "spec"));
+      }
+    } else if (typed instanceof KVMMachine m) {
+      p.addAll(old == null ? validateMachineSpec(m.getSpec(), "spec")
+          : validateMachineUpdate(((KVMMachine) old).getSpec(), m.getSpec(), "spec"));
+      Map<String, String> labels = m.getMetadata() == null ? null : m.getMetadata().getLabels();
+      p.addAll(machineRoleProblems(m.getSpec(), "spec", labels != null && labels.containsKey(CONTROL_PLANE_LABEL)));
+    } else {
+      KVMMachineTemplateSpec spec = ((KVMMachineTemplate) typed).getSpec();
+      p.addAll(spec == null || spec.getTemplate() == null ? List.of(Problem.at("spec.template", "is required"))
+          : validateMachineSpec(spec.getTemplate().getSpec(), TEMPLATE_SPEC));
+      if (old != null) {
+        p.addAll(checkTemplateUnchanged(((KVMMachineTemplate) old).getSpec(), spec, "spec"));
+      }
+    }
     p.sort(null);
     return p;
   }

@@ -2,8 +2,10 @@ package io.capkit.api.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capkit.api.Names;
 import io.capkit.api.Problem;
 import io.capkit.api.contract.KubernetesVersion;
+import io.capkit.api.flavor.CompatibilityMatrix;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -21,6 +23,9 @@ import java.util.regex.Pattern;
 public final class ReleaseRules {
   /** Release names are plain semantic versions with a leading {@code v}: {@code v1.2.3}. */
   private static final Pattern NAME = Pattern.compile("v(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})");
+  private static final Pattern CHART_REPOSITORY = Pattern.compile("(https|oci)://[^\\s/?#@]+(/\\S*)?");
+  /** Which contract a cluster-api-core version follows; releases on none are refused. */
+  private static final CompatibilityMatrix MATRIX = CompatibilityMatrix.standard();
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Forward moves along wip → preview → active → deprecated; deprecated → active undoes a deprecation. */
   private static final Map<ReleaseState, Set<ReleaseState>> TRANSITIONS = Map.of(
@@ -36,7 +41,12 @@ public final class ReleaseRules {
     return name != null && NAME.matcher(name).matches();
   }
 
-  /** Checks one Release on its own: name, required components, versions, date, state. */
+  /**
+   * Checks one Release on its own, the one Release rule every entry point applies (renderer, {@code capkit validate},
+   * webhook, promote): name {@code vX.Y.Z}, cluster-scoped, components (kubernetes and cluster-api-core required,
+   * every version semantic, a cluster-api-core on a contract capkit renders), date, state, and apps whose charts
+   * come from https:// or oci:// repositories.
+   */
   public static List<Problem> validate(Release release) {
     List<Problem> problems = new ArrayList<>();
     String name = release.getMetadata() == null ? null : release.getMetadata().getName();
@@ -44,44 +54,17 @@ public final class ReleaseRules {
       problems.add(Problem.at("metadata.name", name == null || name.isEmpty() ? "is required"
           : "\"" + name + "\" is not a release name (vX.Y.Z, e.g. v29.1.0)"));
     }
+    if (release.getMetadata() != null && release.getMetadata().getNamespace() != null) {
+      problems.add(Problem.at("metadata.namespace", "must not be set: Release is cluster-scoped"));
+    }
     ReleaseSpec spec = release.getSpec();
     if (spec == null) {
       problems.add(Problem.at("spec", "is required"));
       return sorted(problems);
     }
-    List<ReleaseComponent> components = spec.getComponents();
-    if (components == null || components.isEmpty()) {
-      problems.add(Problem.at("spec.components", "is required and must list the \"" + Release.KUBERNETES
-          + "\" component"));
-    } else {
-      Set<String> seen = new HashSet<>();
-      boolean kubernetes = false;
-      for (int i = 0; i < components.size(); i++) {
-        ReleaseComponent c = components.get(i);
-        String at = "spec.components[" + i + "]";
-        if (c == null) {
-          problems.add(Problem.at(at, "must be an object with name and version"));
-          continue;
-        }
-        if (c.getName() == null || c.getName().isEmpty()) {
-          problems.add(Problem.at(at + ".name", "is required"));
-        } else if (!seen.add(c.getName())) {
-          problems.add(Problem.at(at + ".name", "\"" + c.getName() + "\" is listed twice"));
-        }
-        if (c.getVersion() == null || c.getVersion().isEmpty()) {
-          problems.add(Problem.at(at + ".version", "is required"));
-        } else if (Release.KUBERNETES.equals(c.getName()) && !KubernetesVersion.isValid(c.getVersion())) {
-          problems.add(Problem.at(at + ".version", "\"" + c.getVersion()
-              + "\" is not a semantic version (e.g. v1.33.4)"));
-        }
-        kubernetes |= Release.KUBERNETES.equals(c.getName());
-      }
-      if (!kubernetes) {
-        problems.add(Problem.at("spec.components", "must list the \"" + Release.KUBERNETES + "\" component"));
-      }
-    }
+    components(spec.getComponents(), problems);
     if (spec.getDate() == null || spec.getDate().isEmpty()) {
-      problems.add(Problem.at("spec.date", "is required"));
+      problems.add(Problem.at("spec.date", "is required (RFC 3339, e.g. 2025-10-01T00:00:00Z)"));
     } else {
       try {
         OffsetDateTime.parse(spec.getDate());
@@ -93,31 +76,79 @@ public final class ReleaseRules {
     if (spec.getState() == null) {
       problems.add(Problem.at("spec.state", "is required (wip, preview, active or deprecated)"));
     }
-    List<ReleaseApp> apps = spec.getApps() == null ? List.of() : spec.getApps();
+    apps(spec.getApps(), problems);
+    return sorted(problems);
+  }
+
+  private static void components(List<ReleaseComponent> components, List<Problem> problems) {
+    if (components == null || components.isEmpty()) {
+      problems.add(Problem.at("spec.components", "is required and must list the \"" + Release.KUBERNETES
+          + "\" and \"" + Release.CAPI_CORE + "\" components"));
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < components.size(); i++) {
+      ReleaseComponent c = components.get(i);
+      String at = "spec.components[" + i + "]";
+      if (c == null) {
+        problems.add(Problem.at(at, "must be an object with name and version"));
+        continue;
+      }
+      if (c.getName() == null || c.getName().isEmpty()) {
+        problems.add(Problem.at(at + ".name", "is required"));
+      } else if (!seen.add(c.getName())) {
+        problems.add(Problem.at(at + ".name", "\"" + c.getName() + "\" is listed twice"));
+      }
+      if (c.getVersion() == null || c.getVersion().isEmpty()) {
+        problems.add(Problem.at(at + ".version", "is required"));
+      } else if (!KubernetesVersion.isValid(c.getVersion())) {
+        problems.add(Problem.at(at + ".version", "\"" + c.getVersion()
+            + "\" is not a semantic version (e.g. v1.33.4)"));
+      } else if (Release.CAPI_CORE.equals(c.getName()) && MATRIX.contractFor(c.getVersion()).isEmpty()) {
+        problems.add(Problem.at(at + ".version", Release.CAPI_CORE + " " + c.getVersion()
+            + " follows no CAPI contract capkit renders (" + MATRIX.contractRanges().stream()
+            .map(r -> r.name() + " from " + r.from()).reduce((a, b) -> a + ", " + b).orElse("") + ")"));
+      }
+    }
+    for (String required : List.of(Release.KUBERNETES, Release.CAPI_CORE)) {
+      if (!seen.contains(required)) {
+        problems.add(Problem.at("spec.components", "must list the \"" + required + "\" component"));
+      }
+    }
+  }
+
+  private static void apps(List<ReleaseApp> list, List<Problem> problems) {
+    List<ReleaseApp> apps = list == null ? List.of() : list;
     Set<String> appNames = new HashSet<>();
     for (int i = 0; i < apps.size(); i++) {
       ReleaseApp a = apps.get(i);
       String at = "spec.apps[" + i + "]";
       if (a == null) {
-        problems.add(Problem.at(at, "must be an object with name and version"));
+        problems.add(Problem.at(at, "must be an object with name, version and chart"));
         continue;
       }
-      if (a.getName() == null || a.getName().isEmpty()) {
-        problems.add(Problem.at(at + ".name", "is required"));
+      // The app name names the HelmRelease objects the renderer writes.
+      Optional<String> badName = Names.checkLabel(a.getName());
+      if (badName.isPresent()) {
+        problems.add(Problem.at(at + ".name", badName.get()));
       } else if (!appNames.add(a.getName())) {
         problems.add(Problem.at(at + ".name", "\"" + a.getName() + "\" is listed twice"));
       }
-      if (a.getVersion() == null || a.getVersion().isEmpty()) {
-        problems.add(Problem.at(at + ".version", "is required"));
+      if (a.getVersion() == null || a.getVersion().isBlank()) {
+        problems.add(Problem.at(at + ".version", "is required (the chart version)"));
       }
-      if (a.getChart() != null) {
-        String repo = a.getChart().getRepository();
-        if (repo == null || !(repo.startsWith("https://") || repo.startsWith("oci://"))) {
-          problems.add(Problem.at(at + ".chart.repository", "must be an https:// or oci:// URL"));
-        }
+      String repo = a.getChart() == null ? null : a.getChart().getRepository();
+      if (repo == null || repo.isEmpty()) {
+        problems.add(Problem.at(at + ".chart.repository", "is required (an https:// or oci:// URL)"));
+      } else if (!isChartRepository(repo)) {
+        problems.add(Problem.at(at + ".chart.repository", "\"" + repo + "\" is not an https:// or oci:// URL"));
       }
     }
-    return sorted(problems);
+  }
+
+  /** True for an {@code https://} or {@code oci://} URL with a host: charts are never fetched in clear text. */
+  public static boolean isChartRepository(String url) {
+    return url != null && CHART_REPOSITORY.matcher(url).matches();
   }
 
   /**
@@ -216,15 +247,47 @@ public final class ReleaseRules {
       return List.of(Problem.at(path, "cannot move Kubernetes from " + from + " to " + to
           + ": major version changes are not supported"));
     }
-    int minors = from.minorsTo(to);
     if (to.compareTo(from) < 0) {
       return List.of(Problem.at(path, "cannot downgrade Kubernetes from " + from + " to " + to));
     }
+    int minors = to.minor() - from.minor();
     if (minors > 1) {
       return List.of(Problem.at(path, "cannot upgrade Kubernetes from " + from + " to " + to + ": skips "
           + (minors - 1) + " minor version(s); upgrade one minor version at a time"));
     }
     return List.of();
+  }
+
+  /**
+   * The one rule for moving a workload cluster from release {@code from} to release {@code to} (the webhook on a
+   * WorkloadCluster update, {@code capkit promote}): the target is not deprecated, is not an older release, and
+   * moves Kubernetes by {@link #checkUpgrade}. A wip target is refused for any use by {@link #checkNotWip}, which both
+   * callers apply as well. Problems are reported at {@code path}.
+   */
+  public static List<Problem> checkMove(Release from, Release to, String path) {
+    List<Problem> problems = new ArrayList<>();
+    String fromName = from.getMetadata().getName();
+    String toName = to.getMetadata().getName();
+    if (fromName.equals(toName)) {
+      return problems;
+    }
+    String moving = "moving from release " + fromName + " to " + toName + ": ";
+    ReleaseState state = to.getSpec() == null ? null : to.getSpec().getState();
+    if (state == ReleaseState.DEPRECATED) {
+      problems.add(Problem.at(path, moving + "release " + toName + " is deprecated; move to an active or preview "
+          + "release"));
+    }
+    if (isReleaseName(fromName) && isReleaseName(toName)
+        && KubernetesVersion.parse(toName).compareTo(KubernetesVersion.parse(fromName)) < 0) {
+      problems.add(Problem.at(path, moving + "release " + toName + " is older than " + fromName
+          + "; downgrades are not allowed"));
+    }
+    Optional<KubernetesVersion> a = kubernetesVersion(from);
+    Optional<KubernetesVersion> b = kubernetesVersion(to);
+    if (a.isPresent() && b.isPresent()) {
+      checkUpgrade(a.get(), b.get(), path).forEach(p -> problems.add(Problem.at(p.path(), moving + p.message())));
+    }
+    return problems;
   }
 
   private static List<Problem> sorted(List<Problem> problems) {

@@ -2,6 +2,7 @@ package io.capkit.api.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.networknt.schema.ValidationMessage;
 import java.util.ArrayList;
@@ -45,5 +46,17 @@ class ContractMemoTest {
       }
     }
     assertFalse(invalid == 0, "the samples include invalid values");
+  }
+
+  @Test
+  void theMemoKeepsRememberingRecentValuesAfterManyDistinctOnes() {
+    Contract contract = Contract.standard();
+    for (int i = 0; i < Contract.MAX_REMEMBERED * 2; i++) {
+      contract.validate(Map.of("WORKER_MACHINE_COUNT", i));
+    }
+    contract.validate(Map.of("WORKER_MACHINE_COUNT", 3));
+    assertTrue(contract.remembersSchemaResult("WORKER_MACHINE_COUNT", 3), "a value seen last is remembered");
+    assertFalse(contract.remembersSchemaResult("WORKER_MACHINE_COUNT", 0), "the oldest value was evicted");
+    assertTrue(contract.rememberedSchemaResults() <= Contract.MAX_REMEMBERED);
   }
 }

@@ -44,8 +44,11 @@ class WorkloadClusterRulesTest {
 
   @Test
   void aValidClusterHasNoProblems() {
-    assertEquals(List.of(), problems(cluster(Map.of("WORKER_MACHINE_COUNT", 5, "BASE_DOMAIN", "acme.example"))));
-    assertEquals(List.of(), problems(cluster(null)));
+    assertEquals(List.of(), problems(cluster(Map.of("WORKER_MACHINE_COUNT", 5, "BASE_DOMAIN", "acme.example",
+        "CONTROL_PLANE_LOAD_BALANCER", "external"))));
+    assertEquals(List.of("spec.controlPlaneEndpoint: is required when BASE_DOMAIN is not set (set "
+        + "spec.controlPlaneEndpoint, or BASE_DOMAIN in the cluster, organization or management cluster defaults)"),
+        problems(cluster(null)), "the renderer cannot render a cluster without an endpoint, so nobody admits one");
   }
 
   @Test
@@ -104,7 +107,7 @@ class WorkloadClusterRulesTest {
   }
 
   @Test
-  void endpointRulesUseTheObjectsOwnValues() {
+  void endpointRulesUseTheObjectsValuesOverTheContractDefaults() {
     Map<String, Object> tree = cluster(new LinkedHashMap<>(Map.of("CONTROL_PLANE_LOAD_BALANCER", "kube-vip")));
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) tree.get("spec");
@@ -112,12 +115,17 @@ class WorkloadClusterRulesTest {
     assertEquals(List.of("spec.controlPlaneEndpoint.host: must be an IPv4 address: kube-vip (CONTROL_PLANE_LOAD_BALANCER"
         + "=kube-vip) announces the endpoint address from the control plane machines, got api.example.com; set an "
         + "address, or CONTROL_PLANE_LOAD_BALANCER=external when a load balancer serves this name"), problems(tree));
-    // Without a choice in the object, a defaults file the webhook cannot see may pick an external load balancer.
+    // Without a choice in the object the contract's default, kube-vip, applies, as render applies it to a cluster
+    // whose defaults files pick nothing: an object in the API carries what its fleet layers gave it.
     spec.put("variables", Map.of());
+    assertEquals(1, problems(tree).size(), problems(tree).toString());
+    spec.put("variables", Map.of("CONTROL_PLANE_LOAD_BALANCER", "external"));
     assertEquals(List.of(), problems(tree));
     spec.put("flavor", "kamaji-metal3");
     spec.put("controlPlaneEndpoint", Map.of("host", "10.0.0.5", "port", 6443));
-    spec.put("variables", Map.of("KAMAJI_SERVICE_TYPE", "NodePort"));
+    spec.put("variables", Map.of("KAMAJI_SERVICE_TYPE", "NodePort", "KAMAJI_KONNECTIVITY_PORT", 30132,
+        "METAL3_IMAGE_URL", "https://images.example/node.raw",
+        "METAL3_IMAGE_CHECKSUM", "https://images.example/node.raw.sha256sum"));
     assertEquals(List.of("spec.controlPlaneEndpoint.port: must be in the NodePort range 30000-32767 with "
         + "KAMAJI_SERVICE_TYPE=NodePort: Kamaji uses the tenant control plane's port, which capkit sets to the endpoint "
         + "port, as the Service's node port; got 6443"), problems(tree));

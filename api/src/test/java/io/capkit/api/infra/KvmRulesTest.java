@@ -49,10 +49,11 @@ class KvmRulesTest {
         "spec.hostVolumes[0].mountPath: \"/mnt/../etc\" must be an absolute path without '..'",
         "spec.hostVolumes[0].name: \"Data\" is not a DNS-1123 label (lower-case letters, digits and '-', starting "
             + "and ending with a letter or digit)",
+        "spec.image.volume: is required (the base image volume the root disk is layered on)",
         "spec.memory: \"256Mi\" is less than 512Mi, too small for a node",
         "spec.providerID: \"libvirt://x\" must start with kvm://",
         "spec.volumes.dockerSizeGB: must be 1-65536 GB, got 0"), fmt(rules.validateMachineSpec(spec, "spec")));
-    KVMMachineSpec ok = new KVMMachineSpec();
+    KVMMachineSpec ok = withImage(new KVMMachineSpec());
     ok.setDnsServers(List.of("fd00::53", "10.0.0.53"));
     ok.setNtpServers(List.of("pool.ntp.org"));
     assertEquals(List.of(), rules.validateMachineSpec(ok, "spec"));
@@ -83,11 +84,12 @@ class KvmRulesTest {
         "spec.hostVolumes[1].mountPath: \"/mnt/a\" is listed twice",
         "spec.hostVolumes[1].name: is longer than 31 characters (9p mount tag)",
         "spec.hostVolumes[2]: must be an object",
+        "spec.image.volume: is required (the base image volume the root disk is layered on)",
         "spec.iscsiInitiatorName: \"iqn.24-1.example\" is not an iSCSI name (iqn.YYYY-MM.reversed.domain[:id] or "
             + "eui.<16 hex digits>)"), fmt(KvmRules.machineSpecProblems(spec, "spec")));
     EtcdStorage size = new EtcdStorage();
     size.setSizeGB(10);
-    KVMMachineSpec ok = new KVMMachineSpec();
+    KVMMachineSpec ok = withImage(new KVMMachineSpec());
     ok.setEtcdStorage(size);
     ok.setIscsiInitiatorName("iqn.2024-01.io.capkit:node-1");
     assertEquals(List.of(), rules.validateMachineSpec(ok, "spec"));
@@ -95,13 +97,13 @@ class KvmRulesTest {
 
   @Test
   void providerIdIsImmutableOnceSet() {
-    KVMMachineSpec a = new KVMMachineSpec();
+    KVMMachineSpec a = withImage(new KVMMachineSpec());
     a.setProviderID("kvm://a");
-    KVMMachineSpec b = new KVMMachineSpec();
+    KVMMachineSpec b = withImage(new KVMMachineSpec());
     b.setProviderID("kvm://b");
     assertEquals(List.of("spec.providerID: is immutable once set (was kvm://a)"),
         fmt(rules.validateMachineUpdate(a, b, "spec")));
-    assertEquals(List.of(), rules.validateMachineUpdate(new KVMMachineSpec(), b, "spec"));
+    assertEquals(List.of(), rules.validateMachineUpdate(withImage(new KVMMachineSpec()), b, "spec"));
   }
 
   @Test
@@ -129,5 +131,12 @@ class KvmRulesTest {
     r.getSpec().setCpus(8);
     b.setTemplate(r);
     assertEquals("spec", rules.checkTemplateUnchanged(a, b, "spec").get(0).path());
+  }
+
+  private static KVMMachineSpec withImage(KVMMachineSpec spec) {
+    BaseImage image = new BaseImage();
+    image.setVolume("debian-12.qcow2");
+    spec.setImage(image);
+    return spec;
   }
 }

@@ -67,8 +67,8 @@ class ReleaseRulesTest {
     List<String> p = fmt(ReleaseRules.validate(r));
     assertEquals(List.of(
         "metadata.name: \"x\" is not a release name (vX.Y.Z, e.g. v29.1.0)",
-        "spec.apps[0].chart.repository: must be an https:// or oci:// URL",
-        "spec.apps[0].version: is required",
+        "spec.apps[0].chart.repository: \"http://insecure\" is not an https:// or oci:// URL",
+        "spec.apps[0].version: is required (the chart version)",
         "spec.components[2].name: \"kubernetes\" is listed twice",
         "spec.date: \"yesterday\" is not an RFC 3339 date-time (e.g. 2025-06-01T00:00:00Z)",
         "spec.state: is required (wip, preview, active or deprecated)"), p);

@@ -2,7 +2,7 @@ package io.capkit.bench.gitops;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.capkit.bench.KeyValueArgs;
-import io.capkit.bench.MachineFacts;
+import io.capkit.bench.BenchHost;
 import io.capkit.bench.ResultsSection;
 import io.capkit.bench.render.GeneratedFleet;
 import io.capkit.gitops.diff.FleetDiff;
@@ -56,7 +56,7 @@ public final class GitOpsBench {
     int perOrg = Integer.parseInt(a.getOrDefault("perOrg", "500"));
     int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
     String capkit = repo.resolve("bin/capkit").toString();
-    String loadStart = MachineFacts.loadAverage(" ");
+    String loadStart = BenchHost.loadAverage(" ");
 
     // The fleet repository: management-clusters/ and releases/ at the top, every cluster on v1.1.0.
     Path seed = work.resolve("seed");
@@ -172,7 +172,7 @@ public final class GitOpsBench {
     TimedProcess promotedDiff = TimedProcess.run(clone, work, Map.of(), List.of(capkit, "diff", "--from", "main",
         "--to", branch));
 
-    String loadEnd = MachineFacts.loadAverage(" ");
+    String loadEnd = BenchHost.loadAverage(" ");
     StringBuilder s = new StringBuilder("## GitOps\n\n");
     s.append("`bench/gitops/run.sh` (").append(String.join(" ", argv).replace(work.toString(), "$WORK")
         .replace(repo.toString(), ".")).append("): ").append(n).append(" generated clusters (")
@@ -180,7 +180,7 @@ public final class GitOpsBench {
         .append("), `management-clusters/` and `releases/` in one repository; ").append(reps)
         .append(" runs each, figures are median (min–max).\n\n");
     s.append(String.format(Locale.ROOT, "Machine: %s, %d CPUs; load average %s at the start, %s at the end.%n%n",
-        MachineFacts.cpuModel(), Runtime.getRuntime().availableProcessors(), loadStart, loadEnd));
+        BenchHost.cpuModel(), Runtime.getRuntime().availableProcessors(), loadStart, loadEnd));
     s.append("| what | wall s | CPU s | peak RSS MB | target |\n|---|---|---|---|---|\n");
     row(s, "`capkit diff` pull request (" + edited + " cluster files + 1 organization defaults file; "
         + prStat + ") → " + diffSummary, diffs, "≤ 5 s");

@@ -8,7 +8,7 @@ import io.capkit.api.infra.KVMHost;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.MachineVolumes;
-import io.capkit.bench.MachineFacts;
+import io.capkit.bench.BenchHost;
 import io.capkit.bench.ResultsSection;
 import io.capkit.provider.libvirt.JnaLibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtBackend;
@@ -461,7 +461,7 @@ public final class ProvisionBench {
         + " %.1f× |%n", r.providerCpuSeconds() / direct.cpuSeconds()));
     b.append(String.format(Locale.ROOT, "%nMachine: %s, %d cores, %d GiB RAM, Linux %s, Java %s; kube-apiserver %s"
         + " and etcd on the same machine (started by the harness, also its client). The machine is shared: 1-minute"
-        + " load average %s before the run, %s after.%n", MachineFacts.cpuModel(),
+        + " load average %s before the run, %s after.%n", BenchHost.cpuModel(),
         Runtime.getRuntime().availableProcessors(), memGib(), read("/proc/sys/kernel/osrelease"),
         System.getProperty("java.version"), apiVersion, loadBefore, loadAfter));
     boolean timeMet = seconds <= 30;

@@ -1,7 +1,7 @@
 package io.capkit.bench.render;
 
 import io.capkit.bench.KeyValueArgs;
-import io.capkit.bench.MachineFacts;
+import io.capkit.bench.BenchHost;
 import io.capkit.bench.ResultsSection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ public final class RenderBench {
     int perOrg = Integer.parseInt(a.getOrDefault("perOrg", "500"));
     int reps = Integer.parseInt(a.getOrDefault("reps", "3"));
     int sample = Integer.parseInt(a.getOrDefault("sample", "50"));
-    String loadStart = MachineFacts.loadAverage(" ");
+    String loadStart = BenchHost.loadAverage(" ");
 
     List<String> releases = List.of("v1.0.0", "v1.1.0", "v1.2.0");
     GeneratedFleet fleet = GeneratedFleet.of(mcs, orgs, perOrg, releases);
@@ -126,7 +126,7 @@ public final class RenderBench {
     }
     double ccCpuPerCluster = ccCpu / sample;
     double ccPerCluster = (System.nanoTime() - ccStart) / 1e9 / sample;
-    String loadEnd = MachineFacts.loadAverage(" ");
+    String loadEnd = BenchHost.loadAverage(" ");
 
     double best = runs.stream().mapToDouble(Run::wallS).min().orElseThrow();
     double median = runs.stream().mapToDouble(Run::wallS).sorted().skip(runs.size() / 2).findFirst().orElseThrow();
@@ -158,7 +158,7 @@ public final class RenderBench {
         Machine: %d CPUs (%s), %s %s, load average at start `%s`, at end `%s` (the machine is shared; \
         other jobs ran at the same time). Command: `bench/render/run.sh`; capkit JVM options from `bin/capkit` (C1 only, parallel collector, \
         class-data archive).
-        """, Runtime.getRuntime().availableProcessors(), MachineFacts.cpuModel(), System.getProperty("java.vm.name"),
+        """, Runtime.getRuntime().availableProcessors(), BenchHost.cpuModel(), System.getProperty("java.vm.name"),
         System.getProperty("java.runtime.version"), loadStart, loadEnd);
     System.out.println();
     System.out.print(table);

@@ -1,6 +1,6 @@
 package io.capkit.bench.webhook;
 
-import io.capkit.bench.MachineFacts;
+import io.capkit.bench.BenchHost;
 import io.capkit.bench.ResultsSection;
 import io.capkit.bench.webhook.AdmissionReport.Setup;
 import io.capkit.bench.webhook.LevelResult.Latency;
@@ -68,7 +68,7 @@ public final class AdmissionLoad {
     int[] levels = Arrays.stream(options.getOrDefault("--levels", "1,16,64").split(","))
         .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     int processWarmup = Integer.parseInt(options.getOrDefault("--process-warmup", "30"));
-    String loadBefore = MachineFacts.loadAverage(", ");
+    String loadBefore = BenchHost.loadAverage(", ");
     int warmup = Integer.parseInt(options.getOrDefault("--warmup", "5"));
     int measure = Integer.parseInt(options.getOrDefault("--measure", "10"));
     Path jfr = work.resolve("capkit.jfr");
@@ -121,7 +121,7 @@ public final class AdmissionLoad {
       peer.stop(Duration.ZERO);
     }
     List<String> profile = Files.exists(jfr) ? CapkitProfile.summarize(jfr, 8) : List.of();
-    String section = AdmissionReport.section(setup(processWarmup, warmup, measure, loadBefore, MachineFacts.loadAverage(", ")),
+    String section = AdmissionReport.section(setup(processWarmup, warmup, measure, loadBefore, BenchHost.loadAverage(", ")),
         results, profile);
     System.out.println(section);
     if (options.containsKey("--results")) {
@@ -187,7 +187,7 @@ public final class AdmissionLoad {
       throws IOException {
     Map<String, String> goMod = options.containsKey("--go-mod")
         ? goModVersions(Files.readString(Path.of(options.get("--go-mod")))) : Map.of();
-    return new Setup(Runtime.getRuntime().availableProcessors(), MachineFacts.cpuModel(),
+    return new Setup(Runtime.getRuntime().availableProcessors(), BenchHost.cpuModel(),
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
         String.join(" ", capkitJvm()) + (options.containsKey("--capkit-threads") ? " … CapkitWebhookMain … "

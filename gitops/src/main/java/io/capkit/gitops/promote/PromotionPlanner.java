@@ -2,32 +2,40 @@ package io.capkit.gitops.promote;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import io.capkit.api.contract.Contract;
 import io.capkit.api.fleet.WorkloadCluster;
-import io.capkit.api.release.PromotionRules;
+import io.capkit.api.fleet.WorkloadClusterRules;
 import io.capkit.api.release.Release;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.StrictReader;
 import io.capkit.api.yaml.YamlDocuments;
 import io.capkit.gitops.git.SubTree;
 import io.capkit.gitops.promote.PromotionPlan.ClusterEdit;
+import io.capkit.renderer.ReleaseCatalog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
  * Works out a promotion on a tree, without writing anything: selects the WorkloadCluster files, edits their
  * release in place, and checks the result (strict parse, release exists and is allowed by
- * {@link PromotionRules}). All problems across all files are reported together.
+ * {@link WorkloadClusterRules#checkChange}, as the webhook does). All problems across all files are reported together.
  */
 public final class PromotionPlanner {
+  public static final String RELEASE_PATH = "spec.release";
+  private static final WorkloadClusterRules RULES = new WorkloadClusterRules(Contract.standard());
+
   private PromotionPlanner() {}
 
   public static PromotionPlan plan(SourceTree repo, String fleetPath, String releasesPath,
       ClusterSelector selector, String release) {
     String prefix = folder(fleetPath);
-    SortedMap<String, Release> releases = ReleaseCatalog.read(new SubTree(repo, releasesPath));
+    // The renderer's catalog: the same layout and the same Release rules as render, validate and the webhook.
+    SortedMap<String, Release> releases = ReleaseCatalog.read(new SubTree(repo, releasesPath),
+        folder(releasesPath).replaceFirst("/$", "")).releases();
     List<ClusterFile> candidates = new ArrayList<>();
     for (String relative : new SubTree(repo, fleetPath).files()) {
       ClusterFile.match(prefix, relative).filter(selector::matchesPath).ifPresent(candidates::add);
@@ -85,21 +93,28 @@ public final class PromotionPlanner {
       }
       String current = wc.getSpec() == null ? null : wc.getSpec().getRelease();
       if (current == null) {
-        return FileOutcome.problems(true, List.of(new Problem(cf.path(), PromotionRules.PATH, "is required")));
+        return FileOutcome.problems(true, List.of(new Problem(cf.path(), RELEASE_PATH, "is required")));
       }
       if (current.equals(release)) {
         return new FileOutcome(true, List.of(), null, cf);
       }
       List<Problem> problems = new ArrayList<>();
-      PromotionRules.check(current, release, releases).forEach(p -> problems.add(p.inFile(cf.path())));
+      if (releases.containsKey(release) && !releases.containsKey(current)) {
+        // render refuses a cluster on a release the repository lacks, so promote does not start from one.
+        problems.add(new Problem(cf.path(), RELEASE_PATH, "current release " + current
+            + " does not exist in releases/, so the upgrade path cannot be checked"));
+      }
       ReleaseLineEditor.Edit edit = ReleaseLineEditor.setRelease(cf.path(), bytes, release);
       WorkloadCluster after = StrictReader.read(cf.path(),
           YamlDocuments.loadOne(cf.path(), new String(edit.content(), StandardCharsets.UTF_8)),
           WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster");
       if (!release.equals(after.getSpec().getRelease())) {
-        problems.add(new Problem(cf.path(), PromotionRules.PATH, "edit did not take effect"));
+        problems.add(new Problem(cf.path(), RELEASE_PATH, "edit did not take effect"));
         return FileOutcome.problems(true, problems);
       }
+      // The rule the webhook applies to the same change of the WorkloadCluster object.
+      RULES.checkChange(wc.getSpec(), after.getSpec(), name -> Optional.ofNullable(releases.get(name)), new ArrayList<>())
+          .forEach(p -> problems.add(p.inFile(cf.path())));
       return new FileOutcome(true, problems, new ClusterEdit(cf, current, edit.content()), null);
     } catch (InvalidInputException e) {
       return FileOutcome.problems(false, e.problems());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.gitops.diff.ClusterInputs.ClusterPath;
-import io.capkit.gitops.testing.GeneratedFleet;
+import io.capkit.gitops.testing.FleetText;
 import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.RenderResult;
 import io.capkit.renderer.RenderedCluster;
@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 class ClusterInputsTest {
   @Test
   void everyInputTheRendererReportsIsInTheRule() {
-    TreeMap<String, String> fleet = GeneratedFleet.of(2, 2, 3, 3).files();
+    TreeMap<String, String> fleet = FleetText.of(2, 2, 3, 3).files();
     // One organization without a defaults file: its layer's origin is "none", which no change can touch.
-    fleet.remove(GeneratedFleet.orgDefaults("mc-1", "org-1-1"));
-    TreeMap<String, String> releases = GeneratedFleet.checkedInReleases();
-    RenderResult result = Renderer.standard().render(GeneratedFleet.tree("f", fleet), GeneratedFleet.tree("r", releases));
+    fleet.remove(FleetText.orgDefaults("mc-1", "org-1-1"));
+    TreeMap<String, String> releases = FleetText.checkedInReleases();
+    RenderResult result = Renderer.standard().render(FleetText.tree("f", fleet), FleetText.tree("r", releases));
     assertEquals(12, result.clusters().size());
     for (RenderedCluster c : result.clusters()) {
       ClusterPath p = ClusterInputs.cluster(c.source().path()).orElseThrow();

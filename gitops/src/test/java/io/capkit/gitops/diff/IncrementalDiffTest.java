@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.gitops.testing.Fleet;
-import io.capkit.gitops.testing.GeneratedFleet;
+import io.capkit.gitops.testing.FleetText;
 import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.Renderer;
 import java.util.ArrayList;
@@ -24,18 +24,18 @@ class IncrementalDiffTest {
   private static final Renderer RENDERER = Renderer.standard();
   private static final FleetRenderer FULL = (fleet, releases) -> OutputLayout.files(RENDERER.render(fleet, releases)
       .clusters());
-  private static final GeneratedFleet FLEET = GeneratedFleet.of(2, 3, 4, 7);
-  private static final TreeMap<String, String> RELEASES = GeneratedFleet.checkedInReleases();
+  private static final FleetText FLEET = FleetText.of(2, 3, 4, 7);
+  private static final TreeMap<String, String> RELEASES = FleetText.checkedInReleases();
 
   private static final String WC = Fleet.clusterPath("mc-1", "org-1-2", "wc-1");
 
   /** Renders both versions in full and incrementally; asserts equal reports and returns the incremental run. */
   private static IncrementalDiff.Result check(String what, Map<String, String> fleetA, Map<String, String> releasesA,
       Map<String, String> fleetB, Map<String, String> releasesB) {
-    FleetDiff full = RenderedDiff.between(FULL, GeneratedFleet.tree("a", fleetA), GeneratedFleet.tree("r", releasesA),
-        GeneratedFleet.tree("b", fleetB), GeneratedFleet.tree("r", releasesB));
-    IncrementalDiff.Result inc = IncrementalDiff.between(FULL, GeneratedFleet.tree("a", fleetA),
-        GeneratedFleet.tree("r", releasesA), GeneratedFleet.tree("b", fleetB), GeneratedFleet.tree("r", releasesB),
+    FleetDiff full = RenderedDiff.between(FULL, FleetText.tree("a", fleetA), FleetText.tree("r", releasesA),
+        FleetText.tree("b", fleetB), FleetText.tree("r", releasesB));
+    IncrementalDiff.Result inc = IncrementalDiff.between(FULL, FleetText.tree("a", fleetA),
+        FleetText.tree("r", releasesA), FleetText.tree("b", fleetB), FleetText.tree("r", releasesB),
         changed(fleetA, fleetB), changed(releasesA, releasesB));
     assertEquals(full.format(), inc.diff().format(), what);
     assertEquals(full, inc.diff(), what);
@@ -67,17 +67,17 @@ class IncrementalDiffTest {
   @Test
   void defaultsFilesRenderTheClustersBelowThem() {
     TreeMap<String, String> b = FLEET.files();
-    b.put(GeneratedFleet.orgDefaults("mc-0", "org-0-1"), GeneratedFleet.defaults("team-0-1", "WORKER_MACHINE_MEMORY: 64GB\n"));
+    b.put(FleetText.orgDefaults("mc-0", "org-0-1"), FleetText.defaults("team-0-1", "WORKER_MACHINE_MEMORY: 64GB\n"));
     IncrementalDiff.Result org = check("organization defaults", b);
     assertEquals(4, org.diff().clusters().size());
     assertEquals(8, org.clustersRendered());
     b = FLEET.files();
-    b.put(GeneratedFleet.mcDefaults("mc-1"), GeneratedFleet.defaults(null, "BASE_DOMAIN: other.example\n"));
+    b.put(FleetText.mcDefaults("mc-1"), FleetText.defaults(null, "BASE_DOMAIN: other.example\n"));
     IncrementalDiff.Result mc = check("management cluster defaults", b);
     assertEquals(12, mc.diff().clusters().size());
     assertEquals(24, mc.clustersRendered());
     b = FLEET.files();
-    b.put(GeneratedFleet.orgDefaults("mc-0", "org-0-1"), GeneratedFleet.defaults("team-x", "WORKER_MACHINE_MEMORY: 8GB\n"));
+    b.put(FleetText.orgDefaults("mc-0", "org-0-1"), FleetText.defaults("team-x", "WORKER_MACHINE_MEMORY: 8GB\n"));
     check("organization namespace", b);
   }
 
@@ -96,7 +96,7 @@ class IncrementalDiffTest {
   @Test
   void addedRemovedAndRenamedClustersRenderTheirOrganization() {
     TreeMap<String, String> b = FLEET.files();
-    b.put(Fleet.clusterPath("mc-0", "org-0-2", "wc-9"), GeneratedFleet.cluster("wc-9", "v1.2.0", 3));
+    b.put(Fleet.clusterPath("mc-0", "org-0-2", "wc-9"), FleetText.cluster("wc-9", "v1.2.0", 3));
     assertEquals(9, check("added", b).clustersRendered(), "org-0-2: 4 clusters before, 5 after");
     b = FLEET.files();
     b.remove(WC);
@@ -125,7 +125,7 @@ class IncrementalDiffTest {
   @Test
   void anOrganizationAppearingOrAMarkdownFile() {
     TreeMap<String, String> b = FLEET.files();
-    b.put(Fleet.clusterPath("mc-0", "org-new", "wc-0"), GeneratedFleet.cluster("wc-0", "v1.1.0", 2));
+    b.put(Fleet.clusterPath("mc-0", "org-new", "wc-0"), FleetText.cluster("wc-0", "v1.1.0", 2));
     assertTrue(check("new organization", b).full());
     b = FLEET.files();
     b.put("management-clusters/mc-0/README.md", "# notes\n");
@@ -143,17 +143,17 @@ class IncrementalDiffTest {
     });
     edits.add((r, f) -> {
       String p = pick(r, f, ".*/cluster\\.yaml");
-      f.put(p, f.get(p).replaceAll("release: v\\S+", "release: " + GeneratedFleet.RELEASES.get(r.nextInt(3))));
+      f.put(p, f.get(p).replaceAll("release: v\\S+", "release: " + FleetText.RELEASES.get(r.nextInt(3))));
     });
     edits.add((r, f) -> f.put(pick(r, f, "/organizations/.*/defaults\\.yaml"),
-        GeneratedFleet.defaults(null, "WORKER_MACHINE_CPUS: " + (2 + r.nextInt(8)) + "\n")));
-    edits.add((r, f) -> f.put(GeneratedFleet.mcDefaults("mc-" + r.nextInt(2)),
-        GeneratedFleet.defaults(null, "BASE_DOMAIN: d" + r.nextInt(5) + ".example\n")));
+        FleetText.defaults(null, "WORKER_MACHINE_CPUS: " + (2 + r.nextInt(8)) + "\n")));
+    edits.add((r, f) -> f.put(FleetText.mcDefaults("mc-" + r.nextInt(2)),
+        FleetText.defaults(null, "BASE_DOMAIN: d" + r.nextInt(5) + ".example\n")));
     edits.add((r, f) -> {
       String name = "wc-new-" + r.nextInt(100);
       int mc = r.nextInt(2);
-      f.put(Fleet.clusterPath("mc-" + mc, "org-" + mc + "-" + r.nextInt(3), name), GeneratedFleet.cluster(name,
-          GeneratedFleet.RELEASES.get(r.nextInt(3)), 2));
+      f.put(Fleet.clusterPath("mc-" + mc, "org-" + mc + "-" + r.nextInt(3), name), FleetText.cluster(name,
+          FleetText.RELEASES.get(r.nextInt(3)), 2));
     });
     edits.add((r, f) -> {
       List<String> clusters = f.keySet().stream().filter(p -> p.endsWith("/cluster.yaml")).toList();

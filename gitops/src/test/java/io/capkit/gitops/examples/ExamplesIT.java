@@ -109,7 +109,7 @@ class ExamplesIT {
     }
     assertTrue(wf.path("jobs").path("publish").path("steps").toString()
         .contains("capkit render --check --fleet fleet --releases releases --out "));
-    assertTrue(wf.path("jobs").path("diff").path("steps").toString().contains("capkit diff --fleet-path fleet --from"));
+    assertTrue(wf.path("jobs").path("diff").path("steps").toString().contains("capkit diff --fleet fleet --from"));
     assertTrue(wf.path("jobs").path("publish").path("steps").toString().contains("HEAD:refs/heads/rendered"));
   }
 

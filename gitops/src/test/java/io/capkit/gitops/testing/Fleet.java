@@ -35,6 +35,14 @@ public final class Fleet {
         + "  components:\n"
         + "  - name: kubernetes\n"
         + "    version: " + kubernetes + "\n"
+        + "  - name: cluster-api-core\n"
+        + "    version: 1.14.0\n"
+        + "  - name: cluster-api-bootstrap-kubeadm\n"
+        + "    version: 1.14.0\n"
+        + "  - name: cluster-api-control-plane-kubeadm\n"
+        + "    version: 1.14.0\n"
+        + "  - name: cluster-api-provider-kvm\n"
+        + "    version: 0.3.0\n"
         + "  date: \"2025-06-01T00:00:00Z\"\n"
         + "  state: " + state + "\n";
   }

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Turns a KVMMachine spec into a {@link MachinePlan}, or every problem with it, each with its field path. The rules
- * on the values themselves are {@link KvmRules#machineSpecProblems} (the webhook's); this class adds only what the
- * plan needs on top: the fields a plan cannot do without, and the checks that depend on the machine's role.
+ * on the values and the role are {@link KvmRules#machineSpecProblems} and {@link KvmRules#machineRoleProblems} (the
+ * webhook's); this class adds only the fields the webhook defaults and a plan cannot do without.
  */
 public final class MachinePlanner {
   static final long GIB = 1024L * 1024 * 1024;
@@ -32,18 +32,7 @@ public final class MachinePlanner {
     if (spec.getMemory() == null) {
       problems.add(Problem.at("spec.memory", "is required"));
     }
-    if (spec.getImage() == null) {
-      problems.add(Problem.at("spec.image.volume", "is required (the base image volume the root disk is layered on)"));
-    }
-    if (spec.getIscsiInitiatorName() != null && !controlPlane) {
-      problems.add(Problem.at("spec.iscsiInitiatorName", "is only set on control-plane machines"));
-    }
-    if (spec.getHostVolumes() != null && !spec.getHostVolumes().isEmpty() && controlPlane) {
-      problems.add(Problem.at("spec.hostVolumes", "host volumes are for worker machines only"));
-    }
-    if (spec.getEtcdStorage() != null && !controlPlane) {
-      problems.add(Problem.at("spec.etcdStorage", "only control-plane machines run etcd"));
-    }
+    problems.addAll(KvmRules.machineRoleProblems(spec, "spec", controlPlane));
     InvalidInputException.throwIfAny(problems);
 
     MachinePlan.BaseImageRef image = new MachinePlan.BaseImageRef(

@@ -1,7 +1,5 @@
 package io.capkit.renderer.kvm;
 
-import io.capkit.api.Problem;
-import io.capkit.api.flavor.FlavorNetworkRules;
 import io.capkit.api.infra.Infra;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.CoreDns;
@@ -35,12 +33,6 @@ public final class KvmFlavor implements Flavor {
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  public List<Problem> check(ClusterPlan plan) {
-    // The same rules the admission webhook applies to a WorkloadCluster, here with every value resolved.
-    return FlavorNetworkRules.check(NAME, plan.endpointHost(), plan.endpointPort(), plan.variables(), true);
   }
 
   @Override

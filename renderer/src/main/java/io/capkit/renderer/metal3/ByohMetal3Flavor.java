@@ -43,7 +43,7 @@ public final class ByohMetal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
+  List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
                                 ReleaseInfo release) {
     String api = capi.apiVersion("byoh", "infrastructure");
     KubeObject byoCluster = capi.object(api, "ByoCluster", plan.name(), OrderedMap.of(

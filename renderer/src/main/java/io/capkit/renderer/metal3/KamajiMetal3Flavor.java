@@ -36,7 +36,7 @@ public final class KamajiMetal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
+  List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
                                 ReleaseInfo release) {
     Object version = plan.kubernetesVersion() instanceof String v && v.startsWith("v") ? v.substring(1)
         : plan.kubernetesVersion();

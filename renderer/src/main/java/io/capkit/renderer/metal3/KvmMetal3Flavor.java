@@ -27,7 +27,7 @@ public final class KvmMetal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
+  List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
                                 ReleaseInfo release) {
     KubeObject kvmCluster = capi.object(Infra.API_VERSION, "KVMCluster", plan.name(),
         OrderedMap.of("controlPlaneEndpoint", capi.endpoint()));

@@ -23,7 +23,7 @@ public final class Metal3Flavor extends Metal3WorkersFlavor {
   }
 
   @Override
-  List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
+  List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan, KubeObject metal3Cluster,
                                 ReleaseInfo release) {
     List<KubeObject> machine = metal3.machineTemplate(plan.name() + "-control-plane");
     Map<String, Object> registration = metal3.nodeRegistration();

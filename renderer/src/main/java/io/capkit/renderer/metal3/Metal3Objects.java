@@ -23,10 +23,10 @@ final class Metal3Objects {
   static final String PROVIDER_ID = "metal3://{{ ds.meta_data.providerid }}";
   static final String IPAM_API = "ipam.metal3.io/v1alpha1";
   static final String NODE_NAME = "{{ ds.meta_data.name }}";
-  private final CapiObjects capi;
+  private final CoreObjects capi;
   private final ClusterPlan plan;
 
-  Metal3Objects(CapiObjects capi, ClusterPlan plan) {
+  Metal3Objects(CoreObjects capi, ClusterPlan plan) {
     this.capi = capi;
     this.plan = plan;
   }

@@ -3,7 +3,6 @@ package io.capkit.renderer.metal3;
 import io.capkit.api.Problem;
 import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.flavor.ControlPlaneEndpointRule;
-import io.capkit.api.flavor.FlavorNetworkRules;
 import io.capkit.renderer.ClusterPlan;
 import io.capkit.renderer.Flavor;
 import io.capkit.renderer.KubeObject;
@@ -20,7 +19,6 @@ import java.util.Map;
  * from the compatibility matrix for the release's contract.
  */
 public abstract class Metal3WorkersFlavor implements Flavor {
-  static final List<String> IMAGE_VARIABLES = List.of("METAL3_IMAGE_URL", "METAL3_IMAGE_CHECKSUM");
   private final CompatibilityMatrix matrix;
 
   protected Metal3WorkersFlavor(CompatibilityMatrix matrix) {
@@ -31,22 +29,8 @@ public abstract class Metal3WorkersFlavor implements Flavor {
    * The Cluster, its infrastructure cluster and the control plane objects; {@code release} is null in a clusterctl
    * template.
    */
-  abstract List<KubeObject> controlPlane(CapiObjects capi, Metal3Objects metal3, ClusterPlan plan,
+  abstract List<KubeObject> controlPlane(CoreObjects capi, Metal3Objects metal3, ClusterPlan plan,
                                          KubeObject metal3Cluster, ReleaseInfo release);
-
-  @Override
-  public List<Problem> check(ClusterPlan plan) {
-    List<Problem> problems = new ArrayList<>();
-    for (String v : IMAGE_VARIABLES) {
-      if (plan.variables().get(v) == null) {
-        problems.add(Problem.at("spec.variables." + v, "is required by flavor " + name()
-            + " (the node image Metal3 writes to the bare-metal hosts)"));
-      }
-    }
-    // The same rules the admission webhook applies to a WorkloadCluster, here with every value resolved.
-    problems.addAll(FlavorNetworkRules.check(name(), plan.endpointHost(), plan.endpointPort(), plan.variables(), true));
-    return problems;
-  }
 
   @Override
   public List<KubeObject> render(ClusterPlan plan) {
@@ -60,7 +44,7 @@ public abstract class Metal3WorkersFlavor implements Flavor {
     if (!verdict.supported()) {
       throw new IllegalStateException("flavor " + name() + " rendered on refused contract " + contract);
     }
-    CapiObjects capi = new CapiObjects(verdict, plan);
+    CoreObjects capi = new CoreObjects(verdict, plan);
     Metal3Objects metal3 = new Metal3Objects(capi, plan);
     KubeObject metal3Cluster = metal3.cluster();
     List<KubeObject> out = new ArrayList<>(controlPlane(capi, metal3, plan, metal3Cluster, release));
@@ -68,7 +52,7 @@ public abstract class Metal3WorkersFlavor implements Flavor {
         && "Metal3Cluster".equals(r.get("kind")))) {
       // A second infrastructure cluster: CAPI owns only the infrastructureRef, so clusterctl move takes this one by
       // label; see docs/flavors.md for its deletion.
-      labels(metal3Cluster).put(CapiObjects.CLUSTERCTL_MOVE_LABEL, "");
+      labels(metal3Cluster).put(CoreObjects.CLUSTERCTL_MOVE_LABEL, "");
     }
     out.add(metal3Cluster);
     metal3.ipPool().ifPresent(out::add);

@@ -24,7 +24,7 @@ public final class AdmissionEndpoints {
     out.add(AdmissionEndpoint.mutating("/mutate-workloadcluster", WorkloadCluster.GROUP, "WorkloadCluster",
         new WorkloadClusterDefaulter(wc)));
     out.add(AdmissionEndpoint.validating("/validate-workloadcluster", WorkloadCluster.GROUP, "WorkloadCluster",
-        new WorkloadClusterCheck(wc, FlavorRules.standard(), releases)));
+        new WorkloadClusterCheck(wc, releases)));
     for (KvmCheck.Kind k : KvmCheck.Kind.values()) {
       String suffix = k.kindName().toLowerCase(Locale.ROOT);
       out.add(AdmissionEndpoint.mutating("/mutate-" + suffix, Infra.GROUP, k.kindName(), new KvmDefaulter(k, kvm)));

@@ -1,9 +1,7 @@
 package io.capkit.webhook.tls;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +22,13 @@ import java.util.regex.Pattern;
 
 /**
  * A certificate chain and its private key, read from PEM files as cert-manager writes them ({@code tls.crt},
- * {@code tls.key}). Keys may be PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1
- * ({@code EC PRIVATE KEY}); the plain JDK reads them after a small DER re-wrap, so no extra provider is needed.
- * Error messages never contain key material.
+ * {@code tls.key}). Keys are PKCS#8 ({@code BEGIN PRIVATE KEY}), which the JDK reads itself: the Certificate asks
+ * cert-manager for {@code privateKey.encoding: PKCS8}. PKCS#1 and SEC1 keys are refused with that advice rather than
+ * re-wrapped by hand-written DER code. Error messages never contain key material.
  */
 public record TlsMaterial(X509Certificate[] chain, PrivateKey key) {
   private static final Pattern BLOCK = Pattern.compile(
       "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
-  private static final byte[] OID_RSA = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01};
-  private static final byte[] OID_EC = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
 
   /** Reads and checks both files; throws {@link InvalidTlsMaterialException} naming the file and the problem. */
   public static TlsMaterial load(Path certFile, Path keyFile) {
@@ -66,10 +62,13 @@ public record TlsMaterial(X509Certificate[] chain, PrivateKey key) {
     }
     for (Block b : keyBlocks) {
       switch (b.type) {
-        case "PRIVATE KEY" -> key = pkcs8(b.der, keyName);
-        case "RSA PRIVATE KEY" -> key = generate("RSA", wrap(OID_RSA, new byte[] {0x05, 0x00}, b.der), keyName);
-        case "EC PRIVATE KEY" -> key = generate("EC", wrap(OID_EC, sec1Curve(b.der, keyName, chain.get(0), certName), b.der),
-            keyName);
+        case "PRIVATE KEY" -> {
+          key = pkcs8(b.der, keyName);
+        }
+        case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw new InvalidTlsMaterialException(keyName + ": a "
+            + b.type.replace(" PRIVATE KEY", "") + " key in " + (b.type.startsWith("RSA") ? "PKCS#1" : "SEC1")
+            + " encoding; capkit reads PKCS#8 keys (BEGIN PRIVATE KEY): set privateKey.encoding: PKCS8 on the "
+            + "cert-manager Certificate, or convert the key with openssl pkcs8 -topk8 -nocrypt");
         case "ENCRYPTED PRIVATE KEY" -> throw new InvalidTlsMaterialException(keyName
             + ": encrypted private keys are not supported; store the key unencrypted in the Secret");
         default -> {
@@ -79,8 +78,7 @@ public record TlsMaterial(X509Certificate[] chain, PrivateKey key) {
       break;
     }
     if (key == null) {
-      throw new InvalidTlsMaterialException(keyName + ": no \"BEGIN PRIVATE KEY\", \"BEGIN RSA PRIVATE KEY\" or "
-          + "\"BEGIN EC PRIVATE KEY\" block found");
+      throw new InvalidTlsMaterialException(keyName + ": no \"BEGIN PRIVATE KEY\" block found (a PKCS#8 key)");
     }
     checkPair(chain.get(0), key, certName, keyName);
     return new TlsMaterial(chain.toArray(new X509Certificate[0]), key);
@@ -114,108 +112,6 @@ public record TlsMaterial(X509Certificate[] chain, PrivateKey key) {
       }
     }
     throw new InvalidTlsMaterialException(keyName + ": PKCS#8 key of an unsupported algorithm or damaged");
-  }
-
-  private static PrivateKey generate(String alg, byte[] pkcs8, String keyName) {
-    try {
-      return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new InvalidTlsMaterialException(keyName + ": damaged " + alg + " private key");
-    }
-  }
-
-  /** PKCS#8 PrivateKeyInfo: SEQUENCE { INTEGER 0, SEQUENCE { algorithm OID, parameters }, OCTET STRING key }. */
-  private static byte[] wrap(byte[] oid, byte[] params, byte[] key) {
-    byte[] algId = tlv(0x30, concat(oid, params));
-    return tlv(0x30, concat(new byte[] {0x02, 0x01, 0x00}, algId, tlv(0x04, key)));
-  }
-
-  /**
-   * The named-curve OID from a SEC1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING, [0] OID, [1] BIT STRING }.
-   * The curve is optional there; without it, the certificate's curve is the only one the key can be on.
-   */
-  private static byte[] sec1Curve(byte[] der, String keyName, X509Certificate cert, String certName) {
-    try {
-      int[] seq = header(der, 0, 0x30);
-      int p = seq[0];
-      int end = seq[0] + seq[1];
-      while (p < end) {
-        int tag = der[p] & 0xff;
-        int[] h = header(der, p, tag);
-        if (tag == 0xa0) {
-          int[] oid = header(der, h[0], 0x06);
-          byte[] out = new byte[oid[0] + oid[1] - h[0]];
-          System.arraycopy(der, h[0], out, 0, out.length);
-          return out;
-        }
-        p = h[0] + h[1];
-      }
-    } catch (RuntimeException e) {
-      throw new InvalidTlsMaterialException(keyName + ": damaged EC private key");
-    }
-    if (cert.getPublicKey() instanceof java.security.interfaces.ECPublicKey pub) {
-      try {
-        java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("EC");
-        params.init(pub.getParams());
-        return params.getEncoded();
-      } catch (GeneralSecurityException | IOException e) {
-        throw new InvalidTlsMaterialException(keyName + ": EC private key on an unknown curve");
-      }
-    }
-    throw new InvalidTlsMaterialException(keyName + ": a EC key does not match the "
-        + cert.getPublicKey().getAlgorithm() + " certificate in " + certName);
-  }
-
-  /** Returns {content offset, content length} of the DER element at {@code p}, which must carry {@code tag}. */
-  private static int[] header(byte[] der, int p, int tag) {
-    if ((der[p] & 0xff) != tag) {
-      throw new IllegalArgumentException("unexpected DER tag");
-    }
-    int len = der[p + 1] & 0xff;
-    int off = p + 2;
-    if (len > 0x80) {
-      int n = len & 0x7f;
-      if (n > 3) {
-        throw new IllegalArgumentException("DER length too long");
-      }
-      len = new BigInteger(1, java.util.Arrays.copyOfRange(der, off, off + n)).intValue();
-      off += n;
-    }
-    if (off + len > der.length) {
-      throw new IllegalArgumentException("DER element past the end");
-    }
-    return new int[] {off, len};
-  }
-
-  private static byte[] tlv(int tag, byte[] content) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(tag);
-    int n = content.length;
-    if (n < 0x80) {
-      out.write(n);
-    } else if (n < 0x100) {
-      out.write(0x81);
-      out.write(n);
-    } else if (n < 0x10000) {
-      out.write(0x82);
-      out.write(n >> 8);
-      out.write(n);
-    } else {
-      out.write(0x83);
-      out.write(n >> 16);
-      out.write(n >> 8);
-      out.write(n);
-    }
-    out.writeBytes(content);
-    return out.toByteArray();
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
   }
 
   /** Signs and verifies a probe so that a key that does not belong to the certificate is caught at load. */

@@ -101,7 +101,8 @@ class AdmissionDispatcherTest {
 
   @Test
   void aFlavorTheReleaseCannotRunIsDeniedWithItsFieldAsTheCause() {
-    Map<String, Object> wc = workloadCluster(null);
+    Map<String, Object> wc = workloadCluster(Map.of("METAL3_IMAGE_URL", "https://images.example/node.raw",
+        "METAL3_IMAGE_CHECKSUM", "https://images.example/node.raw.sha256sum"));
     @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) wc.get("spec");
     spec.put("flavor", "byoh-metal3");
     JsonNode r = admit("/validate-workloadcluster", review("u", "CREATE", FLEET, "WorkloadCluster", wc, null, false));
@@ -269,18 +270,18 @@ class AdmissionDispatcherTest {
 
   @Test
   void kvmTemplatesAreImmutableAndMachinesValidated() {
-    Map<String, Object> a = kvm("KVMMachineTemplate", Map.of("template", Map.of("spec", Map.of("cpus", 4))));
-    Map<String, Object> b = kvm("KVMMachineTemplate", Map.of("template", Map.of("spec", Map.of("cpus", 8))));
+    Map<String, Object> a = kvm("KVMMachineTemplate", Map.of("template", Map.of("spec", Map.of("cpus", 4, "image", Map.of("volume", "base.qcow2")))));
+    Map<String, Object> b = kvm("KVMMachineTemplate", Map.of("template", Map.of("spec", Map.of("cpus", 8, "image", Map.of("volume", "base.qcow2")))));
     assertTrue(admit("/validate-kvmmachinetemplate", review("u", "CREATE", INFRA, "KVMMachineTemplate", a, null,
         false)).get("allowed").asBoolean());
     assertEquals("spec: is immutable; create a new template with another name and point the owner at it",
         message(admit("/validate-kvmmachinetemplate", review("u", "UPDATE", INFRA, "KVMMachineTemplate", b, a,
             false))));
-    Map<String, Object> labelled = kvm("KVMMachineTemplate", Map.of("template", Map.of("spec", Map.of("cpus", 4))));
+    Map<String, Object> labelled = kvm("KVMMachineTemplate", Map.of("template", Map.of("spec", Map.of("cpus", 4, "image", Map.of("volume", "base.qcow2")))));
     assertTrue(admit("/validate-kvmmachinetemplate", review("u", "UPDATE", INFRA, "KVMMachineTemplate", labelled, a,
         false)).get("allowed").asBoolean(), "a metadata-only update passes");
     assertEquals("spec.cpus: must be 1-512, got 0", message(admit("/validate-kvmmachine", review("u", "CREATE",
-        INFRA, "KVMMachine", kvm("KVMMachine", Map.of("cpus", 0)), null, false))));
+        INFRA, "KVMMachine", kvm("KVMMachine", Map.of("cpus", 0, "image", Map.of("volume", "base.qcow2"))), null, false))));
     assertEquals("spec.cpuz: unknown field", message(admit("/validate-kvmmachine", review("u", "CREATE",
         INFRA, "KVMMachine", kvm("KVMMachine", Map.of("cpuz", 2)), null, false))));
     assertEquals("spec.hosts[0].uri: is required (e.g. qemu+ssh://host/system)", message(admit(

@@ -66,6 +66,7 @@ public final class Reviews {
   public static Map<String, Object> workloadCluster(Map<String, Object> variables) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("release", "v29.1.0");
+    spec.put("controlPlaneEndpoint", new LinkedHashMap<>(Map.of("host", "10.0.0.10", "port", 6443)));
     if (variables != null) {
       spec.put("variables", new LinkedHashMap<>(variables));
     }

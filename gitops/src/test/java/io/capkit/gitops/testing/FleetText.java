@@ -13,16 +13,16 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /** A fleet of valid clusters spread over management clusters and organizations, as editable text, from a seed. */
-public final class GeneratedFleet {
+public final class FleetText {
   public static final List<String> RELEASES = List.of("v1.0.0", "v1.1.0", "v1.2.0");
   private final TreeMap<String, String> files = new TreeMap<>();
 
-  public GeneratedFleet(TreeMap<String, String> files) {
+  public FleetText(TreeMap<String, String> files) {
     this.files.putAll(files);
   }
 
   /** {@code mcs × orgs × perOrg} clusters; organization {@code org-<m>-0} of each management cluster runs only v1.0.0. */
-  public static GeneratedFleet of(int mcs, int orgs, int perOrg, long seed) {
+  public static FleetText of(int mcs, int orgs, int perOrg, long seed) {
     Random r = new Random(seed);
     TreeMap<String, String> f = new TreeMap<>();
     for (int m = 0; m < mcs; m++) {
@@ -39,7 +39,7 @@ public final class GeneratedFleet {
         }
       }
     }
-    return new GeneratedFleet(f);
+    return new FleetText(f);
   }
 
   public static String mcDefaults(String mc) {

@@ -19,14 +19,14 @@ import java.util.Map;
  * in the shape of one contract: v1beta2 references are {@code {apiGroup, kind, name}} and kubelet arguments a
  * list of {@code {name, value}}; v1beta1 references carry {@code apiVersion} and kubelet arguments are a map.
  */
-final class CapiObjects {
+final class CoreObjects {
   static final String V1BETA1 = "v1beta1";
   /** clusterctl move takes an object with this label even when no Cluster owns it (clusterctl's objectgraph). */
   static final String CLUSTERCTL_MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
   private final CompatibilityMatrix.Verdict verdict;
   private final ClusterPlan plan;
 
-  CapiObjects(CompatibilityMatrix.Verdict verdict, ClusterPlan plan) {
+  CoreObjects(CompatibilityMatrix.Verdict verdict, ClusterPlan plan) {
     this.verdict = verdict;
     this.plan = plan;
   }

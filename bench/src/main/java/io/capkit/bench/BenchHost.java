@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** What the benchmark reports say about the machine they ran on. */
-public final class MachineFacts {
-  private MachineFacts() {}
+public final class BenchHost {
+  private BenchHost() {}
 
   /** The 1, 5 and 15 minute load averages joined by {@code separator}, or "unknown". */
   public static String loadAverage(String separator) {
