@@ -102,6 +102,32 @@ if ! grep -Eq '^Active:[[:space:]]+yes' <<<"$(virsh -c "$URI" net-info default 2
 fi
 virsh -q -c "$URI" net-autostart default >/dev/null 2>&1 || true
 
+# The network the tests' guests use: isolated (no <forward>), so a guest reaches this machine's bridge address
+# (DHCP, DNS, the test's phone-home endpoint) and nothing beyond it: no test VM sends traffic off the machine.
+ISOLATED=capkit-isolated
+if ! virsh -q -c "$URI" net-info "$ISOLATED" >/dev/null 2>&1; then
+  log "defining isolated network $ISOLATED (bridge capkitbr0, no forwarding)"
+  xml="$(mktemp)"
+  cat >"$xml" <<'XML'
+<network>
+  <name>capkit-isolated</name>
+  <bridge name='capkitbr0' stp='on' delay='0'/>
+  <ip address='192.168.213.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='192.168.213.10' end='192.168.213.250'/>
+    </dhcp>
+  </ip>
+</network>
+XML
+  virsh -q -c "$URI" net-define "$xml" >/dev/null || { rm -f "$xml"; die "net-define $ISOLATED failed"; }
+  rm -f "$xml"
+fi
+if ! grep -Eq '^Active:[[:space:]]+yes' <<<"$(virsh -c "$URI" net-info "$ISOLATED" 2>/dev/null)"; then
+  log "starting network $ISOLATED"
+  out="$(virsh -q -c "$URI" net-start "$ISOLATED" 2>&1)" || die "virsh net-start $ISOLATED failed: $out"
+fi
+virsh -q -c "$URI" net-autostart "$ISOLATED" >/dev/null 2>&1 || true
+
 if ! virsh -q -c "$URI" pool-info default >/dev/null 2>&1; then
   log "defining storage pool default at $POOL_DIR"
   "${SUDO[@]}" mkdir -p "$POOL_DIR"
@@ -114,4 +140,4 @@ virsh -q -c "$URI" pool-autostart default >/dev/null 2>&1 || true
 
 KVM_NOTE="no /dev/kvm: guests run under TCG"
 [[ -e /dev/kvm ]] && KVM_NOTE="/dev/kvm present (the provider checks from libvirt's capabilities whether it can run guests)"
-log "ok: $URI answers, network default active ($(virsh -c "$URI" net-dumpxml default | sed -n "s/.*<ip address='\([^']*\)'.*/\1/p")), pool default at $POOL_DIR, $KVM_NOTE ($(elapsed "$START")s)"
+log "ok: $URI answers, isolated network $ISOLATED active ($(virsh -c "$URI" net-dumpxml "$ISOLATED" | sed -n "s/.*<ip address='\([^']*\)'.*/\1/p")), pool default at $POOL_DIR, $KVM_NOTE ($(elapsed "$START")s)"

@@ -24,13 +24,14 @@ import org.w3c.dom.NodeList;
 
 /**
  * The real hypervisor host of this machine ({@code qemu:///system}, set up by {@code hack/ensure-libvirtd.sh}), for one
- * real boot: checks that libvirtd answers and the NAT network is active (its host address is where guests report),
+ * real boot: checks that libvirtd answers and the isolated test network is active (its host address is where guests report),
  * and makes a transient directory pool holding a copy of the base image, so that everything a machine leaves behind
  * shows up in that pool. {@link #close()} removes the pool and its directory.
  */
 public final class RealBootHost implements AutoCloseable {
   public static final String URI = "qemu:///system";
-  public static final String NETWORK = "default";
+  /** Isolated (no forwarding, hack/ensure-libvirtd.sh): guests reach this machine's bridge and nothing beyond. */
+  public static final String NETWORK = "capkit-isolated";
   public static final String BASE_VOLUME = "base.qcow2";
   /** Where libvirt keeps per-domain state and logs on Debian; a deleted machine leaves no file there. */
   public static final List<Path> LIBVIRT_DIRS = List.of(Path.of("/var/lib/libvirt/qemu"), Path.of("/run/libvirt/qemu"));
@@ -117,7 +118,7 @@ public final class RealBootHost implements AutoCloseable {
     return poolDir;
   }
 
-  /** The host's address on the NAT network (a local address of this machine). */
+  /** The host's address on the isolated test network (a local address of this machine). */
   public InetAddress networkAddress() {
     return networkAddress;
   }
