@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -22,8 +23,11 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
   private static final org.libvirt.ErrorCallback QUIET = new org.libvirt.ErrorCallback();
   private static volatile boolean quieted;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JnaLibvirtBackend.class);
+
   private final String uri;
   private final Connect connect;
+  private volatile HostCapabilities capabilities;
 
   private JnaLibvirtBackend(String uri, Connect connect) {
     this.uri = uri;
@@ -63,6 +67,39 @@ public final class JnaLibvirtBackend implements LibvirtBackend {
     } catch (LibvirtException e) {
       return false;
     }
+  }
+
+  @Override
+  public HostCapabilities capabilities() {
+    HostCapabilities c = capabilities;
+    if (c == null) {
+      c = call("getCapabilities", uri,
+          () -> HostCapabilities.parse(connect.getCapabilities(), connect.getLibVersion()));
+      capabilities = c;
+      LOG.info("libvirt host {}: {}", uri, c.platform().summary());
+    }
+    return c;
+  }
+
+  @Override
+  public Optional<String> poolDirectory(String pool) {
+    return call("storagePoolGetXMLDesc", pool, () -> {
+      StoragePool p = pool(pool);
+      try {
+        Element root = LibvirtXml.parse(p.getXMLDesc(0)).getDocumentElement();
+        if (!Set.of("dir", "fs", "netfs").contains(root.getAttribute("type"))) {
+          return Optional.empty();
+        }
+        var targets = root.getElementsByTagName("target");
+        if (targets.getLength() == 0) {
+          return Optional.empty();
+        }
+        var paths = ((Element) targets.item(0)).getElementsByTagName("path");
+        return paths.getLength() == 0 ? Optional.empty() : Optional.of(paths.item(0).getTextContent().trim());
+      } finally {
+        p.free();
+      }
+    });
   }
 
   @Override

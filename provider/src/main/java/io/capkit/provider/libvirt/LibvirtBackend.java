@@ -16,6 +16,15 @@ public interface LibvirtBackend extends AutoCloseable {
   /** Whether the connection still answers. */
   boolean alive();
 
+  /** What the host offers for x86_64 guests (host capabilities), read once per connection. */
+  HostCapabilities capabilities();
+
+  /**
+   * The directory of a pool whose volumes are files (pool types dir, fs, netfs), where a domain's console log can be
+   * written so that it is a volume of the pool; empty for other pool types.
+   */
+  Optional<String> poolDirectory(String pool);
+
   Optional<VolumeInfo> findVolume(String pool, String name);
 
   /** Names of the volumes in a pool, sorted. */

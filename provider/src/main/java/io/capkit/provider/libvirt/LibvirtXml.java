@@ -29,6 +29,20 @@ public final class LibvirtXml {
     }
   }
 
+  /** Parses XML libvirt returned (capabilities, pool or domain descriptions); no DTDs, no entity expansion. */
+  public static Document parse(String xml) {
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      f.setExpandEntityReferences(false);
+      return f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
+          xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (ParserConfigurationException | org.xml.sax.SAXException | java.io.IOException e) {
+      throw new IllegalArgumentException("libvirt returned XML that does not parse: " + e.getMessage(), e);
+    }
+  }
+
   /** Appends a new child element and returns it. */
   public static Element child(Element parent, String name) {
     Element e = parent.getOwnerDocument().createElement(name);

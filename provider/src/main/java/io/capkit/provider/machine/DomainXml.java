@@ -1,20 +1,34 @@
 package io.capkit.provider.machine;
 
+import io.capkit.provider.libvirt.GuestPlatform;
 import io.capkit.provider.libvirt.LibvirtXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-/** The libvirt domain XML of a machine, built as a DOM document from its {@link MachinePlan}. */
+/**
+ * The libvirt domain XML of a machine, built as a DOM document from its {@link MachinePlan} and the host's
+ * {@link GuestPlatform}. What a real boot needs (see docs/provider.md): the root disk boots first by device boot
+ * order, the seed is a CD-ROM on virtio-scsi (cloud kernels often lack AHCI, so a SATA CD-ROM is invisible), the NIC
+ * has the MAC the seed's network config matches, and the serial console is logged to a file in the pool.
+ */
 public final class DomainXml {
   /** XML namespace of the provider's domain metadata; lets an operator tell capkit domains from others. */
   public static final String METADATA_NS = "https://capkit.io/xmlns/kvmmachine/v1alpha1";
+  /** CPU weight per vCPU: cgroup v2's default {@code cpu.weight}, so a 1-vCPU guest weighs as much as any process. */
+  static final int SHARES_PER_VCPU = 100;
+  /** cgroup v2 caps {@code cpu.weight} at 10,000 (libvirt writes shares there as is); v1 allows up to 262,144. */
+  static final int MAX_SHARES = 10_000;
 
   private DomainXml() {}
 
-  public static String of(MachinePlan plan) {
+  /**
+   * The domain of {@code plan} on a host with {@code platform}; {@code consoleLog} is the file the serial console is
+   * logged to, or null for none.
+   */
+  public static String of(MachinePlan plan, GuestPlatform platform, String consoleLog) {
     Document doc = LibvirtXml.newDocument("domain");
     Element domain = doc.getDocumentElement();
-    domain.setAttribute("type", "kvm");
+    domain.setAttribute("type", platform.domainType());
     MachineIdentity id = plan.identity();
     LibvirtXml.child(domain, "name", id.domainName());
     LibvirtXml.child(domain, "uuid", id.uuid().toString());
@@ -29,23 +43,34 @@ public final class DomainXml {
     LibvirtXml.child(domain, "currentMemory", Long.toString(plan.memoryMiB())).setAttribute("unit", "MiB");
     LibvirtXml.child(domain, "vcpu", Integer.toString(plan.cpus())).setAttribute("placement", "static");
     // CPU weight follows the vCPU count so a large VM is not starved by many small ones on the same host.
-    LibvirtXml.child(LibvirtXml.child(domain, "cputune"), "shares", Integer.toString(plan.cpus() * 1024));
+    LibvirtXml.child(LibvirtXml.child(domain, "cputune"), "shares", Integer.toString(shares(plan.cpus())));
     Element os = LibvirtXml.child(domain, "os");
     Element type = LibvirtXml.child(os, "type", "hvm");
     type.setAttribute("arch", "x86_64");
-    type.setAttribute("machine", "q35");
-    LibvirtXml.child(os, "boot").setAttribute("dev", "hd");
+    type.setAttribute("machine", platform.machine());
     Element features = LibvirtXml.child(domain, "features");
     LibvirtXml.child(features, "acpi");
     LibvirtXml.child(features, "apic");
-    LibvirtXml.child(domain, "cpu").setAttribute("mode", "host-passthrough");
+    Element cpu = LibvirtXml.child(domain, "cpu");
+    cpu.setAttribute("mode", platform.cpuMode());
+    if (platform.cpuModel() != null) {
+      cpu.setAttribute("match", "exact");
+      cpu.setAttribute("check", "none");
+      LibvirtXml.child(cpu, "model", platform.cpuModel()).setAttribute("fallback", "allow");
+    }
     LibvirtXml.child(domain, "clock").setAttribute("offset", "utc");
     LibvirtXml.child(domain, "on_poweroff", "destroy");
     LibvirtXml.child(domain, "on_reboot", "restart");
     LibvirtXml.child(domain, "on_crash", "destroy");
     Element devices = LibvirtXml.child(domain, "devices");
+    Element scsi = LibvirtXml.child(devices, "controller");
+    scsi.setAttribute("type", "scsi");
+    scsi.setAttribute("index", "0");
+    scsi.setAttribute("model", "virtio-scsi");
     String pool = plan.host().pool();
-    disk(devices, pool, id.volumeName(VolumeRole.ROOT), VolumeRole.ROOT, "qcow2");
+    // The root disk boots, whatever else is attached: firmware tries devices by this order, not by bus.
+    LibvirtXml.child(disk(devices, pool, id.volumeName(VolumeRole.ROOT), VolumeRole.ROOT, "qcow2"), "boot")
+        .setAttribute("order", "1");
     for (MachinePlan.DataVolume v : plan.dataVolumes()) {
       disk(devices, pool, id.volumeName(v.role()), v.role(), "qcow2");
     }
@@ -54,7 +79,7 @@ public final class DomainXml {
     seed.setAttribute("device", "cdrom");
     driver(seed, "raw");
     source(seed, pool, id.volumeName(VolumeRole.SEED));
-    target(seed, VolumeRole.SEED.targetDev(), "sata");
+    target(seed, VolumeRole.SEED.targetDev(), "scsi");
     LibvirtXml.child(seed, "readonly");
     for (MachinePlan.SharedDirectory s : plan.sharedDirectories()) {
       Element fs = LibvirtXml.child(devices, "filesystem");
@@ -68,11 +93,18 @@ public final class DomainXml {
     }
     Element nic = LibvirtXml.child(devices, "interface");
     nic.setAttribute("type", "network");
+    LibvirtXml.child(nic, "mac").setAttribute("address", id.macAddress());
     LibvirtXml.child(nic, "source").setAttribute("network", plan.host().network());
     LibvirtXml.child(nic, "model").setAttribute("type", "virtio");
     Element serial = LibvirtXml.child(devices, "serial");
     serial.setAttribute("type", "pty");
     LibvirtXml.child(serial, "target").setAttribute("port", "0");
+    if (consoleLog != null) {
+      // Boot messages and cloud-init's output, kept for diagnosis after a failed boot; truncated on each start.
+      Element log = LibvirtXml.child(serial, "log");
+      log.setAttribute("file", consoleLog);
+      log.setAttribute("append", "off");
+    }
     Element console = LibvirtXml.child(devices, "console");
     console.setAttribute("type", "pty");
     Element consoleTarget = LibvirtXml.child(console, "target");
@@ -89,7 +121,12 @@ public final class DomainXml {
     return LibvirtXml.serialize(doc);
   }
 
-  private static void disk(Element devices, String pool, String volume, VolumeRole role, String format) {
+  /** {@value #SHARES_PER_VCPU} per vCPU, at most {@value #MAX_SHARES}. */
+  static int shares(int cpus) {
+    return Math.min(cpus * SHARES_PER_VCPU, MAX_SHARES);
+  }
+
+  private static Element disk(Element devices, String pool, String volume, VolumeRole role, String format) {
     Element disk = LibvirtXml.child(devices, "disk");
     disk.setAttribute("type", "volume");
     disk.setAttribute("device", "disk");
@@ -97,6 +134,7 @@ public final class DomainXml {
     source(disk, pool, volume);
     target(disk, role.targetDev(), "virtio");
     LibvirtXml.child(disk, "serial", role.serial());
+    return disk;
   }
 
   private static void driver(Element disk, String format) {

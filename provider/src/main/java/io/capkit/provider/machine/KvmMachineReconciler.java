@@ -212,8 +212,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       MachineProvisioner.Result r = new MachineProvisioner(connections.get(host.get().uri()))
           .ensure(plan, SeedDocuments.of(plan, bootstrap));
       if (!r.created().isEmpty()) {
-        events.normal(kvm, "Provisioned", "created on host " + host.get().name() + ": " + String.join(", ",
-            r.created()));
+        events.normal(kvm, "Provisioned", "created on host " + host.get().name() + " (" + r.platform().summary()
+            + "): " + String.join(", ", r.created()));
       }
       kvm.setStatus(MachineStatusWriter.provisioned(kvm.getStatus(), r, plan, gen, now));
       UpdateControl<KVMMachine> control = statusUpdate(client, kvm, statusBefore);

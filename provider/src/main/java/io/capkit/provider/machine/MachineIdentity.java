@@ -36,6 +36,16 @@ public record MachineIdentity(String namespace, String name, UUID uuid, String d
     return java.util.Arrays.stream(VolumeRole.values()).map(this::volumeName).toList();
   }
 
+  /**
+   * The NIC's MAC address: QEMU's locally administered prefix 52:54:00 and the last three bytes of the UUID, so the
+   * seed's network config can match the interface by MAC and the DHCP lease names the machine.
+   */
+  public String macAddress() {
+    long low = uuid.getLeastSignificantBits();
+    return String.format(java.util.Locale.ROOT, "52:54:00:%02x:%02x:%02x", (low >> 16) & 0xff, (low >> 8) & 0xff,
+        low & 0xff);
+  }
+
   /** {@code <host>/<uuid>}: the seed's meta-data instance-id, which kubelet's provider ID is rendered from. */
   public String instanceId(String host) {
     return host + "/" + uuid;

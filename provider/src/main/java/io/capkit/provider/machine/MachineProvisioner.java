@@ -1,6 +1,7 @@
 package io.capkit.provider.machine;
 
 import io.capkit.provider.libvirt.DomainSummary;
+import io.capkit.provider.libvirt.GuestPlatform;
 import io.capkit.provider.libvirt.InterfaceAddress;
 import io.capkit.provider.libvirt.LibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtCallException;
@@ -22,9 +23,12 @@ public final class MachineProvisioner {
     this.backend = backend;
   }
 
-  /** What a run found or made. {@code created} names the objects this run created (for events). */
+  /**
+   * What a run found or made. {@code created} names the objects this run created (for events); {@code platform} is
+   * how the host runs the domain (KVM or TCG, and why).
+   */
   public record Result(DomainSummary domain, List<InterfaceAddress> addresses, boolean seedUploaded,
-      List<String> created) {}
+      List<String> created, GuestPlatform platform) {}
 
   /** What a removal did; {@code poolFound} false: the storage pool is gone, and the machine's volumes with it. */
   public record Removal(boolean domainRemoved, List<String> volumesRemoved, boolean poolFound) {}
@@ -70,6 +74,7 @@ public final class MachineProvisioner {
       return backend.uploadVolume(pool, name, iso);
     });
 
+    GuestPlatform platform = step(MachineStep.DOMAIN, () -> backend.capabilities().platform());
     DomainSummary defined = step(MachineStep.DOMAIN, () -> {
       if (domain.isPresent()) {
         return domain.get();
@@ -80,7 +85,9 @@ public final class MachineProvisioner {
             + " exists on host " + plan.host().name() + " with UUID " + sameName.get().uuid() + ", not "
             + id.uuid(), null);
       }
-      DomainSummary d = backend.defineDomain(DomainXml.of(plan));
+      String consoleLog = backend.poolDirectory(pool).map(dir -> dir + "/" + id.volumeName(VolumeRole.CONSOLE))
+          .orElse(null);
+      DomainSummary d = backend.defineDomain(DomainXml.of(plan, platform, consoleLog));
       created.add(id.domainName());
       return d;
     });
@@ -103,7 +110,7 @@ public final class MachineProvisioner {
         throw e;
       }
     });
-    return new Result(running, addresses, uploaded, List.copyOf(created));
+    return new Result(running, addresses, uploaded, List.copyOf(created), platform);
   }
 
   private void ensureRootVolume(MachinePlan plan, List<String> created) {
@@ -157,20 +164,22 @@ public final class MachineProvisioner {
       return true;
     });
     Optional<List<String>> removed = step(MachineStep.VOLUMES, () -> {
-      List<String> out = new ArrayList<>();
-      for (String name : id.allVolumeNames()) {
-        try {
-          if (backend.deleteVolume(pool, name)) {
+      try {
+        // Listing refreshes the pool, so files libvirt did not create (the console log) are volumes to delete too.
+        List<String> present = backend.listVolumes(pool);
+        List<String> out = new ArrayList<>();
+        for (String name : id.allVolumeNames()) {
+          if (present.contains(name) && backend.deleteVolume(pool, name)) {
             out.add(name);
           }
-        } catch (LibvirtCallException e) {
-          if (NO_STORAGE_POOL.equals(e.code())) {
-            return Optional.<List<String>>empty();
-          }
-          throw e;
         }
+        return Optional.of(List.copyOf(out));
+      } catch (LibvirtCallException e) {
+        if (NO_STORAGE_POOL.equals(e.code())) {
+          return Optional.<List<String>>empty();
+        }
+        throw e;
       }
-      return Optional.of(List.copyOf(out));
     });
     return new Removal(domainRemoved, removed.orElse(List.of()), removed.isPresent());
   }

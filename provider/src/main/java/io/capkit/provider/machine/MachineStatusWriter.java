@@ -64,7 +64,8 @@ public final class MachineStatusWriter {
     var c = notPaused(out, gen, now);
     for (MachineStep step : MachineStep.values()) {
       String message = step == MachineStep.SEED && !r.seedUploaded()
-          ? "seed volume created; this driver has no upload stream, content not written" : "";
+          ? "seed volume created; this driver has no upload stream, content not written"
+          : step == MachineStep.DOMAIN && r.platform() != null ? r.platform().summary() : "";
       c = Conditions.set(c, step.conditionType(), true, "Done", message, gen, now);
     }
     out.setConditions(Conditions.set(c, Conditions.READY, true, "Provisioned", "", gen, now));

@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * The NoCloud seed of a machine: {@code meta-data} (instance-id {@code <host>/<uuid>}, local-hostname),
  * {@code user-data} (the bootstrap data, byte for byte), {@code vendor-data} (the provider's own cloud-config: NTP,
- * iSCSI initiator name, data volumes, host volumes) and {@code network-config} (DHCP plus DNS servers). Keeping the
+ * iSCSI initiator name, data volumes, host volumes) and {@code network-config} (DHCP plus DNS servers on the NIC
+ * matched by its MAC: cloud-init 22.4 ignores a {@code match.name} pattern and names the interface after the entry's
+ * key, which no NIC has, while a MAC match is looked up to the real interface name). Keeping the
  * provider's settings in vendor-data leaves the bootstrap provider's user-data (often a jinja template) untouched.
  */
 public record SeedDocuments(byte[] metaData, byte[] userData, byte[] vendorData, byte[] networkConfig) {
@@ -57,7 +59,7 @@ public record SeedDocuments(byte[] metaData, byte[] userData, byte[] vendorData,
         .append("ethernets:\n")
         .append("  primary:\n")
         .append("    match:\n")
-        .append("      name: \"e*\"\n")
+        .append("      macaddress: ").append(doubleQuoted(plan.identity().macAddress())).append("\n")
         .append("    dhcp4: true\n");
     if (!plan.dnsServers().isEmpty()) {
       b.append("    nameservers:\n").append("      addresses:\n");

@@ -1,12 +1,17 @@
 package io.capkit.provider.machine;
 
-/** The volumes a machine may own, in the order their disks are attached. */
+/**
+ * The volumes a machine may own, in the order their disks are attached. The console log is not a disk: it is the
+ * file the serial console is logged to, placed in the pool's directory so that it is a volume of the machine and
+ * goes with it.
+ */
 public enum VolumeRole {
   ROOT("root.qcow2", "vda", null),
   DOCKER("docker.qcow2", "vdb", "/var/lib/docker"),
   KUBELET("kubelet.qcow2", "vdc", "/var/lib/kubelet"),
   ETCD("etcd.qcow2", "vdd", "/var/lib/etcd"),
-  SEED("seed.iso", "sda", null);
+  SEED("seed.iso", "sda", null),
+  CONSOLE("console.log", null, null);
 
   private final String suffix;
   private final String targetDev;

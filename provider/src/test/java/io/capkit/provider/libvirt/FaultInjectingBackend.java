@@ -118,6 +118,16 @@ public final class FaultInjectingBackend implements LibvirtBackend {
   }
 
   @Override
+  public HostCapabilities capabilities() {
+    return call("capabilities", delegate::capabilities);
+  }
+
+  @Override
+  public Optional<String> poolDirectory(String pool) {
+    return call("poolDirectory", () -> delegate.poolDirectory(pool));
+  }
+
+  @Override
   public Optional<VolumeInfo> findVolume(String pool, String name) {
     return call("findVolume", () -> delegate.findVolume(pool, name));
   }

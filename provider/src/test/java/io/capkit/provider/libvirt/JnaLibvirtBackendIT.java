@@ -32,6 +32,11 @@ class JnaLibvirtBackendIT {
   void volumesAndDomainLifecycleThroughTheBindings(@TempDir Path dir) {
     try (JnaLibvirtBackend lv = JnaLibvirtBackend.open(TestDriver.uri(dir))) {
       assertTrue(lv.alive());
+      // The test driver offers no QEMU: domains are described as for TCG, and its dir pool has a directory.
+      GuestPlatform platform = lv.capabilities().platform();
+      assertEquals(GuestPlatform.Accelerator.TCG, platform.accelerator());
+      assertTrue(platform.reason().startsWith("no QEMU on this host"), platform.reason());
+      assertEquals(java.util.Optional.of("/var/lib/libvirt/images"), lv.poolDirectory("default"));
       VolumeInfo base = lv.findVolume("default", TestDriver.BASE_IMAGE).orElseThrow();
       assertEquals(TestDriver.BASE_BYTES, base.capacityBytes());
       VolumeInfo root = lv.createVolume("default",

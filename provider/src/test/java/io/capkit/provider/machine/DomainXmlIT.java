@@ -30,7 +30,7 @@ class DomainXmlIT {
   void workerAndControlPlaneDomainsValidateAgainstLibvirtSchema(@TempDir Path dir) throws Exception {
     KVMMachineSpec w = TestPlans.workerWithHostVolume();
     assertValid(dir, "worker", DomainXml.of(MachinePlanner.plan(MachineIdentity.of("ns", "w"), w, TestPlans.HOST,
-        false)));
+        false), TestPlans.TCG, "/var/lib/libvirt/images/ns.w-console.log"));
 
     KVMMachineSpec cp = TestPlans.spec();
     EtcdStorage etcd = new EtcdStorage();
@@ -38,6 +38,6 @@ class DomainXmlIT {
     cp.setEtcdStorage(etcd);
     cp.setIscsiInitiatorName("iqn.2024-01.io.capkit:cp");
     assertValid(dir, "cp", DomainXml.of(MachinePlanner.plan(MachineIdentity.of("ns", "cp"), cp, TestPlans.HOST,
-        true)));
+        true), TestPlans.KVM, null));
   }
 }

@@ -29,7 +29,18 @@ class MachineIdentityTest {
     assertEquals("a-b.c", a.domainName());
     assertEquals("a-b.c-root.qcow2", a.volumeName(VolumeRole.ROOT));
     assertEquals("a-b.c-seed.iso", a.volumeName(VolumeRole.SEED));
-    assertEquals(5, a.allVolumeNames().size());
+    assertEquals(6, a.allVolumeNames().size());
+    assertEquals("a-b.c-console.log", a.volumeName(VolumeRole.CONSOLE));
+  }
+
+  @Test
+  void macAddressIsLocallyAdministeredAndFollowsTheUuid() {
+    MachineIdentity a = MachineIdentity.of("ns", "m");
+    assertEquals(a.macAddress(), MachineIdentity.of("ns", "m").macAddress());
+    assertNotEquals(a.macAddress(), MachineIdentity.of("ns", "n").macAddress());
+    String low = a.uuid().toString().replace("-", "");
+    assertEquals("52:54:00:" + low.substring(26, 28) + ":" + low.substring(28, 30) + ":" + low.substring(30, 32),
+        a.macAddress());
   }
 
   @Test

@@ -150,7 +150,7 @@ class MachineProvisionerIT {
     try (LibvirtBackend lv = fresh(dir, "foreign")) {
       MachinePlan other = TestPlans.plan("other", "x", TestPlans.HOST);
       lv.createVolume(TestPlans.POOL, VolumeSpec.empty("other.x-root.qcow2", 1024, "qcow2"));
-      lv.defineDomain(DomainXml.of(other).replace("<name>other.x</name>", "<name>ns.m1</name>"));
+      lv.defineDomain(DomainXml.of(other, TestPlans.TCG, null).replace("<name>other.x</name>", "<name>ns.m1</name>"));
       StepFailure f = assertThrows(StepFailure.class, () -> new MachineProvisioner(lv).ensure(PLAN, SEED));
       assertEquals("DomainNameTaken", f.reason());
     }

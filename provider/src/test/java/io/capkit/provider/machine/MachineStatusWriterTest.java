@@ -38,7 +38,7 @@ class MachineStatusWriterTest {
     MachinePlan plan = TestPlans.plan("ns", "m1", TestPlans.HOST);
     var r = new MachineProvisioner.Result(new DomainSummary("ns.m1", plan.identity().uuid(), true),
         List.of(new InterfaceAddress("eth0", "52:54:00:00:00:01", "192.168.122.9", 24),
-            new InterfaceAddress("eth0", "52:54:00:00:00:01", "192.168.122.3", 24)), false, List.of());
+            new InterfaceAddress("eth0", "52:54:00:00:00:01", "192.168.122.3", 24)), false, List.of(), TestPlans.TCG);
     KVMMachineStatus waiting = MachineStatusWriter.waiting(null,
         new MachineGate.Wait("WaitingForBootstrapData", "x", false), 1, NOW.minusSeconds(60));
     assertEquals(null, waiting.getFailureDomain(), "no host yet while waiting");
@@ -51,6 +51,8 @@ class MachineStatusWriterTest {
         s.getAddresses().stream().map(a -> a.getType() + ":" + a.getAddress()).toList());
     assertEquals(plan.identity().uuid().toString(), s.getDomainUUID());
     assertTrue(Conditions.get(s.getConditions(), "SeedReady").getMessage().contains("no upload stream"));
+    assertEquals("domain type qemu, machine q35, CPU maximum (TCG software emulation: libvirt offers no kvm domain "
+        + "type on this host (no usable /dev/kvm))", Conditions.get(s.getConditions(), "DomainDefined").getMessage());
   }
 
   @Test

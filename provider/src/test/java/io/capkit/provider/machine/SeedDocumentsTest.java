@@ -64,6 +64,8 @@ class SeedDocumentsTest {
     Map<String, Object> net = yaml(seed.networkConfig());
     Map<String, Object> primary = (Map<String, Object>) ((Map<String, Object>) net.get("ethernets")).get("primary");
     assertEquals(List.of("10.0.0.53"), ((Map<String, Object>) primary.get("nameservers")).get("addresses"));
+    // Matched by the MAC the domain's NIC carries: cloud-init ignores a name pattern and would configure "primary".
+    assertEquals(Map.of("macaddress", plan.identity().macAddress()), primary.get("match"));
     assertEquals(List.of("meta-data", "user-data", "vendor-data", "network-config"), List.copyOf(seed.files().keySet()));
   }
 

@@ -6,6 +6,7 @@ import io.capkit.api.infra.KVMHostSpec;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.SharedDirectory;
 import io.capkit.api.infra.MachineVolumes;
+import io.capkit.provider.libvirt.GuestPlatform;
 import java.util.List;
 
 /** Specs and plans shared by the machine tests. */
@@ -30,6 +31,11 @@ public final class TestPlans {
     h.setSharedDirectories(List.of(data, etcd));
     return h;
   }
+  /** A TCG host as {@code HostCapabilities#platform()} describes one. */
+  public static final GuestPlatform TCG = new GuestPlatform(GuestPlatform.Accelerator.TCG, "q35", "maximum", null,
+      "TCG software emulation: libvirt offers no kvm domain type on this host (no usable /dev/kvm)");
+  public static final GuestPlatform KVM = new GuestPlatform(GuestPlatform.Accelerator.KVM, "q35", "host-passthrough",
+      null, "KVM");
 
   private TestPlans() {}
 

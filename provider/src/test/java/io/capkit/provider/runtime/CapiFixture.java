@@ -249,7 +249,11 @@ final class CapiFixture {
    * a watch event.
    */
   static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    await(what, condition, Duration.ofSeconds(60));
+  }
+
+  static void await(String what, Supplier<Boolean> condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (Boolean.TRUE.equals(condition.get())) {
         return;
