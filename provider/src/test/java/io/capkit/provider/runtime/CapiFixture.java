@@ -82,30 +82,33 @@ final class CapiFixture {
    */
   void kvmHost(String name, String uri) {
     KVMHost h = client.resources(KVMHost.class).withName(name).get();
+    List<String> allowed = new java.util.ArrayList<>();
     if (h == null) {
       h = new KVMHost();
       h.setMetadata(new ObjectMetaBuilder().withName(name).build());
-      KVMHostSpec s = new KVMHostSpec();
-      s.setStoragePool(TestPlans.POOL);
-      s.setNetwork("default");
-      // The test nodes' image and the embedded host's (the contract's default KVM_BASE_IMAGE).
-      s.setBaseImages(List.of(TestDriver.BASE_IMAGE, "ubuntu-24.04-kubeadm.qcow2"));
-      SharedDirectory data = new SharedDirectory();
-      data.setPath("/srv/data");
-      SharedDirectory etcd = new SharedDirectory();
-      etcd.setPath("/srv/etcd");
-      etcd.setWritable(true);
-      s.setSharedDirectories(List.of(data, etcd));
-      s.setAllowedNamespaces(new AllowedNamespaces());
-      s.getAllowedNamespaces().setList(new java.util.ArrayList<>());
-      h.setSpec(s);
+    } else if (h.getSpec() != null && h.getSpec().getAllowedNamespaces() != null
+        && h.getSpec().getAllowedNamespaces().getList() != null) {
+      allowed.addAll(h.getSpec().getAllowedNamespaces().getList());
     }
+    // Everything but the namespaces is set again: another test may have pointed the shared host elsewhere.
+    KVMHostSpec s = new KVMHostSpec();
+    s.setStoragePool(TestPlans.POOL);
+    s.setNetwork("default");
+    // The test nodes' image and the embedded host's (the contract's default KVM_BASE_IMAGE).
+    s.setBaseImages(List.of(TestDriver.BASE_IMAGE, "ubuntu-24.04-kubeadm.qcow2"));
+    SharedDirectory data = new SharedDirectory();
+    data.setPath("/srv/data");
+    SharedDirectory etcd = new SharedDirectory();
+    etcd.setPath("/srv/etcd");
+    etcd.setWritable(true);
+    s.setSharedDirectories(List.of(data, etcd));
+    s.setAllowedNamespaces(new AllowedNamespaces());
+    s.getAllowedNamespaces().setList(allowed);
+    h.setSpec(s);
     h.getSpec().setUri(uri);
-    List<String> allowed = new java.util.ArrayList<>(h.getSpec().getAllowedNamespaces().getList());
     if (!allowed.contains(ns)) {
       allowed.add(ns);
     }
-    h.getSpec().getAllowedNamespaces().setList(allowed);
     h.getMetadata().setResourceVersion(null);
     h.getMetadata().setManagedFields(null);
     client.resource(h).serverSideApply();

@@ -67,7 +67,17 @@ class RealBootE2E {
       try (LibvirtConnections connections = LibvirtConnections.jna();
            KvmProvider provider = KvmProvider.start(config, client, connections)) {
         String marker = "capkit-" + UUID.randomUUID();
-        CapiFixture f = new CapiFixture(client, NS).cluster(List.of(), false);
+        // The admins' KVMHost "default" (what a KVMCluster without hosts uses): this machine's libvirtd, the test's
+        // pool, the isolated network and the booted image.
+        CapiFixture f = new CapiFixture(client, NS);
+        f.kvmHost("default", host.uri());
+        client.resources(io.capkit.api.infra.KVMHost.class).withName("default").edit(h -> {
+          h.getSpec().setStoragePool(host.pool());
+          h.getSpec().setNetwork(RealBootHost.NETWORK);
+          h.getSpec().setBaseImages(List.of(RealBootHost.BASE_VOLUME));
+          return h;
+        });
+        f.clusterOn(List.of(), false);
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withNamespace(NS)
             .withName("rb-boot").withLabels(Map.of("cluster.x-k8s.io/cluster-name", CapiFixture.CLUSTER)).endMetadata()
             .withType("cluster.x-k8s.io/secret").withData(Map.of(
