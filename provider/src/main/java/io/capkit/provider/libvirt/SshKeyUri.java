@@ -49,6 +49,12 @@ public final class SshKeyUri {
     return adminUri + "?keyfile=" + encode(keyFile.toString()) + "&no_tty=1";
   }
 
+  /** The URI as the admin wrote it: without the query the provider adds (for logs and errors). */
+  public static String adminPart(String uri) {
+    int q = uri == null ? -1 : uri.indexOf('?');
+    return q < 0 ? uri : uri.substring(0, q);
+  }
+
   /** Percent-encodes every byte but RFC 3986 unreserved characters and '/' (libvirt unescapes query values). */
   static String encode(String value) {
     StringBuilder b = new StringBuilder();

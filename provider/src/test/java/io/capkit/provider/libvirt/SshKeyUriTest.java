@@ -69,4 +69,10 @@ class SshKeyUriTest {
     // The admins still cannot write the parameter themselves.
     assertFalse(KvmHostRules.checkLibvirtUri("qemu+ssh://h/system?keyfile=/x&no_tty=1", "spec.uri").isEmpty());
   }
+
+  @Test
+  void logsAndErrorsNameTheAdminUriWithoutTheAddedParameters() {
+    assertEquals("qemu+ssh://kvm-1/system", SshKeyUri.adminPart(SshKeyUri.compose("qemu+ssh://kvm-1/system", KEY)));
+    assertEquals("test:///default", SshKeyUri.adminPart("test:///default"));
+  }
 }
