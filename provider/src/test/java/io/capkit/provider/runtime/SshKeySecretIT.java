@@ -133,6 +133,18 @@ class SshKeySecretIT {
       provider = null;
       stopping.close();
       assertFalse(Files.exists(keyFile), "the key file is deleted when the provider stops");
+
+      // A new provider deletes the machine over the same host: deletion connects with the key as well.
+      opened.clear();
+      provider = start(client, ns, own, recording(opened, node));
+      client.resources(io.capkit.api.infra.KVMMachine.class).inNamespace(ns).withName("m1").delete();
+      await("deleted", () -> f.get("m1") == null);
+      assertFalse(f.events("m1", "Deleted").isEmpty());
+      assertEquals(List.of(), node.listDomains());
+      assertEquals(1, opened.size(), opened.toString());
+      assertTrue(opened.get(0).uri().startsWith("qemu+ssh://sshk1.test/system?keyfile=/"), opened.get(0).uri());
+      assertEquals("rw-------", opened.get(0).keyPerms());
+      assertEquals(KEY, opened.get(0).keyContent());
     } finally {
       if (provider != null) {
         provider.close();
