@@ -58,6 +58,7 @@ public final class HostKeys {
     try {
       bytes = Base64.getDecoder().decode(encoded);
     } catch (IllegalArgumentException e) {
+      files.forget(host);
       throw new KeyUnavailable(where + ": data key \"" + key + "\" is not base64");
     }
     return SshKeyUri.compose(uri, files.write(host, s.getMetadata().getResourceVersion(), bytes));
