@@ -434,7 +434,9 @@ public final class ProvisionBench {
         HttpResponse.BodyHandlers.ofString()).body();
     double sum = 0;
     for (String line : body.split("\n")) {
-      if (line.startsWith("capkit_provider_reconcile_duration_seconds_count{") && line.contains("kind=\"KVMMachine\"")) {
+      // JOSDK's reconcile timer of the KVMMachine controller (micrometer-support).
+      if (line.startsWith(
+          "operator_sdk_controllers_execution_reconcile_seconds_count{controller=\"kvmmachinereconciler\"")) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }

@@ -8,6 +8,7 @@ import io.capkit.api.infra.KVMClusterStatus;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.machine.CapiObjects;
 import io.capkit.provider.runtime.ApiCallFailure;
+import io.capkit.provider.runtime.Backoff;
 import io.capkit.provider.runtime.Conditions;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderMetrics;
@@ -90,26 +91,42 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
 
   @Override
   public UpdateControl<KVMCluster> reconcile(KVMCluster kc, Context<KVMCluster> context) {
-    Instant start = clock.instant();
     try {
       GenericKubernetesResource cluster = CapiObjects.ownerName(kc, "Cluster")
           .flatMap(n -> clusters.get(new ResourceID(n, kc.getMetadata().getNamespace()))).orElse(null);
-      String before = Serialization.asJson(kc.getStatus());
+      KVMClusterStatus before = kc.getStatus();
       kc.setStatus(status(kc, cluster, hosts, clock.instant()));
-      if (!Serialization.asJson(kc.getStatus()).equals(before)) {
+      // Writes (status apply, warning event) only on change: a settled or still-invalid cluster costs no API write.
+      if (!Serialization.asJson(kc.getStatus()).equals(Serialization.asJson(before))) {
         StatusApply.apply(context.getClient(), kc, kc.getStatus(), STATUS_WRITE);
       }
-      var ready = Conditions.get(kc.getStatus().getConditions(), Conditions.READY);
-      if (ready != null && "InvalidSpec".equals(ready.getReason())) {
-        new KubernetesEvents(context.getClient()).warning(kc, "InvalidSpec", ready.getMessage());
-        // A KVMHost the cluster names may be created or opened to its namespace later; KVMHosts are not watched.
-        return UpdateControl.<KVMCluster>noUpdate().rescheduleAfter(HOST_RETRY);
+      invalidSpecWarning(before, kc.getStatus()).ifPresent(message ->
+          new KubernetesEvents(context.getClient()).warning(kc, "InvalidSpec", message));
+      if (invalidSpec(kc.getStatus()) != null) {
+        // Not a failure to retry but a wait: a KVMHost the cluster names may be created or opened to its namespace
+        // later, and KVMHosts are not watched. Jittered, so many such clusters do not wake together.
+        return UpdateControl.<KVMCluster>noUpdate().rescheduleAfter(Backoff.jittered(HOST_RETRY));
       }
       return UpdateControl.noUpdate();
     } finally {
       metrics.reconciled(kc, clock.instant());
-      metrics.reconcileDuration("KVMCluster", "ok", Duration.between(start, clock.instant()));
     }
+  }
+
+  /** The Ready=False InvalidSpec message of a status, or null. */
+  static String invalidSpec(KVMClusterStatus s) {
+    var ready = s == null ? null : Conditions.get(s.getConditions(), Conditions.READY);
+    return ready != null && "False".equals(ready.getStatus()) && "InvalidSpec".equals(ready.getReason())
+        ? ready.getMessage() : null;
+  }
+
+  /**
+   * The InvalidSpec warning to emit going from status {@code before} to {@code after}: only when the cluster became
+   * invalid or its problem changed, not on every reconcile of a cluster that stays invalid (pure).
+   */
+  public static java.util.Optional<String> invalidSpecWarning(KVMClusterStatus before, KVMClusterStatus after) {
+    String now = invalidSpec(after);
+    return now == null || now.equals(invalidSpec(before)) ? java.util.Optional.empty() : java.util.Optional.of(now);
   }
 
   /** The new status (pure): Paused, failure domains, provisioned and Ready. */

@@ -10,6 +10,7 @@ import io.capkit.provider.cluster.HostSelection;
 import io.capkit.provider.libvirt.LibvirtCallException;
 import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.runtime.ApiCallFailure;
+import io.capkit.provider.runtime.Backoff;
 import io.capkit.provider.runtime.KubernetesEvents;
 import io.capkit.provider.runtime.ProviderMetrics;
 import io.capkit.provider.runtime.StatusApply;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -46,9 +48,12 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmmachine";
   /** Waits end with a watch event (Machine, Cluster, KVMCluster); this resync is only a safety net. */
   static final Duration WAIT = Duration.ofMinutes(5);
-  static final Duration RETRY = Duration.ofSeconds(30);
+  /**
+   * Deliberate waits that are not failures (KVMHosts are not watched, a paused cluster's deletion), jittered.
+   * Failures (libvirt, API calls) are thrown and retried by JOSDK with {@link Backoff#retry()}.
+   */
+  static final Duration HOST_WAIT = Duration.ofSeconds(30);
   static final Duration SECRET_POLL = Duration.ofSeconds(5);
-  static final Duration ADDRESS_POLL = Duration.ofSeconds(15);
   /** Names the status write in ApiError events. */
   static final String STATUS_WRITE = "patch KVMMachine status";
 
@@ -58,6 +63,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   private final ProviderMetrics metrics;
   private final Clock clock;
   private final MachineWatches watches = new MachineWatches();
+  /** Address polls made per machine uid and generation (a spec change starts again); see {@link Backoff#addressPoll}. */
+  private final Map<String, Integer> addressPolls = new ConcurrentHashMap<>();
 
   /** {@code keys}: the URI each host is connected with (an SSH host's key from its sshKeySecretRef). */
   public KvmMachineReconciler(ClusterHosts hosts, LibvirtConnections connections, HostKeys keys,
@@ -109,12 +116,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
 
   @Override
   public UpdateControl<KVMMachine> reconcile(KVMMachine kvm, Context<KVMMachine> context) {
-    Instant start = clock.instant();
-    String result = "error";
     try {
-      UpdateControl<KVMMachine> control = reconcileSteps(kvm, context);
-      result = "ok";
-      return control;
+      return reconcileSteps(kvm, context);
     } catch (KubernetesClientException e) {
       // Every call above names itself; this only keeps an unnamed one from passing for the status patch.
       throw ApiCallFailure.of("API call", e);
@@ -123,7 +126,6 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       if (!kvm.isMarkedForDeletion() && !context.isPrimaryResourceDeleted()) {
         metrics.reconciled(kvm, clock.instant());
       }
-      metrics.reconcileDuration("KVMMachine", result, Duration.between(start, clock.instant()));
     }
   }
 
@@ -132,6 +134,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     KubernetesEvents events = new KubernetesEvents(client);
     if (context.isPrimaryResourceDeleted()) {
       metrics.forget(kvm);
+      forgetAddressPolls(kvm);
       return UpdateControl.noUpdate();
     }
     if (kvm.isMarkedForDeletion()) {
@@ -143,6 +146,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
         return UpdateControl.<KVMMachine>noUpdate().rescheduleAfter(retry.get());
       }
       removeFinalizer(client, kvm);
+      forgetAddressPolls(kvm);
       return UpdateControl.noUpdate();
     }
     long gen = kvm.getMetadata().getGeneration() == null ? 0 : kvm.getMetadata().getGeneration();
@@ -159,7 +163,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       // Secrets are not watched (see MachineWatches): a named Secret that is not there yet is polled for.
       boolean secretMissing = facts.bootstrap() == null
           && CapiObjects.string(facts.machine(), "spec", "bootstrap", "dataSecretName") != null;
-      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(secretMissing ? SECRET_POLL : WAIT);
+      return statusUpdate(client, kvm, statusBefore)
+          .rescheduleAfter(Backoff.jittered(secretMissing ? SECRET_POLL : WAIT));
     }
 
     ClusterHosts.Resolution resolved = hosts.resolve(facts.kvmCluster());
@@ -167,7 +172,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       // Nothing reaches libvirt while the KVMCluster names a host this namespace may not use.
       kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "HostNotAllowed", resolved.message(), gen, now));
       events.warning(kvm, "HostNotAllowed", resolved.message());
-      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
+      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(Backoff.jittered(HOST_WAIT));
     }
     List<HostTarget> candidates = resolved.hosts();
     // A providerID pins its host (it is immutable once set); before the claim, CAPI's placement decides
@@ -187,7 +192,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
         kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "NoHost",
             "the KVMCluster has no host for " + (facts.controlPlane() ? "control-plane" : "worker") + " machines",
             gen, now));
-        return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
+        return statusUpdate(client, kvm, statusBefore).rescheduleAfter(Backoff.jittered(HOST_WAIT));
       }
       hostName = pick.get().name();
     }
@@ -197,7 +202,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
           "failure domain " + hostName + " is not a host of KVMCluster " + facts.kvmCluster().getMetadata().getName(),
           gen, now));
       events.warning(kvm, "HostNotFound", "failure domain " + hostName + " is not a host of the KVMCluster");
-      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
+      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(Backoff.jittered(HOST_WAIT));
     }
     claim(client, kvm, hostName);
 
@@ -216,7 +221,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     } catch (HostKeys.KeyUnavailable e) {
       kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "SSHKeyUnavailable", e.getMessage(), gen, now));
       events.warning(kvm, "SSHKeyUnavailable", e.getMessage());
-      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
+      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(Backoff.jittered(HOST_WAIT));
     }
     recordPlacement(client, kvm, host.get());
     try {
@@ -228,11 +233,13 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       }
       kvm.setStatus(MachineStatusWriter.provisioned(kvm.getStatus(), r, plan, gen, now));
       UpdateControl<KVMMachine> control = statusUpdate(client, kvm, statusBefore);
-      return r.addresses().isEmpty() ? control.rescheduleAfter(ADDRESS_POLL) : control;
+      Optional<Duration> poll = nextAddressPoll(kvm, !r.addresses().isEmpty());
+      return poll.isPresent() ? control.rescheduleAfter(Backoff.jittered(poll.get())) : control;
     } catch (LibvirtCallException e) {
-      return failed(client, kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), connectUri, events, gen, now);
+      throw failed(client, kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), connectUri, events, gen, now,
+          statusBefore);
     } catch (StepFailure f) {
-      return failed(client, kvm, f, host.get(), connectUri, events, gen, now);
+      throw failed(client, kvm, f, host.get(), connectUri, events, gen, now, statusBefore);
     }
   }
 
@@ -284,8 +291,33 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     return UpdateControl.noUpdate();
   }
 
-  private UpdateControl<KVMMachine> failed(KubernetesClient client, KVMMachine kvm, StepFailure f, HostTarget host,
-      String connectUri, KubernetesEvents events, long gen, Instant now) {
+  /**
+   * Address polling: none once the machine has addresses; else the next poll of {@link Backoff#addressPoll}, counted
+   * per uid and generation, so a guest that never reports one is polled a bounded number of times and again only
+   * after a change (a spec change, or a restart of the provider).
+   */
+  Optional<Duration> nextAddressPoll(KVMMachine kvm, boolean hasAddresses) {
+    String key = kvm.getMetadata().getUid() + "/" + kvm.getMetadata().getGeneration();
+    if (hasAddresses) {
+      forgetAddressPolls(kvm);
+      return Optional.empty();
+    }
+    int attempt = addressPolls.merge(key, 1, Integer::sum) - 1;
+    return Backoff.addressPoll(attempt);
+  }
+
+  private void forgetAddressPolls(KVMMachine kvm) {
+    String uid = kvm.getMetadata().getUid() + "/";
+    addressPolls.keySet().removeIf(k -> k.startsWith(uid));
+  }
+
+  /**
+   * Records a failed step (status when it changed, a Warning event, which KubernetesEvents folds into the count of
+   * the same Event when it repeats) and returns the failure for the caller to throw: JOSDK retries it with
+   * {@link Backoff#retry()}.
+   */
+  private StepFailure failed(KubernetesClient client, KVMMachine kvm, StepFailure f, HostTarget host,
+      String connectUri, KubernetesEvents events, long gen, Instant now, String statusBefore) {
     if (f.getCause() instanceof LibvirtCallException l) {
       metrics.libvirtError(l.operation(), l.code());
       if (l.kind() == LibvirtCallException.Kind.UNREACHABLE) {
@@ -294,8 +326,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     }
     kvm.setStatus(MachineStatusWriter.failed(kvm.getStatus(), f, host.name(), gen, now));
     events.warning(kvm, f.reason(), f.getMessage());
-    StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE);
-    return UpdateControl.<KVMMachine>noUpdate().rescheduleAfter(RETRY);
+    statusUpdate(client, kvm, statusBefore);
+    return f;
   }
 
   /**
@@ -310,7 +342,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     }
     MachineFacts facts = MachineFacts.gather(watches, kvm);
     if (facts.cluster() != null && CapiObjects.paused(facts.cluster(), kvm)) {
-      return Optional.of(RETRY);
+      return Optional.of(Backoff.jittered(HOST_WAIT));
     }
     String hostName = Optional.ofNullable(MachineIdentity.hostOf(spec(kvm).getProviderID()))
         .orElse(spec(kvm).getFailureDomain());
@@ -336,7 +368,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       uri = keys.connectUri(hostName, where.get().uri(), hosts.admin(hostName).orElse(null));
     } catch (HostKeys.KeyUnavailable e) {
       events.warning(kvm, "SSHKeyUnavailable", e.getMessage());
-      return Optional.of(RETRY);
+      return Optional.of(Backoff.jittered(HOST_WAIT));
     }
     try {
       MachineProvisioner.Removal removal = new MachineProvisioner(connections.get(uri))
@@ -366,7 +398,8 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
         }
       }
       events.warning(kvm, "DeleteFailed", e.getMessage());
-      return Optional.of(RETRY);
+      // A failure: thrown, so JOSDK retries it with backoff.
+      throw e instanceof StepFailure sf ? sf : StepFailure.of(MachineStep.DOMAIN, (LibvirtCallException) e);
     }
   }
 

@@ -75,7 +75,8 @@ public final class KvmProvider implements AutoCloseable {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
           .withConcurrentReconciliationThreads(config.reconcileThreads())
-          .withUseSSAToPatchPrimaryResource(false);
+          .withUseSSAToPatchPrimaryResource(false)
+          .withMetrics(metrics.josdk());
       if (config.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, config.leaseNamespace(),
             LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
@@ -88,6 +89,8 @@ public final class KvmProvider implements AutoCloseable {
     ClusterHosts clusterHosts = new ClusterHosts(hosts, config.testDriverDir());
     operator.register(new KvmClusterReconciler(clusterHosts, metrics, clock), o -> {
       o.withFinalizer(KvmClusterReconciler.FINALIZER)
+          .withRetry(Backoff.retry())
+          .withRateLimiter(Backoff.rateLimiter())
           .withFieldManager(FIELD_MANAGER)
           .withOnAddFilter(KvmClusterReconciler::hasOwnerOrIsDeleting)
           .withOnUpdateFilter((n, old) -> KvmClusterReconciler.hasOwnerOrIsDeleting(n));
@@ -101,6 +104,8 @@ public final class KvmProvider implements AutoCloseable {
     operator.register(new KvmMachineReconciler(clusterHosts, connections, keys, metrics, clock), o -> {
       // The reconciler keeps its finalizer itself, adding it in the same write that claims the host.
       o.withTriggerReconcilerOnAllEvents(true)
+          .withRetry(Backoff.retry())
+          .withRateLimiter(Backoff.rateLimiter())
           .withFieldManager(FIELD_MANAGER)
           .withGenerationAware(false)
           .withOnAddFilter(KvmMachineReconciler::hasOwnerOrIsDeleting)

@@ -2,11 +2,10 @@ package io.capkit.provider.runtime;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Gauge;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Prometheus metrics of the provider: per reconciled object its creation, deletion and last-reconciled timestamps
- * (the operatorkit set the RFC asks for), reconcile durations by kind and result, and libvirt call errors.
+ * (the operatorkit set the RFC asks for) and libvirt call errors; reconcile counts, durations, failures, retries and
+ * queue sizes are JOSDK's own ({@link #josdk()}, {@code operator_sdk_*}), on the same registry.
  */
 public final class ProviderMetrics {
   static final String CREATION = "capkit_provider_object_creation_timestamp_seconds";
@@ -25,6 +25,13 @@ public final class ProviderMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<List<String>, AtomicLong> values = new ConcurrentHashMap<>();
   private final Map<List<String>, Gauge> gauges = new ConcurrentHashMap<>();
+
+  private final MicrometerMetrics josdk = MicrometerMetrics.withoutPerResourceMetrics(registry);
+
+  /** JOSDK's metrics on this registry, for the operator's configuration ({@code withMetrics}). */
+  public MicrometerMetrics josdk() {
+    return josdk;
+  }
 
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -53,11 +60,6 @@ public final class ProviderMetrics {
         registry.remove(g);
       }
     }
-  }
-
-  public void reconcileDuration(String kind, String result, Duration d) {
-    Timer.builder("capkit_provider_reconcile_duration").tags("kind", kind, "result", result)
-        .publishPercentileHistogram(false).register(registry).record(d);
   }
 
   public void libvirtError(String operation, String code) {

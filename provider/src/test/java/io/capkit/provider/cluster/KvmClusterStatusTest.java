@@ -115,4 +115,27 @@ class KvmClusterStatusTest {
         "apiGroup", "infrastructure.cluster.x-k8s.io", "kind", "Metal3Cluster", "name", "kc-a")));
     assertEquals(java.util.Set.of(), KvmClusterReconciler.kvmClusterOf(c), "another provider's cluster");
   }
+
+  /**
+   * The reconciler emitted the InvalidSpec warning on every reconcile (every 30 s while the host stayed unusable);
+   * now only when the cluster becomes invalid or its problem changes.
+   */
+  @Test
+  void invalidSpecWarningOnlyOnChange() {
+    KVMCluster kc = cluster(List.of(host("no-such-host", null)), null);
+    KVMClusterStatus first = KvmClusterReconciler.status(kc, null, HOSTS, NOW);
+    String message = Conditions.get(first.getConditions(), "Ready").getMessage();
+    assertEquals(java.util.Optional.of(message), KvmClusterReconciler.invalidSpecWarning(null, first));
+    kc.setStatus(first);
+    KVMClusterStatus again = KvmClusterReconciler.status(kc, null, HOSTS, NOW.plusSeconds(30));
+    assertEquals(io.fabric8.kubernetes.client.utils.Serialization.asJson(first),
+        io.fabric8.kubernetes.client.utils.Serialization.asJson(again), "same status: no write");
+    assertTrue(KvmClusterReconciler.invalidSpecWarning(first, again).isEmpty(), "same problem: no new warning");
+    kc.getSpec().setHosts(List.of(host("other-missing", null)));
+    KVMClusterStatus changed = KvmClusterReconciler.status(kc, null, HOSTS, NOW.plusSeconds(60));
+    assertTrue(KvmClusterReconciler.invalidSpecWarning(again, changed).isPresent(), "a new problem is warned");
+    kc.getSpec().setHosts(List.of(host("kvm-a", null)));
+    KVMClusterStatus fixed = KvmClusterReconciler.status(kc, null, HOSTS, NOW.plusSeconds(90));
+    assertTrue(KvmClusterReconciler.invalidSpecWarning(changed, fixed).isEmpty(), "valid: no warning");
+  }
 }

@@ -75,7 +75,7 @@ class KvmMachineFaultsIT {
       assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
           + provider.httpPort() + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
 
-      // The admin fixes the KVMHost's URI; the machine's next retry (30 s) uses it.
+      // The admin fixes the KVMHost's URI; the machine's next retry (JOSDK backoff, Backoff.retry) uses it.
       CapiFixture.ROUTES.put("qemu+ssh://h1-fixed.test/system", good);
       f.kvmHost("h1", "qemu+ssh://h1-fixed.test/system");
       await("provisioned on the fixed host", () -> f.provisioned("m1"));

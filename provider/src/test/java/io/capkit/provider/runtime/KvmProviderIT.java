@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.api.infra.KVMCluster;
+import io.capkit.api.infra.KVMClusterHost;
 import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.libvirt.JnaLibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtBackend;
@@ -18,6 +19,7 @@ import io.capkit.provider.machine.KvmMachineReconciler;
 import io.capkit.provider.machine.MachineIdentity;
 import io.capkit.provider.machine.TestPlans;
 import io.capkit.testsupport.KubeApiServerExtension;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KubeApiServerExtension.class)
 class KvmProviderIT {
-  private static final Set<String> NAMESPACES = Set.of("kp-cl", "kp-life", "kp-gone", "kp-paused");
+  private static final Set<String> NAMESPACES = Set.of("kp-cl", "kp-life", "kp-gone", "kp-paused",
+      "kp-invalid");
 
   @TempDir
   static Path tmp;
@@ -84,6 +87,34 @@ class KvmProviderIT {
     KVMCluster kc = client.resources(KVMCluster.class).inNamespace("kp-cl").withName("c1").get();
     assertEquals("default", kc.getStatus().getFailureDomains().get(0).getName());
     assertTrue(kc.getMetadata().getFinalizers().contains("infrastructure.cluster.x-k8s.io/kvmcluster"));
+  }
+
+  /**
+   * A KVMCluster naming a host that does not exist is re-checked every 30-36 s (KVMHosts are not watched). The
+   * re-check must write nothing: before, every reconcile emitted the InvalidSpec warning again (the Event's count
+   * rose each time).
+   */
+  @Test
+  void invalidClusterIsRecheckedWithoutWritingStatusOrRepeatingItsWarning() throws Exception {
+    KVMClusterHost missing = new KVMClusterHost();
+    missing.setName("no-such-host");
+    CapiFixture f = new CapiFixture(client, "kp-invalid").clusterOn(List.of(missing), false);
+    await("InvalidSpec warning", () -> f.events("c1", "InvalidSpec").size() == 1);
+    String version = client.resources(KVMCluster.class).inNamespace("kp-invalid").withName("c1").get()
+        .getMetadata().getResourceVersion();
+    double reconciled = lastReconciled("kp-invalid", "c1");
+    await("a re-check", () -> lastReconciled("kp-invalid", "c1") > reconciled, java.time.Duration.ofSeconds(60));
+    Event warning = f.events("c1", "InvalidSpec").get(0);
+    assertTrue(warning.getCount() == null || warning.getCount() == 1, "warning repeated: count " + warning.getCount());
+    assertEquals(version, client.resources(KVMCluster.class).inNamespace("kp-invalid").withName("c1").get()
+        .getMetadata().getResourceVersion(), "the re-check wrote the KVMCluster");
+  }
+
+  static double lastReconciled(String ns, String name) {
+    String prefix = "capkit_provider_object_last_reconciled_timestamp_seconds{kind=\"KVMCluster\",name=\"" + name
+        + "\",namespace=\"" + ns + "\"} ";
+    return provider.metrics().scrape().lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(0);
   }
 
   @Test
@@ -137,7 +168,18 @@ class KvmProviderIT {
         HttpResponse.BodyHandlers.ofString()).body();
     assertTrue(metrics.contains("capkit_provider_object_creation_timestamp_seconds{kind=\"KVMMachine\",name=\"m1\","
         + "namespace=\"" + ns + "\"}"), metrics);
-    assertTrue(metrics.contains("capkit_provider_reconcile_duration_seconds_count{kind=\"KVMMachine\""), metrics);
+    assertTrue(metrics.contains("capkit_provider_object_last_reconciled_timestamp_seconds{kind=\"KVMMachine\",name=\"m1\","
+        + "namespace=\"" + ns + "\"}"), metrics);
+    // JOSDK's own metrics (micrometer-support) on the same registry; capkit's hand-built duration timer is gone.
+    assertTrue(metrics.contains("operator_sdk_controllers_execution_reconcile_seconds_count{"
+        + "controller=\"kvmmachinereconciler\",resource_group=\"infrastructure.cluster.x-k8s.io\","
+        + "resource_kind=\"KVMMachine\""), metrics);
+    assertTrue(metrics.contains("operator_sdk_controllers_execution_reconcile_seconds_count{"
+        + "controller=\"kvmclusterreconciler\""), metrics);
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("operator_sdk_reconciliations_started_total{")
+        && l.contains("kind=\"KVMMachine\"") && l.contains("reconciliations_retries_number=")), metrics);
+    assertTrue(metrics.contains("operator_sdk_reconciliations_queue_size_kvmmachinereconciler{"), metrics);
+    assertFalse(metrics.contains("capkit_provider_reconcile_duration"), metrics);
     assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode());
     assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),

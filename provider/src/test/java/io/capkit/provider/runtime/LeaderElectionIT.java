@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two providers with leader election on one namespace: only the Lease holder reconciles; the other takes over. */
 @ExtendWith(KubeApiServerExtension.class)
 class LeaderElectionIT {
-  private static final String KVM_MACHINE_RECONCILES = "capkit_provider_reconcile_duration_seconds_count{kind=\"KVMMachine\"";
+  /** JOSDK's reconcile timer of the KVMMachine controller (micrometer-support). */
+  private static final String KVM_MACHINE_RECONCILES =
+      "operator_sdk_controllers_execution_reconcile_seconds_count{controller=\"kvmmachinereconciler\"";
 
   @Test
   void onlyTheLeaseHolderReconcilesAndTheStandbyTakesOverWhenItStops(KubernetesClient client, @TempDir Path dir)
