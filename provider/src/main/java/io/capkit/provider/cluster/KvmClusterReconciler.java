@@ -105,10 +105,27 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
         // A KVMHost the cluster names may be created or opened to its namespace later; KVMHosts are not watched.
         return UpdateControl.<KVMCluster>noUpdate().rescheduleAfter(HOST_RETRY);
       }
+      if (cluster != null && !CapiObjects.paused(cluster, kc) && !adoptMetal3Cluster(kc, context)) {
+        return UpdateControl.<KVMCluster>noUpdate().rescheduleAfter(HOST_RETRY);
+      }
       return UpdateControl.noUpdate();
     } finally {
       metrics.reconciled(kc, clock.instant());
       metrics.reconcileDuration("KVMCluster", "ok", Duration.between(start, clock.instant()));
+    }
+  }
+
+  /**
+   * kvm-metal3: gives the Metal3Cluster beside the KVMCluster its owner Cluster ({@link Metal3Adoption}). False when
+   * it should be tried again: a concurrent write (409) or a failed call, which also becomes an ApiError event. It
+   * does not fail the reconcile: the KVMCluster's own status is already written.
+   */
+  private static boolean adoptMetal3Cluster(KVMCluster kc, Context<KVMCluster> context) {
+    try {
+      return Metal3Adoption.adopt(context.getClient(), kc) != Metal3Adoption.Outcome.CONFLICT;
+    } catch (ApiCallFailure f) {
+      new KubernetesEvents(context.getClient()).apiError(kc, f);
+      return false;
     }
   }
 

@@ -60,6 +60,11 @@ class InfrastructureComponentsTest {
       if (groups.contains("cluster.x-k8s.io") || resources.contains("kvmhosts") || resources.contains("namespaces")) {
         assertEquals(List.of("get", "list", "watch"), verbs);
       }
+      if (resources.contains("metal3clusters")) {
+        // Only the one named like the KVMCluster, only its owner reference: no list, watch, update or delete.
+        assertEquals(List.of("metal3clusters"), resources);
+        assertEquals(List.of("get", "patch"), verbs);
+      }
       if (resources.contains("secrets")) {
         // By name only: no list or watch, so the provider cannot cache every cluster's CA and kubeconfig Secrets.
         assertEquals(List.of("get"), verbs);
