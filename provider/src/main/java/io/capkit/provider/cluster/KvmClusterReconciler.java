@@ -34,7 +34,9 @@ import java.util.Set;
 
 /**
  * KVMCluster: hosts become failure domains, the control-plane endpoint is taken from the spec, and deletion waits
- * until no KVMMachine of the cluster is left (they need the host list to be removed).
+ * until no KVMMachine of the cluster is left (they need the host list to be removed). In kvm-metal3 it also gives the
+ * Metal3Cluster beside it its owner Cluster and deletes that Metal3Cluster before its own finalizer goes
+ * ({@link Metal3Adoption}).
  */
 public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Cleaner<KVMCluster> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmcluster";
@@ -180,8 +182,20 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
       new KubernetesEvents(context.getClient()).apiError(kc, f);
       throw f;
     }
-    if (!left.isEmpty() && !CapiObjects.annotated(kc, CapiObjects.DELETE_FOR_MOVE_ANNOTATION)) {
+    boolean move = CapiObjects.annotated(kc, CapiObjects.DELETE_FOR_MOVE_ANNOTATION);
+    if (!left.isEmpty() && !move) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
+    }
+    // kvm-metal3: the adopted Metal3Cluster goes before the Cluster does (clusterctl move deletes its own copy).
+    boolean metal3Left;
+    try {
+      metal3Left = !move && Metal3Adoption.releasePending(context.getClient(), kc);
+    } catch (ApiCallFailure f) {
+      new KubernetesEvents(context.getClient()).apiError(kc, f);
+      throw f;
+    }
+    if (metal3Left) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
     }
     metrics.forget(kc);
     return DeleteControl.defaultDelete();

@@ -99,4 +99,31 @@ final class Metal3Adoption {
     LOG.info("Metal3Cluster {}/{} now owned by Cluster {}", ns, name, owner.get().getName());
     return Outcome.ADOPTED;
   }
+
+  /**
+   * On KVMCluster deletion: deletes the Metal3Cluster this adopted (owned by the KVMCluster's Cluster, by uid) and
+   * says whether it is still there. CAPI deletes the infrastructure cluster only after the Cluster's machines are
+   * gone and removes the Cluster's finalizer only after that; deleting the second Metal3Cluster here, while the
+   * Cluster still exists, lets CAPM3 find its owner and remove its finalizer. Left to garbage collection, it would be
+   * deleted after the Cluster and CAPM3 would fail to get the owner Cluster, keeping its finalizer.
+   */
+  static boolean releasePending(KubernetesClient client, KVMCluster kc) {
+    Optional<OwnerReference> owner = clusterOwner(kc);
+    if (owner.isEmpty()) {
+      return false;
+    }
+    String ns = kc.getMetadata().getNamespace();
+    String name = kc.getMetadata().getName();
+    GenericKubernetesResource m3 = ApiCallFailure.during("get Metal3Cluster " + name, () -> client
+        .genericKubernetesResources(API_VERSION, KIND).inNamespace(ns).withName(name).get());
+    if (m3 == null || m3.getMetadata().getOwnerReferences() == null || m3.getMetadata().getOwnerReferences().stream()
+        .noneMatch(r -> "Cluster".equals(r.getKind()) && owner.get().getUid().equals(r.getUid()))) {
+      return false;
+    }
+    if (m3.getMetadata().getDeletionTimestamp() == null) {
+      ApiCallFailure.during("delete Metal3Cluster " + name, () -> client.genericKubernetesResources(API_VERSION, KIND)
+          .inNamespace(ns).withName(name).lockResourceVersion(m3.getMetadata().getResourceVersion()).delete());
+    }
+    return true;
+  }
 }

@@ -3,6 +3,7 @@ package io.capkit.provider.runtime;
 import static io.capkit.provider.runtime.CapiFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.capkit.api.infra.KVMCluster;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kvm-metal3's second infrastructure cluster against a real kube-apiserver with the upstream CAPI and CAPM3 CRDs and
  * the provider running: the Metal3Cluster named like the KVMCluster gets the owner Cluster once the KVMCluster has
- * it; one labelled for another cluster, or already owned, is left as it was.
+ * it, and is deleted before the KVMCluster's finalizer goes; one labelled for another cluster, or already owned, is
+ * left as it was.
  */
 @ExtendWith(KubeApiServerExtension.class)
 class Metal3AdoptionIT {
@@ -110,6 +112,26 @@ class Metal3AdoptionIT {
     assertEquals(uid, ref.getUid());
     assertEquals(Boolean.FALSE, ref.getController(), "CAPI's Cluster controller is not its controller");
     assertNull(ref.getBlockOwnerDeletion(), "as CAPI's own reference on the infrastructureRef'd object");
+
+    // Deletion: CAPM3, now reconciling it, puts its finalizer on; the KVMCluster (deleted by CAPI while the Cluster
+    // still exists) deletes the Metal3Cluster and keeps its own finalizer until the Metal3Cluster is gone.
+    client.genericKubernetesResources("infrastructure.cluster.x-k8s.io/v1beta2", "Metal3Cluster").inNamespace(ADOPT)
+        .withName(CapiFixture.CLUSTER).edit(m -> {
+          m.getMetadata().setFinalizers(List.of("metal3cluster.infrastructure.cluster.x-k8s.io"));
+          return m;
+        });
+    client.resources(KVMCluster.class).inNamespace(ADOPT).withName(CapiFixture.CLUSTER).delete();
+    await("Metal3Cluster deleted", () -> read(ADOPT).getMetadata().getDeletionTimestamp() != null);
+    Thread.sleep(1000);
+    assertNotNull(client.resources(KVMCluster.class).inNamespace(ADOPT).withName(CapiFixture.CLUSTER).get(),
+        "the KVMCluster waits for the Metal3Cluster");
+    client.genericKubernetesResources("infrastructure.cluster.x-k8s.io/v1beta2", "Metal3Cluster").inNamespace(ADOPT)
+        .withName(CapiFixture.CLUSTER).edit(m -> {
+          m.getMetadata().setFinalizers(List.of());
+          return m;
+        });
+    await("both gone", () -> read(ADOPT) == null
+        && client.resources(KVMCluster.class).inNamespace(ADOPT).withName(CapiFixture.CLUSTER).get() == null);
   }
 
   @Test
@@ -139,5 +161,14 @@ class Metal3AdoptionIT {
         "already owned: not written");
     assertEquals(List.of(holder.getUid()),
         ownedNow.getMetadata().getOwnerReferences().stream().map(OwnerReference::getUid).toList());
+
+    // Deleting those KVMClusters leaves both Metal3Clusters where they are.
+    client.resources(KVMCluster.class).inNamespace(OTHER).withName(CapiFixture.CLUSTER).delete();
+    client.resources(KVMCluster.class).inNamespace(OWNED).withName(CapiFixture.CLUSTER).delete();
+    await("KVMClusters gone", () -> client.resources(KVMCluster.class).inNamespace(OTHER)
+        .withName(CapiFixture.CLUSTER).get() == null && client.resources(KVMCluster.class).inNamespace(OWNED)
+        .withName(CapiFixture.CLUSTER).get() == null);
+    assertNull(read(OTHER).getMetadata().getDeletionTimestamp());
+    assertNull(read(OWNED).getMetadata().getDeletionTimestamp());
   }
 }
