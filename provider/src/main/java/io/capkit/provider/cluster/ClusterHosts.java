@@ -72,6 +72,11 @@ public final class ClusterHosts {
     return new Resolution(List.copyOf(out), List.of());
   }
 
+  /** The admins' KVMHost {@code name} as it stands now (for its sshKeySecretRef when a machine is deleted). */
+  public Optional<KVMHostSpec> admin(String name) {
+    return catalog.host(name);
+  }
+
   /** Whether a libvirt URI recorded in a machine's status may be connected to (the admin-side URI rules). */
   public boolean usableUri(String uri) {
     return KvmHostRules.checkLibvirtUri(uri, "uri", testDriverDir).isEmpty();

@@ -16,10 +16,13 @@ public final class LibvirtConnections implements AutoCloseable {
     this.opener = opener;
   }
 
-  /** Connections through the libvirt Java bindings; {@value EmbeddedHost#URI} opens the {@link EmbeddedHost}. */
+  /**
+   * Connections through the libvirt Java bindings; {@value EmbeddedHost#URI} opens the {@link EmbeddedHost}. Logs and
+   * errors name the admin's URI, without the parameters the provider added ({@link SshKeyUri}).
+   */
   public static LibvirtConnections jna() {
     return new LibvirtConnections(uri -> EmbeddedHost.URI.equals(uri) ? EmbeddedHost.open()
-        : JnaLibvirtBackend.open(uri));
+        : JnaLibvirtBackend.open(uri, SshKeyUri.adminPart(uri)));
   }
 
   /** The backend for a URI; throws {@link LibvirtCallException} (UNREACHABLE) when it cannot be opened. */

@@ -54,14 +54,17 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
 
   private final ClusterHosts hosts;
   private final LibvirtConnections connections;
+  private final HostKeys keys;
   private final ProviderMetrics metrics;
   private final Clock clock;
   private final MachineWatches watches = new MachineWatches();
 
-  public KvmMachineReconciler(ClusterHosts hosts, LibvirtConnections connections, ProviderMetrics metrics,
-      Clock clock) {
+  /** {@code keys}: the URI each host is connected with (an SSH host's key from its sshKeySecretRef). */
+  public KvmMachineReconciler(ClusterHosts hosts, LibvirtConnections connections, HostKeys keys,
+      ProviderMetrics metrics, Clock clock) {
     this.hosts = hosts;
     this.connections = connections;
+    this.keys = keys;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -207,9 +210,17 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       return statusUpdate(client, kvm, statusBefore);
     }
     byte[] bootstrap = MachineGate.bootstrapData(facts).orElseThrow();
+    String connectUri;
+    try {
+      connectUri = keys.connectUri(host.get().name(), host.get().uri(), host.get().admin());
+    } catch (HostKeys.KeyUnavailable e) {
+      kvm.setStatus(MachineStatusWriter.hostProblem(kvm.getStatus(), "SSHKeyUnavailable", e.getMessage(), gen, now));
+      events.warning(kvm, "SSHKeyUnavailable", e.getMessage());
+      return statusUpdate(client, kvm, statusBefore).rescheduleAfter(RETRY);
+    }
     recordPlacement(client, kvm, host.get());
     try {
-      MachineProvisioner.Result r = new MachineProvisioner(connections.get(host.get().uri()))
+      MachineProvisioner.Result r = new MachineProvisioner(connections.get(connectUri))
           .ensure(plan, SeedDocuments.of(plan, bootstrap));
       if (!r.created().isEmpty()) {
         events.normal(kvm, "Provisioned", "created on host " + host.get().name() + " (" + r.platform().summary()
@@ -219,9 +230,9 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       UpdateControl<KVMMachine> control = statusUpdate(client, kvm, statusBefore);
       return r.addresses().isEmpty() ? control.rescheduleAfter(ADDRESS_POLL) : control;
     } catch (LibvirtCallException e) {
-      return failed(client, kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), events, gen, now);
+      return failed(client, kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), connectUri, events, gen, now);
     } catch (StepFailure f) {
-      return failed(client, kvm, f, host.get(), events, gen, now);
+      return failed(client, kvm, f, host.get(), connectUri, events, gen, now);
     }
   }
 
@@ -274,11 +285,11 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   }
 
   private UpdateControl<KVMMachine> failed(KubernetesClient client, KVMMachine kvm, StepFailure f, HostTarget host,
-      KubernetesEvents events, long gen, Instant now) {
+      String connectUri, KubernetesEvents events, long gen, Instant now) {
     if (f.getCause() instanceof LibvirtCallException l) {
       metrics.libvirtError(l.operation(), l.code());
       if (l.kind() == LibvirtCallException.Kind.UNREACHABLE) {
-        connections.invalidate(host.uri());
+        connections.invalidate(connectUri);
       }
     }
     kvm.setStatus(MachineStatusWriter.failed(kvm.getStatus(), f, host.name(), gen, now));
@@ -320,7 +331,13 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       metrics.forget(kvm);
       return Optional.empty();
     }
-    String uri = where.get().uri();
+    String uri;
+    try {
+      uri = keys.connectUri(hostName, where.get().uri(), hosts.admin(hostName).orElse(null));
+    } catch (HostKeys.KeyUnavailable e) {
+      events.warning(kvm, "SSHKeyUnavailable", e.getMessage());
+      return Optional.of(RETRY);
+    }
     try {
       MachineProvisioner.Removal removal = new MachineProvisioner(connections.get(uri))
           .remove(identity(kvm), where.get().pool());

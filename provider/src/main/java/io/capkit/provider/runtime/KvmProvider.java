@@ -6,6 +6,8 @@ import io.capkit.api.infra.KVMMachine;
 import io.capkit.provider.cluster.ClusterHosts;
 import io.capkit.provider.cluster.KvmClusterReconciler;
 import io.capkit.provider.libvirt.LibvirtConnections;
+import io.capkit.provider.libvirt.SshKeyFiles;
+import io.capkit.provider.machine.HostKeys;
 import io.capkit.provider.machine.KvmMachineReconciler;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,9 +40,11 @@ public final class KvmProvider implements AutoCloseable {
   private final LibvirtConnections connections;
   private final HealthServer http;
   private final ProviderMetrics metrics;
+  private final SshKeyFiles keyFiles;
 
   private KvmProvider(Operator operator, InformerHostCatalog hosts, KubernetesClient client,
-      LibvirtConnections connections, HealthServer http, ProviderMetrics metrics) {
+      LibvirtConnections connections, HealthServer http, ProviderMetrics metrics, SshKeyFiles keyFiles) {
+    this.keyFiles = keyFiles;
     this.operator = operator;
     this.hosts = hosts;
     this.client = client;
@@ -91,7 +95,10 @@ public final class KvmProvider implements AutoCloseable {
         o.settingNamespaces(config.namespaces());
       }
     });
-    operator.register(new KvmMachineReconciler(clusterHosts, connections, metrics, clock), o -> {
+    // KVMHosts' SSH keys: read from the provider's own namespace, kept as 0600 files until the provider stops.
+    SshKeyFiles keyFiles = SshKeyFiles.create();
+    HostKeys keys = new HostKeys(client, config.providerNamespace(), keyFiles);
+    operator.register(new KvmMachineReconciler(clusterHosts, connections, keys, metrics, clock), o -> {
       // The reconciler keeps its finalizer itself, adding it in the same write that claims the host.
       o.withTriggerReconcilerOnAllEvents(true)
           .withFieldManager(FIELD_MANAGER)
@@ -112,11 +119,12 @@ public final class KvmProvider implements AutoCloseable {
               + System.getProperty("java.version") + "\"}\n",
           metrics::scrape);
     } catch (IOException e) {
+      keyFiles.close();
       client.close();
       throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.httpPort(), e);
     }
     operator.start();
-    return new KvmProvider(operator, hosts, client, connections, http, metrics);
+    return new KvmProvider(operator, hosts, client, connections, http, metrics, keyFiles);
   }
 
   /** Runs until the JVM is stopped, with the in-cluster or kubeconfig client. */
@@ -148,6 +156,7 @@ public final class KvmProvider implements AutoCloseable {
     operator.stop();
     hosts.close();
     client.close();
+    keyFiles.close();
   }
 
   /**

@@ -67,6 +67,11 @@ public final class ProviderRunCommand implements Callable<Integer> {
           + "(benchmarks and tests; the admission webhook never accepts them).")
   Path testDriverDir;
 
+  @Option(names = "--provider-namespace", paramLabel = "NAMESPACE",
+      description = "The provider's own namespace, where KVMHosts' sshKeySecretRef Secrets live. Default: the "
+          + "POD_NAMESPACE environment variable, else " + ProviderConfig.DEFAULT_PROVIDER_NAMESPACE + ".")
+  String providerNamespace;
+
   @Spec
   CommandSpec spec;
 
@@ -95,10 +100,14 @@ public final class ProviderRunCommand implements Callable<Integer> {
     if (testDriverDir != null && !testDriverDir.isAbsolute()) {
       problems.add(Problem.at("--test-driver-dir", "\"" + testDriverDir + "\" is not an absolute directory"));
     }
+    String own = providerNamespace != null ? providerNamespace
+        : System.getenv("POD_NAMESPACE") != null && !System.getenv("POD_NAMESPACE").isBlank()
+            ? System.getenv("POD_NAMESPACE") : ProviderConfig.DEFAULT_PROVIDER_NAMESPACE;
+    io.capkit.api.Names.checkLabel(own).ifPresent(m -> problems.add(Problem.at("--provider-namespace", m)));
     InvalidInputException.throwIfAny(problems);
     Set<String> ns = new TreeSet<>(namespaces);
     return new ProviderConfig(libvirtUri, storagePool, network, bindAddress, httpPort, ns, leaderElect,
-        leaseNamespace, reconcileThreads, testDriverDir == null ? null : testDriverDir.normalize());
+        leaseNamespace, reconcileThreads, testDriverDir == null ? null : testDriverDir.normalize(), own);
   }
 
   private static void range(String flag, int v, int min, int max, List<Problem> problems) {

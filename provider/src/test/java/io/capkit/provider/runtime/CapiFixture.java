@@ -111,7 +111,8 @@ final class CapiFixture {
     }
     h.getMetadata().setResourceVersion(null);
     h.getMetadata().setManagedFields(null);
-    client.resource(h).serverSideApply();
+    // Forced: other test classes on this API server write the same shared host with other field managers.
+    client.resource(h).fieldManager("capkit-test-fixture").forceConflicts().serverSideApply();
   }
 
   /** The namespace, a Cluster (infrastructure provisioned unless paused) and a KVMCluster with these hosts. */

@@ -36,6 +36,17 @@ class ProviderConfigTest {
   }
 
   @Test
+  void providerNamespaceIsWhereSshKeySecretsAreRead() {
+    // POD_NAMESPACE is not set where the tests run: the default is the namespace provider/config installs into.
+    assertEquals(System.getenv("POD_NAMESPACE") == null ? "capk-system" : System.getenv("POD_NAMESPACE"),
+        parse().providerNamespace());
+    assertEquals("infra-kvm", parse("--provider-namespace", "infra-kvm").providerNamespace());
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> parse("--provider-namespace", "Not/A-Namespace"));
+    assertTrue(e.getMessage().startsWith("--provider-namespace: "), e.getMessage());
+  }
+
+  @Test
   void badValuesAreAllReportedWithTheirFlags() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("--http-port", "-1",
         "--reconcile-threads", "0", "--libvirt-uri", "nope"));
