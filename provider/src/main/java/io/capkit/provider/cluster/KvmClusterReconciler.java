@@ -35,7 +35,9 @@ import java.util.Set;
 
 /**
  * KVMCluster: hosts become failure domains, the control-plane endpoint is taken from the spec, and deletion waits
- * until no KVMMachine of the cluster is left (they need the host list to be removed).
+ * until no KVMMachine of the cluster is left (they need the host list to be removed). In kvm-metal3 it also gives the
+ * Metal3Cluster beside it its owner Cluster and deletes that Metal3Cluster before its own finalizer goes
+ * ({@link Metal3Adoption}).
  */
 public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Cleaner<KVMCluster> {
   public static final String FINALIZER = "infrastructure.cluster.x-k8s.io/kvmcluster";
@@ -107,6 +109,9 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
         // later, and KVMHosts are not watched. Jittered, so many such clusters do not wake together.
         return UpdateControl.<KVMCluster>noUpdate().rescheduleAfter(Backoff.jittered(HOST_RETRY));
       }
+      if (cluster != null && !CapiObjects.paused(cluster, kc) && !adoptMetal3Cluster(kc, context)) {
+        return UpdateControl.<KVMCluster>noUpdate().rescheduleAfter(Backoff.jittered(HOST_RETRY));
+      }
       return UpdateControl.noUpdate();
     } finally {
       metrics.reconciled(kc, clock.instant());
@@ -127,6 +132,20 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
   public static java.util.Optional<String> invalidSpecWarning(KVMClusterStatus before, KVMClusterStatus after) {
     String now = invalidSpec(after);
     return now == null || now.equals(invalidSpec(before)) ? java.util.Optional.empty() : java.util.Optional.of(now);
+  }
+
+  /**
+   * kvm-metal3: gives the Metal3Cluster beside the KVMCluster its owner Cluster ({@link Metal3Adoption}). False when
+   * it should be tried again: a concurrent write (409) or a failed call, which also becomes an ApiError event. It
+   * does not fail the reconcile: the KVMCluster's own status is already written.
+   */
+  private static boolean adoptMetal3Cluster(KVMCluster kc, Context<KVMCluster> context) {
+    try {
+      return Metal3Adoption.adopt(context.getClient(), kc) != Metal3Adoption.Outcome.CONFLICT;
+    } catch (ApiCallFailure f) {
+      new KubernetesEvents(context.getClient()).apiError(kc, f);
+      return false;
+    }
   }
 
   /** The new status (pure): Paused, failure domains, provisioned and Ready. */
@@ -180,8 +199,20 @@ public final class KvmClusterReconciler implements Reconciler<KVMCluster>, Clean
       new KubernetesEvents(context.getClient()).apiError(kc, f);
       throw f;
     }
-    if (!left.isEmpty() && !CapiObjects.annotated(kc, CapiObjects.DELETE_FOR_MOVE_ANNOTATION)) {
+    boolean move = CapiObjects.annotated(kc, CapiObjects.DELETE_FOR_MOVE_ANNOTATION);
+    if (!left.isEmpty() && !move) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
+    }
+    // kvm-metal3: the adopted Metal3Cluster goes before the Cluster does (clusterctl move deletes its own copy).
+    boolean metal3Left;
+    try {
+      metal3Left = !move && Metal3Adoption.releasePending(context.getClient(), kc);
+    } catch (ApiCallFailure f) {
+      new KubernetesEvents(context.getClient()).apiError(kc, f);
+      throw f;
+    }
+    if (metal3Left) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
     }
     metrics.forget(kc);
     return DeleteControl.defaultDelete();

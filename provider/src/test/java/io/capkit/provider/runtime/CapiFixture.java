@@ -129,7 +129,9 @@ final class CapiFixture {
 
   /** As {@link #cluster}, with KVMHosts that exist already (left as they are). */
   CapiFixture clusterOn(List<KVMClusterHost> hosts, boolean paused) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    if (client.namespaces().withName(ns).get() == null) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
     GenericKubernetesResource c = new GenericKubernetesResource();
     c.setApiVersion("cluster.x-k8s.io/v1beta2");
     c.setKind("Cluster");

@@ -60,11 +60,17 @@ class InfrastructureComponentsTest {
       if (groups.contains("cluster.x-k8s.io") || resources.contains("kvmhosts") || resources.contains("namespaces")) {
         assertEquals(List.of("get", "list", "watch"), verbs);
       }
+      if (resources.contains("metal3clusters")) {
+        // Only the one named like the KVMCluster: its owner reference, its deletion; no list, watch or update.
+        assertEquals(List.of("metal3clusters"), resources);
+        assertEquals(List.of("get", "patch", "delete"), verbs);
+        continue;
+      }
       if (resources.contains("secrets")) {
         // By name only: no list or watch, so the provider cannot cache every cluster's CA and kubeconfig Secrets.
         assertEquals(List.of("get"), verbs);
       }
-      assertTrue(!verbs.contains("delete"), "the provider never deletes API objects: " + rule);
+      assertTrue(!verbs.contains("delete"), "the provider deletes no API objects but adopted Metal3Clusters: " + rule);
     }
   }
 }
