@@ -149,10 +149,7 @@ public final class CapiControllers implements AutoCloseable {
       String name = crd.getMetadata().getName();
       for (ContractLabels c : PROVIDER_CONTRACT_LABELS) {
         if (c.crd().test(name)) {
-          client.apiextensions().v1().customResourceDefinitions().withName(name).edit(x -> {
-            x.getMetadata().getLabels().putAll(c.labels());
-            return x;
-          });
+          editCrd(client, name, x -> x.getMetadata().getLabels().putAll(c.labels()));
           n++;
         }
       }
@@ -170,16 +167,36 @@ public final class CapiControllers implements AutoCloseable {
     List<String> changed = new ArrayList<>();
     for (CustomResourceDefinition crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
       if (groups.contains(crd.getSpec().getGroup()) && crd.getSpec().getVersions().size() > 1) {
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).edit(c -> {
-          c.getSpec().setConversion(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceConversionBuilder()
-              .withStrategy("Webhook").withNewWebhook().withConversionReviewVersions("v1", "v1beta1")
-              .withNewClientConfig().withUrl(url).withCaBundle(ca).endClientConfig().endWebhook().build());
-          return c;
-        });
+        editCrd(client, crd.getMetadata().getName(), c -> c.getSpec().setConversion(
+            new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceConversionBuilder()
+                .withStrategy("Webhook").withNewWebhook().withConversionReviewVersions("v1", "v1beta1")
+                .withNewClientConfig().withUrl(url).withCaBundle(ca).endClientConfig().endWebhook().build()));
         changed.add(crd.getMetadata().getName());
       }
     }
     return changed;
+  }
+
+  /**
+   * Changes a CRD, reading it again on a conflict: CAPI's core manager migrates CRDs (storage versions, managed
+   * fields) while it starts, so a read-modify-write can race with it.
+   */
+  private static void editCrd(KubernetesClient client, String name,
+                              java.util.function.Consumer<CustomResourceDefinition> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.apiextensions().v1().customResourceDefinitions().withName(name).edit(c -> {
+          change.accept(c);
+          return c;
+        });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+        ManagedProcess.sleep(50L * attempt);
+      }
+    }
   }
 
   /** The CRDs whose version conversion the managers serve. */
@@ -227,11 +244,9 @@ public final class CapiControllers implements AutoCloseable {
     }
     for (String name : convertedCrds) {
       try {
-        client.apiextensions().v1().customResourceDefinitions().withName(name).edit(c -> {
-          c.getSpec().setConversion(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceConversionBuilder()
-              .withStrategy("None").build());
-          return c;
-        });
+        editCrd(client, name, c -> c.getSpec().setConversion(
+            new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceConversionBuilder()
+                .withStrategy("None").build()));
       } catch (RuntimeException apiGone) {
         // the API server may already be stopped
       }
