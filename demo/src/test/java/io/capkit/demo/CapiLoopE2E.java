@@ -37,6 +37,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CapiLoopE2E {
   private static final Duration UP = Duration.ofMinutes(4);
+  private static final io.fabric8.kubernetes.client.dsl.base.PatchContext MERGE =
+      io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE);
   private CapiLoop loop;
 
   @BeforeAll
@@ -117,11 +119,9 @@ class CapiLoopE2E {
     String ns = c.source().namespace();
     awaitRunning(ns, "charlie", 1, 2);
     assertEquals(3, loop.domains(ns, "charlie").size());
+    // As `kubectl scale` would: a merge patch, no read-modify-write racing CAPI's own status writes.
     loop.client.genericKubernetesResources(CAPI, "MachineDeployment").inNamespace(ns).withName("charlie-md-0")
-        .edit(md -> {
-          ((Map<String, Object>) md.getAdditionalProperties().get("spec")).put("replicas", 1);
-          return md;
-        });
+        .patch(MERGE, "{\"spec\":{\"replicas\":1}}");
     loop.await("one worker left and its domain gone", UP, () ->
         loop.machines(ns, "charlie").stream().filter(m -> !controlPlane(m)).count() == 1
             && loop.kvmMachines(ns, "charlie").size() == 2 && loop.domains(ns, "charlie").size() == 2 ? true : null);
@@ -160,10 +160,8 @@ class CapiLoopE2E {
     RenderedCluster c = loop.apply("e2e-pause", "echo", Map.of("CONTROL_PLANE_MACHINE_COUNT", 1, "WORKER_MACHINE_COUNT", 1));
     String ns = c.source().namespace();
     awaitRunning(ns, "echo", 1, 1);
-    loop.client.genericKubernetesResources(CAPI, "Cluster").inNamespace(ns).withName("echo").edit(cl -> {
-      ((Map<String, Object>) cl.getAdditionalProperties().get("spec")).put("paused", true);
-      return cl;
-    });
+    loop.client.genericKubernetesResources(CAPI, "Cluster").inNamespace(ns).withName("echo")
+        .patch(MERGE, "{\"spec\":{\"paused\":true}}");
     loop.await("KVMMachines reporting Paused=True", UP, () -> loop.kvmMachines(ns, "echo").stream()
         .allMatch(k -> "True".equals(condition(k, "Paused"))) ? true : null);
     GenericKubernetesResource worker = loop.kvmMachines(ns, "echo").stream()
@@ -179,10 +177,8 @@ class CapiLoopE2E {
     assertNotNull(loop.client.genericKubernetesResources(INFRA, "KVMMachine").inNamespace(ns)
         .withName(worker.getMetadata().getName()).get(), "paused KVMMachine was finalised");
     assertTrue(loop.backend.listDomains().contains(domain), "paused machine's domain was removed");
-    loop.client.genericKubernetesResources(CAPI, "Cluster").inNamespace(ns).withName("echo").edit(cl -> {
-      ((Map<String, Object>) cl.getAdditionalProperties().get("spec")).put("paused", false);
-      return cl;
-    });
+    loop.client.genericKubernetesResources(CAPI, "Cluster").inNamespace(ns).withName("echo")
+        .patch(MERGE, "{\"spec\":{\"paused\":false}}");
     loop.await("the unpaused deletion to finish", UP, () -> !loop.backend.listDomains().contains(domain)
         && loop.client.genericKubernetesResources(INFRA, "KVMMachine").inNamespace(ns)
             .withName(worker.getMetadata().getName()).get() == null ? true : null);
