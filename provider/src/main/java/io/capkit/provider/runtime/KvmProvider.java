@@ -9,6 +9,7 @@ import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.libvirt.SshKeyFiles;
 import io.capkit.provider.machine.HostKeys;
 import io.capkit.provider.machine.KvmMachineReconciler;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class KvmProvider implements AutoCloseable {
   public static final String VERSION = versionOf();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KvmProvider.class);
 
   /**
    * The name of every write the provider makes: the field manager of its server-side applies and the User-Agent
@@ -134,6 +136,10 @@ public final class KvmProvider implements AutoCloseable {
 
   /** Runs until the JVM is stopped, with the in-cluster or kubeconfig client. */
   public static void run(ProviderConfig config) throws InterruptedException {
+    if (!AsyncPool.ensure()) {
+      LOG.warn("the common ForkJoinPool has fewer than 2 threads: every API response starts a thread; start the JVM"
+          + " with -D{}=2", AsyncPool.PARALLELISM);
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     LibvirtConnections connections = LibvirtConnections.jna();
     KvmProvider provider = start(config, client, connections);
@@ -167,11 +173,12 @@ public final class KvmProvider implements AutoCloseable {
   /**
    * A client on the same configuration whose User-Agent is {@value #FIELD_MANAGER}/version: the API server names
    * the manager of a write without an explicit field manager after that prefix, so the provider's writes are not
-   * recorded as {@code fabric8-kubernetes-client}.
+   * recorded as {@code fabric8-kubernetes-client}. TLS offers ChaCha20-Poly1305 first ({@link ApiHttpClientFactory}).
    */
   static KubernetesClient asProvider(KubernetesClient given) {
-    return new KubernetesClientBuilder().withConfig(new ConfigBuilder(given.getConfiguration())
-        .withUserAgent(FIELD_MANAGER + "/" + VERSION).build()).build();
+    Config config = new ConfigBuilder(given.getConfiguration()).withUserAgent(FIELD_MANAGER + "/" + VERSION).build();
+    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new ApiHttpClientFactory(config))
+        .build();
   }
 
   /** Pod name (HOSTNAME) plus a random suffix, so two instances never share an identity and both think they lead. */
