@@ -254,6 +254,12 @@ public final class ProvisionBench {
         }
       }
       long hwm = RssSampler.read(p.pid(), "VmHWM:");
+      // Where the provider's memory is, kept beside its log for a look (mappings with their resident sizes).
+      try {
+        Files.copy(Path.of("/proc/" + p.pid() + "/smaps"), work.resolve("provider-smaps.txt"));
+      } catch (IOException e) {
+        // Only for a look; the figures above do not depend on it.
+      }
       return new ProviderRun(millis, createMillis, reconciles, Math.max(rss.stop(), hwm), perHost, providerCpu, apiCpu,
           harnessCpu, writes, floor);
     } finally {

@@ -9,10 +9,14 @@ import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.libvirt.SshKeyFiles;
 import io.capkit.provider.machine.HostKeys;
 import io.capkit.provider.machine.KvmMachineReconciler;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
@@ -178,8 +182,22 @@ public final class KvmProvider implements AutoCloseable {
   static KubernetesClient asProvider(KubernetesClient given) {
     Config config = new ConfigBuilder(given.getConfiguration()).withUserAgent(FIELD_MANAGER + "/" + VERSION).build();
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new ApiHttpClientFactory(config))
-        .build();
+        .withKubernetesSerialization(serialization()).build();
   }
+
+  /**
+   * fabric8's serialization without {@code metadata.managedFields}: the provider never reads them, yet they were the
+   * largest part of every object its informers cache (an entry per field manager with the map of every field it
+   * owns) and of the garbage each watch event leaves. Writes never carry them either: a write without managedFields
+   * leaves the server's as they are.
+   */
+  static KubernetesSerialization serialization() {
+    return new KubernetesSerialization(new ObjectMapper().addMixIn(ObjectMeta.class, WithoutManagedFields.class),
+        true);
+  }
+
+  @JsonIgnoreProperties("managedFields")
+  private abstract static class WithoutManagedFields {}
 
   /** Pod name (HOSTNAME) plus a random suffix, so two instances never share an identity and both think they lead. */
   static String leaseIdentity() {
