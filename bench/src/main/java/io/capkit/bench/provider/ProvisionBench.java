@@ -78,8 +78,12 @@ public final class ProvisionBench {
 
   /** Machines whose objects the harness has on the wire at once (pipelined on the client's connection pool). */
   static final int MACHINES_IN_FLIGHT = 32;
-  static final String JVM_FLAGS = "-Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-      + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
+  /** The provider Deployment's JAVA_TOOL_OPTIONS after -Xmx (provider/config/manager.yaml, docs/provider.md). */
+  static final String JVM_FLAGS = "-Xms16m -Xmn8m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+      + " -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40"
+      + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dio.netty.allocator.type=unpooled";
+  /** The provider Deployment's MALLOC_ARENA_MAX. */
+  static final String MALLOC_ARENA_MAX = "2";
 
   record Options(int machines, int hosts, String xmx, int threads, String jvm, Path results) {
     static Options parse(String[] args) {
@@ -174,6 +178,7 @@ public final class ProvisionBench {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(work.resolve("provider.log").toFile());
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
     Process p = pb.start();
     RssSampler rss = new RssSampler(p.pid());
     try {
@@ -524,8 +529,8 @@ public final class ProvisionBench {
     b.append(String.format(Locale.ROOT, "| provider: KVMMachine reconciles | %d (%.2f per machine) | |%n",
         r.reconciles(), (double) r.reconciles() / o.machines()));
     b.append(String.format(Locale.ROOT, "| provider: machines/s | %.1f | |%n", o.machines() / seconds));
-    b.append(String.format(Locale.ROOT, "| provider JVM | `-Xmx%s %s`, %d reconcile threads | |%n", o.xmx(), o.jvm(),
-        o.threads()));
+    b.append(String.format(Locale.ROOT, "| provider JVM | `-Xmx%s %s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads |"
+        + " |%n", o.xmx(), o.jvm(), MALLOC_ARENA_MAX, o.threads()));
     b.append(String.format(Locale.ROOT, "| harness JVM | `%s` | |%n", String.join(" ",
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())));
     b.append(String.format(Locale.ROOT, "| machines per host | %s | |%n", r.perHost()));
