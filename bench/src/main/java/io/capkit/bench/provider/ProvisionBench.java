@@ -554,12 +554,14 @@ public final class ProvisionBench {
   static final Set<String> HARNESS_WRITES = Set.of("POST kvmmachines", "POST machines", "POST secrets");
 
   static final String TUNING = "Tuning in the provider: dependent objects read from informer caches (no GET per"
-      + " reconcile); one write claims the machine before anything is created (finalizer, host in spec.failureDomain"
-      + " and the providerID that follows from host and UUID; the reconciler keeps its finalizer itself instead of"
-      + " the framework's separate write), then provisioning in the same reconcile and one status patch, written only"
-      + " when it changed; a settled machine costs one domain lookup (its volumes predate its domain); one libvirt"
-      + " connection per host kept open. The provider JVM runs C1 only with SerialGC (flags in the table; also in"
-      + " docs/provider.md).";
+      + " reconcile but the bootstrap Secret's), read without metadata.managedFields; per new machine three writes: one"
+      + " claim before anything is created (finalizer, host in spec.failureDomain, providerID), one status apply after"
+      + " the libvirt calls (carrying status.libvirt, the placement record), one Normal event; a settled machine costs"
+      + " one domain lookup; one libvirt connection per host kept open; libvirt XML built with reused JAXP objects."
+      + " Process: a common ForkJoinPool of 2 (else the JDK HTTP client starts a thread per API response on 2 CPUs),"
+      + " ChaCha20-Poly1305 offered first to the API server (C1 has no AES-GCM intrinsics), no per-request kubeconfig"
+      + " re-read by fabric8's token refresh for a certificate-only kubeconfig, a heap that starts at 16 MiB, C1 only,"
+      + " SerialGC, unpooled Netty, 2 malloc arenas (flags in the table; reasons in docs/provider.md).";
 
   private static long memGib() {
     return Math.round(RssSampler.readFile("/proc/meminfo", "MemTotal:") / 1024.0 / 1024.0);
