@@ -123,13 +123,22 @@ public final class AdmissionReviewCodec {
         boolean ok = v == null
             || (!STRING_METADATA.contains(e.getKey()) || v instanceof String)
             && (!"labels".equals(e.getKey()) && !"annotations".equals(e.getKey())
-                || v instanceof Map<?, ?> m && m.values().stream().allMatch(x -> x == null || x instanceof String));
+                || v instanceof Map<?, ?> m && stringValues(m));
         if (!ok) {
           throw new MalformedReviewException(path + ".metadata." + e.getKey() + ": has the wrong type");
         }
       }
     }
     return (Map<String, Object>) node;
+  }
+
+  private static boolean stringValues(Map<?, ?> m) {
+    for (Object x : m.values()) {
+      if (x != null && !(x instanceof String)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
