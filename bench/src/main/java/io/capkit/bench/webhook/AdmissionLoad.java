@@ -111,10 +111,11 @@ public final class AdmissionLoad {
         for (Target t : order) {
           LevelResult r = measure(t, levels[i], warmup, measure);
           results.add(r);
-          log("%s %3d clients: %.0f req/s, client p50 %s p99 %s p99.9 %s ms, server p99 %s ms, RSS %d MiB, %d errors",
-              r.server(), r.clients(), r.throughput(), AdmissionReport.ms(r.clientLatency().p50()),
-              AdmissionReport.ms(r.clientLatency().p99()), AdmissionReport.ms(r.clientLatency().p999()),
-              AdmissionReport.ms(r.serverLatency().p99()), r.rssKb() / 1024, r.errors());
+          log("%s %3d clients: %.0f req/s, CPU %.1f µs/req, client p50 %s p99 %s p99.9 %s ms, server p99 %s ms, "
+              + "RSS %d MiB, %d errors, load %s", r.server(), r.clients(), r.throughput(), r.cpuMicrosPerRequest(),
+              AdmissionReport.ms(r.clientLatency().p50()), AdmissionReport.ms(r.clientLatency().p99()),
+              AdmissionReport.ms(r.clientLatency().p999()), AdmissionReport.ms(r.serverLatency().p99()),
+              r.rssKb() / 1024, r.errors(), BenchHost.loadAverage(" "));
         }
       }
       capkit.stop(Duration.ofSeconds(60));

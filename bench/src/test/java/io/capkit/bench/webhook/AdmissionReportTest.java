@@ -54,6 +54,22 @@ class AdmissionReportTest {
   }
 
   @Test
+  void issue18VerdictsArePerLevelCpuAndThroughputRatio() {
+    LevelResult capkit1 = new LevelResult("capkit", 1, 90_000, 0, 10, new Latency(0.1, 0.2, 0.3),
+        new Latency(0.1, 0.2, 0.3), 1, 1, 40.0);
+    LevelResult capkit16 = new LevelResult("capkit", 16, 200_000, 0, 10, new Latency(0.1, 0.2, 0.3),
+        new Latency(0.1, 0.2, 0.3), 1, 1, 40.6);
+    List<String> lines = AdmissionReport.cpuAndThroughputVerdicts(List.of(capkit1, result("capi", 1, 30_000, 1),
+        capkit16, result("capi", 16, 70_000, 1)));
+    assertEquals(List.of(
+        "1 client: CPU 40.0 µs/req (≤ 40) — **met**; throughput 9000 / 3000 req/s = 3.00× the peer's (≥ 3×) — **met**",
+        "16 clients: CPU 40.6 µs/req (≤ 40) — **missed**; throughput 20000 / 7000 req/s = 2.86× the peer's (≥ 3×) "
+            + "— **missed**"), lines);
+    String md = AdmissionReport.section(SETUP, List.of(capkit1, result("capi", 1, 30_000, 1)), List.of());
+    assertTrue(md.contains("Targets (issue #18), per level:\n\n- 1 client: CPU 40.0 µs/req"), md);
+  }
+
+  @Test
   void unknownFiguresPrintAsNotAvailable() {
     assertEquals("n/a", AdmissionReport.ms(Double.NaN));
     assertEquals("n/a", AdmissionReport.ratio(1, 0));
