@@ -146,7 +146,7 @@ public final class AdmissionReviewCodec {
    * that would need escaping, never a Kubernetes one, goes through the model writer instead).
    */
   public byte[] writeAllowed(String uid) {
-    if (!uid.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+    if (!plainAscii(uid)) {
       AdmissionResponse r = new AdmissionResponse();
       r.setAllowed(true);
       r.setUid(uid);
@@ -160,6 +160,17 @@ public final class AdmissionReviewCodec {
     System.arraycopy(id, 0, out, ALLOWED_HEAD.length, id.length);
     System.arraycopy(ALLOWED_TAIL, 0, out, ALLOWED_HEAD.length + id.length, ALLOWED_TAIL.length);
     return out;
+  }
+
+  /** Whether {@code s} is written as-is in a JSON string: printable ASCII without quote or backslash. */
+  private static boolean plainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Parses a body; every failure is a {@link MalformedReviewException} with a short reason. */
