@@ -80,6 +80,20 @@ public final class AdmissionReport {
           .append(" |\n");
     }
     md.append("\n\\* estimated from histogram buckets, see above.\n\n");
+    md.append("Where the CPU per request goes, user against system time (`/proc/PID/stat`, 10 ms ticks), and the "
+        + "server's context switches per request summed over its threads (voluntary: a thread blocked — in "
+        + "`epoll_wait`, on a lock — and was woken; involuntary: preempted). With one client every request puts the "
+        + "server's thread to sleep and wakes it, which is system time, and on a quiet virtual machine an idle "
+        + "virtual CPU's sleep and wake-up costs more than on a busy one:\n\n");
+    md.append("| clients | server | user µs/req | system µs/req | voluntary switches/req | involuntary switches/req |\n");
+    md.append("|---:|---|---:|---:|---:|---:|\n");
+    for (LevelResult r : sorted) {
+      md.append("| ").append(r.clients()).append(" | ").append(r.server()).append(" | ")
+          .append(num("%.1f", r.split().userMicros())).append(" | ").append(num("%.1f", r.split().systemMicros()))
+          .append(" | ").append(num("%.2f", r.split().voluntarySwitches())).append(" | ")
+          .append(num("%.2f", r.split().involuntarySwitches())).append(" |\n");
+    }
+    md.append('\n');
 
     md.append("capkit / capi, same run (throughput: above 1 is better; latency: below 1 is better):\n\n");
     md.append("| clients | throughput | client p99 | server p99* |\n|---:|---:|---:|---:|\n");
@@ -188,6 +202,10 @@ public final class AdmissionReport {
 
   static String ms(double v) {
     return Double.isNaN(v) ? "n/a" : fmt(v < 10 ? "%.3f" : "%.1f", v);
+  }
+
+  private static String num(String pattern, double v) {
+    return Double.isNaN(v) ? "n/a" : fmt(pattern, v);
   }
 
   private static String fmt(String pattern, double v) {

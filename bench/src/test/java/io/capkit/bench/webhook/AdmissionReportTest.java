@@ -33,6 +33,15 @@ class AdmissionReportTest {
     assertTrue(md.contains("| 1 | 0.50 | 2.00 | 2.00 |"), md);
     assertTrue(md.contains("- JSON (Jackson): 40.0 %"), md);
     assertTrue(md.contains("Load average (1, 5, 15 min) before the run: 1.00, 2.00, 3.00"), md);
+    assertTrue(md.contains("| 64 | capkit | n/a | n/a | n/a | n/a |"), md);
+  }
+
+  @Test
+  void theCpuSplitIsPrintedPerServerAndLevel() {
+    LevelResult split = new LevelResult("capkit", 1, 10_000, 0, 10, new Latency(0.1, 0.2, 0.3),
+        new Latency(0.1, 0.2, 0.3), 1, 1, 30.0, new LevelResult.CpuSplit(12.0, 18.04, 2.016, 0.1));
+    String md = AdmissionReport.section(SETUP, List.of(split), List.of());
+    assertTrue(md.contains("| 1 | capkit | 12.0 | 18.0 | 2.02 | 0.10 |"), md);
   }
 
   @Test
