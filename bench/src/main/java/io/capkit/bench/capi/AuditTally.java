@@ -25,12 +25,15 @@ import java.util.TreeMap;
  */
 public final class AuditTally {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String LATENCY = "apiserver.latency.k8s.io/";
 
   /** One client's requests: how many, how long the server took on them in all, and by verb and resource. */
   public static final class Client {
     private long requests;
     private double serverMillis;
     private final Map<String, Long> byRequest = new TreeMap<>();
+    private long brokenDown;
+    private final Map<String, Double> latencyMillis = new TreeMap<>();
 
     public long requests() {
       return requests;
@@ -43,6 +46,19 @@ public final class AuditTally {
 
     public Map<String, Long> byRequest() {
       return byRequest;
+    }
+
+    /** Requests whose answer time the API server broke down (it annotates the slow ones, over about 500 ms). */
+    public long brokenDown() {
+      return brokenDown;
+    }
+
+    /**
+     * Over the broken-down requests, milliseconds by part ({@code mutating-webhook}, {@code validating-webhook},
+     * {@code etcd}, {@code response-write}, {@code total}, …), from the {@code apiserver.latency.k8s.io/} annotations.
+     */
+    public Map<String, Double> latencyMillis() {
+      return latencyMillis;
     }
 
     /** The {@code n} most frequent kinds of request, most first (ties by name). */
@@ -112,6 +128,18 @@ public final class AuditTally {
     Client c = clients.computeIfAbsent(client(e.path("userAgent").asText("")), k -> new Client());
     c.requests++;
     c.byRequest.merge(verb + " " + what, 1L, Long::sum);
+    JsonNode annotations = e.path("annotations");
+    if (annotations.has(LATENCY + "total")) {
+      c.brokenDown++;
+      annotations.fields().forEachRemaining(a -> {
+        if (a.getKey().startsWith(LATENCY)) {
+          double ms = goDurationMillis(a.getValue().asText(""));
+          if (!Double.isNaN(ms)) {
+            c.latencyMillis.merge(a.getKey().substring(LATENCY.length()), ms, Double::sum);
+          }
+        }
+      });
+    }
     if (!watch) {
       try {
         Instant done = Instant.parse(e.path("stageTimestamp").asText());
@@ -120,6 +148,30 @@ public final class AuditTally {
         skipped++;
       }
     }
+  }
+
+  /**
+   * Milliseconds of a Go duration as {@code time.Duration.String()} writes it ({@code 197.850769ms}, {@code 4.001µs},
+   * {@code 1m2.5s}, {@code 0s}); NaN when it is not one.
+   */
+  public static double goDurationMillis(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(h|m(?!s)|s|ms|µs|us|ns)")
+        .matcher(text);
+    double ms = 0;
+    int at = 0;
+    while (m.find() && m.start() == at) {
+      double v = Double.parseDouble(m.group(1));
+      ms += v * switch (m.group(2)) {
+        case "h" -> 3_600_000.0;
+        case "m" -> 60_000.0;
+        case "s" -> 1000.0;
+        case "ms" -> 1.0;
+        case "µs", "us" -> 1e-3;
+        default -> 1e-6;
+      };
+      at = m.end();
+    }
+    return at == text.length() && at > 0 ? ms : Double.NaN;
   }
 
   /** The client a User-Agent names: its first word up to {@code /} or a space; "unknown" when empty. */

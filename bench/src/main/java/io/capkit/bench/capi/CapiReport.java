@@ -37,7 +37,7 @@ final class CapiReport {
    * mean time to Provisioned, so the shares say where a machine's time goes.
    */
   static final List<Stage> CHAIN = List.of(
-      new Stage(null, Milestone.MACHINE_CREATED, "CAPI core: MachineDeployment → MachineSet → Machine"),
+      new Stage(null, Milestone.MACHINE_CREATED, "CAPI core: MachineDeployment → MachineSet → Machine (created one after another)"),
       new Stage(Milestone.MACHINE_CREATED, Milestone.BOOTSTRAP_DATA, "kubeadm bootstrap: join data"),
       new Stage(Milestone.BOOTSTRAP_DATA, Milestone.MACHINE_BOOTSTRAP, "CAPI core: bootstrap data onto the Machine"),
       new Stage(Milestone.MACHINE_BOOTSTRAP, Milestone.KVM_PROVISIONED, "provider: libvirt domain, volumes, seed ISO"),
@@ -68,6 +68,13 @@ final class CapiReport {
             : r.running() + " of " + o.machines() + " after " + String.format(Locale.ROOT, "%.1f s",
                 r.runningMillis() / 1000)));
     b.append(String.format(Locale.ROOT, "| the last Machine to be Provisioned | %s |%n", r.lastProvisioned()));
+    Stats created = MachineTimelines.milestone(t, Milestone.MACHINE_CREATED);
+    if (created.count() > 1) {
+      b.append(String.format(Locale.ROOT, "| CAPI MachineSet: scale patch → first Machine seen; first → last Machine"
+          + " seen | %.1f s; %.1f s (%d Machines created one after another in one reconcile: %.1f per s) |%n",
+          created.min() / 1000, (created.max() - created.min()) / 1000, created.count(),
+          (created.count() - 1) / ((created.max() - created.min()) / 1000)));
+    }
     if (peer != null) {
       b.append(String.format(Locale.ROOT, "| peer: the same provider alone on %d KVMMachines created directly with"
           + " their Machines and bootstrap Secrets (bench/provider's run, CAPI stopped, fresh provider JVM) | %.1f s"
@@ -156,6 +163,22 @@ final class CapiReport {
     }
     b.append(String.format(Locale.ROOT, "| all | %d | %.1f | | %d | |%n", r.requestsToProvisioned().total(),
         (double) r.requestsToProvisioned().total() / o.machines(), r.requestsToRunning().total()));
+
+    b.append("\nWhere the API server's time went on the slow requests it breaks down (it annotates requests over"
+        + " about 500 ms with `apiserver.latency.k8s.io/*`; sums in seconds, same window):\n\n"
+        + "| client | slow requests | total | mutating webhooks | validating webhooks | etcd | serialize + write"
+        + " response |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, AuditTally.Client> e : r.requestsToProvisioned().byRequests()) {
+      AuditTally.Client c = e.getValue();
+      if (c.brokenDown() == 0) {
+        continue;
+      }
+      Map<String, Double> l = c.latencyMillis();
+      b.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", e.getKey(),
+          c.brokenDown(), l.getOrDefault("total", 0.0) / 1000, l.getOrDefault("mutating-webhook", 0.0) / 1000,
+          l.getOrDefault("validating-webhook", 0.0) / 1000, l.getOrDefault("etcd", 0.0) / 1000,
+          (l.getOrDefault("serialize-response-object", 0.0) + l.getOrDefault("response-write", 0.0)) / 1000));
+    }
 
     b.append(String.format(Locale.ROOT, "%nMachine: %s, %d cores, %d GiB RAM, Linux %s, Java %s. Everything above"
         + " (API server, etcd, three CAPI managers, provider, stand-in workload API server, harness) shares these"

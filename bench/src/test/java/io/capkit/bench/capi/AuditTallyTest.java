@@ -2,6 +2,7 @@ package io.capkit.bench.capi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -63,6 +64,37 @@ class AuditTallyTest {
     assertEquals(Map.of("get /apis/x", 1L), t.clients().get("unknown").byRequest());
     assertEquals("capi-manager", t.byRequests().get(0).getKey());
     assertNull(t.clients().get("kube-apiserver"));
+  }
+
+  @Test
+  void slowRequestsLatencyBreakdownIsSummedByPart() {
+    String slow = event("ResponseComplete", "patch", "capi-manager/v1.14.2", "machines", null,
+        "2026-12-06T13:54:01.000000Z", "2026-12-06T13:54:01.700000Z").replace("\"responseStatus\"",
+        "\"annotations\":{\"apiserver.latency.k8s.io/total\":\"700ms\",\"apiserver.latency.k8s.io/mutating-webhook\":"
+            + "\"412.5ms\",\"apiserver.latency.k8s.io/etcd\":\"1.25ms\",\"authorization.k8s.io/decision\":\"allow\"},"
+            + "\"responseStatus\"");
+    String fast = event("ResponseComplete", "get", "capi-manager/v1.14.2", "machines", null,
+        "2026-12-06T13:54:02.000000Z", "2026-12-06T13:54:02.001000Z");
+    AuditTally t = new AuditTally(FROM, TO);
+    t.accept(slow);
+    t.accept(slow);
+    t.accept(fast);
+    AuditTally.Client c = t.clients().get("capi-manager");
+    assertEquals(3, c.requests());
+    assertEquals(2, c.brokenDown());
+    assertEquals(Map.of("total", 1400.0, "mutating-webhook", 825.0, "etcd", 2.5), c.latencyMillis());
+  }
+
+  @Test
+  void goDurations() {
+    assertEquals(197.850769, AuditTally.goDurationMillis("197.850769ms"), 1e-9);
+    assertEquals(0.004001, AuditTally.goDurationMillis("4.001µs"), 1e-12);
+    assertEquals(62_500.0, AuditTally.goDurationMillis("1m2.5s"), 1e-9);
+    assertEquals(0.0, AuditTally.goDurationMillis("0s"));
+    assertEquals(0.00062, AuditTally.goDurationMillis("620ns"), 1e-12);
+    assertTrue(Double.isNaN(AuditTally.goDurationMillis("fast")));
+    assertTrue(Double.isNaN(AuditTally.goDurationMillis("12")));
+    assertTrue(Double.isNaN(AuditTally.goDurationMillis("")));
   }
 
   @Test
