@@ -180,12 +180,76 @@ final class CapiReport {
           (l.getOrDefault("serialize-response-object", 0.0) + l.getOrDefault("response-write", 0.0)) / 1000));
     }
 
+    b.append(reading(o, r, peer, means, total));
+
     b.append(String.format(Locale.ROOT, "%nMachine: %s, %d cores, %d GiB RAM, Linux %s, Java %s. Everything above"
         + " (API server, etcd, three CAPI managers, provider, stand-in workload API server, harness) shares these"
         + " cores with each other and with other jobs on this machine: 1/5/15-minute load average %s before the run,"
         + " %s after.%n", BenchHost.cpuModel(), cores, memGib(), read("/proc/sys/kernel/osrelease"),
         System.getProperty("java.version"), loadBefore, loadAfter));
     return b.toString();
+  }
+
+  /** What the figures above say, computed from them (the same sentences hold on any run). */
+  static String reading(CapiScaleBench.Options o, CapiScaleBench.CapiRun r, ProvisionPeer.ProviderOnly peer,
+                        double[] chainMeans, double chainTotal) {
+    StringBuilder b = new StringBuilder("\n### Reading\n\n");
+    Stats created = MachineTimelines.milestone(r.timelines(), Milestone.MACHINE_CREATED);
+    b.append(String.format(Locale.ROOT, "- **Time**: %.0f %% of a machine's mean time to Provisioned is waiting to be"
+        + " created: CAPI v1.14's MachineSet creates the missing Machines one after another in one reconcile (per"
+        + " machine a server-side apply of the KubeadmConfig, the KVMMachine and the Machine, each through CAPI's own"
+        + " webhooks, then a wait for its cache), %.1f per second here, so the last Machine appears %.1f s after the"
+        + " patch. The provider's stage (bootstrap data on the Machine → KVMMachine provisioned) is %.0f %%; kubeadm"
+        + " bootstrap's %.0f %%.%n", 100 * chainMeans[0] / chainTotal,
+        created.count() > 1 ? (created.count() - 1) / ((created.max() - created.min()) / 1000) : Double.NaN,
+        created.max() / 1000, 100 * chainMeans[3] / chainTotal, 100 * chainMeans[1] / chainTotal));
+    double all = r.cpuToProvisioned().values().stream().mapToDouble(Double::doubleValue).sum();
+    double api = sum(r.cpuToProvisioned(), "kube-apiserver") + sum(r.cpuToProvisioned(), "etcd");
+    double capi = sum(r.cpuToProvisioned(), "capi-manager") + sum(r.cpuToProvisioned(), "kubeadm-");
+    double provider = sum(r.cpuToProvisioned(), "provider");
+    double standIn = sum(r.cpuToProvisioned(), "stand-in") + sum(r.cpuToProvisioned(), "harness");
+    b.append(String.format(Locale.ROOT, "- **CPU**: of %.1f s used by these processes, the management API server and"
+        + " its etcd took %.1f s (%.0f %%), the three CAPI managers %.1f s (%.0f %%), the provider %.1f s (%.0f %%), the"
+        + " harness with the stand-in workload cluster %.1f s (%.0f %%). The processes got %.0f %% of the %d cores"
+        + " over the window (the rest went to other jobs on the machine), so the wall time is mostly waiting for a"
+        + " core.%n", all, api, 100 * api / all, capi, 100 * capi / all, provider, 100 * provider / all, standIn,
+        100 * standIn / all, 100 * all / (r.provisionedMillis() / 1000 * Runtime.getRuntime().availableProcessors()),
+        Runtime.getRuntime().availableProcessors()));
+    AuditTally req = r.requestsToProvisioned();
+    long capiRequests = req.clients().entrySet().stream().filter(e -> e.getKey().equals("capi-manager")
+        || e.getKey().startsWith("kubeadm-")).mapToLong(e -> e.getValue().requests()).sum();
+    AuditTally.Client core = req.clients().get("capi-manager");
+    AuditTally.Client prov = req.clients().get("capkit-kvm-provider");
+    AuditTally.Client stand = req.clients().get(CapiScaleBench.STAND_IN_AGENT);
+    b.append(String.format(Locale.ROOT, "- **Requests**: the CAPI managers sent %.1f per machine (the core manager"
+        + " %.1f, %d of them Machine status patches), the provider %.1f (%d status patches, %d bootstrap Secret"
+        + " GETs); the stand-in's %d Machine lists (every 250 ms) are test apparatus, not part of a real"
+        + " deployment.%n", (double) capiRequests / o.machines(),
+        core == null ? 0.0 : (double) core.requests() / o.machines(),
+        core == null ? 0 : core.byRequest().getOrDefault("patch machines/status", 0L),
+        prov == null ? 0.0 : (double) prov.requests() / o.machines(),
+        prov == null ? 0 : prov.byRequest().getOrDefault("patch kvmmachines/status", 0L),
+        prov == null ? 0 : prov.byRequest().getOrDefault("get secrets", 0L),
+        stand == null ? 0 : stand.requests()));
+    if (peer != null) {
+      b.append(String.format(Locale.ROOT, "- **Provider under CAPI vs alone**: %.1f vs %.1f KVMMachine reconciles per"
+          + " machine, %.0f vs %.0f ms of provider CPU per machine. Under CAPI the KVMMachine exists before its"
+          + " Machine and the Machine gets its bootstrap data later, so the provider reconciles (and writes a waiting"
+          + " status) on each of those steps, and again when CAPI copies the providerID onto the Machine (a spec"
+          + " change); every reconcile after the Machine names its bootstrap data GETs that Secret (it is not"
+          + " cached), also for machines already provisioned.%n", (double) r.reconciles() / o.machines(),
+          (double) peer.reconciles() / o.machines(), provider * 1000 / o.machines(),
+          peer.providerCpuSeconds() * 1000 / o.machines()));
+    }
+    b.append("- **Caveats**: milestones are when the harness's watches saw a change (its CPU shares the cores too);"
+        + " the API server writes an audit event per request (blocking log backend), which costs it some CPU and"
+        + " latency; the provider under CAPI had already provisioned the set-up's two machines, the peer's provider"
+        + " JVM is fresh; the stand-in plays kubeadm init and the kubelets (no machine boots).\n");
+    return b.toString();
+  }
+
+  private static double sum(Map<String, Double> cpu, String prefix) {
+    return cpu.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
   }
 
   private static String sec(double millis) {
