@@ -113,10 +113,15 @@ public final class CapiScaleBench {
                  Map<String, Map<Milestone, Double>> timelines, Map<String, Double> cpuToProvisioned,
                  Map<String, Double> cpuToRunning, Map<String, Long> peakRssKib, AuditTally requestsToProvisioned,
                  AuditTally requestsToRunning, long reconciles, Map<String, Integer> perHost, String lastProvisioned,
-                 String capiVersion, String apiVersion, String providerJvm, String settle) {}
+                 String capiVersion, String apiVersion, String providerJvm, String settle,
+                 List<MachineSetLog.Batch> machineSetBatches, long machineSetDeadlineErrors, List<String> deleted) {}
 
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
+    // On Ctrl-C or a kill, stop every process this JVM started (the embedded kube-apiserver and etcd have no hook of
+    // their own; the CAPI managers, stand-ins and provider have, this is the fallback).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
+        .forEach(ProcessHandle::destroy), "stop-children"));
     Path work = Files.createTempDirectory("capkit-capi-bench");
     String loadBefore = BenchHost.loadAverage(" ");
     System.out.println("work folder (logs): " + work);
@@ -187,16 +192,35 @@ public final class CapiScaleBench {
 
       MachineTimelines timelines = new MachineTimelines();
       Map<String, String> providerIds = new ConcurrentHashMap<>();
+      // Machines CAPI deletes again (a MachineSet that overshot after a timed-out create): not counted.
+      Set<String> deleting = ConcurrentHashMap.newKeySet();
       Clock clock = new Clock();
       List<SharedIndexInformer<GenericKubernetesResource>> informers = List.of(
-          inform(client, CAPI, "Machine", (m, added) -> markMachine(timelines, providerIds, clock, m, added)),
-          inform(client, BOOTSTRAP, "KubeadmConfig", (c, added) -> markConfig(timelines, clock, c, added)),
-          inform(client, INFRA, "KVMMachine", (k, added) -> markKvm(timelines, clock, k, added)));
+          inform(client, CAPI, "Machine", (m, added) -> {
+            if (m.getMetadata().getDeletionTimestamp() != null || added == null) {
+              deleting.add(m.getMetadata().getName());
+            }
+            if (added != null) {
+              markMachine(timelines, providerIds, clock, m, added);
+            }
+          }),
+          inform(client, BOOTSTRAP, "KubeadmConfig", (c, added) -> {
+            if (added != null) {
+              markConfig(timelines, clock, c, added);
+            }
+          }),
+          inform(client, INFRA, "KVMMachine", (k, added) -> {
+            if (added != null) {
+              markKvm(timelines, clock, k, added);
+            }
+          }));
       try {
         informers.forEach(i -> i.hasSynced());
         Thread.sleep(5000); // let the managers settle after the last status writes of the set-up
         Map<String, Long> pids = pids(work, provider.pid());
         long reconciles0 = provider.reconciles();
+        Path coreLog = work.resolve("capi").resolve("capi-manager.log");
+        int coreLogLines0 = MachineSetLog.lineCount(coreLog);
         Map<String, Double> cpu0 = ProcessCpu.snapshot(pids);
         clock.start();
         client.genericKubernetesResources(CAPI, "MachineDeployment").inNamespace(NAMESPACE).withName(md)
@@ -210,7 +234,8 @@ public final class CapiScaleBench {
         Map<String, Double> cpuProvisioned = null;
         long lastPrint = 0;
         while (true) {
-          List<String> fresh = timelines.names("Machine").stream().filter(n -> !before.contains(n)).toList();
+          List<String> fresh = timelines.names("Machine").stream().filter(n -> !before.contains(n)
+              && !deleting.contains(n)).toList();
           for (String name : fresh) {
             String pid = providerIds.get(name);
             if (pid != null) {
@@ -245,7 +270,8 @@ public final class CapiScaleBench {
         double runningMillis = clock.millis();
         Map<String, Double> cpuRunning = ProcessCpu.delta(cpu0, ProcessCpu.snapshot(pids));
         List<GenericKubernetesResource> all = machines(client);
-        List<MachineRefs> refs = all.stream().filter(m -> !before.contains(m.getMetadata().getName()))
+        List<MachineRefs> refs = all.stream().filter(m -> !before.contains(m.getMetadata().getName())
+                && !deleting.contains(m.getMetadata().getName()) && m.getMetadata().getDeletionTimestamp() == null)
             .map(m -> new MachineRefs(m.getMetadata().getName(),
                 String.valueOf(DocumentTrees.at(m.getAdditionalProperties(), "spec", "bootstrap", "configRef", "name")),
                 String.valueOf(DocumentTrees.at(m.getAdditionalProperties(), "spec", "infrastructureRef", "name"))))
@@ -264,9 +290,11 @@ public final class CapiScaleBench {
         Instant t0 = clock.startInstant();
         AuditTally toProvisioned = AuditTally.read(auditLog, t0, t0.plusNanos((long) (provisioned * 1e6)));
         AuditTally toRunning = AuditTally.read(auditLog, t0, t0.plusNanos((long) (runningMillis * 1e6)));
+        List<String> coreLines = MachineSetLog.read(coreLog, coreLogLines0);
         return new CapiRun(provisioned, runningMillis, running, joined, cpuProvisioned, cpuRunning, hwm, toProvisioned,
             toRunning, reconciles, perHost, MachineTimelines.last(joined, Milestone.PROVISIONED), capi.version(),
-            apiVersion, provider.jvm(), settle);
+            apiVersion, provider.jvm(), settle, MachineSetLog.batches(coreLines), MachineSetLog.deadlineErrors(coreLines),
+            deleting.stream().filter(n -> !before.contains(n)).sorted().toList());
       } finally {
         informers.forEach(SharedIndexInformer::close);
       }
@@ -301,7 +329,8 @@ public final class CapiScaleBench {
   }
 
   interface Marker {
-    void seen(GenericKubernetesResource o, boolean added);
+    /** {@code added}: true for an add, false for an update, null for a delete. */
+    void seen(GenericKubernetesResource o, Boolean added);
   }
 
   static SharedIndexInformer<GenericKubernetesResource> inform(KubernetesClient client, String apiVersion,
@@ -318,7 +347,9 @@ public final class CapiScaleBench {
       }
 
       @Override
-      public void onDelete(GenericKubernetesResource o, boolean unknown) {}
+      public void onDelete(GenericKubernetesResource o, boolean unknown) {
+        marker.seen(o, null);
+      }
     });
   }
 
