@@ -232,14 +232,15 @@ final class CapiReport {
     AuditTally.Client stand = req.clients().get(CapiScaleBench.STAND_IN_AGENT);
     b.append(String.format(Locale.ROOT, "- **Requests**: the CAPI managers sent %.1f per machine (the core manager"
         + " %.1f, %d of them Machine status patches), the provider %.1f (%d status patches, %d bootstrap Secret"
-        + " GETs); the stand-in's %d Machine lists (every 250 ms) are test apparatus, not part of a real"
-        + " deployment.%n", (double) capiRequests / o.machines(),
+        + " GETs)%s.%n", (double) capiRequests / o.machines(),
         core == null ? 0.0 : (double) core.requests() / o.machines(),
         core == null ? 0 : core.byRequest().getOrDefault("patch machines/status", 0L),
         prov == null ? 0.0 : (double) prov.requests() / o.machines(),
         prov == null ? 0 : prov.byRequest().getOrDefault("patch kvmmachines/status", 0L),
         prov == null ? 0 : prov.byRequest().getOrDefault("get secrets", 0L),
-        stand == null ? 0 : stand.requests()));
+        stand == null || stand.requests() == 0 ? "; the stand-in kubelets read Machines from a watch cache and sent"
+            + " no request" : String.format(Locale.ROOT, "; the stand-in's %d requests are test apparatus, not part"
+            + " of a real deployment", stand.requests())));
     if (peer != null) {
       b.append(String.format(Locale.ROOT, "- **Provider under CAPI vs alone**: %.1f vs %.1f KVMMachine reconciles per"
           + " machine, %.0f vs %.0f ms of provider CPU per machine. Under CAPI the KVMMachine exists before its"
