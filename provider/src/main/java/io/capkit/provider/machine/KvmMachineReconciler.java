@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -151,20 +152,15 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     }
     long gen = kvm.getMetadata().getGeneration() == null ? 0 : kvm.getMetadata().getGeneration();
     Instant now = clock.instant();
-    MachineFacts facts = MachineFacts.gather(watches, kvm);
+    // The bootstrap Secret is read (a GET: Secrets are not cached) only while the machine is not provisioned; a
+    // settled machine reads it again only if its domain is gone and the seed must be made again (seedSource below).
+    boolean readSecret = MachineFacts.needsBootstrapRead(kvm);
+    MachineFacts facts = MachineFacts.gather(watches, kvm, readSecret);
     String statusBefore = Serialization.asJson(kvm.getStatus());
 
-    Optional<MachineGate.Wait> wait = MachineGate.check(facts);
+    Optional<MachineGate.Wait> wait = readSecret ? MachineGate.check(facts) : MachineGate.checkWithoutSecret(facts);
     if (wait.isPresent()) {
-      kvm.setStatus(MachineStatusWriter.waiting(kvm.getStatus(), wait.get(), gen, now));
-      if (wait.get().paused()) {
-        return statusUpdate(client, kvm, statusBefore);
-      }
-      // Secrets are not watched (see MachineWatches): a named Secret that is not there yet is polled for.
-      boolean secretMissing = facts.bootstrap() == null
-          && CapiObjects.string(facts.machine(), "spec", "bootstrap", "dataSecretName") != null;
-      return statusUpdate(client, kvm, statusBefore)
-          .rescheduleAfter(Backoff.jittered(secretMissing ? SECRET_POLL : WAIT));
+      return waitFor(client, kvm, facts, wait.get(), statusBefore, gen, now);
     }
 
     ClusterHosts.Resolution resolved = hosts.resolve(facts.kvmCluster());
@@ -214,7 +210,14 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       events.warning(kvm, "InvalidSpec", e.getMessage());
       return statusUpdate(client, kvm, statusBefore);
     }
-    byte[] bootstrap = MachineGate.bootstrapData(facts).orElseThrow();
+    Supplier<SeedDocuments> seedSource = () -> {
+      MachineFacts withSecret = facts.bootstrap() != null ? facts : MachineFacts.gather(watches, kvm, true);
+      Optional<MachineGate.Wait> noData = MachineGate.check(withSecret);
+      if (noData.isPresent()) {
+        throw new BootstrapWait(withSecret, noData.get());
+      }
+      return SeedDocuments.of(plan, MachineGate.bootstrapData(withSecret).orElseThrow());
+    };
     String connectUri;
     try {
       connectUri = keys.connectUri(host.get().name(), host.get().uri(), host.get().admin());
@@ -226,7 +229,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     recordPlacement(kvm, host.get());
     try {
       MachineProvisioner.Result r = new MachineProvisioner(connections.get(connectUri))
-          .ensure(plan, SeedDocuments.of(plan, bootstrap));
+          .ensure(plan, seedSource);
       if (!r.created().isEmpty()) {
         events.normal(kvm, "Provisioned", "created on host " + host.get().name() + " (" + r.platform().summary()
             + "): " + String.join(", ", r.created()));
@@ -235,11 +238,42 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       UpdateControl<KVMMachine> control = statusUpdate(client, kvm, statusBefore);
       Optional<Duration> poll = nextAddressPoll(kvm, !r.addresses().isEmpty());
       return poll.isPresent() ? control.rescheduleAfter(Backoff.jittered(poll.get())) : control;
+    } catch (BootstrapWait w) {
+      // Only a machine marked provisioned whose domain is gone gets here: nothing was created, it waits as above.
+      return waitFor(client, kvm, w.facts, w.wait, statusBefore, gen, now);
     } catch (LibvirtCallException e) {
       throw failed(client, kvm, StepFailure.of(MachineStep.VOLUMES, e), host.get(), connectUri, events, gen, now,
           statusBefore);
     } catch (StepFailure f) {
       throw failed(client, kvm, f, host.get(), connectUri, events, gen, now, statusBefore);
+    }
+  }
+
+  /**
+   * A wait ({@link MachineGate}): Ready False with the waiting reason (or Paused), rescheduled as a safety net; a
+   * named Secret that is not there yet is polled for (Secrets are not watched, see {@link MachineWatches}).
+   */
+  private static UpdateControl<KVMMachine> waitFor(KubernetesClient client, KVMMachine kvm, MachineFacts facts,
+      MachineGate.Wait wait, String statusBefore, long gen, Instant now) {
+    kvm.setStatus(MachineStatusWriter.waiting(kvm.getStatus(), wait, gen, now));
+    UpdateControl<KVMMachine> control = waitingUpdate(client, kvm, statusBefore);
+    if (wait.paused()) {
+      return control;
+    }
+    boolean secretMissing = facts.bootstrap() == null
+        && CapiObjects.string(facts.machine(), "spec", "bootstrap", "dataSecretName") != null;
+    return control.rescheduleAfter(Backoff.jittered(secretMissing ? SECRET_POLL : WAIT));
+  }
+
+  /** The seed needed bootstrap data the Machine's Secret does not hold (yet). */
+  private static final class BootstrapWait extends RuntimeException {
+    final transient MachineFacts facts;
+    final transient MachineGate.Wait wait;
+
+    BootstrapWait(MachineFacts facts, MachineGate.Wait wait) {
+      super(wait.reason(), null, false, false);
+      this.facts = facts;
+      this.wait = wait;
     }
   }
 
@@ -286,6 +320,20 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
    */
   private static UpdateControl<KVMMachine> statusUpdate(KubernetesClient client, KVMMachine kvm, String before) {
     if (!Serialization.asJson(kvm.getStatus()).equals(before)) {
+      StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A waiting status is written only when a condition's type, status or reason changed (or anything else in the
+   * status): the same wait seen again with another message (e.g. the bootstrap Secret named but not yet found, after
+   * no name yet) or another observedGeneration is not worth an API write per CAPI step. The outcomes after the wait
+   * (provisioned, failed) are compared in full by {@link #statusUpdate}.
+   */
+  private static UpdateControl<KVMMachine> waitingUpdate(KubernetesClient client, KVMMachine kvm, String before) {
+    if (!MachineStatusWriter.outcomeKey(kvm.getStatus()).equals(
+        MachineStatusWriter.outcomeKey(Serialization.unmarshal(before, io.capkit.api.infra.KVMMachineStatus.class)))) {
       StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE);
     }
     return UpdateControl.noUpdate();

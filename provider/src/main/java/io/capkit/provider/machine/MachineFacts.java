@@ -23,7 +23,17 @@ public record MachineFacts(KVMMachine kvmMachine, GenericKubernetesResource mach
     Secret bootstrapSecret(String namespace, String name);
   }
 
+  /** Everything, the bootstrap Secret included (one GET when the Machine names it). */
   public static MachineFacts gather(Lookup lookup, KVMMachine kvm) {
+    return gather(lookup, kvm, true);
+  }
+
+  /**
+   * {@code readSecret} false: the cached objects only, {@link #bootstrap()} stays null. A machine whose domain exists
+   * needs no bootstrap data, so the reconciler reads the Secret only for a machine not yet provisioned, or when the
+   * provisioner has to make the seed ({@link #needsBootstrapRead}).
+   */
+  public static MachineFacts gather(Lookup lookup, KVMMachine kvm, boolean readSecret) {
     String ns = kvm.getMetadata().getNamespace();
     GenericKubernetesResource machine = CapiObjects.ownerName(kvm, "Machine")
         .map(n -> lookup.machine(ns, n)).orElse(null);
@@ -33,8 +43,19 @@ public record MachineFacts(KVMMachine kvmMachine, GenericKubernetesResource mach
     String kvmClusterName = CapiObjects.string(cluster, "spec", "infrastructureRef", "name");
     KVMCluster kvmCluster = kvmClusterName == null ? null : lookup.kvmCluster(ns, kvmClusterName);
     String secretName = CapiObjects.string(machine, "spec", "bootstrap", "dataSecretName");
-    Secret secret = secretName == null || kvmCluster == null ? null : lookup.bootstrapSecret(ns, secretName);
+    Secret secret = !readSecret || secretName == null || kvmCluster == null ? null
+        : lookup.bootstrapSecret(ns, secretName);
     return new MachineFacts(kvm, machine, cluster, kvmCluster, secret);
+  }
+
+  /**
+   * Whether a reconcile reads the bootstrap Secret up front: only until the KVMMachine says it is provisioned. After
+   * that the provisioner asks for it only if the domain is gone and the seed must be made again (status is not the
+   * provider's alone to write, so a status claiming provisioned never skips the Secret a new seed needs).
+   */
+  public static boolean needsBootstrapRead(KVMMachine kvm) {
+    return kvm.getStatus() == null || kvm.getStatus().getInitialization() == null
+        || !Boolean.TRUE.equals(kvm.getStatus().getInitialization().getProvisioned());
   }
 
   public boolean controlPlane() {

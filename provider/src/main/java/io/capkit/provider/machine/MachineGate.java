@@ -14,6 +14,19 @@ public final class MachineGate {
   public record Wait(String reason, String message, boolean paused) {}
 
   public static Optional<Wait> check(MachineFacts f) {
+    return check(f, true);
+  }
+
+  /**
+   * As {@link #check(MachineFacts)} but without the Secret's content, for facts gathered without reading the
+   * bootstrap Secret (a provisioned machine): the Machine must still name one. Whoever then needs the bootstrap
+   * data reads it and applies {@link #check(MachineFacts)}.
+   */
+  public static Optional<Wait> checkWithoutSecret(MachineFacts f) {
+    return check(f, false);
+  }
+
+  private static Optional<Wait> check(MachineFacts f, boolean secretRead) {
     String ns = f.kvmMachine().getMetadata().getNamespace();
     if (CapiObjects.ownerName(f.kvmMachine(), "Machine").isEmpty()) {
       return wait("WaitingForOwner", "no Machine owns this KVMMachine yet");
@@ -39,6 +52,9 @@ public final class MachineGate {
     String secretName = CapiObjects.string(f.machine(), "spec", "bootstrap", "dataSecretName");
     if (secretName == null) {
       return wait("WaitingForBootstrapData", "Machine has no spec.bootstrap.dataSecretName yet");
+    }
+    if (!secretRead) {
+      return Optional.empty();
     }
     if (f.bootstrap() == null) {
       return wait("WaitingForBootstrapData", "bootstrap Secret " + ns + "/" + secretName + " not found");

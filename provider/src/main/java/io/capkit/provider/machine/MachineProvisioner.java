@@ -10,6 +10,7 @@ import io.capkit.provider.libvirt.VolumeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The libvirt side of one machine, as an idempotent list of steps: volumes, seed, domain, running, addresses. Each
@@ -37,10 +38,19 @@ public final class MachineProvisioner {
   static final String NO_STORAGE_POOL = "VIR_ERR_NO_STORAGE_POOL";
 
   public Result ensure(MachinePlan plan, SeedDocuments seed) {
+    return ensure(plan, () -> seed);
+  }
+
+  /**
+   * {@code seed} is asked for only when the domain is not defined yet, before anything is created: a settled machine
+   * needs no bootstrap data (the reconciler's supplier reads the bootstrap Secret, and may throw to say it must wait).
+   */
+  public Result ensure(MachinePlan plan, Supplier<SeedDocuments> seedSource) {
     MachineIdentity id = plan.identity();
     String pool = plan.host().pool();
     List<String> created = new ArrayList<>();
     Optional<DomainSummary> domain = step(MachineStep.VOLUMES, () -> backend.findDomain(id.uuid()));
+    SeedDocuments seed = domain.isPresent() ? null : seedSource.get();
 
     // A defined domain means its volumes and seed were made before it (the steps run in this order), so a settled
     // machine costs a domain lookup, not a lookup per volume.

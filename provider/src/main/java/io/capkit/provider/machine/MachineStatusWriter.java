@@ -5,6 +5,8 @@ import io.capkit.api.infra.KVMMachineStatus;
 import io.capkit.api.infra.MachineAddress;
 import io.capkit.provider.libvirt.InterfaceAddress;
 import io.capkit.provider.runtime.Conditions;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,6 +79,22 @@ public final class MachineStatusWriter {
     out.setAddresses(addresses(plan.hostname(), r.addresses()));
     out.setObservedGeneration(gen);
     return out;
+  }
+
+  /**
+   * The status with each condition reduced to type, status and reason (no message, observedGeneration or
+   * lastTransitionTime), as JSON: two statuses with the same key differ only in what no reader acts on.
+   */
+  public static String outcomeKey(KVMMachineStatus s) {
+    if (s == null) {
+      return "null";
+    }
+    KVMMachineStatus out = copy(s);
+    if (s.getConditions() != null) {
+      out.setConditions(s.getConditions().stream().map(c -> new ConditionBuilder().withType(c.getType())
+          .withStatus(c.getStatus()).withReason(c.getReason()).build()).toList());
+    }
+    return Serialization.asJson(out);
   }
 
   static List<MachineAddress> addresses(String hostname, List<InterfaceAddress> found) {

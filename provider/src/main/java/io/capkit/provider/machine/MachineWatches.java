@@ -57,9 +57,9 @@ public final class MachineWatches implements MachineFacts.Lookup {
         .withName(MACHINES)
         .withNamespacesInheritedFromController()
         .withSecondaryToPrimaryMapper(MachineWatches::kvmMachineOf)
-        // Machine status changes on every KVMMachine status change: only spec and labels matter here.
-        .withOnUpdateFilter((n, o) -> !Objects.equals(generation(n), generation(o))
-            || !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels()))
+        // Machine status changes on every KVMMachine status change, and CAPI copies providerID onto its spec:
+        // only what the reconciler reads of a Machine counts.
+        .withOnUpdateFilter(MachineWatches::machineChangeCounts)
         .build(), context);
     machines.addIndexers(Map.of(
         MACHINES_BY_CLUSTER, m -> key(m, CapiObjects.string(m, "spec", "clusterName"))));
@@ -108,6 +108,30 @@ public final class MachineWatches implements MachineFacts.Lookup {
   public Secret bootstrapSecret(String namespace, String name) {
     return ApiCallFailure.during("get Secret " + name + " (bootstrap data)",
         () -> client.secrets().inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * Update filter of the Machine watch: true when the Machine changed in something the KVMMachine reconciler reads
+   * ({@link MachineFacts}, {@link MachineGate}, the host pick) or that maps it to its KVMMachine:
+   * {@code spec.clusterName} (which Cluster, hence pause, KVMCluster and hosts), {@code spec.bootstrap.dataSecretName},
+   * {@code spec.failureDomain} (CAPI's placement), {@code spec.infrastructureRef} (which KVMMachine), the
+   * control-plane label (role), and, though the reconciler does not act on them itself, the paused annotation and a
+   * deletion timestamp appearing. Not: status, {@code spec.providerID} (CAPI copies it from the KVMMachine), other
+   * labels and annotations, resourceVersion or managedFields.
+   */
+  static boolean machineChangeCounts(GenericKubernetesResource updated, GenericKubernetesResource old) {
+    return !Objects.equals(CapiObjects.string(updated, "spec", "clusterName"),
+            CapiObjects.string(old, "spec", "clusterName"))
+        || !Objects.equals(CapiObjects.string(updated, "spec", "bootstrap", "dataSecretName"),
+            CapiObjects.string(old, "spec", "bootstrap", "dataSecretName"))
+        || !Objects.equals(CapiObjects.string(updated, "spec", "failureDomain"),
+            CapiObjects.string(old, "spec", "failureDomain"))
+        || !kvmMachineOf(updated).equals(kvmMachineOf(old))
+        || CapiObjects.labelled(updated, CapiObjects.CONTROL_PLANE_LABEL)
+            != CapiObjects.labelled(old, CapiObjects.CONTROL_PLANE_LABEL)
+        || CapiObjects.annotated(updated, CapiObjects.PAUSED_ANNOTATION)
+            != CapiObjects.annotated(old, CapiObjects.PAUSED_ANNOTATION)
+        || (updated.getMetadata().getDeletionTimestamp() == null) != (old.getMetadata().getDeletionTimestamp() == null);
   }
 
   /** Machine → the KVMMachine named by its infrastructureRef. */

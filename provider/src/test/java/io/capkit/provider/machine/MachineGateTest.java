@@ -93,4 +93,50 @@ class MachineGateTest {
     assertEquals(false, KvmMachineReconciler.hasOwnerOrIsDeleting(kvm(false)));
     assertEquals(true, KvmMachineReconciler.hasOwnerOrIsDeleting(kvm(true)));
   }
+
+  @Test
+  void aProvisionedMachineReadsNoSecretButStillNeedsItsMachineToNameOne() {
+    KVMCluster kc = new KVMCluster();
+    KVMMachine provisioned = kvm(true);
+    var status = new io.capkit.api.infra.KVMMachineStatus();
+    var init = new io.capkit.api.infra.Initialization();
+    init.setProvisioned(true);
+    status.setInitialization(init);
+    provisioned.setStatus(status);
+    assertEquals(false, MachineFacts.needsBootstrapRead(provisioned));
+    assertEquals(true, MachineFacts.needsBootstrapRead(kvm(true)));
+    init.setProvisioned(false);
+    assertEquals(true, MachineFacts.needsBootstrapRead(provisioned));
+    init.setProvisioned(true);
+
+    int[] gets = {0};
+    MachineFacts.Lookup lookup = new MachineFacts.Lookup() {
+      public GenericKubernetesResource machine(String ns, String name) {
+        return MachineGateTest.machine("s1");
+      }
+
+      public GenericKubernetesResource cluster(String ns, String name) {
+        return MachineGateTest.cluster(false, true);
+      }
+
+      public KVMCluster kvmCluster(String ns, String name) {
+        return kc;
+      }
+
+      public Secret bootstrapSecret(String ns, String name) {
+        gets[0]++;
+        return null;
+      }
+    };
+    MachineFacts cached = MachineFacts.gather(lookup, provisioned, false);
+    assertEquals(0, gets[0], "no Secret GET");
+    assertEquals(null, cached.bootstrap());
+    assertTrue(MachineGate.checkWithoutSecret(cached).isEmpty());
+    assertEquals("bootstrap Secret ns/s1 not found", MachineGate.check(cached).orElseThrow().message(),
+        "the full check still needs the Secret");
+    MachineFacts.gather(lookup, provisioned);
+    assertEquals(1, gets[0]);
+    MachineFacts noName = new MachineFacts(provisioned, machine(null), cluster(false, true), kc, null);
+    assertEquals("WaitingForBootstrapData", MachineGate.checkWithoutSecret(noName).orElseThrow().reason());
+  }
 }

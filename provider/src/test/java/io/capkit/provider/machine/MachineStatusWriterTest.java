@@ -60,4 +60,28 @@ class MachineStatusWriterTest {
     KVMMachineStatus s = MachineStatusWriter.waiting(null, new MachineGate.Wait("Paused", "paused", true), 1, NOW);
     assertEquals(Map.of("Paused", "True/Paused"), byType(s));
   }
+
+  @Test
+  void outcomeKeyIgnoresMessageGenerationAndTransitionTimeButNotReasonOrStatus() {
+    KVMMachineStatus noName = MachineStatusWriter.waiting(null,
+        new MachineGate.Wait("WaitingForBootstrapData", "Machine has no spec.bootstrap.dataSecretName yet", false),
+        1, NOW);
+    KVMMachineStatus notFound = MachineStatusWriter.waiting(noName,
+        new MachineGate.Wait("WaitingForBootstrapData", "bootstrap Secret ns/s1 not found", false), 2,
+        NOW.plusSeconds(5));
+    assertEquals(MachineStatusWriter.outcomeKey(noName), MachineStatusWriter.outcomeKey(notFound));
+    KVMMachineStatus noMachine = MachineStatusWriter.waiting(noName,
+        new MachineGate.Wait("WaitingForMachine", "Machine ns/m not found", false), 1, NOW);
+    assertTrue(!MachineStatusWriter.outcomeKey(noName).equals(MachineStatusWriter.outcomeKey(noMachine)), "reason");
+    KVMMachineStatus paused = MachineStatusWriter.waiting(noName, new MachineGate.Wait("Paused", "paused", true), 1,
+        NOW);
+    assertTrue(!MachineStatusWriter.outcomeKey(noName).equals(MachineStatusWriter.outcomeKey(paused)), "status");
+    assertTrue(!MachineStatusWriter.outcomeKey(null).equals(MachineStatusWriter.outcomeKey(noName)), "first write");
+    KVMMachineStatus placed = MachineStatusWriter.waiting(noName,
+        new MachineGate.Wait("WaitingForBootstrapData", "Machine has no spec.bootstrap.dataSecretName yet", false),
+        1, NOW);
+    placed.setFailureDomain("host-1");
+    assertTrue(!MachineStatusWriter.outcomeKey(noName).equals(MachineStatusWriter.outcomeKey(placed)),
+        "any other status field");
+  }
 }
