@@ -150,6 +150,12 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       forgetAddressPolls(kvm);
       return UpdateControl.noUpdate();
     }
+    if (!hasOwnerOrIsDeleting(kvm)) {
+      // Reached through the Machine watch (CAPI creates the Machine before it sets the owner reference): as the
+      // event filter says, nothing happens until a Machine owns the KVMMachine, no status write either; the owner
+      // reference arriving is an update event of its own.
+      return UpdateControl.noUpdate();
+    }
     long gen = kvm.getMetadata().getGeneration() == null ? 0 : kvm.getMetadata().getGeneration();
     Instant now = clock.instant();
     // The bootstrap Secret is read (a GET: Secrets are not cached) only while the machine is not provisioned; a
@@ -260,7 +266,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     if (wait.paused()) {
       return control;
     }
-    boolean secretMissing = facts.bootstrap() == null
+    boolean secretMissing = "WaitingForBootstrapData".equals(wait.reason())
         && CapiObjects.string(facts.machine(), "spec", "bootstrap", "dataSecretName") != null;
     return control.rescheduleAfter(Backoff.jittered(secretMissing ? SECRET_POLL : WAIT));
   }
@@ -326,10 +332,10 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   }
 
   /**
-   * A waiting status is written only when a condition's type, status or reason changed (or anything else in the
-   * status): the same wait seen again with another message (e.g. the bootstrap Secret named but not yet found, after
-   * no name yet) or another observedGeneration is not worth an API write per CAPI step. The outcomes after the wait
-   * (provisioned, failed) are compared in full by {@link #statusUpdate}.
+   * A waiting status is written only when a condition's type, status, reason or message changed (or anything else
+   * in the status): the same wait seen again at another generation (CAPI edits the KVMMachine while it waits) is not
+   * worth an API write per CAPI step. The outcomes after the wait (provisioned, failed) are compared in full by
+   * {@link #statusUpdate}.
    */
   private static UpdateControl<KVMMachine> waitingUpdate(KubernetesClient client, KVMMachine kvm, String before) {
     if (!MachineStatusWriter.outcomeKey(kvm.getStatus()).equals(
@@ -388,7 +394,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       metrics.forget(kvm);
       return Optional.empty();
     }
-    MachineFacts facts = MachineFacts.gather(watches, kvm);
+    MachineFacts facts = MachineFacts.gather(watches, kvm, false); // a deletion needs no bootstrap data
     if (facts.cluster() != null && CapiObjects.paused(facts.cluster(), kvm)) {
       return Optional.of(Backoff.jittered(HOST_WAIT));
     }

@@ -82,8 +82,10 @@ public final class MachineStatusWriter {
   }
 
   /**
-   * The status with each condition reduced to type, status and reason (no message, observedGeneration or
-   * lastTransitionTime), as JSON: two statuses with the same key differ only in what no reader acts on.
+   * The status with each condition reduced to type, status, reason and message (no observedGeneration or
+   * lastTransitionTime), as JSON: two statuses with the same key differ only in what no reader acts on. The message
+   * stays: it is documented to say which of the waits with one reason holds (e.g. no dataSecretName yet, or the
+   * Secret not found).
    */
   public static String outcomeKey(KVMMachineStatus s) {
     if (s == null) {
@@ -92,7 +94,7 @@ public final class MachineStatusWriter {
     KVMMachineStatus out = copy(s);
     if (s.getConditions() != null) {
       out.setConditions(s.getConditions().stream().map(c -> new ConditionBuilder().withType(c.getType())
-          .withStatus(c.getStatus()).withReason(c.getReason()).build()).toList());
+          .withStatus(c.getStatus()).withReason(c.getReason()).withMessage(c.getMessage()).build()).toList());
     }
     return Serialization.asJson(out);
   }

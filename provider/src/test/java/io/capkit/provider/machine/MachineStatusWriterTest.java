@@ -62,14 +62,30 @@ class MachineStatusWriterTest {
   }
 
   @Test
-  void outcomeKeyIgnoresMessageGenerationAndTransitionTimeButNotReasonOrStatus() {
+  void outcomeKeyIgnoresGenerationAndTransitionTimeButNotReasonMessageOrStatus() {
     KVMMachineStatus noName = MachineStatusWriter.waiting(null,
         new MachineGate.Wait("WaitingForBootstrapData", "Machine has no spec.bootstrap.dataSecretName yet", false),
         1, NOW);
+    KVMMachineStatus later = MachineStatusWriter.waiting(noName,
+        new MachineGate.Wait("WaitingForBootstrapData", "Machine has no spec.bootstrap.dataSecretName yet", false),
+        2, NOW.plusSeconds(5));
+    assertEquals(2L, Conditions.get(later.getConditions(), Conditions.READY).getObservedGeneration());
+    assertEquals(MachineStatusWriter.outcomeKey(noName), MachineStatusWriter.outcomeKey(later));
+    KVMMachineStatus unpaused = MachineStatusWriter.waiting(
+        MachineStatusWriter.waiting(null, new MachineGate.Wait("Paused", "paused", true), 1, NOW),
+        new MachineGate.Wait("WaitingForBootstrapData", "Machine has no spec.bootstrap.dataSecretName yet", false),
+        1, NOW.plusSeconds(5));
+    KVMMachineStatus unpausedLater = MachineStatusWriter.waiting(null,
+        new MachineGate.Wait("WaitingForBootstrapData", "Machine has no spec.bootstrap.dataSecretName yet", false),
+        1, NOW.plusSeconds(9));
+    assertTrue(!Conditions.get(unpaused.getConditions(), Conditions.PAUSED).getLastTransitionTime()
+        .equals(Conditions.get(unpausedLater.getConditions(), Conditions.PAUSED).getLastTransitionTime()));
+    assertEquals(MachineStatusWriter.outcomeKey(unpaused), MachineStatusWriter.outcomeKey(unpausedLater),
+        "lastTransitionTime");
     KVMMachineStatus notFound = MachineStatusWriter.waiting(noName,
-        new MachineGate.Wait("WaitingForBootstrapData", "bootstrap Secret ns/s1 not found", false), 2,
-        NOW.plusSeconds(5));
-    assertEquals(MachineStatusWriter.outcomeKey(noName), MachineStatusWriter.outcomeKey(notFound));
+        new MachineGate.Wait("WaitingForBootstrapData", "bootstrap Secret ns/s1 not found", false), 1, NOW);
+    assertTrue(!MachineStatusWriter.outcomeKey(noName).equals(MachineStatusWriter.outcomeKey(notFound)),
+        "the message says which wait holds (docs/provider.md)");
     KVMMachineStatus noMachine = MachineStatusWriter.waiting(noName,
         new MachineGate.Wait("WaitingForMachine", "Machine ns/m not found", false), 1, NOW);
     assertTrue(!MachineStatusWriter.outcomeKey(noName).equals(MachineStatusWriter.outcomeKey(noMachine)), "reason");
