@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.snakeyaml.engine.v2.api.Dump;
-import org.snakeyaml.engine.v2.api.DumpSettings;
-import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /**
  * Rendered output split into objects, grouped by cluster: the folder a file sits in. Each object is kept
@@ -22,16 +19,13 @@ public final class RenderedObjects {
   /** The cluster name used for files at the top of the output. */
   public static final String ROOT = ".";
 
-  private static final DumpSettings DUMP = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK)
-      .setIndent(2).setIndicatorIndent(0).setWidth(Integer.MAX_VALUE).setSplitLines(false).build();
-
   private RenderedObjects() {}
 
   /** One object: where it came from and its data. */
   public record RenderedObject(ObjectKey key, String file, Object data) {
     /** Canonical block YAML; made only for the objects a diff shows, since dumping dominates large diffs. */
     public String yaml() {
-      return new Dump(DUMP).dumpToString(data);
+      return CanonicalYaml.dump(data);
     }
   }
 
