@@ -36,6 +36,9 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  * full (non-incremental) diff in-process beside the incremental one, and the same promotion done with
  * {@code sed}, {@code git commit} and {@code git push}. Writes the "GitOps" section of the results file.
  *
+ * <p>Every row shows wall, CPU (user + system) and whole-process peak RSS (VmHWM) per run as median (min–max),
+ * with the load average, the ratio to its peer and issue 18's target met or missed.
+ *
  * <p>Arguments {@code key=value}: repo, work, results, mcs (10), orgs (2), perOrg (500), reps (3).
  */
 public final class GitOpsBench {
