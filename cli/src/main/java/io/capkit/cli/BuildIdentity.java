@@ -8,18 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Which capkit renders: a digest of the code that decides the output bytes, so that a new capkit re-renders
- * everything. From a jar, the name, CRC-32 and size of each of its entries (its central directory, no entry is
- * decompressed; timestamps are left out); from a folder of classes, the path and content of each file. It covers
+ * everything. From a jar, its central directory (name, CRC-32 of the content, size and time of each entry; nothing is
+ * decompressed), so a rebuilt jar counts as a new capkit; from a folder of classes, the path and content of each file. It covers
  * capkit's modules and the libraries that read and write YAML; in the shaded {@code capkit.jar} that is one jar.
  */
 final class BuildIdentity {
@@ -81,17 +78,44 @@ final class BuildIdentity {
     }
   }
 
+  /**
+   * The jar's central directory (name, CRC-32 and size of every entry), read raw and checked by CRC-32C, CRC-32 and
+   * length: hashing it with SHA-256 in a JVM that just started costs more than the rest of an up-to-date render.
+   */
+  static String centralDirectoryCheck(Path jar) {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(jar)) {
+      long size = ch.size();
+      int tail = (int) Math.min(size, 65_557); // end record (22 bytes) + longest comment (65,535)
+      java.nio.ByteBuffer end = java.nio.ByteBuffer.allocate(tail).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ch.read(end, size - tail);
+      for (int i = tail - 22; i >= 0; i--) {
+        if (end.getInt(i) == 0x06054b50) {
+          long cdSize = Integer.toUnsignedLong(end.getInt(i + 12));
+          long cdOffset = Integer.toUnsignedLong(end.getInt(i + 16));
+          if (cdSize > Integer.MAX_VALUE || cdOffset + cdSize > size) {
+            break;
+          }
+          java.nio.ByteBuffer cd = java.nio.ByteBuffer.allocate((int) cdSize);
+          while (cd.hasRemaining() && ch.read(cd, cdOffset + cd.position()) > 0) {
+            // read the whole central directory
+          }
+          java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+          java.util.zip.CRC32 d = new java.util.zip.CRC32();
+          c.update(cd.array());
+          d.update(cd.array());
+          return Long.toHexString(c.getValue()) + Long.toHexString(d.getValue()) + "-" + cdSize;
+        }
+      }
+      throw new IOException(jar + ": no zip end record");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static String digest(String root) {
     MessageDigest md = RenderRecord.sha256();
     if (root.startsWith("jar ")) {
-      try (ZipFile zip = new ZipFile(root.substring(4))) {
-        for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-          ZipEntry z = e.nextElement();
-          md.update((z.getName() + "\0" + z.getCrc() + "\0" + z.getSize() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      md.update(centralDirectoryCheck(Path.of(root.substring(4))).getBytes(StandardCharsets.UTF_8));
     } else if (root.startsWith("dir ")) {
       Path dir = Path.of(root.substring(4));
       try (Stream<Path> s = Files.walk(dir)) {

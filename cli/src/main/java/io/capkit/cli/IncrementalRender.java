@@ -71,6 +71,9 @@ final class IncrementalRender {
       return null;
     }
     Map<String, RenderRecord.Cluster> recorded = rec.clusters();
+    if (!upperFoldersAsRecorded(rec)) {
+      return null;
+    }
     InputScan fleet = InputScan.of(fleetDir, p -> RenderRecord.UNREAD.equals(rec.inputs().get("fleet/" + p)),
         (p, d) -> {
           if (!isClusterFile(p)) {
@@ -116,6 +119,51 @@ final class IncrementalRender {
       return new Result(recorded.size(), 0, 0, warnings);
     }
     return RecordedRender.partial(this, rec, fleet, releases, inputs, new TreeSet<>(toRender), removed);
+  }
+
+  /**
+   * Whether the folders above the cluster folders (the root, management clusters, organizations, the
+   * {@code workload-clusters} folders: a few dozen) hold only entries the record accounts for. A file left
+   * there by hand, or by a render that was killed, means a full render, which removes it. Cluster folders are not
+   * listed (that would cost as much as the input scan): {@code --check} and {@code --full} find extra files there.
+   */
+  private boolean upperFoldersAsRecorded(RenderRecord rec) {
+    Map<String, Set<String>> expected = new java.util.HashMap<>();
+    expected.computeIfAbsent("", k -> new java.util.HashSet<>()).add(RenderRecord.FILE);
+    for (String path : rec.files().keySet()) {
+      if (!path.equals(CLUSTER_KUSTOMIZATION)) {
+        addWithParents(expected, path);
+      }
+    }
+    for (RenderRecord.Cluster c : rec.clusters().values()) {
+      addWithParents(expected, c.folder());
+    }
+    return expected.entrySet().parallelStream().allMatch(e -> {
+      Set<String> found = new java.util.HashSet<>();
+      try (var s = Files.newDirectoryStream(e.getKey().isEmpty() ? out : out.resolve(e.getKey()))) {
+        for (Path p : s) {
+          found.add(p.getFileName().toString());
+        }
+      } catch (IOException | RuntimeException x) {
+        return false;
+      }
+      // Missing entries are found below, file by file, and rendered again; only unknown ones need a full render.
+      return e.getValue().containsAll(found);
+    });
+  }
+
+  // Records {@code path} as an entry of its parent, and each ancestor as an entry of its own parent.
+  private static void addWithParents(Map<String, Set<String>> expected, String path) {
+    String p = path;
+    while (true) {
+      int slash = p.lastIndexOf('/');
+      String parent = slash < 0 ? "" : p.substring(0, slash);
+      if (!expected.computeIfAbsent(parent, k -> new java.util.HashSet<>()).add(p.substring(slash + 1))
+          || slash < 0) {
+        return;
+      }
+      p = parent;
+    }
   }
 
   /** The record at the output's root, or null when there is none or it is not one this capkit wrote. */

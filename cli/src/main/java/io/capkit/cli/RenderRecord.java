@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * renderer), per organization its default namespace and the size of its {@code helm-repositories.yaml}, per cluster
  * the digest of its file and of its context (build, options, the defaults and KVMHost files of its management cluster
  * and organization, its Release), its Release, namespace, the size of its {@code manifests.yaml} and its warnings,
- * the size of every other generated file, and last a digest of all lines before it. Anything that does not parse
+ * the size of every other generated file, and last a check (CRC-32C and length) of all lines before it. Anything that does not parse
  * exactly — truncated, edited, another version, a name that is not a DNS label, a path that leaves the tree — makes
  * {@link #parse} return null, and the caller renders everything.
  */
@@ -36,6 +36,7 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
   static final Pattern DIGEST = Pattern.compile("[0-9a-f]{32}");
   static final String UNREAD = "-";
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern RELEASE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+_-]*");
   private static final Pattern SIZE = Pattern.compile("0|[1-9][0-9]{0,11}");
 
   /** An organization {@code <mc>/<org>}: its default namespace, the size of its HelmRepositories file or -1. */
@@ -84,8 +85,11 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
       c.warnings().forEach(w -> line(b, "warning", escape(w)));
     });
     files.forEach((path, size) -> line(b, "file", path, Long.toString(size)));
-    line(b, "end", digest(b.toString().getBytes(StandardCharsets.UTF_8)));
-    return b.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] end = ("end\t" + check(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] all = java.util.Arrays.copyOf(body, body.length + end.length);
+    System.arraycopy(end, 0, all, body.length, end.length);
+    return all;
   }
 
   private static void line(StringBuilder b, String kind, String... fields) {
@@ -106,11 +110,15 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
   }
 
   private static RenderRecord parseOrThrow(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    int endAt = text.lastIndexOf("\nend\t");
-    require(endAt > 0 && text.endsWith("\n"));
-    String body = text.substring(0, endAt + 1);
-    require(text.substring(endAt + 1).equals("end\t" + digest(body.getBytes(StandardCharsets.UTF_8)) + "\n"));
+    int endAt = bytes.length - 2;
+    while (endAt >= 0 && bytes[endAt] != '\n') {
+      endAt--;
+    }
+    require(endAt > 0 && bytes[bytes.length - 1] == '\n');
+    byte[] bodyBytes = java.util.Arrays.copyOf(bytes, endAt + 1);
+    String trailer = new String(bytes, endAt + 1, bytes.length - endAt - 1, StandardCharsets.UTF_8);
+    require(trailer.equals("end\t" + check(bodyBytes) + "\n"));
+    String body = new String(bodyBytes, StandardCharsets.UTF_8);
     String[] lines = body.split("\n", -1);
     require(lines.length >= 4 && lines[0].equals(VERSION) && lines[lines.length - 1].isEmpty());
     String build = null;
@@ -187,7 +195,7 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
 
   // Release names are vX.Y.Z folders; the record only compares them, but keeps them to a safe alphabet.
   private static boolean release(String s) {
-    return s.length() <= 128 && s.matches("[A-Za-z0-9][A-Za-z0-9.+_-]*");
+    return s.length() <= 128 && RELEASE.matcher(s).matches();
   }
 
   /** A relative, '/'-separated path with no empty, '.' or '..' part: never leaves the tree it is relative to. */
@@ -226,6 +234,13 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
       }
     }
     return b.toString();
+  }
+
+  /** The trailer's check of the lines before it: catches a truncated or damaged record (CRC-32C and length). */
+  static String check(byte[] body) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(body);
+    return Long.toHexString(crc.getValue()) + "-" + body.length;
   }
 
   /** The recorded form of a digest: the first 128 bits of SHA-256, in hex. */
