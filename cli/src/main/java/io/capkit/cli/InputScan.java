@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  * The content digest of every file of an input folder, for {@code capkit render} to decide what changed since its
  * record. It sees a folder as {@code DirectoryTree} does (hidden entries skipped, regular files only, at most
  * {@link YamlDocuments#MAX_CHARS} bytes) but only looks: anything {@code DirectoryTree} would refuse — a link, a special
- * file, an unreadable or oversized file — ends the scan with {@link #of} returning null, and the caller renders
+ * file, an unreadable file, or one over the size limit that is to be read — ends the scan with {@link #of} returning null, and the caller renders
  * everything, which reports it. Folders are listed and files read and hashed on every core.
  *
  * @param files   every regular file, relative and '/'-separated, sorted
@@ -97,7 +97,7 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
         String rel = dir.isEmpty() ? name : dir + "/" + name;
         if (a.isDirectory()) {
           folders.add(rel);
-        } else if (a.isRegularFile() && a.size() <= YamlDocuments.MAX_CHARS) {
+        } else if (a.isRegularFile()) {
           files.add(rel);
         } else {
           return null;

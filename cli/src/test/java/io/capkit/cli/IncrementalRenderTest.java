@@ -301,6 +301,30 @@ class IncrementalRenderTest {
   }
 
   @Test
+  void inputsAFullRenderRefusesAreRefusedTheSameWay(@TempDir Path tmp) throws IOException {
+    setUp(tmp, 1);
+    assertEquals(0, render().code());
+    SortedMap<String, byte[]> before = CapkitCommandTest.tree(out);
+    Path link = fleet.resolve(orgDir("mc-a", "a1") + "/workload-clusters/linked/cluster.yaml");
+    Files.createDirectories(link.getParent());
+    Files.createSymbolicLink(link, fleet.resolve(orgDir("mc-a", "a1") + "/workload-clusters/wc-0/cluster.yaml"));
+    Path stray = fleet.resolve("management-clusters/mc-b/notes.txt");
+    Files.writeString(stray, "outside the layout\n");
+    CapkitCommandTest.Run inc = render();
+    CapkitCommandTest.Run full = CapkitCommandTest.run("render", "--full", "--fleet", fleet.toString(), "--releases",
+        releases.toString(), "--out", tmp.resolve("full").toString());
+    assertEquals(1, inc.code());
+    assertEquals(full.err(), inc.err());
+    assertTrue(inc.err().contains("is a symbolic link"), inc.err());
+    CapkitCommandTest.assertSameTree(before, CapkitCommandTest.tree(out));
+    Files.delete(link);
+    CapkitCommandTest.Run layout = render();
+    assertEquals(1, layout.code());
+    assertTrue(layout.err().contains("notes.txt: is outside the fleet layout"), layout.err());
+    CapkitCommandTest.assertSameTree(before, CapkitCommandTest.tree(out));
+  }
+
+  @Test
   void aRecordFromAnotherBuildOrOtherOptionsIsNotUsed(@TempDir Path tmp) throws IOException {
     setUp(tmp, 1);
     assertEquals(0, render().code());

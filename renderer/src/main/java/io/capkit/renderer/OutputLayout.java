@@ -119,11 +119,14 @@ public final class OutputLayout {
         dir = parent;
       }
     }
+    // Every cluster folder lists the same files: encode each distinct list once (the bytes are never modified).
+    Map<List<String>, byte[]> encoded = new HashMap<>();
     for (Map.Entry<String, TreeSet<String>> e : folders.entrySet()) {
       String dir = e.getKey();
       List<String> resources = new ArrayList<>(files.get(dir));
       resources.addAll(e.getValue());
-      text.put(dir.isEmpty() ? KUSTOMIZATION : dir + "/" + KUSTOMIZATION, kustomization(resources));
+      text.put(dir.isEmpty() ? KUSTOMIZATION : dir + "/" + KUSTOMIZATION,
+          encoded.computeIfAbsent(resources, OutputLayout::kustomization));
     }
   }
 }
