@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
 
 /**
  * {@code capkit render} of an output that holds a {@link RenderRecord}: decides from content digests — never from
@@ -57,8 +56,37 @@ final class IncrementalRender {
     return RenderRecord.digestOf("fleet", fleetLabel, "releases", releasesLabel);
   }
 
-  static boolean isClusterFile(String fleetPath) {
-    return fleetPath.endsWith("/cluster.yaml") && FleetReader.CLUSTER.matcher(fleetPath).matches();
+  /**
+   * Whether a fleet path is a WorkloadCluster file, as {@link FleetReader#CLUSTER} says (a test holds the two equal):
+   * written out by hand because it runs several times per cluster, and a pattern costs more than the hashing.
+   */
+  static boolean isClusterFile(String p) {
+    return p.startsWith("management-clusters/") && p.endsWith("/cluster.yaml")
+        && segmentsAre(p, "management-clusters".length(), "organizations", "workload-clusters", "cluster.yaml");
+  }
+
+  /**
+   * Whether a path of the output is a cluster folder's own file ({@code .../workload-clusters/<wc>/manifests.yaml}
+   * or {@code kustomization.yaml}).
+   */
+  static boolean isClusterOutput(String p) {
+    return p.startsWith("management-clusters/")
+        && (segmentsAre(p, "management-clusters".length(), "organizations", "workload-clusters", "manifests.yaml")
+        || segmentsAre(p, "management-clusters".length(), "organizations", "workload-clusters", "kustomization.yaml"));
+  }
+
+  // From the '/' at {@code at}: <name>/<fixed1>/<name>/<fixed2>/<name>/<last>, each name non-empty and slash-free.
+  private static boolean segmentsAre(String p, int at, String fixed1, String fixed2, String last) {
+    int i = at;
+    for (String fixed : new String[] {fixed1, fixed2}) {
+      int slash = p.indexOf('/', i + 1);
+      if (slash <= i + 1 || !p.startsWith(fixed + "/", slash + 1)) {
+        return false;
+      }
+      i = slash + fixed.length() + 1;
+    }
+    int slash = p.indexOf('/', i + 1);
+    return slash > i + 1 && p.length() == slash + 1 + last.length() && p.startsWith(last, slash + 1);
   }
 
   /**
@@ -246,14 +274,5 @@ final class IncrementalRender {
       String d = inputs.get(path);
       return d == null ? "absent" : d;
     }
-  }
-
-  /** Splits a fleet cluster path into management cluster, organization and name. */
-  static String[] placeOf(String clusterPath) {
-    Matcher m = FleetReader.CLUSTER.matcher(clusterPath);
-    if (!m.matches()) {
-      throw new IllegalArgumentException(clusterPath);
-    }
-    return new String[] {m.group(1), m.group(2), m.group(3)};
   }
 }

@@ -34,7 +34,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The renderer side of recorded renders: a full render that also produces its {@link RenderRecord}, and a partial
@@ -42,8 +41,6 @@ import java.util.regex.Pattern;
  * {@link Renderer#renderEach}, the seam that takes "the clusters to render" as a source tree listing only them.
  */
 final class RecordedRender {
-  private static final Pattern CLUSTER_OUTPUT = Pattern.compile(
-      "management-clusters/[^/]+/organizations/[^/]+/workload-clusters/[^/]+/(manifests|kustomization)\\.yaml");
 
   private RecordedRender() {}
 
@@ -112,7 +109,7 @@ final class RecordedRender {
     Map<String, Long> sizes = new TreeMap<>();
     sizes.put(IncrementalRender.CLUSTER_KUSTOMIZATION, (long) clusterKustomization().length);
     files.forEach((path, bytes) -> {
-      if (!CLUSTER_OUTPUT.matcher(path).matches() && !path.equals(RenderRecord.FILE)) {
+      if (!IncrementalRender.isClusterOutput(path) && !path.equals(RenderRecord.FILE)) {
         sizes.put(path, (long) bytes.length);
       }
     });
@@ -244,7 +241,7 @@ final class RecordedRender {
       writes.put(folder + "/" + OutputLayout.KUSTOMIZATION, files.get(folder + "/" + OutputLayout.KUSTOMIZATION));
     }
     files.forEach((path, bytes) -> {
-      if (!CLUSTER_OUTPUT.matcher(path).matches()) {
+      if (!IncrementalRender.isClusterOutput(path)) {
         writes.put(path, bytes);
       }
     });

@@ -6,6 +6,9 @@ import io.capkit.renderer.RenderResult;
 import io.capkit.renderer.RenderedFiles;
 import io.capkit.renderer.Renderer;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -52,9 +55,7 @@ final class RenderCommand implements Callable<Integer> {
       IncrementalRender.Result result = incrementally();
       if (result != null) {
         printWarnings(result.warnings());
-        spec.commandLine().getOut().println("rendered " + result.clusters() + " clusters into " + out
-            + " (incremental: " + result.rendered() + " rendered, " + result.removed() + " removed, "
-            + (result.clusters() - result.rendered()) + " unchanged)");
+        spec.commandLine().getOut().println(message(out, result));
         return Capkit.OK;
       }
     }
@@ -98,15 +99,66 @@ final class RenderCommand implements Callable<Integer> {
 
   /** The incremental render under the output's lock, or null when a full render is needed. */
   private IncrementalRender.Result incrementally() {
+    return incrementally(out, input.fleet, input.releases);
+  }
+
+  private static IncrementalRender.Result incrementally(Path out, String fleet, String releases) {
     Path abs = out.toAbsolutePath().normalize();
     if (abs.getParent() == null || !Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
     try (OutputLock lock = OutputLock.acquire(abs.getParent().resolve("." + abs.getFileName() + ".capkit-lock"), abs)) {
-      return new IncrementalRender(abs, Path.of(input.fleet), input.fleet, Path.of(input.releases), input.releases,
+      return new IncrementalRender(abs, Path.of(fleet), fleet, Path.of(releases), releases,
           BuildIdentity.current()).run();
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * {@code render --fleet DIR --releases DIR --out DIR} (nothing else) into an output that holds a usable record, run
+   * without picocli: building capkit's whole command tree costs more start-up than an up-to-date render's own work.
+   * Returns null — having written nothing — whenever the regular path must run: other arguments, or a full render.
+   */
+  static Integer withoutPicocli(PrintWriter out, PrintWriter err, String... args) {
+    if (args.length == 0 || !args[0].equals("render")) {
+      return null;
+    }
+    Map<String, String> options = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      int eq = a.indexOf('=');
+      String name = eq > 0 ? a.substring(0, eq) : a;
+      if (!name.equals("--fleet") && !name.equals("--releases") && !name.equals("--out")) {
+        return null;
+      }
+      String value = eq > 0 ? a.substring(eq + 1) : (++i < args.length ? args[i] : null);
+      if (value == null || value.isEmpty() || value.startsWith("-") || options.put(name, value) != null) {
+        return null;
+      }
+    }
+    if (options.size() != 3) {
+      return null;
+    }
+    IncrementalRender.Result result;
+    try {
+      result = incrementally(Path.of(options.get("--out")), options.get("--fleet"), options.get("--releases"));
+    } catch (RuntimeException e) {
+      return null; // the regular path reports it (another render holding the lock, a path that is no path, ...)
+    }
+    if (result == null) {
+      return null;
+    }
+    StringBuilder warnings = new StringBuilder();
+    result.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
+    err.print(warnings);
+    err.flush();
+    out.println(message(Path.of(options.get("--out")), result));
+    return Capkit.OK;
+  }
+
+  private static String message(Path out, IncrementalRender.Result result) {
+    return "rendered " + result.clusters() + " clusters into " + out + " (incremental: " + result.rendered()
+        + " rendered, " + result.removed() + " removed, " + (result.clusters() - result.rendered()) + " unchanged)";
   }
 }

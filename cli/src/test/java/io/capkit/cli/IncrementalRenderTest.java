@@ -403,6 +403,24 @@ class IncrementalRenderTest {
   }
 
   @Test
+  void clusterFilesAreRecognisedExactlyAsTheFleetReaderDoes() {
+    for (String p : List.of("management-clusters/mc/organizations/o/workload-clusters/wc/cluster.yaml",
+        "management-clusters/mc/organizations/o/workload-clusters/wc/cluster.yml",
+        "management-clusters//organizations/o/workload-clusters/wc/cluster.yaml",
+        "management-clusters/mc/organizations/o/workload-clusters/wc/x/cluster.yaml",
+        "management-clusters/mc/organizations/o/workload-clusters//cluster.yaml",
+        "management-clusters/mc/organizations/o/defaults.yaml", "management-clusters/mc/defaults.yaml",
+        "x/management-clusters/mc/organizations/o/workload-clusters/wc/cluster.yaml",
+        "management-clusters/mc/organizationsX/o/workload-clusters/wc/cluster.yaml",
+        "management-clusters/mc/organizations/o/workload-clusters/wc/cluster.yamlx", "cluster.yaml")) {
+      assertEquals(io.capkit.renderer.FleetReader.CLUSTER.matcher(p).matches(), IncrementalRender.isClusterFile(p), p);
+      String out = p.replace("cluster.yaml", "manifests.yaml");
+      assertEquals(io.capkit.renderer.FleetReader.CLUSTER.matcher(p.replace("manifests.yaml", "cluster.yaml"))
+          .matches() && out.endsWith("/manifests.yaml"), IncrementalRender.isClusterOutput(out), out);
+    }
+  }
+
+  @Test
   void theRecordRoundTripsAndRefusesWhatItDidNotWrite() {
     RenderRecord.Cluster c = new RenderRecord.Cluster("mc", "org", "wc", "0".repeat(32), "1".repeat(32), "v1.0.0",
         "ns", 42, List.of("tab\there, newline\nthere, backslash \\ and ünïcode"));
