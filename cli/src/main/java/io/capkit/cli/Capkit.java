@@ -37,7 +37,9 @@ public final class Capkit implements Runnable {
 
   /** Runs a command in-process, writing to {@code out} and {@code err}; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    int code = commandLine(out, err).execute(args);
+    // `render` of an output whose record says little or nothing changed skips picocli's start-up (see RenderCommand).
+    Integer quick = RenderCommand.withoutPicocli(out, err, args);
+    int code = quick != null ? quick : commandLine(out, err).execute(args);
     out.flush();
     err.flush();
     return code;
