@@ -37,7 +37,10 @@ public final class Capkit implements Runnable {
 
   /** Runs a command in-process, writing to {@code out} and {@code err}; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    int code = commandLine(out, err).execute(args);
+    // `validate FILE...` from a pre-commit hook or an editor skips picocli's start-up (see ValidateCommand).
+    ValidateCommand quick = ValidateCommand.withoutPicocli(args);
+    Integer quickCode = quick == null ? null : quick.callWithoutPicocli(out, err);
+    int code = quickCode != null ? quickCode : commandLine(out, err).execute(args);
     out.flush();
     err.flush();
     return code;
