@@ -30,7 +30,11 @@ import java.util.TreeMap;
  * ({@code x-kubernetes-validations}) are not evaluated.
  */
 public final class CrdSchemas {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // In a holder: a validate run that needs no CRD never builds it.
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
   private static final List<String> IGNORED_KEYWORDS = List.of("x-kubernetes-int-or-string",
       "x-kubernetes-list-map-keys", "x-kubernetes-list-type", "x-kubernetes-map-type",
       "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations", "x-kubernetes-embedded-resource",
@@ -123,7 +127,7 @@ public final class CrdSchemas {
         }
         String text = YamlDocuments.text(tree.describe() + "/" + path, tree.read(path).orElseThrow());
         for (Object doc : YamlDocuments.loadAll(tree.describe() + "/" + path, text)) {
-          JsonNode crd = JSON.valueToTree(doc);
+          JsonNode crd = Json.MAPPER.valueToTree(doc);
           if (!"CustomResourceDefinition".equals(crd.path("kind").asText())) {
             continue;
           }
@@ -189,7 +193,7 @@ public final class CrdSchemas {
       Optional.ofNullable(metadata.get("name")).filter(n -> n instanceof String).ifPresentOrElse(n -> { },
           () -> problems.add(new Problem(file, where + ": metadata.name", "is required")));
     }
-    for (ValidationMessage m : schema.validate(JSON.valueToTree(object))) {
+    for (ValidationMessage m : schema.validate(Json.MAPPER.valueToTree(object))) {
       String path = m.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
       String text = m.getMessage();
       String prefix = m.getInstanceLocation().toString() + ": ";
