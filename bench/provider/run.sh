@@ -13,5 +13,6 @@ done
 mvn -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
     -Dmdep.includeScope=runtime
 cp="bench/target/classes:$(cat bench/target/classpath.txt)"
-# The harness JVM runs C1 only with SerialGC like the provider, so its JIT takes little of the shared CPU.
-exec java -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$cp" io.capkit.bench.provider.ProvisionBench "${args[@]}" "${results[@]}"
+# The harness JVM runs C1 only with SerialGC like the provider, so its JIT takes little of the shared CPU, and a
+# common pool of 2 threads: with fewer, the JDK HTTP client starts a thread per response (provider/.../AsyncPool.java).
+exec java -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -cp "$cp" io.capkit.bench.provider.ProvisionBench "${args[@]}" "${results[@]}"

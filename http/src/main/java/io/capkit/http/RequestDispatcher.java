@@ -44,6 +44,13 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
   private final Workers workers;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private boolean busy;
+  /**
+   * The connection's client certificate subject, read once at its first request (TLS 1.3 has no renegotiation,
+   * BoringSSL none as a server; with the JDK's TLS 1.2 a renegotiated certificate is still verified by the same CA).
+   * Asking the engine at every request cost an exception per request when the client presented none.
+   */
+  private String clientCertificate;
+  private boolean clientCertificateRead;
 
   RequestDispatcher(HttpHandler handler, ConnectionDeadline deadline, Workers workers) {
     this.handler = handler;
@@ -109,8 +116,16 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
-  /** The verified client certificate's subject on a TLS connection, or null. */
-  private static String clientCertificate(ChannelHandlerContext ctx) {
+  /** The verified client certificate's subject on a TLS connection, or null; asked once per connection. */
+  private String clientCertificate(ChannelHandlerContext ctx) {
+    if (!clientCertificateRead) {
+      clientCertificate = peerCertificate(ctx);
+      clientCertificateRead = true;
+    }
+    return clientCertificate;
+  }
+
+  private static String peerCertificate(ChannelHandlerContext ctx) {
     SslHandler ssl = ctx.pipeline().get(SslHandler.class);
     if (ssl == null) {
       return null;

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * Creates the benchmark's objects the way CAPI would leave them (per machine: bootstrap Secret, Machine, KVMMachine
  * owned by the Machine) with pipelined asynchronous POSTs of pre-built JSON on the client's own HTTP connection pool,
  * so the harness spends little CPU and never waits for one object before sending the next machine's. The Secret and
- * the Machine go out together; the KVMMachine follows its Machine's response because it carries the Machine's UID.
+ * the Machine go out together; the KVMMachine follows once both exist: it carries the Machine's UID, and the bootstrap
+ * Secret exists before anything names it for the provider (CAPI sets {@code dataSecretName} only once its Secret
+ * exists; a KVMMachine whose Secret is still on the wire would wait for the provider's Secret poll).
  */
 final class FixtureWriter {
   private final HttpClient http;
@@ -44,13 +46,14 @@ final class FixtureWriter {
     CompletableFuture<?> all = CompletableFuture.completedFuture(null);
     for (String name : names) {
       inFlight.acquire();
-      CompletableFuture<?> secret = post("/api/v1/namespaces/" + ns + "/secrets", secret(ns, name));
-      CompletableFuture<?> machine = post("/apis/cluster.x-k8s.io/v1beta2/namespaces/" + ns + "/machines",
-          machine(ns, name)).thenCompose(body -> post(
-              "/apis/infrastructure.cluster.x-k8s.io/v1alpha1/namespaces/" + ns + "/kvmmachines",
-              kvmMachine(ns, name, uidOf(body))));
-      CompletableFuture<?> both = CompletableFuture.allOf(secret, machine).whenComplete((v, e) -> inFlight.release());
-      all = CompletableFuture.allOf(all, both);
+      CompletableFuture<String> secret = post("/api/v1/namespaces/" + ns + "/secrets", secret(ns, name));
+      CompletableFuture<String> machine = post("/apis/cluster.x-k8s.io/v1beta2/namespaces/" + ns + "/machines",
+          machine(ns, name));
+      CompletableFuture<?> done = machine.thenCombine(secret, (body, s) -> uidOf(body))
+          .thenCompose(uid -> post("/apis/infrastructure.cluster.x-k8s.io/v1alpha1/namespaces/" + ns + "/kvmmachines",
+              kvmMachine(ns, name, uid)))
+          .whenComplete((v, e) -> inFlight.release());
+      all = CompletableFuture.allOf(all, done);
     }
     all.get(10, TimeUnit.MINUTES);
   }

@@ -111,10 +111,14 @@ public final class AdmissionLoad {
         for (Target t : order) {
           LevelResult r = measure(t, levels[i], warmup, measure);
           results.add(r);
-          log("%s %3d clients: %.0f req/s, client p50 %s p99 %s p99.9 %s ms, server p99 %s ms, RSS %d MiB, %d errors",
-              r.server(), r.clients(), r.throughput(), AdmissionReport.ms(r.clientLatency().p50()),
-              AdmissionReport.ms(r.clientLatency().p99()), AdmissionReport.ms(r.clientLatency().p999()),
-              AdmissionReport.ms(r.serverLatency().p99()), r.rssKb() / 1024, r.errors());
+          log("%s %3d clients: %.0f req/s, CPU %.1f µs/req (user %.1f, system %.1f; context switches %.2f voluntary, "
+              + "%.2f involuntary), client p50 %s p99 %s p99.9 %s ms, server p99 %s ms, "
+              + "RSS %d MiB, %d errors, load %s", r.server(), r.clients(), r.throughput(), r.cpuMicrosPerRequest(),
+              r.split().userMicros(), r.split().systemMicros(), r.split().voluntarySwitches(),
+              r.split().involuntarySwitches(),
+              AdmissionReport.ms(r.clientLatency().p50()), AdmissionReport.ms(r.clientLatency().p99()),
+              AdmissionReport.ms(r.clientLatency().p999()), AdmissionReport.ms(r.serverLatency().p99()),
+              r.rssKb() / 1024, r.errors(), BenchHost.loadAverage(" "));
         }
       }
       capkit.stop(Duration.ofSeconds(60));
@@ -147,8 +151,14 @@ public final class AdmissionLoad {
         h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6);
     LatencyBuckets server = w.after.minus(w.before);
     double cpuMicros = (w.cpuAfter.minus(w.cpuBefore).toNanos() / 1e3) / Math.max(1, o.requests());
+    double n = Math.max(1, o.requests());
+    LevelResult.CpuSplit split = new LevelResult.CpuSplit(
+        (w.countersAfter.userTicks() - w.countersBefore.userTicks()) * ServerProcess.Counters.TICK_MICROS / n,
+        (w.countersAfter.systemTicks() - w.countersBefore.systemTicks()) * ServerProcess.Counters.TICK_MICROS / n,
+        (w.countersAfter.voluntarySwitches() - w.countersBefore.voluntarySwitches()) / n,
+        (w.countersAfter.involuntarySwitches() - w.countersBefore.involuntarySwitches()) / n);
     return new LevelResult(t.process().name(), clients, o.requests(), o.errors(), o.window().toMillis() / 1e3,
-        client, Latency.fromBuckets(server), w.rss, w.peakRss, cpuMicros);
+        client, Latency.fromBuckets(server), w.rss, w.peakRss, cpuMicros, split);
   }
 
   /** One request each before the load: the server answers, allows the Cluster and echoes the uid. */
@@ -257,6 +267,8 @@ public final class AdmissionLoad {
     LatencyBuckets after;
     Duration cpuBefore;
     Duration cpuAfter;
+    ServerProcess.Counters countersBefore;
+    ServerProcess.Counters countersAfter;
     long rss;
     long peakRss;
 
@@ -267,12 +279,14 @@ public final class AdmissionLoad {
     @Override
     public void windowStarts() throws IOException {
       cpuBefore = target.process().cpu();
+      countersBefore = target.process().counters();
       before = target.buckets().scrape();
     }
 
     @Override
     public void windowEnds() throws IOException {
       cpuAfter = target.process().cpu();
+      countersAfter = target.process().counters();
       after = target.buckets().scrape();
       rss = target.process().rssKb();
       peakRss = target.process().peakRssKb();

@@ -14,6 +14,10 @@ public final class AdmissionReport {
   public static final String PEER = "capi";
   /** Issue #5: p99 at the highest concurrency level. */
   public static final double TARGET_P99_MS = 2.0;
+  /** Issue #18: server CPU (user + system) per request at every level, at most this many µs. */
+  public static final double TARGET_CPU_MICROS = 40;
+  /** Issue #18: capkit's throughput at least this many times the Go peer's at every level. */
+  public static final double TARGET_THROUGHPUT_RATIO = 3;
 
   /** How the run was set up; printed so that a reader can repeat it. */
   public record Setup(int cpus, String cpuModel, String os, String jdk, String capkitJvmOptions, String go,
@@ -76,6 +80,20 @@ public final class AdmissionReport {
           .append(" |\n");
     }
     md.append("\n\\* estimated from histogram buckets, see above.\n\n");
+    md.append("Where the CPU per request goes, user against system time (`/proc/PID/stat`, 10 ms ticks), and the "
+        + "server's context switches per request summed over its threads (voluntary: a thread blocked — in "
+        + "`epoll_wait`, on a lock — and was woken; involuntary: preempted). With one client every request puts the "
+        + "server's thread to sleep and wakes it, which is system time, and on a quiet virtual machine an idle "
+        + "virtual CPU's sleep and wake-up costs more than on a busy one:\n\n");
+    md.append("| clients | server | user µs/req | system µs/req | voluntary switches/req | involuntary switches/req |\n");
+    md.append("|---:|---|---:|---:|---:|---:|\n");
+    for (LevelResult r : sorted) {
+      md.append("| ").append(r.clients()).append(" | ").append(r.server()).append(" | ")
+          .append(num("%.1f", r.split().userMicros())).append(" | ").append(num("%.1f", r.split().systemMicros()))
+          .append(" | ").append(num("%.2f", r.split().voluntarySwitches())).append(" | ")
+          .append(num("%.2f", r.split().involuntarySwitches())).append(" |\n");
+    }
+    md.append('\n');
 
     md.append("capkit / capi, same run (throughput: above 1 is better; latency: below 1 is better):\n\n");
     md.append("| clients | throughput | client p99 | server p99* |\n|---:|---:|---:|---:|\n");
@@ -90,7 +108,11 @@ public final class AdmissionReport {
           .append(" | ").append(ratio(c.get().serverLatency().p99(), p.get().serverLatency().p99())).append(" |\n");
     }
     md.append('\n');
-    md.append("Targets (issue #5):\n\n");
+    md.append("Targets (issue #18), per level:\n\n");
+    for (String line : cpuAndThroughputVerdicts(results)) {
+      md.append("- ").append(line).append('\n');
+    }
+    md.append("\nTargets (issue #5):\n\n");
     for (String line : verdicts(results)) {
       md.append("- ").append(line).append('\n');
     }
@@ -136,6 +158,34 @@ public final class AdmissionReport {
     return lines;
   }
 
+  /**
+   * Issue #18, one line per level: capkit's CPU per request against {@link #TARGET_CPU_MICROS} and its throughput
+   * against {@link #TARGET_THROUGHPUT_RATIO} times the peer's, each met or missed.
+   */
+  public static List<String> cpuAndThroughputVerdicts(List<LevelResult> results) {
+    List<String> lines = new ArrayList<>();
+    for (int clients : levels(results)) {
+      Optional<LevelResult> c = find(results, CAPKIT, clients);
+      Optional<LevelResult> p = find(results, PEER, clients);
+      if (c.isEmpty()) {
+        continue;
+      }
+      double cpu = c.get().cpuMicrosPerRequest();
+      StringBuilder line = new StringBuilder().append(clients).append(clients == 1 ? " client" : " clients")
+          .append(": CPU ").append(fmt("%.1f", cpu)).append(" µs/req (≤ ").append(fmt("%.0f", TARGET_CPU_MICROS))
+          .append(") — ").append(cpu <= TARGET_CPU_MICROS ? "**met**" : "**missed**");
+      if (p.isPresent()) {
+        double ratio = c.get().throughput() / Math.max(p.get().throughput(), 1e-9);
+        line.append("; throughput ").append(fmt("%.0f", c.get().throughput())).append(" / ")
+            .append(fmt("%.0f", p.get().throughput())).append(" req/s = ").append(fmt("%.2f", ratio))
+            .append("× the peer's (≥ ").append(fmt("%.0f", TARGET_THROUGHPUT_RATIO)).append("×) — ")
+            .append(ratio >= TARGET_THROUGHPUT_RATIO ? "**met**" : "**missed**");
+      }
+      lines.add(line.toString());
+    }
+    return lines;
+  }
+
   private static TreeSet<Integer> levels(List<LevelResult> results) {
     TreeSet<Integer> levels = new TreeSet<>();
     results.forEach(r -> levels.add(r.clients()));
@@ -152,6 +202,10 @@ public final class AdmissionReport {
 
   static String ms(double v) {
     return Double.isNaN(v) ? "n/a" : fmt(v < 10 ? "%.3f" : "%.1f", v);
+  }
+
+  private static String num(String pattern, double v) {
+    return Double.isNaN(v) ? "n/a" : fmt(pattern, v);
   }
 
   private static String fmt(String pattern, double v) {

@@ -101,6 +101,40 @@ public final class ServerProcess implements AutoCloseable {
     return process.info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
+  /** Kernel counters of the process: user and system CPU ticks, context switches summed over its threads. */
+  public record Counters(long userTicks, long systemTicks, long voluntarySwitches, long involuntarySwitches) {
+    /** The clock tick /proc counts CPU time in (USER_HZ, 100 on Linux). */
+    public static final double TICK_MICROS = 10_000;
+  }
+
+  /** The process's {@link Counters} now (threads that ended since are missing from the switch counts). */
+  public Counters counters() throws IOException {
+    Path proc = Path.of("/proc", Long.toString(process.pid()));
+    String stat = Files.readString(proc.resolve("stat"));
+    // Fields after the command name (which is in parentheses and may contain spaces): state is field 3.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    long utime = Long.parseLong(f[11]);
+    long stime = Long.parseLong(f[12]);
+    long voluntary = 0;
+    long involuntary = 0;
+    try (java.util.stream.Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+              voluntary += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+              involuntary += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } catch (java.nio.file.NoSuchFileException e) {
+          // the thread ended while we listed
+        }
+      }
+    }
+    return new Counters(utime, stime, voluntary, involuntary);
+  }
+
   private long status(String key) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
       if (line.startsWith(key)) {

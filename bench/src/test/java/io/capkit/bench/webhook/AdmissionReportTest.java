@@ -33,6 +33,15 @@ class AdmissionReportTest {
     assertTrue(md.contains("| 1 | 0.50 | 2.00 | 2.00 |"), md);
     assertTrue(md.contains("- JSON (Jackson): 40.0 %"), md);
     assertTrue(md.contains("Load average (1, 5, 15 min) before the run: 1.00, 2.00, 3.00"), md);
+    assertTrue(md.contains("| 64 | capkit | n/a | n/a | n/a | n/a |"), md);
+  }
+
+  @Test
+  void theCpuSplitIsPrintedPerServerAndLevel() {
+    LevelResult split = new LevelResult("capkit", 1, 10_000, 0, 10, new Latency(0.1, 0.2, 0.3),
+        new Latency(0.1, 0.2, 0.3), 1, 1, 30.0, new LevelResult.CpuSplit(12.0, 18.04, 2.016, 0.1));
+    String md = AdmissionReport.section(SETUP, List.of(split), List.of());
+    assertTrue(md.contains("| 1 | capkit | 12.0 | 18.0 | 2.02 | 0.10 |"), md);
   }
 
   @Test
@@ -51,6 +60,22 @@ class AdmissionReportTest {
     assertTrue(missed.get(0).contains("server side: 2.500 ms — **missed**"), missed.get(0));
     assertEquals("throughput ≥ the Go peer's at every level: **missed** at 1 clients (1000 vs 2000 req/s), "
         + "64 clients (3000 vs 4000 req/s)", missed.get(2));
+  }
+
+  @Test
+  void issue18VerdictsArePerLevelCpuAndThroughputRatio() {
+    LevelResult capkit1 = new LevelResult("capkit", 1, 90_000, 0, 10, new Latency(0.1, 0.2, 0.3),
+        new Latency(0.1, 0.2, 0.3), 1, 1, 40.0);
+    LevelResult capkit16 = new LevelResult("capkit", 16, 200_000, 0, 10, new Latency(0.1, 0.2, 0.3),
+        new Latency(0.1, 0.2, 0.3), 1, 1, 40.6);
+    List<String> lines = AdmissionReport.cpuAndThroughputVerdicts(List.of(capkit1, result("capi", 1, 30_000, 1),
+        capkit16, result("capi", 16, 70_000, 1)));
+    assertEquals(List.of(
+        "1 client: CPU 40.0 µs/req (≤ 40) — **met**; throughput 9000 / 3000 req/s = 3.00× the peer's (≥ 3×) — **met**",
+        "16 clients: CPU 40.6 µs/req (≤ 40) — **missed**; throughput 20000 / 7000 req/s = 2.86× the peer's (≥ 3×) "
+            + "— **missed**"), lines);
+    String md = AdmissionReport.section(SETUP, List.of(capkit1, result("capi", 1, 30_000, 1)), List.of());
+    assertTrue(md.contains("Targets (issue #18), per level:\n\n- 1 client: CPU 40.0 µs/req"), md);
   }
 
   @Test

@@ -223,7 +223,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       events.warning(kvm, "SSHKeyUnavailable", e.getMessage());
       return statusUpdate(client, kvm, statusBefore).rescheduleAfter(Backoff.jittered(HOST_WAIT));
     }
-    recordPlacement(client, kvm, host.get());
+    recordPlacement(kvm, host.get());
     try {
       MachineProvisioner.Result r = new MachineProvisioner(connections.get(connectUri))
           .ensure(plan, SeedDocuments.of(plan, bootstrap));
@@ -426,10 +426,12 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   }
 
   /**
-   * Records host, URI and pool in {@code status.libvirt} before the first libvirt call (once per host), with the
-   * rest of the status as it stands: the status write after provisioning comes only once libvirt has answered.
+   * Sets host, URI and pool in {@code status.libvirt} before the first libvirt call. It is written with the status
+   * that follows the libvirt work (provisioned, or the failed step), not in a write of its own: a machine costs one
+   * status write. Only a provider that dies during the libvirt calls leaves it unwritten; the next reconcile records
+   * it again, and a deletion before that resolves the host as the KVMCluster names it then.
    */
-  private static void recordPlacement(KubernetesClient client, KVMMachine kvm, HostTarget host) {
+  private static void recordPlacement(KVMMachine kvm, HostTarget host) {
     LibvirtPlacement p = kvm.getStatus() == null ? null : kvm.getStatus().getLibvirt();
     if (p != null && host.name().equals(p.getHost()) && host.uri().equals(p.getUri())
         && host.pool().equals(p.getStoragePool())) {
@@ -443,7 +445,6 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
       kvm.setStatus(new io.capkit.api.infra.KVMMachineStatus());
     }
     kvm.getStatus().setLibvirt(next);
-    StatusApply.apply(client, kvm, kvm.getStatus(), STATUS_WRITE + " (record placement on " + host.name() + ")");
   }
 
   private static Map<String, Integer> machinesPerHost(Context<KVMMachine> context, KVMMachine kvm) {

@@ -9,9 +9,15 @@ import io.capkit.provider.libvirt.LibvirtConnections;
 import io.capkit.provider.libvirt.SshKeyFiles;
 import io.capkit.provider.machine.HostKeys;
 import io.capkit.provider.machine.KvmMachineReconciler;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
@@ -27,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class KvmProvider implements AutoCloseable {
   public static final String VERSION = versionOf();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KvmProvider.class);
 
   /**
    * The name of every write the provider makes: the field manager of its server-side applies and the User-Agent
@@ -134,6 +141,10 @@ public final class KvmProvider implements AutoCloseable {
 
   /** Runs until the JVM is stopped, with the in-cluster or kubeconfig client. */
   public static void run(ProviderConfig config) throws InterruptedException {
+    if (!AsyncPool.ensure()) {
+      LOG.warn("the common ForkJoinPool has fewer than 2 threads: every API response starts a thread; start the JVM"
+          + " with -D{}=2", AsyncPool.PARALLELISM);
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     LibvirtConnections connections = LibvirtConnections.jna();
     KvmProvider provider = start(config, client, connections);
@@ -167,12 +178,46 @@ public final class KvmProvider implements AutoCloseable {
   /**
    * A client on the same configuration whose User-Agent is {@value #FIELD_MANAGER}/version: the API server names
    * the manager of a write without an explicit field manager after that prefix, so the provider's writes are not
-   * recorded as {@code fabric8-kubernetes-client}.
+   * recorded as {@code fabric8-kubernetes-client}. TLS offers ChaCha20-Poly1305 first ({@link ApiHttpClientFactory}).
    */
   static KubernetesClient asProvider(KubernetesClient given) {
-    return new KubernetesClientBuilder().withConfig(new ConfigBuilder(given.getConfiguration())
-        .withUserAgent(FIELD_MANAGER + "/" + VERSION).build()).build();
+    Config config = new ConfigBuilder(given.getConfiguration()).withUserAgent(FIELD_MANAGER + "/" + VERSION).build();
+    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new ApiHttpClientFactory(config))
+        .withHttpClientBuilderConsumer(b -> {
+          if (certificateOnly(config)) {
+            b.addOrReplaceInterceptor(TokenRefreshInterceptor.NAME, null);
+          }
+        })
+        .withKubernetesSerialization(serialization()).build();
   }
+
+  /**
+   * Whether the client authenticates with a client certificate alone (no token, token provider, auth provider or
+   * password). fabric8's token refresh then has nothing to refresh, yet it re-reads and parses the kubeconfig before
+   * every request once the first minute has passed (it remembers a refresh only when it found a token): about a
+   * millisecond of CPU per API call in the provider's profile. Service-account tokens and exec or OIDC credentials
+   * keep it.
+   */
+  static boolean certificateOnly(Config c) {
+    boolean certificate = c.getClientCertFile() != null || c.getClientCertData() != null;
+    return certificate && c.getOauthToken() == null && c.getOauthTokenProvider() == null
+        && c.getAutoOAuthToken() == null && c.getAuthProvider() == null && c.getUsername() == null
+        && c.getPassword() == null;
+  }
+
+  /**
+   * fabric8's serialization without {@code metadata.managedFields}: the provider never reads them, yet they were the
+   * largest part of every object its informers cache (an entry per field manager with the map of every field it
+   * owns) and of the garbage each watch event leaves. Writes never carry them either: a write without managedFields
+   * leaves the server's as they are.
+   */
+  static KubernetesSerialization serialization() {
+    return new KubernetesSerialization(new ObjectMapper().addMixIn(ObjectMeta.class, WithoutManagedFields.class),
+        true);
+  }
+
+  @JsonIgnoreProperties("managedFields")
+  private abstract static class WithoutManagedFields {}
 
   /** Pod name (HOSTNAME) plus a random suffix, so two instances never share an identity and both think they lead. */
   static String leaseIdentity() {

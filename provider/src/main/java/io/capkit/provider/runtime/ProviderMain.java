@@ -10,6 +10,8 @@ public final class ProviderMain {
   private ProviderMain() {}
 
   public static void main(String[] args) {
+    // Before anything starts a CompletableFuture (see AsyncPool).
+    AsyncPool.ensure();
     System.exit(commandLine().execute(args));
   }
 

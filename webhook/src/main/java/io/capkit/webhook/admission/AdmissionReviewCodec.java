@@ -123,7 +123,7 @@ public final class AdmissionReviewCodec {
         boolean ok = v == null
             || (!STRING_METADATA.contains(e.getKey()) || v instanceof String)
             && (!"labels".equals(e.getKey()) && !"annotations".equals(e.getKey())
-                || v instanceof Map<?, ?> m && m.values().stream().allMatch(x -> x == null || x instanceof String));
+                || v instanceof Map<?, ?> m && stringValues(m));
         if (!ok) {
           throw new MalformedReviewException(path + ".metadata." + e.getKey() + ": has the wrong type");
         }
@@ -132,12 +132,21 @@ public final class AdmissionReviewCodec {
     return (Map<String, Object>) node;
   }
 
+  private static boolean stringValues(Map<?, ?> m) {
+    for (Object x : m.values()) {
+      if (x != null && !(x instanceof String)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The response to an admitted review without warnings: written from a fixed skeleton, only the uid varies (a uid
    * that would need escaping, never a Kubernetes one, goes through the model writer instead).
    */
   public byte[] writeAllowed(String uid) {
-    if (!uid.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+    if (!plainAscii(uid)) {
       AdmissionResponse r = new AdmissionResponse();
       r.setAllowed(true);
       r.setUid(uid);
@@ -151,6 +160,17 @@ public final class AdmissionReviewCodec {
     System.arraycopy(id, 0, out, ALLOWED_HEAD.length, id.length);
     System.arraycopy(ALLOWED_TAIL, 0, out, ALLOWED_HEAD.length + id.length, ALLOWED_TAIL.length);
     return out;
+  }
+
+  /** Whether {@code s} is written as-is in a JSON string: printable ASCII without quote or backslash. */
+  private static boolean plainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Parses a body; every failure is a {@link MalformedReviewException} with a short reason. */

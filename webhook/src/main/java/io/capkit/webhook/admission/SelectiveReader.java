@@ -2,9 +2,8 @@ package io.capkit.webhook.admission;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +18,6 @@ final class SelectiveReader {
   record Selection(Map<String, Selection> fields) {
     static final Selection ALL = new Selection(null);
   }
-
-  /** A value inside the document: what follows it is the enclosing object's business, not trailing content. */
-  private static final ObjectReader VALUE = AdmissionReviewCodec.MAPPER.readerFor(Object.class)
-      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private SelectiveReader() {}
 
@@ -66,7 +61,7 @@ final class SelectiveReader {
   /** Reads the value at the parser's current token. */
   static Object read(JsonParser p, Selection selection) throws IOException {
     if (selection.fields() == null || p.currentToken() != JsonToken.START_OBJECT) {
-      return VALUE.readValue(p);
+      return value(p);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
@@ -79,5 +74,49 @@ final class SelectiveReader {
       }
     }
     return out;
+  }
+
+  /**
+   * The value at the parser's current token as plain Java, the types Jackson's untyped binding gives ({@code Map}
+   * as {@link LinkedHashMap} in document order, a repeated key's last value winning; {@link ArrayList}; String;
+   * Integer, Long or BigInteger; Double; Boolean; null), read straight off the parser: binding each small value
+   * through an {@code ObjectReader} cost a deserialization context per value. Depth is bounded by the parser's
+   * {@code maxNestingDepth}.
+   */
+  static Object value(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == null) {
+      throw new IOException("unexpected end of input");
+    }
+    switch (t) {
+      case START_OBJECT: {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+          p.nextToken();
+          map.put(name, value(p));
+        }
+        return map;
+      }
+      case START_ARRAY: {
+        List<Object> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          list.add(value(p));
+        }
+        return list;
+      }
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return p.getNumberValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      default:
+        throw new IOException("unexpected token " + t);
+    }
   }
 }
