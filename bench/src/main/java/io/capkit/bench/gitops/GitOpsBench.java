@@ -148,7 +148,8 @@ public final class GitOpsBench {
     int commits = -1;
     int created;
     try (ForgeApiDouble forge = new ForgeApiDouble("acme/fleet")) {
-      for (int i = 0; i < reps; i++) {
+      // Round -1 is untimed: bin/capkit records promote's own class data archive on its first run after a build.
+      for (int i = -1; i < reps; i++) {
         if (branch != null) { // start over: no branch, no pull request
           forge.reset();
           git(clone, "push", "-q", "origin", "--delete", branch);
@@ -157,12 +158,15 @@ public final class GitOpsBench {
         TimedProcess p = TimedProcess.run(clone, work, Map.of("CAPKIT_FORGE_TOKEN", TOKEN), List.of(capkit, "promote",
             "--release", "v1.2.0", "--select", "mc=mc-0", "--git", ".", "--forge-url", forge.url(), "--repo",
             "acme/fleet"));
-        promotes.add(p);
         branch = p.out().lines().filter(l -> l.startsWith("pushed branch ")).findFirst()
             .orElseThrow(() -> new IllegalStateException("no branch pushed: " + p.out())).substring(14);
         promotedStat = lastLine(TimedProcess.capture(remote, "git", "diff", "--shortstat", "main", branch));
         commits = Integer.parseInt(TimedProcess.capture(remote, "git", "rev-list", "--count", "main.." + branch)
             .trim());
+        if (i < 0) {
+          continue;
+        }
+        promotes.add(p);
         // The same edit without capkit: sed over the files, one commit, one push.
         String peerBranch = "peer-" + i;
         peers.add(TimedProcess.run(clone, work, Map.of(), List.of("sh", "-c", "git checkout -q -b " + peerBranch
@@ -170,7 +174,7 @@ public final class GitOpsBench {
             + " | xargs sed -i 's/release: v1.1.0/release: v1.2.0/' && git commit -qam peer && git push -q origin "
             + peerBranch + " && git checkout -q main")));
       }
-      created = forge.created();
+      created = forge.created() - 1; // not the untimed first round's
     }
     System.out.println("promote: " + promotedStat + "; " + commits + " commit(s); " + created + " pull request(s)");
     // The diff of the promotion commit (issue 18's row), beside git diff --stat of the same commits.
