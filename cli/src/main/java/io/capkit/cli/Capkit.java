@@ -37,7 +37,12 @@ public final class Capkit implements Runnable {
 
   /** Runs a command in-process, writing to {@code out} and {@code err}; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    int code = commandLine(out, err).execute(args);
+    // `validate FILE...` from a pre-commit hook or an editor, and `render` of an output whose record says little or
+    // nothing changed, skip picocli's start-up (see ValidateCommand and RenderCommand).
+    ValidateCommand quickValidate = ValidateCommand.withoutPicocli(args);
+    Integer quick = quickValidate != null ? quickValidate.callWithoutPicocli(out, err)
+        : RenderCommand.withoutPicocli(out, err, args);
+    int code = quick != null ? quick : commandLine(out, err).execute(args);
     out.flush();
     err.flush();
     return code;

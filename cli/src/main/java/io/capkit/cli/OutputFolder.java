@@ -190,6 +190,8 @@ final class OutputFolder {
         problems.add(new Problem(out.resolve(path).toString(), null, "stale (differs from a fresh rendering)"));
       }
     });
+    // The record of the last render is not output: a fresh rendering is compared with the manifests only.
+    onDisk.remove(RenderRecord.FILE);
     onDisk.keySet().stream().filter(p -> !files.containsKey(p))
         .forEach(p -> problems.add(new Problem(out.resolve(p).toString(), null, "extra (not produced by the rendering)")));
     problems.sort(null);

@@ -5,6 +5,12 @@ import io.capkit.api.Problem;
 import io.capkit.renderer.RenderResult;
 import io.capkit.renderer.RenderedFiles;
 import io.capkit.renderer.Renderer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SortedMap;
@@ -35,22 +41,39 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Write nothing; exit 1 when --out differs from a fresh rendering.")
   boolean check;
 
+  @Option(names = "--full", description = {"Render every cluster, ignoring the record of the last render.",
+      "Without it, an output holding a record (" + RenderRecord.FILE + ") is brought up to date by rendering only the"
+          + " clusters whose inputs changed (decided from content digests), with the same bytes as a full render."})
+  boolean full;
+
   @Override
   public Integer call() {
+    // The whole fleet from two folders into an output: incremental when the output's record allows it.
+    boolean recorded = cluster == null && !check && !input.source.given() && input.fleet != null
+        && input.releases != null;
+    if (recorded && !full) {
+      IncrementalRender.Result result = incrementally();
+      if (result != null) {
+        printWarnings(result.warnings());
+        spec.commandLine().getOut().println(message(out, result));
+        return Capkit.OK;
+      }
+    }
     RenderedFiles rendered = input.with(t -> {
       if (cluster != null) {
         RenderResult result = Renderer.standard().render(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel())
             .select(cluster);
         return new RenderedFiles(result.clusters().size(), result.files(), result.warnings());
       }
+      if (recorded) {
+        // Clusters are encoded as they render, with the record of this render among the files written.
+        return RecordedRender.full(Renderer.standard(), t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel(),
+            BuildIdentity.current());
+      }
       // The whole fleet: clusters are encoded as they render, their object trees never all held at once.
       return Renderer.standard().renderFiles(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
     });
-    // One write for all warnings: a large fleet can have thousands.
-    StringBuilder warnings = new StringBuilder();
-    rendered.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
-    spec.commandLine().getErr().print(warnings);
-    spec.commandLine().getErr().flush();
+    printWarnings(rendered.warnings());
     SortedMap<String, byte[]> files = rendered.files();
     OutputFolder folder = new OutputFolder(out);
     if (check) {
@@ -64,5 +87,78 @@ final class RenderCommand implements Callable<Integer> {
     folder.replace(files);
     spec.commandLine().getOut().println("rendered " + rendered.clusters() + " clusters into " + out);
     return Capkit.OK;
+  }
+
+  // One write for all warnings: a large fleet can have thousands.
+  private void printWarnings(List<String> list) {
+    StringBuilder warnings = new StringBuilder();
+    list.forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
+    spec.commandLine().getErr().print(warnings);
+    spec.commandLine().getErr().flush();
+  }
+
+  /** The incremental render under the output's lock, or null when a full render is needed. */
+  private IncrementalRender.Result incrementally() {
+    return incrementally(out, input.fleet, input.releases);
+  }
+
+  private static IncrementalRender.Result incrementally(Path out, String fleet, String releases) {
+    Path abs = out.toAbsolutePath().normalize();
+    if (abs.getParent() == null || !Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    try (OutputLock lock = OutputLock.acquire(abs.getParent().resolve("." + abs.getFileName() + ".capkit-lock"), abs)) {
+      return new IncrementalRender(abs, Path.of(fleet), fleet, Path.of(releases), releases,
+          BuildIdentity.current()).run();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@code render --fleet DIR --releases DIR --out DIR} (nothing else) into an output that holds a usable record, run
+   * without picocli: building capkit's whole command tree costs more start-up than an up-to-date render's own work.
+   * Returns null — having written nothing — whenever the regular path must run: other arguments, or a full render.
+   */
+  static Integer withoutPicocli(PrintWriter out, PrintWriter err, String... args) {
+    if (args.length == 0 || !args[0].equals("render")) {
+      return null;
+    }
+    Map<String, String> options = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      int eq = a.indexOf('=');
+      String name = eq > 0 ? a.substring(0, eq) : a;
+      if (!name.equals("--fleet") && !name.equals("--releases") && !name.equals("--out")) {
+        return null;
+      }
+      String value = eq > 0 ? a.substring(eq + 1) : (++i < args.length ? args[i] : null);
+      if (value == null || value.isEmpty() || value.startsWith("-") || options.put(name, value) != null) {
+        return null;
+      }
+    }
+    if (options.size() != 3) {
+      return null;
+    }
+    IncrementalRender.Result result;
+    try {
+      result = incrementally(Path.of(options.get("--out")), options.get("--fleet"), options.get("--releases"));
+    } catch (RuntimeException e) {
+      return null; // the regular path reports it (another render holding the lock, a path that is no path, ...)
+    }
+    if (result == null) {
+      return null;
+    }
+    StringBuilder warnings = new StringBuilder();
+    result.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
+    err.print(warnings);
+    err.flush();
+    out.println(message(Path.of(options.get("--out")), result));
+    return Capkit.OK;
+  }
+
+  private static String message(Path out, IncrementalRender.Result result) {
+    return "rendered " + result.clusters() + " clusters into " + out + " (incremental: " + result.rendered()
+        + " rendered, " + result.removed() + " removed, " + (result.clusters() - result.rendered()) + " unchanged)";
   }
 }

@@ -1,12 +1,20 @@
 package io.capkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.testsupport.CrdSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,5 +123,79 @@ class ValidateCommandTest {
     Files.createDirectories(tmp.resolve("empty"));
     r = CapkitCommandTest.run("validate", "--crds", tmp.resolve("empty").toString(), manifest.toString());
     assertEquals(manifest + ": Cluster a: no CRD schema for cluster.x-k8s.io/v1beta2 Cluster\n", r.err());
+  }
+
+  /** Issue 18: `validate PATH...` skips picocli; it must read the arguments into the fields picocli would. */
+  @Test
+  void withoutPicocliReadsTheArgumentsPicocliWouldAndLeavesTheRestToIt() {
+    List<String[]> plain = List.of(new String[] {"validate", "a.yaml"},
+        new String[] {"validate", "a.yaml", "dir/", "x=y.yaml"},
+        new String[] {"validate", "--crds", "c1", "a.yaml", "--crds=c2", "--releases", "r", "b.yaml"},
+        new String[] {"validate", "--releases=r", "a.yaml"});
+    for (String[] args : plain) {
+      ValidateCommand quick = ValidateCommand.withoutPicocli(args);
+      ValidateCommand parsed = (ValidateCommand) Capkit.commandLine(new PrintWriter(new StringWriter()),
+          new PrintWriter(new StringWriter())).parseArgs(args).subcommand().commandSpec().userObject();
+      String what = String.join(" ", args);
+      assertEquals(parsed.paths, quick.paths, what);
+      assertEquals(parsed.crds, quick.crds, what);
+      assertEquals(parsed.releases, quick.releases, what);
+      assertEquals(parsed.source.git, quick.source.git, what);
+      assertEquals(parsed.source.ref, quick.source.ref, what);
+    }
+    for (String[] args : List.of(new String[] {"validate"}, new String[] {"validate", "--git", ".", "a.yaml"},
+        new String[] {"validate", "a.yaml", "--crds"}, new String[] {"validate", "-h"}, new String[] {"validate", "@args"},
+        new String[] {"validate", "--releases", "r1", "--releases", "r2", "a.yaml"},
+        new String[] {"validate", "--crds", "--releases", "a.yaml"}, new String[] {"validate", ""},
+        new String[] {"validate", "--", "a.yaml"}, new String[] {"validate", "--crds", "c"},
+        new String[] {"render", "a.yaml"}, new String[] {"validate", "--crds=", "a.yaml"})) {
+      assertNull(ValidateCommand.withoutPicocli(args), String.join(" ", args));
+    }
+    // Defaults come from the fields both paths share; an option added later goes to picocli until handled here.
+    CommandSpec validate = Capkit.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+        .getSubcommands().get("validate").getCommandSpec();
+    assertEquals(List.of("--crds", "--git", "--help", "--ref", "--releases", "--version", "-V", "-h"),
+        validate.options().stream().flatMap(o -> Stream.of(o.names())).sorted().toList());
+    validate.options().forEach(o -> assertNull(o.defaultValue(), o.longestName()));
+  }
+
+  /** The same arguments through picocli and without it: the same exit code, stdout and stderr. */
+  @Test
+  void withoutPicocliPrintsWhatPicocliPrints(@TempDir Path tmp) throws IOException {
+    Path valid = ROOT.resolve(
+        "fleet-repo-example/management-clusters/mc-berlin/organizations/acme/workload-clusters/prod-eu/cluster.yaml");
+    Path invalid = tmp.resolve("cluster.yaml");
+    Files.writeString(invalid, "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: A}\n"
+        + "spec: {release: v1, variables: {POD_IP_RANGE: 10.0.0.0/33}}\n");
+    Path manifest = tmp.resolve("m.yaml");
+    Files.writeString(manifest, "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: a}\n");
+    Path brokenCrds = tmp.resolve("crds");
+    Files.createDirectories(brokenCrds);
+    Files.writeString(brokenCrds.resolve("crd.yaml"), "kind: [\n");
+    for (String[] args : List.of(new String[] {"validate", valid.toString()},
+        new String[] {"validate", valid.toString(), invalid.toString(), tmp.resolve("missing.yaml").toString()},
+        new String[] {"validate", "--crds", crds().resolve("capi").toString(), manifest.toString(), valid.toString()},
+        new String[] {"validate", "--crds", brokenCrds.toString(), valid.toString()},
+        new String[] {"validate", "--crds", brokenCrds.toString(), valid.toString(), manifest.toString()},
+        new String[] {"validate", "--releases", ROOT.resolve("releases").toString(), ROOT.resolve("fleet-repo-example")
+            .toString()})) {
+      assertNotNull(ValidateCommand.withoutPicocli(args));
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CommandLine picocli = Capkit.commandLine(new PrintWriter(out), new PrintWriter(err));
+      int code = picocli.execute(args);
+      CapkitCommandTest.Run quick = CapkitCommandTest.run(args);
+      String what = String.join(" ", args);
+      assertEquals(code, quick.code(), what);
+      assertEquals(out.toString(), quick.out(), what);
+      assertEquals(err.toString(), quick.err(), what);
+    }
+    // A broken CRD folder stops validate only when a file needs the CRDs, with the problems of the folder.
+    CapkitCommandTest.Run needsCrds = CapkitCommandTest.run("validate", "--crds", brokenCrds.toString(),
+        valid.toString(), manifest.toString());
+    assertEquals(1, needsCrds.code());
+    assertTrue(needsCrds.err().startsWith(brokenCrds.toString()), needsCrds.err());
+    assertEquals(new CapkitCommandTest.Run(0, "1 files valid\n", ""),
+        CapkitCommandTest.run("validate", "--crds", brokenCrds.toString(), valid.toString()));
   }
 }

@@ -42,7 +42,8 @@ public final class FleetReader {
   private static final Pattern ORG_DEFAULTS =
       Pattern.compile("management-clusters/([^/]+)/organizations/([^/]+)/defaults\\.yaml");
   private static final Pattern HOST = Pattern.compile("management-clusters/([^/]+)/hosts/([^/]+)\\.yaml");
-  private static final Pattern CLUSTER =
+  /** A WorkloadCluster file: groups management cluster, organization, cluster folder. */
+  public static final Pattern CLUSTER =
       Pattern.compile("management-clusters/([^/]+)/organizations/([^/]+)/workload-clusters/([^/]+)/cluster\\.yaml");
 
   private FleetReader() {}
@@ -135,7 +136,7 @@ public final class FleetReader {
     Map<String, HostCatalog> hostCatalogs = new HashMap<>();
     hostFiles.forEach((mc, files) -> hostCatalogs.put(mc, readHosts(tree, label, files, problems)));
     List<FleetCluster> clusters = new ArrayList<>();
-    Map<String, String> orgNamespaces = new HashMap<>();
+    List<Placement> placements = new ArrayList<>();
     // Parsing dominates on large fleets and each file stands alone: parse in parallel, keep the order.
     List<Object> parsed = clusterFiles.parallelStream().map(c -> {
       String file = label(label, c[3]);
@@ -201,21 +202,44 @@ public final class FleetReader {
       }
       clusters.add(new FleetCluster(mc, org, path, file, wc, namespace, origin, mcLayer, orgLayer,
           hostCatalogs.get(mc)));
-      orgNamespaces.put(mc + "/" + (od != null && od.getNamespace() != null ? od.getNamespace() : "org-" + org), org);
+      placements.add(new Placement(mc, org, namespace, name, file, organizationNamespace(org, od)));
     }
-    checkUnique(clusters, orgNamespaces, problems);
+    problems.addAll(checkPlacements(placements));
     InvalidInputException.throwIfAny(problems);
     clusters.sort((a, b) -> a.path().compareTo(b.path()));
     return clusters;
   }
 
-  // An organization owns its default namespace; another namespace belongs to the first organization using it.
-  private static void checkUnique(List<FleetCluster> clusters, Map<String, String> orgNamespaces,
-                                  List<Problem> problems) {
-    Map<String, FleetCluster> byKey = new HashMap<>();
-    Map<String, String> owners = new HashMap<>(orgNamespaces);
-    for (FleetCluster c : clusters) {
-      FleetCluster other = byKey.putIfAbsent(c.key(), c);
+  /**
+   * Where a cluster sits, as the fleet-wide checks see it.
+   *
+   * @param organizationNamespace the organization's default namespace ({@link #organizationNamespace})
+   */
+  public record Placement(String managementCluster, String organization, String namespace, String name, String file,
+                          String organizationNamespace) {
+    String key() {
+      return namespace + "/" + name;
+    }
+  }
+
+  /** An organization's default namespace: its defaults' {@code namespace}, else {@code org-<org>}. */
+  public static String organizationNamespace(String org, FleetDefaults defaults) {
+    return defaults != null && defaults.getNamespace() != null ? defaults.getNamespace() : "org-" + org;
+  }
+
+  /**
+   * The fleet-wide checks on clusters in fleet order: {@code namespace/name} is unique, and an organization owns its
+   * default namespace (another namespace belongs to the first organization using it).
+   */
+  public static List<Problem> checkPlacements(List<Placement> clusters) {
+    List<Problem> problems = new ArrayList<>();
+    Map<String, String> owners = new HashMap<>();
+    for (Placement c : clusters) {
+      owners.put(c.managementCluster() + "/" + c.organizationNamespace(), c.organization());
+    }
+    Map<String, Placement> byKey = new HashMap<>();
+    for (Placement c : clusters) {
+      Placement other = byKey.putIfAbsent(c.key(), c);
       if (other != null) {
         problems.add(new Problem(c.file(), "metadata.name", "cluster " + c.key() + " is also defined in "
             + other.file() + "; names must be unique within a namespace"));
@@ -226,6 +250,19 @@ public final class FleetReader {
             + " belongs to organization " + owner + " in management cluster " + c.managementCluster()));
       }
     }
+    return problems;
+  }
+
+  /** The default namespace of organization {@code org} of {@code mc}, read from its defaults file in {@code tree}. */
+  public static String organizationNamespace(SourceTree tree, String label, String mc, String org) {
+    String path = "management-clusters/" + mc + "/organizations/" + org + "/defaults.yaml";
+    if (tree.read(path).isEmpty()) {
+      return organizationNamespace(org, null);
+    }
+    List<Problem> problems = new ArrayList<>();
+    FleetDefaults d = readDefaults(tree, label, path, problems).orElse(null);
+    InvalidInputException.throwIfAny(problems);
+    return organizationNamespace(org, d);
   }
 
   private static Optional<FleetDefaults> readDefaults(SourceTree tree, String label, String path, List<Problem> problems) {

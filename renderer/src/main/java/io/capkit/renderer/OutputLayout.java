@@ -50,18 +50,36 @@ public final class OutputLayout {
       out.put(c.folder() + "/" + MANIFESTS, c.manifests());
       TreeMap<String, KubeObject> sources = sourcesByOrg.computeIfAbsent(c.orgFolder(), k -> new TreeMap<>());
       for (KubeObject s : c.sources()) {
-        sources.putIfAbsent(s.namespace() + "/" + s.kind() + "/" + s.name(), s);
+        sources.putIfAbsent(sourceKey(s), s);
       }
     }
     sourcesByOrg.forEach((org, sources) -> {
       if (!sources.isEmpty()) {
-        List<KubeObject> list = new ArrayList<>(sources.values());
-        list.sort(ObjectOrder.COMPARATOR);
-        out.put(org + "/" + HELM_REPOSITORIES, documents(list));
+        out.put(org + "/" + HELM_REPOSITORIES, helmRepositories(sources.values()));
       }
     });
     addKustomizations(out);
     return out;
+  }
+
+  /** Key under which an organization's {@code helm-repositories.yaml} lists a source once. */
+  public static String sourceKey(KubeObject source) {
+    return source.namespace() + "/" + source.kind() + "/" + source.name();
+  }
+
+  /** An organization's {@code helm-repositories.yaml}: its distinct sources (one per {@link #sourceKey}), in order. */
+  public static byte[] helmRepositories(java.util.Collection<KubeObject> sources) {
+    List<KubeObject> list = new ArrayList<>(sources);
+    list.sort(ObjectOrder.COMPARATOR);
+    return documents(list);
+  }
+
+  /** A folder's {@code kustomization.yaml}: {@code resources} are its files, then its sub-folders, each sorted. */
+  public static byte[] kustomization(List<String> resources) {
+    return bytes(HEADER + YamlWriter.write(OrderedMap.of(
+        "apiVersion", "kustomize.config.k8s.io/v1beta1",
+        "kind", "Kustomization",
+        "resources", new ArrayList<Object>(resources))));
   }
 
   private static byte[] bytes(String text) {
@@ -101,14 +119,14 @@ public final class OutputLayout {
         dir = parent;
       }
     }
+    // Every cluster folder lists the same files: encode each distinct list once (the bytes are never modified).
+    Map<List<String>, byte[]> encoded = new HashMap<>();
     for (Map.Entry<String, TreeSet<String>> e : folders.entrySet()) {
       String dir = e.getKey();
-      List<Object> resources = new ArrayList<>(files.get(dir));
+      List<String> resources = new ArrayList<>(files.get(dir));
       resources.addAll(e.getValue());
-      text.put(dir.isEmpty() ? KUSTOMIZATION : dir + "/" + KUSTOMIZATION, bytes(HEADER + YamlWriter.write(OrderedMap.of(
-          "apiVersion", "kustomize.config.k8s.io/v1beta1",
-          "kind", "Kustomization",
-          "resources", resources))));
+      text.put(dir.isEmpty() ? KUSTOMIZATION : dir + "/" + KUSTOMIZATION,
+          encoded.computeIfAbsent(resources, OutputLayout::kustomization));
     }
   }
 }

@@ -66,6 +66,16 @@ public final class Renderer {
   }
 
   /**
+   * Renders every cluster {@code fleet} lists, each finished by {@code finish} on the worker thread that rendered it,
+   * in fleet order; throws with every problem found. The seam for rendering part of a fleet ({@code capkit render}
+   * when few inputs changed): a tree listing only the clusters to render, with every other file of the fleet.
+   */
+  public <T> List<T> renderEach(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel,
+                                Function<RenderedCluster, T> finish) {
+    return renderEach(read(fleet, fleetLabel, releases, releasesLabel), finish);
+  }
+
+  /**
    * Resolves and renders every cluster, each finished by {@code finish} on the thread that rendered it, in fleet
    * order; throws with every problem found when any cluster has one.
    */

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.constructor.StandardConstructor;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.CollectionEndEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
@@ -21,6 +21,10 @@ import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads YAML safely: UTF-8 only, a size limit, no duplicate keys, no anchors or aliases (an alias expands to a copy
@@ -80,8 +84,18 @@ public final class YamlDocuments {
         .build();
     List<Object> out = new ArrayList<>();
     try {
-      checkEvents(file, settings, text);
-      for (Object doc : new Load(settings).loadAllFromString(text)) {
+      // One pass of the parser: its events are checked as the composer takes them, and every document is
+      // composed (so every check has run over the whole stream) before any is constructed, as when the events
+      // were checked in a pass of their own first.
+      Composer composer = new Composer(settings, new CheckedEvents(file,
+          new ParserImpl(settings, new StreamReader(settings, text))));
+      List<Node> nodes = new ArrayList<>();
+      while (composer.hasNext()) {
+        nodes.add(composer.next());
+      }
+      StandardConstructor constructor = new StandardConstructor(settings);
+      for (Node node : nodes) {
+        Object doc = constructor.constructSingleDocument(Optional.of(node));
         if (doc != null) {
           out.add(doc);
         }
@@ -96,12 +110,37 @@ public final class YamlDocuments {
   }
 
   /**
-   * One pass over the parser's events, which keeps its own stack (no recursion), before anything recursive sees the
-   * document: refuses anchors, aliases and nesting past {@link #MAX_DEPTH}.
+   * The parser's events as the composer takes them, each checked first (the parser keeps its own stack, so no
+   * recursion has seen an event before it is checked): refuses anchors, aliases and nesting past {@link #MAX_DEPTH}.
    */
-  private static void checkEvents(String file, LoadSettings settings, String text) {
-    int depth = 0;
-    for (Event e : new Parse(settings).parseString(text)) {
+  private static final class CheckedEvents implements Parser {
+    private final String file;
+    private final Parser parser;
+    private int depth;
+
+    CheckedEvents(String file, Parser parser) {
+      this.file = file;
+      this.parser = parser;
+    }
+
+    @Override
+    public boolean checkEvent(Event.ID id) {
+      return parser.checkEvent(id);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return parser.peekEvent();
+    }
+
+    @Override
+    public boolean hasNext() {
+      return parser.hasNext();
+    }
+
+    @Override
+    public Event next() {
+      Event e = parser.next();
       if (e instanceof AliasEvent a) {
         throw refused(file, e, "aliases (*" + a.getAlias() + ") are not allowed: write the value out");
       }
@@ -113,6 +152,7 @@ public final class YamlDocuments {
       } else if (e instanceof CollectionEndEvent) {
         depth--;
       }
+      return e;
     }
   }
 

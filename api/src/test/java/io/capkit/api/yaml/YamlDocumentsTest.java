@@ -42,6 +42,18 @@ class YamlDocumentsTest {
   }
 
   @Test
+  void checksEveryDocumentBeforeConstructingAny() {
+    // A later document's alias or syntax error is reported before an earlier document's duplicate key, as when
+    // the events were checked in a pass of their own.
+    assertEquals("m.yaml: line 4, column 4: aliases (*x) are not allowed: write the value out",
+        err(() -> YamlDocuments.loadAll("m.yaml", "a: 1\na: 2\n---\nb: *x\n")));
+    String m = err(() -> YamlDocuments.loadAll("s.yaml", "a: 1\na: 2\n---\nb: [\n"));
+    assertTrue(m.startsWith("s.yaml: line 5, column 1: malformed YAML:"), m);
+    assertEquals(java.util.List.of(Map.of("a", 1), Map.of("b", java.util.List.of("c"))),
+        YamlDocuments.loadAll("ok.yaml", "a: 1\n---\n---\nb: [c]\n"));
+  }
+
+  @Test
   void rejectsBytesThatAreNotUtf8WithTheirOffset() {
     byte[] bad = {'a', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'};
     assertEquals("u.yaml: is not valid UTF-8 (bad byte sequence at byte offset 3)",

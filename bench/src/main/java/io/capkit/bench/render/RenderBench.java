@@ -50,8 +50,9 @@ public final class RenderBench {
     int n = fleet.clusters().size();
     System.out.printf(Locale.ROOT, "generated %d clusters in %s (load average %s)%n", n, fleetDir, loadStart);
 
-    List<String> render = List.of(repo.resolve("bin/capkit").toString(), "render", "--fleet", fleetDir.toString(),
-        "--releases", repo.resolve("releases").toString(), "--out", out.toString());
+    // --full: these rows time the whole rendering; the incremental rows (IncrementalRenderBench) drop it.
+    List<String> render = List.of(repo.resolve("bin/capkit").toString(), "render", "--full", "--fleet",
+        fleetDir.toString(), "--releases", repo.resolve("releases").toString(), "--out", out.toString());
     // bin/capkit's first render after a build records its class-data archive: not part of any timed run.
     timed(List.of(render.get(0), "render", "--fleet", repo.resolve("fleet-repo-example").toString(), "--releases",
         repo.resolve("releases").toString(), "--out", work.resolve("prime-out").toString()), work);
@@ -72,6 +73,17 @@ public final class RenderBench {
     }
     if (rendered != n) {
       throw new IllegalStateException("expected " + n + " rendered clusters, found " + rendered);
+    }
+
+    // Issue 18: re-render after one cluster file changed, on this output, against the full renders above.
+    String incremental = null;
+    if (!a.getOrDefault("incremental", "1").equals("0")) {
+      List<String> incRender = new ArrayList<>(render);
+      incRender.remove("--full");
+      incremental = IncrementalRenderBench.run(incRender, repo.resolve("cli/target/capkit.jar"), fleetDir, fleet, work,
+          reps, runs.stream().mapToDouble(Run::wallS).sorted().skip(runs.size() / 2).findFirst().orElseThrow(),
+          runs.stream().mapToDouble(Run::cpuS).sorted().skip(runs.size() / 2).findFirst().orElseThrow(),
+          Path.of(a.getOrDefault("java25", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")));
     }
 
     List<String> heapCmd = new ArrayList<>();
@@ -163,6 +175,18 @@ public final class RenderBench {
     System.out.println();
     System.out.print(table);
     System.out.print(machine);
+    if (incremental != null) {
+      String section = "## Renderer: re-render after one edit\n\n" + machine + "Fleet: the " + n + " clusters above, "
+          + "output in place with the record a full render wrote. clusterctl (same run): " + String.format(Locale.ROOT,
+          "%.1f ms wall per cluster", ccPerCluster * 1000) + ".\n\n" + incremental;
+      System.out.println();
+      System.out.print(incremental);
+      if (a.containsKey("results")) {
+        Path incNotes = repo.resolve("bench/render/notes-incremental.md");
+        String notes = Files.exists(incNotes) ? "\n" + Files.readString(incNotes).stripTrailing() + "\n" : "";
+        ResultsSection.write(Path.of(a.get("results")), "Renderer: re-render after one edit", section + notes);
+      }
+    }
     if (a.containsKey("results")) {
       String notes = a.containsKey("notes") ? Files.readString(Path.of(a.get("notes"))).stripTrailing() + "\n\n" : "";
       ResultsSection.write(Path.of(a.get("results")), "Renderer", "## Renderer\n\n" + a.getOrDefault("intro", "")

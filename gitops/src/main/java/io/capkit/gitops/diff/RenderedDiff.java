@@ -1,12 +1,16 @@
 package io.capkit.gitops.diff;
 
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
 import io.capkit.api.source.SourceTree;
 import io.capkit.gitops.diff.FleetDiff.ChangeType;
 import io.capkit.gitops.diff.FleetDiff.ClusterChanges;
 import io.capkit.gitops.diff.FleetDiff.ObjectChange;
 import io.capkit.gitops.diff.RenderedObjects.RenderedObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +19,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Compares two rendered outputs object by object; pure. */
 public final class RenderedDiff {
@@ -27,8 +30,14 @@ public final class RenderedDiff {
     return compare(renderer.render(fleetBefore, releasesBefore), renderer.render(fleetAfter, releasesAfter));
   }
 
+  /**
+   * Compares two outputs (path → bytes). A folder whose files have the same bytes on both sides holds the same
+   * objects, so only folders with a changed file are parsed, one folder at a time (both sides, then compared and
+   * dropped): memory holds one folder's objects per thread, never a fleet's. Problems are reported as a parse of
+   * each side in path order would: the first unreadable file of the old side, else its duplicate objects, then
+   * the same for the new side.
+   */
   public static FleetDiff compare(SortedMap<String, byte[]> before, SortedMap<String, byte[]> after) {
-    // A folder whose files have the same bytes on both sides holds the same objects: nothing to parse there.
     Set<String> changedFolders = new HashSet<>();
     Set<String> paths = new HashSet<>(before.keySet());
     paths.addAll(after.keySet());
@@ -37,20 +46,82 @@ public final class RenderedDiff {
         changedFolders.add(folder(path));
       }
     }
-    // Most documents of a changed file are the same on both sides: each distinct text is parsed once.
-    Map<String, List<Object>> parsed = new ConcurrentHashMap<>();
-    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> a = RenderedObjects.parse(in(before, changedFolders),
-        parsed);
-    SortedMap<String, SortedMap<ObjectKey, RenderedObject>> b = RenderedObjects.parse(in(after, changedFolders),
-        parsed);
-    TreeSet<String> clusters = new TreeSet<>(a.keySet());
-    clusters.addAll(b.keySet());
-    // Clusters compare independently (the YAML dumps for the unified diffs dominate), so in parallel, in order.
-    List<ClusterChanges> out = clusters.stream().toList().parallelStream()
-        .map(cluster -> changes(cluster, a.getOrDefault(cluster, new TreeMap<>()),
-            b.getOrDefault(cluster, new TreeMap<>())))
-        .filter(Objects::nonNull).toList();
+    SortedMap<String, FolderFiles> folders = new TreeMap<>();
+    group(before, changedFolders, folders, true);
+    group(after, changedFolders, folders, false);
+    // Clusters compare independently (parsing and the YAML dumps for the unified diffs dominate): in parallel.
+    List<FolderResult> results = folders.entrySet().stream().toList().parallelStream()
+        .map(e -> FolderResult.of(e.getKey(), e.getValue())).toList();
+    throwFirst(results, true);
+    throwFirst(results, false);
+    List<ClusterChanges> out = results.stream().map(FolderResult::changes).filter(Objects::nonNull).toList();
     return new FleetDiff(List.copyOf(out));
+  }
+
+  /** The YAML files of one cluster folder on each side, in path order. */
+  private record FolderFiles(SortedMap<String, byte[]> before, SortedMap<String, byte[]> after) {}
+
+  private static void group(SortedMap<String, byte[]> files, Set<String> changedFolders,
+      SortedMap<String, FolderFiles> folders, boolean before) {
+    files.forEach((path, bytes) -> {
+      if (RenderedObjects.isYaml(path) && changedFolders.contains(folder(path))) {
+        FolderFiles f = folders.computeIfAbsent(RenderedObjects.cluster(path),
+            c -> new FolderFiles(new TreeMap<>(), new TreeMap<>()));
+        (before ? f.before() : f.after()).put(path, bytes);
+      }
+    });
+  }
+
+  /** One side of one folder: its objects, or the first file that does not parse, and duplicate objects. */
+  private record Side(SortedMap<ObjectKey, RenderedObject> objects, String failedFile,
+      InvalidInputException failure, List<Problem> problems) {
+    static Side parse(SortedMap<String, byte[]> files, Map<String, List<Object>> parsed) {
+      SortedMap<ObjectKey, RenderedObject> objects = new TreeMap<>();
+      List<Problem> problems = new ArrayList<>();
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        List<Object> docs;
+        try {
+          docs = RenderedObjects.load(f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), parsed);
+        } catch (InvalidInputException e) {
+          return new Side(null, f.getKey(), e, List.of());
+        }
+        RenderedObjects.add(objects, f.getKey(), docs, problems);
+      }
+      return new Side(objects, null, null, problems);
+    }
+  }
+
+  private record FolderResult(Side before, Side after, ClusterChanges changes) {
+    static FolderResult of(String cluster, FolderFiles files) {
+      // Most documents of a changed file are the same on both sides: each distinct text is parsed once.
+      Map<String, List<Object>> parsed = new HashMap<>();
+      Side a = Side.parse(files.before(), parsed);
+      Side b = Side.parse(files.after(), parsed);
+      if (a.failure() != null || b.failure() != null || !a.problems().isEmpty() || !b.problems().isEmpty()) {
+        return new FolderResult(a, b, null);
+      }
+      return new FolderResult(a, b, RenderedDiff.changes(cluster, a.objects(), b.objects()));
+    }
+
+    Side side(boolean before) {
+      return before ? this.before : after;
+    }
+  }
+
+  private static void throwFirst(List<FolderResult> results, boolean before) {
+    Side first = null;
+    for (FolderResult r : results) {
+      Side s = r.side(before);
+      if (s.failure() != null && (first == null || s.failedFile().compareTo(first.failedFile()) < 0)) {
+        first = s;
+      }
+    }
+    if (first != null) {
+      throw first.failure();
+    }
+    List<Problem> problems = new ArrayList<>(); // throwIfAny sorts them
+    results.forEach(r -> problems.addAll(r.side(before).problems()));
+    InvalidInputException.throwIfAny(problems);
   }
 
   // null when nothing changed.
@@ -76,16 +147,6 @@ public final class RenderedDiff {
   private static String folder(String path) {
     int slash = path.lastIndexOf('/');
     return slash < 0 ? "" : path.substring(0, slash);
-  }
-
-  private static SortedMap<String, byte[]> in(SortedMap<String, byte[]> files, Set<String> folders) {
-    SortedMap<String, byte[]> out = new TreeMap<>();
-    files.forEach((path, bytes) -> {
-      if (folders.contains(folder(path))) {
-        out.put(path, bytes);
-      }
-    });
-    return out;
   }
 
 }

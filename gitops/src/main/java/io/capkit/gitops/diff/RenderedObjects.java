@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.snakeyaml.engine.v2.api.Dump;
-import org.snakeyaml.engine.v2.api.DumpSettings;
-import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /**
  * Rendered output split into objects, grouped by cluster: the folder a file sits in. Each object is kept
@@ -22,16 +19,13 @@ public final class RenderedObjects {
   /** The cluster name used for files at the top of the output. */
   public static final String ROOT = ".";
 
-  private static final DumpSettings DUMP = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK)
-      .setIndent(2).setIndicatorIndent(0).setWidth(Integer.MAX_VALUE).setSplitLines(false).build();
-
   private RenderedObjects() {}
 
   /** One object: where it came from and its data. */
   public record RenderedObject(ObjectKey key, String file, Object data) {
     /** Canonical block YAML; made only for the objects a diff shows, since dumping dominates large diffs. */
     public String yaml() {
-      return new Dump(DUMP).dumpToString(data);
+      return CanonicalYaml.dump(data);
     }
   }
 
@@ -47,7 +41,7 @@ public final class RenderedObjects {
   static SortedMap<String, SortedMap<ObjectKey, RenderedObject>> parse(SortedMap<String, byte[]> files,
       Map<String, List<Object>> parsed) {
     List<Map.Entry<String, byte[]>> yaml = files.entrySet().stream()
-        .filter(f -> f.getKey().endsWith(".yaml") || f.getKey().endsWith(".yml")).toList();
+        .filter(f -> isYaml(f.getKey())).toList();
     // Files parse independently, so in parallel; results and the first error are taken in path order.
     List<Object> results = yaml.parallelStream().map(f -> {
       try {
@@ -56,30 +50,47 @@ public final class RenderedObjects {
         return e;
       }
     }).toList();
+    for (Object r : results) {
+      if (r instanceof InvalidInputException e) {
+        throw e;
+      }
+    }
     SortedMap<String, SortedMap<ObjectKey, RenderedObject>> clusters = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
     for (int n = 0; n < yaml.size(); n++) {
-      if (results.get(n) instanceof InvalidInputException e) {
-        throw e;
-      }
       @SuppressWarnings("unchecked")
       List<Object> docs = (List<Object>) results.get(n);
       String file = yaml.get(n).getKey();
-      int slash = file.lastIndexOf('/');
-      String cluster = slash < 0 ? ROOT : file.substring(0, slash);
-      String base = slash < 0 ? file : file.substring(slash + 1);
-      SortedMap<ObjectKey, RenderedObject> objects = clusters.computeIfAbsent(cluster, c -> new TreeMap<>());
-      for (int i = 0; i < docs.size(); i++) {
-        ObjectKey key = key(docs.get(i), base, i);
-        RenderedObject o = new RenderedObject(key, file, docs.get(i));
-        RenderedObject before = objects.putIfAbsent(key, o);
-        if (before != null) {
-          problems.add(new Problem(file, null, key + " is also in " + before.file()));
-        }
-      }
+      add(clusters.computeIfAbsent(cluster(file), c -> new TreeMap<>()), file, docs, problems);
     }
     InvalidInputException.throwIfAny(problems);
     return clusters;
+  }
+
+  /** Whether the renderer's output file {@code path} holds objects (YAML); other files only count as bytes. */
+  static boolean isYaml(String path) {
+    return path.endsWith(".yaml") || path.endsWith(".yml");
+  }
+
+  /** The cluster a file belongs to: the folder it sits in, or {@link #ROOT}. */
+  static String cluster(String file) {
+    int slash = file.lastIndexOf('/');
+    return slash < 0 ? ROOT : file.substring(0, slash);
+  }
+
+  /** Adds the documents of {@code file} to its cluster's objects; a key seen before is a problem. */
+  static void add(SortedMap<ObjectKey, RenderedObject> objects, String file, List<Object> docs,
+      List<Problem> problems) {
+    int slash = file.lastIndexOf('/');
+    String base = slash < 0 ? file : file.substring(slash + 1);
+    for (int i = 0; i < docs.size(); i++) {
+      ObjectKey key = key(docs.get(i), base, i);
+      RenderedObject o = new RenderedObject(key, file, docs.get(i));
+      RenderedObject before = objects.putIfAbsent(key, o);
+      if (before != null) {
+        problems.add(new Problem(file, null, key + " is also in " + before.file()));
+      }
+    }
   }
 
   /**

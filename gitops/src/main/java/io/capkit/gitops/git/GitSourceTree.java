@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -42,17 +44,20 @@ public final class GitSourceTree implements SourceTree, AutoCloseable {
 
   private final ObjectReader reader;
   private final RevCommit commit;
-  private final SortedMap<String, ObjectId> blobs;
+  private final Map<String, ObjectId> blobs;
   private final List<String> files;
   private final String description;
 
-  private GitSourceTree(ObjectReader reader, RevCommit commit, SortedMap<String, ObjectId> blobs, String where) {
+  private GitSourceTree(ObjectReader reader, RevCommit commit, Listing listing, String where) {
     this.reader = reader;
     this.commit = commit;
-    this.blobs = blobs;
-    this.files = List.copyOf(blobs.keySet());
+    this.blobs = listing.blobs();
+    this.files = listing.files();
     this.description = where + "@" + commit.abbreviate(12).name();
   }
+
+  /** The paths in byte order and their blobs. */
+  private record Listing(List<String> files, Map<String, ObjectId> blobs) {}
 
   /** The tree of the commit {@code ref} names (branch, tag, commit id, {@code HEAD~1}, …) in {@code repo}. */
   public static GitSourceTree at(Repository repo, String ref, String where) {
@@ -101,10 +106,14 @@ public final class GitSourceTree implements SourceTree, AutoCloseable {
     }
   }
 
-  private static SortedMap<String, ObjectId> list(ObjectReader reader, RevCommit commit, String where)
-      throws IOException {
-    SortedMap<String, ObjectId> blobs = new TreeMap<>(BYTE_ORDER);
+  // A recursive tree walk visits paths in byte order already (git sorts a folder's entries as "name/"), so the
+  // listing is checked for order rather than sorted; only a tree written out of order pays for a sort.
+  private static Listing list(ObjectReader reader, RevCommit commit, String where) throws IOException {
+    List<String> files = new ArrayList<>();
+    Map<String, ObjectId> blobs = new HashMap<>();
     List<Problem> problems = new ArrayList<>();
+    boolean sorted = true;
+    byte[] previous = null;
     try (TreeWalk walk = new TreeWalk(reader)) {
       walk.addTree(commit.getTree());
       walk.setRecursive(true);
@@ -112,6 +121,12 @@ public final class GitSourceTree implements SourceTree, AutoCloseable {
         FileMode mode = walk.getFileMode(0);
         String path = walk.getPathString();
         if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+          byte[] raw = walk.getRawPath();
+          if (previous != null && Arrays.compareUnsigned(previous, raw) >= 0) {
+            sorted = false;
+          }
+          previous = raw;
+          files.add(path);
           blobs.put(path, walk.getObjectId(0));
         } else if (mode == FileMode.SYMLINK) {
           problems.add(new Problem(where, path, "is a symbolic link; capkit reads regular files only"));
@@ -120,13 +135,18 @@ public final class GitSourceTree implements SourceTree, AutoCloseable {
         } else {
           problems.add(new Problem(where, path, "has an unsupported file mode " + mode));
         }
-        if (blobs.size() > MAX_FILES) {
+        if (files.size() > MAX_FILES) {
           throw new InvalidInputException(new Problem(where, null, "more than " + MAX_FILES + " files"));
         }
       }
     }
     InvalidInputException.throwIfAny(problems);
-    return blobs;
+    if (!sorted) {
+      SortedMap<String, ObjectId> inOrder = new TreeMap<>(BYTE_ORDER);
+      inOrder.putAll(blobs);
+      return new Listing(List.copyOf(inOrder.keySet()), blobs);
+    }
+    return new Listing(List.copyOf(files), blobs);
   }
 
   @Override

@@ -39,6 +39,59 @@ class GitSourceTreeIT {
   }
 
   @Test
+  void listsRandomNamesInByteOrderAsATreeWalkFindsThem() throws Exception {
+    java.util.Random r = new java.util.Random(18);
+    List<String> parts = List.of("a", "a-", "a.", "a0", "A", "b", "é", "z", "日本", "\uD83D\uDE00", "_", "~x", "a b");
+    java.util.TreeMap<String, String> files = new java.util.TreeMap<>();
+    for (int i = 0; i < 300; i++) {
+      int depth = 1 + r.nextInt(3);
+      StringBuilder p = new StringBuilder();
+      for (int d = 0; d < depth; d++) {
+        p.append(d == 0 ? "" : "/").append(parts.get(r.nextInt(parts.size())));
+      }
+      String path = p.toString();
+      // A path is a file or a folder, never both.
+      if (files.keySet().stream().noneMatch(f -> f.startsWith(path + "/") || path.startsWith(f + "/"))) {
+        files.put(path, "n: " + i + "\n");
+      }
+    }
+    try (Git git = Git.init().setDirectory(tmp.resolve("names").toFile()).setInitialBranch("main").call()) {
+      GitFixture.commit(git, "names", files);
+      try (Repository repo = repositories(Map.of()).open(tmp.resolve("names").toString());
+          GitSourceTree head = GitSourceTree.at(repo, "HEAD", "names")) {
+        List<String> expected = files.keySet().stream().sorted(GitSourceTree.BYTE_ORDER).toList();
+        assertEquals(expected, head.files());
+        for (String f : expected) {
+          assertEquals(files.get(f), new String(head.read(f).orElseThrow(), StandardCharsets.UTF_8), f);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aTreeWrittenOutOfOrderIsStillListedInByteOrder() throws Exception {
+    try (Git git = Git.init().setDirectory(tmp.resolve("unsorted").toFile()).setInitialBranch("main").call()) {
+      Repository repo = git.getRepository();
+      try (ObjectInserter ins = repo.newObjectInserter()) {
+        org.eclipse.jgit.lib.TreeFormatter tree = new org.eclipse.jgit.lib.TreeFormatter();
+        tree.append("b.yaml", FileMode.REGULAR_FILE, ins.insert(Constants.OBJ_BLOB, "b\n".getBytes(StandardCharsets.UTF_8)));
+        tree.append("a.yaml", FileMode.REGULAR_FILE, ins.insert(Constants.OBJ_BLOB, "a\n".getBytes(StandardCharsets.UTF_8)));
+        CommitBuilder c = new CommitBuilder();
+        c.setTreeId(ins.insert(tree));
+        c.setAuthor(new PersonIdent("t", "t@example.invalid"));
+        c.setCommitter(new PersonIdent("t", "t@example.invalid"));
+        c.setMessage("unsorted");
+        ObjectId commit = ins.insert(c);
+        ins.flush();
+        try (GitSourceTree t = GitSourceTree.of(repo, commit, "unsorted")) {
+          assertEquals(List.of("a.yaml", "b.yaml"), t.files());
+          assertEquals("a\n", new String(t.read("a.yaml").orElseThrow(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+  }
+
+  @Test
   void readsACommitWithoutCheckoutInByteOrder() throws Exception {
     try (Git git = Git.init().setDirectory(tmp.resolve("repo").toFile()).setInitialBranch("main").call()) {
       GitFixture.commit(git, "one", Map.of("z/x.yaml", "x: 1\n", "a.yaml", "a: 1\n", "B.yaml", "b\n",

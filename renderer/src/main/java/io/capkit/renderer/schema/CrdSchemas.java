@@ -11,10 +11,12 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import io.capkit.api.source.SourceTree;
 import io.capkit.api.yaml.YamlDocuments;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,28 +30,96 @@ import java.util.TreeMap;
  * ({@code x-kubernetes-validations}) are not evaluated.
  */
 public final class CrdSchemas {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // In a holder: a validate run that needs no CRD never builds it.
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
   private static final List<String> IGNORED_KEYWORDS = List.of("x-kubernetes-int-or-string",
       "x-kubernetes-list-map-keys", "x-kubernetes-list-type", "x-kubernetes-map-type",
       "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations", "x-kubernetes-embedded-resource",
       "nullable", "example", "externalDocs");
   private static final Set<String> METADATA_FIELDS = Set.of("name", "namespace", "labels", "annotations");
 
-  private final Map<String, JsonSchema> byType;
+  private final List<SourceTree> trees;
+  private JsonMetaSchema metaSchema;
+  private JsonSchemaFactory factory;
+  private SchemaValidatorsConfig config;
+  // Read on first use: a WorkloadCluster or KVM file needs no CRD, and parsing the upstream CRDs costs seconds.
+  private Map<String, ObjectNode> documents;
+  private InvalidInputException unreadable;
+  // Compiled on first use per type: a cluster's objects need a handful of the hundreds of versions.
+  private final Map<String, JsonSchema> compiled = new HashMap<>();
 
-  private CrdSchemas(Map<String, JsonSchema> byType) {
-    this.byType = byType;
+  private CrdSchemas(List<SourceTree> trees) {
+    this.trees = List.copyOf(trees);
   }
 
-  /** Every CustomResourceDefinition in the trees' YAML files; other documents are skipped. */
+  /**
+   * Every CustomResourceDefinition in the trees' YAML files; other documents are skipped. The files are read now:
+   * a broken one throws {@link InvalidInputException} here.
+   */
   public static CrdSchemas load(List<SourceTree> trees) {
-    JsonMetaSchema.Builder meta = JsonMetaSchema.builder(JsonMetaSchema.getV4());
-    IGNORED_KEYWORDS.forEach(k -> meta.keyword(new NonValidationKeyword(k)));
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
-        b -> b.metaSchema(meta.build()).defaultMetaSchemaIri(meta.build().getIri()));
-    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().locale(Locale.ENGLISH)
-        .pathType(PathType.JSON_PATH).build();
-    Map<String, JsonSchema> byType = new TreeMap<>();
+    CrdSchemas schemas = new CrdSchemas(trees);
+    schemas.documents();
+    return schemas;
+  }
+
+  /**
+   * The CustomResourceDefinitions of the trees, read when an object is first checked (or {@link #knows} or
+   * {@link #size} is asked): a broken file then throws {@link Unreadable} from that call, and from every later one.
+   */
+  public static CrdSchemas lazy(List<SourceTree> trees) {
+    return new CrdSchemas(trees);
+  }
+
+  /** The problems of CRD files that {@link #lazy} schemas met when they read them on first use. */
+  public static final class Unreadable extends RuntimeException {
+    private final transient InvalidInputException problems;
+
+    Unreadable(InvalidInputException problems) {
+      super(problems.getMessage(), problems);
+      this.problems = problems;
+    }
+
+    /** The same problems {@link #load} would have thrown. */
+    public InvalidInputException problems() {
+      return problems;
+    }
+  }
+
+  private synchronized Map<String, ObjectNode> documents() {
+    if (unreadable != null) {
+      throw unreadable;
+    }
+    if (documents == null) {
+      JsonMetaSchema.Builder meta = JsonMetaSchema.builder(JsonMetaSchema.getV4());
+      IGNORED_KEYWORDS.forEach(k -> meta.keyword(new NonValidationKeyword(k)));
+      metaSchema = meta.build();
+      factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
+          b -> b.metaSchema(metaSchema).defaultMetaSchemaIri(metaSchema.getIri()));
+      config = SchemaValidatorsConfig.builder().locale(Locale.ENGLISH).pathType(PathType.JSON_PATH).build();
+      try {
+        documents = read();
+      } catch (InvalidInputException e) {
+        unreadable = e;
+        throw e;
+      }
+    }
+    return documents;
+  }
+
+  // The lazy path wraps the problems, so that a caller checking many files stops at the CRDs, as load() would.
+  private Map<String, ObjectNode> documentsOnUse() {
+    try {
+      return documents();
+    } catch (InvalidInputException e) {
+      throw new Unreadable(e);
+    }
+  }
+
+  private Map<String, ObjectNode> read() {
+    Map<String, ObjectNode> byType = new TreeMap<>();
     for (SourceTree tree : trees) {
       for (String path : tree.files()) {
         if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
@@ -57,7 +127,7 @@ public final class CrdSchemas {
         }
         String text = YamlDocuments.text(tree.describe() + "/" + path, tree.read(path).orElseThrow());
         for (Object doc : YamlDocuments.loadAll(tree.describe() + "/" + path, text)) {
-          JsonNode crd = JSON.valueToTree(doc);
+          JsonNode crd = Json.MAPPER.valueToTree(doc);
           if (!"CustomResourceDefinition".equals(crd.path("kind").asText())) {
             continue;
           }
@@ -67,29 +137,34 @@ public final class CrdSchemas {
             JsonNode schema = version.path("schema").path("openAPIV3Schema");
             if (schema.isObject()) {
               ObjectNode strict = schema.deepCopy();
-              strict.put("$schema", meta.build().getIri());
+              strict.put("$schema", metaSchema.getIri());
               ObjectNode top = (ObjectNode) strict.with("properties");
               // capkit's generated CRDs leave out the fields every object has; metadata is checked separately.
               top.putObject("apiVersion").put("type", "string");
               top.putObject("kind").put("type", "string");
               top.putObject("metadata").put("type", "object");
               close(strict);
-              byType.put(group + "/" + version.path("name").asText() + " " + kind, factory.getSchema(strict, config));
+              byType.put(group + "/" + version.path("name").asText() + " " + kind, strict);
             }
           }
         }
       }
     }
-    return new CrdSchemas(byType);
+    return byType;
+  }
+
+  private synchronized JsonSchema schema(String type) {
+    ObjectNode document = documentsOnUse().get(type);
+    return document == null ? null : compiled.computeIfAbsent(type, t -> factory.getSchema(document, config));
   }
 
   /** Whether a schema for {@code apiVersion kind} is known. */
   public boolean knows(String apiVersion, String kind) {
-    return byType.containsKey(apiVersion + " " + kind);
+    return documentsOnUse().containsKey(apiVersion + " " + kind);
   }
 
   public int size() {
-    return byType.size();
+    return documentsOnUse().size();
   }
 
   /**
@@ -102,7 +177,7 @@ public final class CrdSchemas {
     String kind = String.valueOf(object.get("kind"));
     Object meta = object.get("metadata");
     String where = kind + " " + (meta instanceof Map<?, ?> m ? m.get("name") : null);
-    JsonSchema schema = byType.get(apiVersion + " " + kind);
+    JsonSchema schema = schema(apiVersion + " " + kind);
     if (schema == null) {
       problems.add(new Problem(file, where, "no CRD schema for " + apiVersion + " " + kind));
       return problems;
@@ -118,7 +193,7 @@ public final class CrdSchemas {
       Optional.ofNullable(metadata.get("name")).filter(n -> n instanceof String).ifPresentOrElse(n -> { },
           () -> problems.add(new Problem(file, where + ": metadata.name", "is required")));
     }
-    for (ValidationMessage m : schema.validate(JSON.valueToTree(object))) {
+    for (ValidationMessage m : schema.validate(Json.MAPPER.valueToTree(object))) {
       String path = m.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
       String text = m.getMessage();
       String prefix = m.getInstanceLocation().toString() + ": ";

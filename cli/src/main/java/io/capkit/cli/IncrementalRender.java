@@ -1,0 +1,278 @@
+package io.capkit.cli;
+
+import io.capkit.renderer.FleetReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code capkit render} of an output that holds a {@link RenderRecord}: decides from content digests — never from
+ * timestamps — which clusters' inputs changed since the record was written, and renders only those
+ * ({@link RecordedRender#partial}). When nothing changed it loads no renderer at all: it lists and hashes the inputs,
+ * checks that the recorded outputs are still there with their sizes, and replays the recorded warnings.
+ *
+ * <p>Whenever it cannot be sure — no record, an unreadable or foreign one, another capkit build, other options, an
+ * input folder {@code DirectoryTree} would refuse, any problem in what it renders — it returns null and the caller
+ * renders everything, which also reports every problem exactly as a full render does.
+ */
+final class IncrementalRender {
+  /** Pseudo-path under which the record keeps the size of every cluster folder's {@code kustomization.yaml}. */
+  static final String CLUSTER_KUSTOMIZATION = "*/kustomization.yaml";
+
+  /** What an incremental render did: clusters in the output, rendered now, removed, and all warnings in fleet order. */
+  record Result(int clusters, int rendered, int removed, List<String> warnings) {}
+
+  final Path out;
+  final Path fleetDir;
+  final String fleetLabel;
+  final Path releasesDir;
+  final String releasesLabel;
+  final String build;
+  final String options;
+
+  IncrementalRender(Path out, Path fleetDir, String fleetLabel, Path releasesDir, String releasesLabel, String build) {
+    this.out = out.toAbsolutePath().normalize();
+    this.fleetDir = fleetDir;
+    this.fleetLabel = fleetLabel;
+    this.releasesDir = releasesDir;
+    this.releasesLabel = releasesLabel;
+    this.build = build;
+    this.options = options(fleetLabel, releasesLabel);
+  }
+
+  /** The digest of what, besides the inputs, shapes the output and the messages: the labels of the two folders. */
+  static String options(String fleetLabel, String releasesLabel) {
+    return RenderRecord.digestOf("fleet", fleetLabel, "releases", releasesLabel);
+  }
+
+  /**
+   * Whether a fleet path is a WorkloadCluster file, as {@link FleetReader#CLUSTER} says (a test holds the two equal):
+   * written out by hand because it runs several times per cluster, and a pattern costs more than the hashing.
+   */
+  static boolean isClusterFile(String p) {
+    return p.startsWith("management-clusters/") && p.endsWith("/cluster.yaml")
+        && segmentsAre(p, "management-clusters".length(), "organizations", "workload-clusters", "cluster.yaml");
+  }
+
+  /**
+   * Whether a path of the output is a cluster folder's own file ({@code .../workload-clusters/<wc>/manifests.yaml}
+   * or {@code kustomization.yaml}).
+   */
+  static boolean isClusterOutput(String p) {
+    return p.startsWith("management-clusters/")
+        && (segmentsAre(p, "management-clusters".length(), "organizations", "workload-clusters", "manifests.yaml")
+        || segmentsAre(p, "management-clusters".length(), "organizations", "workload-clusters", "kustomization.yaml"));
+  }
+
+  // From the '/' at {@code at}: <name>/<fixed1>/<name>/<fixed2>/<name>/<last>, each name non-empty and slash-free.
+  private static boolean segmentsAre(String p, int at, String fixed1, String fixed2, String last) {
+    int i = at;
+    for (String fixed : new String[] {fixed1, fixed2}) {
+      int slash = p.indexOf('/', i + 1);
+      if (slash <= i + 1 || !p.startsWith(fixed + "/", slash + 1)) {
+        return false;
+      }
+      i = slash + fixed.length() + 1;
+    }
+    int slash = p.indexOf('/', i + 1);
+    return slash > i + 1 && p.length() == slash + 1 + last.length() && p.startsWith(last, slash + 1);
+  }
+
+  /**
+   * Brings the output up to date from its record, or returns null when only a full render can be trusted to.
+   * The caller holds the output's lock.
+   */
+  Result run() {
+    RenderRecord rec = readRecord();
+    if (rec == null || !rec.build().equals(build) || !rec.options().equals(options)) {
+      return null;
+    }
+    Map<String, RenderRecord.Cluster> recorded = rec.clusters();
+    if (!upperFoldersAsRecorded(rec)) {
+      return null;
+    }
+    InputScan fleet = InputScan.of(fleetDir, p -> RenderRecord.UNREAD.equals(rec.inputs().get("fleet/" + p)),
+        (p, d) -> {
+          if (!isClusterFile(p)) {
+            return true;
+          }
+          RenderRecord.Cluster c = recorded.get(p);
+          return c == null || !c.fileDigest().equals(d);
+        });
+    InputScan releases = fleet == null ? null
+        : InputScan.of(releasesDir, p -> RenderRecord.UNREAD.equals(rec.inputs().get("releases/" + p)), (p, d) -> true);
+    if (fleet == null || releases == null) {
+      return null;
+    }
+    TreeMap<String, String> inputs = new TreeMap<>();
+    List<String> clusterPaths = new ArrayList<>(fleet.files().size());
+    for (String p : fleet.files()) {
+      if (isClusterFile(p)) {
+        clusterPaths.add(p);
+      } else {
+        inputs.put("fleet/" + p, fleet.digests().get(p));
+      }
+    }
+    releases.files().forEach(p -> inputs.put("releases/" + p, releases.digests().get(p)));
+    Contexts contexts = new Contexts(build, options, inputs);
+    long clusterKustomization = rec.files().getOrDefault(CLUSTER_KUSTOMIZATION, -1L);
+    Set<String> toRender = ConcurrentHashMap.newKeySet();
+    clusterPaths.parallelStream().forEach(p -> {
+      RenderRecord.Cluster c = recorded.get(p);
+      if (c == null || !c.fileDigest().equals(fleet.digests().get(p))
+          || !contexts.of(c.managementCluster(), c.organization(), c.release()).equals(c.context())
+          || size(out.resolve(c.folder() + "/manifests.yaml")) != c.manifestsSize()
+          || size(out.resolve(c.folder() + "/kustomization.yaml")) != clusterKustomization) {
+        toRender.add(p);
+      }
+    });
+    Set<String> present = new java.util.HashSet<>(clusterPaths);
+    List<String> removed = recorded.keySet().stream().filter(p -> !present.contains(p)).toList();
+    boolean derivedIntact = rec.files().entrySet().parallelStream()
+        .allMatch(e -> e.getKey().equals(CLUSTER_KUSTOMIZATION) || size(out.resolve(e.getKey())) == e.getValue());
+    if (toRender.isEmpty() && removed.isEmpty() && inputs.equals(rec.inputs()) && derivedIntact) {
+      List<String> warnings = new ArrayList<>();
+      recorded.values().forEach(c -> warnings.addAll(c.warnings()));
+      return new Result(recorded.size(), 0, 0, warnings);
+    }
+    return RecordedRender.partial(this, rec, fleet, releases, inputs, new TreeSet<>(toRender), removed);
+  }
+
+  /**
+   * Whether the folders above the cluster folders (the root, management clusters, organizations, the
+   * {@code workload-clusters} folders: a few dozen) hold only entries the record accounts for. A file left
+   * there by hand, or by a render that was killed, means a full render, which removes it. Cluster folders are not
+   * listed (that would cost as much as the input scan): {@code --check} and {@code --full} find extra files there.
+   */
+  private boolean upperFoldersAsRecorded(RenderRecord rec) {
+    Map<String, Set<String>> expected = new java.util.HashMap<>();
+    expected.computeIfAbsent("", k -> new java.util.HashSet<>()).add(RenderRecord.FILE);
+    for (String path : rec.files().keySet()) {
+      if (!path.equals(CLUSTER_KUSTOMIZATION)) {
+        addWithParents(expected, path);
+      }
+    }
+    for (RenderRecord.Cluster c : rec.clusters().values()) {
+      addWithParents(expected, c.folder());
+    }
+    return expected.entrySet().parallelStream().allMatch(e -> {
+      Set<String> found = new java.util.HashSet<>();
+      try (var s = Files.newDirectoryStream(e.getKey().isEmpty() ? out : out.resolve(e.getKey()))) {
+        for (Path p : s) {
+          found.add(p.getFileName().toString());
+        }
+      } catch (IOException | RuntimeException x) {
+        return false;
+      }
+      // Missing entries are found below, file by file, and rendered again; only unknown ones need a full render.
+      return e.getValue().containsAll(found);
+    });
+  }
+
+  // Records {@code path} as an entry of its parent, and each ancestor as an entry of its own parent.
+  private static void addWithParents(Map<String, Set<String>> expected, String path) {
+    String p = path;
+    while (true) {
+      int slash = p.lastIndexOf('/');
+      String parent = slash < 0 ? "" : p.substring(0, slash);
+      if (!expected.computeIfAbsent(parent, k -> new java.util.HashSet<>()).add(p.substring(slash + 1))
+          || slash < 0) {
+        return;
+      }
+      p = parent;
+    }
+  }
+
+  /** The record at the output's root, or null when there is none or it is not one this capkit wrote. */
+  private RenderRecord readRecord() {
+    Path file = out.resolve(RenderRecord.FILE);
+    try {
+      if (Files.isSymbolicLink(out) || !Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile() || a.size() > RenderRecord.MAX_BYTES) {
+        return null;
+      }
+      // Only an output capkit wrote is ever updated, as a full render checks before replacing a folder.
+      Path marker = out.resolve(io.capkit.renderer.OutputLayout.KUSTOMIZATION);
+      if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS) || !startsWithHeader(marker)) {
+        return null;
+      }
+      return RenderRecord.parse(Files.readAllBytes(file));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static boolean startsWithHeader(Path file) throws IOException {
+    byte[] header = io.capkit.renderer.OutputLayout.HEADER.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.Arrays.equals(in.readNBytes(header.length), header);
+    }
+  }
+
+  /** Size of a regular file (links not followed), or -1 when there is none. */
+  static long size(Path file) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.isRegularFile() ? a.size() : -1;
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The context digest of a cluster: everything besides its own file that its output depends on — capkit's build, the
+   * options, its management cluster's and organization's defaults, its management cluster's KVMHost files, and the
+   * Release it names. Computed once per (management cluster, organization, release).
+   */
+  static final class Contexts {
+    private final String build;
+    private final String options;
+    private final TreeMap<String, String> inputs;
+    private final Map<String, String> memo = new ConcurrentHashMap<>();
+
+    Contexts(String build, String options, TreeMap<String, String> inputs) {
+      this.build = build;
+      this.options = options;
+      this.inputs = inputs;
+    }
+
+    String of(String mc, String org, String release) {
+      return memo.computeIfAbsent(mc + "\0" + org + "\0" + release, k -> {
+        String mcDir = "fleet/management-clusters/" + mc + "/";
+        List<String> parts = new ArrayList<>(List.of(build, options,
+            input(mcDir + "defaults.yaml"), input(mcDir + "organizations/" + org + "/defaults.yaml"),
+            input("releases/" + release + "/release.yaml")));
+        String hosts = mcDir + "hosts/";
+        for (Map.Entry<String, String> e : inputs.tailMap(hosts).entrySet()) {
+          if (!e.getKey().startsWith(hosts)) {
+            break;
+          }
+          parts.add(e.getKey());
+          parts.add(e.getValue());
+        }
+        return RenderRecord.digestOf(parts.toArray(String[]::new));
+      });
+    }
+
+    private String input(String path) {
+      String d = inputs.get(path);
+      return d == null ? "absent" : d;
+    }
+  }
+}

@@ -1,0 +1,414 @@
+package io.capkit.cli;
+
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.Problem;
+import io.capkit.api.source.SourceTree;
+import io.capkit.renderer.AppObjects;
+import io.capkit.renderer.FleetCluster;
+import io.capkit.renderer.FleetReader;
+import io.capkit.renderer.KubeObject;
+import io.capkit.renderer.OutputLayout;
+import io.capkit.renderer.ReleaseCatalog;
+import io.capkit.renderer.ReleaseInfo;
+import io.capkit.renderer.RenderedCluster;
+import io.capkit.renderer.RenderedFiles;
+import io.capkit.renderer.Renderer;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The renderer side of recorded renders: a full render that also produces its {@link RenderRecord}, and a partial
+ * render of the clusters whose inputs changed, written into the output in place. Both render through
+ * {@link Renderer#renderEach}, the seam that takes "the clusters to render" as a source tree listing only them.
+ */
+final class RecordedRender {
+
+  private RecordedRender() {}
+
+  /** One cluster rendered now: where it sits and what its output and record need. */
+  record Fresh(String path, String file, String managementCluster, String organization, String name, String namespace,
+               String release, OutputLayout.EncodedCluster encoded, List<KubeObject> sources) {
+    static Fresh of(RenderedCluster rc) {
+      FleetCluster c = rc.source();
+      return new Fresh(c.path(), c.file(), c.managementCluster(), c.organization(), c.name(), c.namespace(),
+          rc.release().name(), OutputLayout.encode(rc), rc.sources());
+    }
+  }
+
+  /**
+   * Renders every cluster and adds the record of this render to the files ({@link RenderRecord#FILE}), so that it is
+   * written together with them.
+   */
+  static RenderedFiles full(Renderer renderer, SourceTree fleetTree, String fleetLabel, SourceTree releasesTree,
+                            String releasesLabel, String build) {
+    RecordingTree fleet = new RecordingTree(fleetTree, true);
+    RecordingTree releases = new RecordingTree(releasesTree, false);
+    List<Fresh> fresh = renderer.renderEach(fleet, fleetLabel, releases, releasesLabel, Fresh::of);
+    SortedMap<String, byte[]> files = OutputLayout.assemble(fresh.stream().map(Fresh::encoded).toList());
+    TreeMap<String, String> inputs = new TreeMap<>();
+    for (String p : fleet.files()) {
+      if (!IncrementalRender.isClusterFile(p)) {
+        inputs.put("fleet/" + p, fleet.digest(p));
+      }
+    }
+    releases.files().forEach(p -> inputs.put("releases/" + p, releases.digest(p)));
+    String options = IncrementalRender.options(fleetLabel, releasesLabel);
+    IncrementalRender.Contexts contexts = new IncrementalRender.Contexts(build, options, inputs);
+    Map<String, String> orgNamespaces = new HashMap<>();
+    for (Fresh f : fresh) {
+      orgNamespaces.computeIfAbsent(f.managementCluster() + "/" + f.organization(),
+          k -> FleetReader.organizationNamespace(fleet, fleetLabel, f.managementCluster(), f.organization()));
+    }
+    Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>();
+    for (Fresh f : fresh) {
+      clusters.put(f.path(), cluster(f, fleet.digest(f.path()), contexts));
+    }
+    RenderRecord record = record(build, options, inputs, orgNamespaces, clusters, files);
+    List<String> warnings = fresh.stream().flatMap(f -> f.encoded().warnings().stream()).toList();
+    files.put(RenderRecord.FILE, record.format());
+    return new RenderedFiles(fresh.size(), files, warnings);
+  }
+
+  private static RenderRecord.Cluster cluster(Fresh f, String fileDigest, IncrementalRender.Contexts contexts) {
+    return new RenderRecord.Cluster(f.managementCluster(), f.organization(), f.name(), fileDigest,
+        contexts.of(f.managementCluster(), f.organization(), f.release()), f.release(), f.namespace(),
+        f.encoded().manifests().length, List.copyOf(f.encoded().warnings()));
+  }
+
+  private static RenderRecord record(String build, String options, TreeMap<String, String> inputs,
+                                     Map<String, String> orgNamespaces, Map<String, RenderRecord.Cluster> clusters,
+                                     SortedMap<String, byte[]> files) {
+    Map<String, RenderRecord.Org> orgs = new TreeMap<>();
+    for (RenderRecord.Cluster c : clusters.values()) {
+      orgs.computeIfAbsent(c.orgKey(), k -> {
+        RenderRecord.Org o = new RenderRecord.Org(c.managementCluster(), c.organization(), orgNamespaces.get(k), -1);
+        byte[] helm = files.get(o.folder() + "/" + OutputLayout.HELM_REPOSITORIES);
+        return new RenderRecord.Org(o.managementCluster(), o.organization(), o.namespace(),
+            helm == null ? -1 : helm.length);
+      });
+    }
+    Map<String, Long> sizes = new TreeMap<>();
+    sizes.put(IncrementalRender.CLUSTER_KUSTOMIZATION, (long) clusterKustomization().length);
+    files.forEach((path, bytes) -> {
+      if (!IncrementalRender.isClusterOutput(path) && !path.equals(RenderRecord.FILE)) {
+        sizes.put(path, (long) bytes.length);
+      }
+    });
+    return new RenderRecord(build, options, inputs, orgs, clusters, sizes);
+  }
+
+  private static byte[] clusterKustomization() {
+    return OutputLayout.kustomization(List.of(OutputLayout.MANIFESTS));
+  }
+
+  /** Thrown when the partial render cannot be trusted; the caller renders everything. */
+  private static final class NotIncremental extends RuntimeException {
+    NotIncremental(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /**
+   * Renders the clusters in {@code toRender}, drops those in {@code removed}, brings the shared files (HelmRepositories,
+   * kustomizations) up to date and writes it all into the output in place, then a new record. Returns null, having
+   * written nothing, when the result could differ from a full render's (any problem: the full render reports it).
+   */
+  static IncrementalRender.Result partial(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
+                                          InputScan releasesScan, Map<String, String> inputs, Set<String> toRender,
+                                          List<String> removed) {
+    try {
+      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed);
+    } catch (NotIncremental | InvalidInputException e) {
+      return null;
+    }
+  }
+
+  private static IncrementalRender.Result partialOrThrow(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
+      InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed) {
+    List<String> fleetFiles = fleetScan.files().stream()
+        .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
+    RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
+    RecordingTree releases = new RecordingTree(new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan),
+        false);
+    Renderer renderer = Renderer.standard();
+    List<Fresh> fresh = renderer.renderEach(fleet, inc.fleetLabel, releases, inc.releasesLabel, Fresh::of);
+    Map<String, Fresh> freshByPath = new HashMap<>();
+    fresh.forEach(f -> freshByPath.put(f.path(), f));
+    if (!freshByPath.keySet().equals(toRender)) {
+      throw new NotIncremental("not every changed cluster was rendered");
+    }
+    // Every file the renderer read must be the one scanned (the snapshot guarantees it; this documents it).
+    for (String p : fleetFiles) {
+      String read = fleet.digest(p);
+      if (!read.equals(RenderRecord.UNREAD) && !read.equals(fleetScan.digests().get(p))) {
+        throw new NotIncremental(p + " changed while rendering");
+      }
+    }
+    TreeMap<String, String> newInputs = new TreeMap<>();
+    for (String p : fleetFiles) {
+      if (!IncrementalRender.isClusterFile(p)) {
+        newInputs.put("fleet/" + p, fleet.digest(p));
+      }
+    }
+    releases.files().forEach(p -> newInputs.put("releases/" + p, releases.digest(p)));
+    IncrementalRender.Contexts contexts = new IncrementalRender.Contexts(inc.build, inc.options, newInputs);
+
+    // The clusters of the new output, in fleet order: recorded ones left as they are, and the fresh ones.
+    Set<String> gone = new HashSet<>(removed);
+    TreeSet<String> paths = new TreeSet<>(toRender);
+    rec.clusters().keySet().stream().filter(p -> !gone.contains(p)).forEach(paths::add);
+    Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>();
+    for (String p : paths) {
+      Fresh f = freshByPath.get(p);
+      clusters.put(p, f == null ? rec.clusters().get(p) : cluster(f, fleet.digest(p), contexts));
+    }
+
+    // Organization namespaces: recorded, unless the organization's defaults changed or it is new.
+    Map<String, String> orgNamespaces = new HashMap<>();
+    for (RenderRecord.Cluster c : clusters.values()) {
+      orgNamespaces.computeIfAbsent(c.orgKey(), k -> {
+        String defaults = "fleet/" + rec.orgs().getOrDefault(k, new RenderRecord.Org(c.managementCluster(),
+            c.organization(), "", -1)).folder() + "/defaults.yaml";
+        RenderRecord.Org o = rec.orgs().get(k);
+        if (o != null && java.util.Objects.equals(rec.inputs().get(defaults), newInputs.get(defaults))) {
+          return o.namespace();
+        }
+        return FleetReader.organizationNamespace(fleet, inc.fleetLabel, c.managementCluster(), c.organization());
+      });
+    }
+    // The fleet-wide checks, over every cluster, as a full render makes them.
+    List<FleetReader.Placement> placements = new ArrayList<>(clusters.size());
+    for (Map.Entry<String, RenderRecord.Cluster> e : clusters.entrySet()) {
+      RenderRecord.Cluster c = e.getValue();
+      Fresh f = freshByPath.get(e.getKey());
+      placements.add(new FleetReader.Placement(c.managementCluster(), c.organization(), c.namespace(), c.name(),
+          f != null ? f.file() : label(inc.fleetLabel, e.getKey()), orgNamespaces.get(c.orgKey())));
+    }
+    if (!FleetReader.checkPlacements(placements).isEmpty()) {
+      throw new NotIncremental("fleet-wide check failed");
+    }
+
+    // Shared files from every cluster: the unchanged ones contribute their HelmRepositories (namespace + release).
+    ReleaseCatalog catalog = ReleaseCatalog.read(releases, inc.releasesLabel);
+    Map<String, List<KubeObject>> sourcesMemo = new HashMap<>();
+    byte[] none = new byte[0];
+    List<OutputLayout.EncodedCluster> encoded = new ArrayList<>(clusters.size());
+    for (Map.Entry<String, RenderRecord.Cluster> e : clusters.entrySet()) {
+      Fresh f = freshByPath.get(e.getKey());
+      if (f != null) {
+        encoded.add(f.encoded());
+        continue;
+      }
+      RenderRecord.Cluster c = e.getValue();
+      List<KubeObject> sources = sourcesMemo.computeIfAbsent(c.namespace() + "\0" + c.release(), k -> {
+        Optional<ReleaseInfo> release = catalog.find(c.release());
+        if (release.isEmpty()) {
+          throw new NotIncremental("release " + c.release() + " is gone");
+        }
+        return AppObjects.helmRepositories(c.namespace(), release.get());
+      });
+      String folder = c.folder();
+      encoded.add(new OutputLayout.EncodedCluster(folder, folder.substring(0, folder.indexOf("/workload-clusters/")),
+          none, sources, List.of()));
+    }
+    SortedMap<String, byte[]> files = OutputLayout.assemble(encoded);
+    RenderRecord next = record(inc.build, inc.options, newInputs, orgNamespaces, clusters, files);
+
+    // What to write: the fresh clusters' files, and every shared file that differs from the disk.
+    Map<String, byte[]> writes = new TreeMap<>();
+    for (Fresh f : fresh) {
+      String folder = f.encoded().folder();
+      writes.put(folder + "/" + OutputLayout.MANIFESTS, f.encoded().manifests());
+      writes.put(folder + "/" + OutputLayout.KUSTOMIZATION, files.get(folder + "/" + OutputLayout.KUSTOMIZATION));
+    }
+    files.forEach((path, bytes) -> {
+      if (!IncrementalRender.isClusterOutput(path)) {
+        writes.put(path, bytes);
+      }
+    });
+    // What to delete: outputs of removed clusters and shared files no longer produced.
+    Set<String> deletes = new TreeSet<>();
+    for (String p : removed) {
+      String folder = rec.clusters().get(p).folder();
+      if (!files.containsKey(folder + "/" + OutputLayout.MANIFESTS)) {
+        deletes.add(folder + "/" + OutputLayout.MANIFESTS);
+        deletes.add(folder + "/" + OutputLayout.KUSTOMIZATION);
+      }
+    }
+    rec.files().keySet().stream().filter(p -> !p.equals(IncrementalRender.CLUSTER_KUSTOMIZATION)
+        && !files.containsKey(p)).forEach(deletes::add);
+    apply(inc.out, writes, deletes, next);
+    List<String> warnings = new ArrayList<>();
+    clusters.values().forEach(c -> warnings.addAll(c.warnings()));
+    return new IncrementalRender.Result(clusters.size(), fresh.size(), removed.size(), warnings);
+  }
+
+  private static String label(String label, String path) {
+    return label == null || label.isEmpty() ? path : label + "/" + path;
+  }
+
+  /**
+   * Applies the changes in place. The record goes first (a render stopped halfway leaves none, so the next one renders
+   * everything), then files, each written to a temporary file beside it and renamed: clusters' files before the
+   * kustomizations that list them, deepest first, deletions last, so that Flux or Argo CD reading meanwhile never sees
+   * a kustomization naming a missing file. The new record goes last.
+   */
+  private static void apply(Path out, Map<String, byte[]> writes, Set<String> deletes, RenderRecord next) {
+    try {
+      Map<String, byte[]> changed = new LinkedHashMap<>();
+      List<String> order = new ArrayList<>(writes.keySet());
+      order.sort(Comparator.comparing((String p) -> p.endsWith("/" + OutputLayout.KUSTOMIZATION)
+          || p.equals(OutputLayout.KUSTOMIZATION)).thenComparing(p -> -depth(p)).thenComparing(p -> p));
+      for (String p : order) {
+        Path target = checkedPath(out, p);
+        byte[] bytes = writes.get(p);
+        if (IncrementalRender.size(target) != bytes.length || !Arrays.equals(Files.readAllBytes(target), bytes)) {
+          changed.put(p, bytes);
+        }
+      }
+      for (String p : deletes) {
+        checkedPath(out, p);
+      }
+      Files.deleteIfExists(out.resolve(RenderRecord.FILE));
+      for (Map.Entry<String, byte[]> e : changed.entrySet()) {
+        Path target = out.resolve(e.getKey());
+        Files.createDirectories(target.getParent());
+        writeAtomically(target, e.getValue());
+      }
+      List<String> deleteOrder = new ArrayList<>(deletes);
+      deleteOrder.sort(Comparator.comparing((String p) -> -depth(p)).thenComparing(p -> p));
+      for (String p : deleteOrder) {
+        Path target = out.resolve(p);
+        Files.deleteIfExists(target);
+        removeEmptyParents(out, target.getParent());
+      }
+      writeAtomically(out.resolve(RenderRecord.FILE), next.format());
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(out.toString(), null, "cannot be written ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + "); run capkit render --full"));
+    }
+  }
+
+  private static int depth(String p) {
+    int n = 0;
+    for (int i = 0; i < p.length(); i++) {
+      if (p.charAt(i) == '/') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** {@code out/p}, refusing a path below a symbolic link or anything but a folder: nothing is written outside. */
+  private static Path checkedPath(Path out, String p) throws IOException {
+    if (!RenderRecord.safePath(p)) {
+      throw new NotIncremental("unsafe path " + p);
+    }
+    Path dir = out;
+    String[] parts = p.split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      dir = dir.resolve(parts[i]);
+      if (Files.isSymbolicLink(dir) || (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))) {
+        throw new NotIncremental(dir + " is not a folder");
+      }
+    }
+    Path target = out.resolve(p);
+    if (Files.isSymbolicLink(target) || Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NotIncremental(target + " is not a file");
+    }
+    return target;
+  }
+
+  private static void removeEmptyParents(Path out, Path dir) throws IOException {
+    while (dir != null && !dir.equals(out) && dir.startsWith(out)) {
+      try (var s = Files.list(dir)) {
+        if (s.findAny().isPresent()) {
+          return;
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
+        dir = dir.getParent();
+        continue;
+      }
+      Files.delete(dir);
+      dir = dir.getParent();
+    }
+  }
+
+  static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = target.resolveSibling(".capkit-tmp-" + UUID.randomUUID());
+    try {
+      Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The input folder as scanned: the listed files only, with the bytes that were hashed. A file the scan did not keep
+   * is read again and must hash the same.
+   */
+  private static final class Snapshot implements SourceTree {
+    private final Path root;
+    private final List<String> files;
+    private final Set<String> listed;
+    private final InputScan scan;
+
+    Snapshot(Path root, List<String> files, InputScan scan) {
+      this.root = root.toAbsolutePath().normalize();
+      this.files = List.copyOf(files);
+      this.listed = new HashSet<>(files);
+      this.scan = scan;
+    }
+
+    @Override
+    public List<String> files() {
+      return files;
+    }
+
+    @Override
+    public Optional<byte[]> read(String path) {
+      if (!listed.contains(path)) {
+        return Optional.empty();
+      }
+      byte[] kept = scan.kept().get(path);
+      if (kept != null) {
+        return Optional.of(kept);
+      }
+      byte[] again = io.capkit.api.source.DirectoryTree.readFile(root.resolve(path), path);
+      if (!InputScan.digest(again).equals(scan.digests().get(path))) {
+        throw new NotIncremental(path + " changed while rendering");
+      }
+      return Optional.of(again);
+    }
+
+    @Override
+    public String describe() {
+      return root.toString();
+    }
+  }
+}
