@@ -2,6 +2,7 @@ package io.capkit.cli;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.RenderResult;
 import io.capkit.renderer.RenderedFiles;
 import io.capkit.renderer.Renderer;
@@ -37,20 +38,18 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (cluster == null && !check) {
+      return renderFleet();
+    }
     RenderedFiles rendered = input.with(t -> {
       if (cluster != null) {
         RenderResult result = Renderer.standard().render(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel())
             .select(cluster);
         return new RenderedFiles(result.clusters().size(), result.files(), result.warnings());
       }
-      // The whole fleet: clusters are encoded as they render, their object trees never all held at once.
       return Renderer.standard().renderFiles(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
     });
-    // One write for all warnings: a large fleet can have thousands.
-    StringBuilder warnings = new StringBuilder();
-    rendered.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
-    spec.commandLine().getErr().print(warnings);
-    spec.commandLine().getErr().flush();
+    printWarnings(rendered.warnings());
     SortedMap<String, byte[]> files = rendered.files();
     OutputFolder folder = new OutputFolder(out);
     if (check) {
@@ -64,5 +63,36 @@ final class RenderCommand implements Callable<Integer> {
     folder.replace(files);
     spec.commandLine().getOut().println("rendered " + rendered.clusters() + " clusters into " + out);
     return Capkit.OK;
+  }
+
+  /**
+   * The whole fleet, streamed: input read and checked first, then each cluster rendered on a worker thread and its
+   * files written (into the new folder beside the output) as soon as it is encoded; files above the clusters last,
+   * then the swap. Nothing of the fleet's output is held in memory; a problem in any cluster leaves the output as it
+   * was, as before.
+   */
+  private int renderFleet() {
+    Renderer renderer = Renderer.standard();
+    int clusters = input.with(t -> {
+      Renderer.Fleet fleet = renderer.read(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
+      try (OutputFolder.Update update = new OutputFolder(out).update()) {
+        Renderer.Streamed rendered = renderer.renderEach(fleet, fleet.clusters(),
+            (i, c) -> OutputLayout.clusterFiles(c).forEach(update::write));
+        printWarnings(rendered.warnings());
+        OutputLayout.sharedFiles(fleet).forEach(update::write);
+        update.commit();
+        return rendered.clusters();
+      }
+    });
+    spec.commandLine().getOut().println("rendered " + clusters + " clusters into " + out);
+    return Capkit.OK;
+  }
+
+  // One write for all warnings: a large fleet can have thousands.
+  private void printWarnings(List<String> list) {
+    StringBuilder warnings = new StringBuilder();
+    list.forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
+    spec.commandLine().getErr().print(warnings);
+    spec.commandLine().getErr().flush();
   }
 }
