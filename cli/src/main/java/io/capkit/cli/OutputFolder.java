@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -234,35 +233,46 @@ final class OutputFolder {
 
   /** Problems that make the folder differ from {@code files}: stale, missing and extra files. */
   List<Problem> differences(SortedMap<String, byte[]> files) {
-    SortedMap<String, byte[]> onDisk = read();
     List<Problem> problems = new ArrayList<>();
-    files.forEach((path, bytes) -> {
-      byte[] have = onDisk.get(path);
-      if (have == null) {
-        problems.add(new Problem(out.resolve(path).toString(), null, "missing"));
-      } else if (!Arrays.equals(have, bytes)) {
-        problems.add(new Problem(out.resolve(path).toString(), null, "stale (differs from a fresh rendering)"));
-      }
-    });
-    onDisk.keySet().stream().filter(p -> !files.containsKey(p))
-        .forEach(p -> problems.add(new Problem(out.resolve(p).toString(), null, "extra (not produced by the rendering)")));
+    files.forEach((path, bytes) -> difference(path, bytes).ifPresent(problems::add));
+    problems.addAll(extras(files.keySet()));
     problems.sort(null);
     return problems;
   }
 
-  private SortedMap<String, byte[]> read() {
-    SortedMap<String, byte[]> files = new TreeMap<>();
+  /** How the file at {@code path} differs from {@code bytes} (missing or stale), if it does; any thread. */
+  java.util.Optional<Problem> difference(String path, byte[] bytes) {
+    Path file = out.resolve(path);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.Optional.of(new Problem(file.toString(), null, "missing"));
+    }
+    try {
+      if (!Arrays.equals(Files.readAllBytes(file), bytes)) {
+        return java.util.Optional.of(new Problem(file.toString(), null, "stale (differs from a fresh rendering)"));
+      }
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + out, e);
+    }
+  }
+
+  /** Files in the folder that are not in {@code expected} (paths relative to it, '/'-separated). */
+  List<Problem> extras(java.util.Set<String> expected) {
+    List<Problem> problems = new ArrayList<>();
     if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
-      return files;
+      return problems;
     }
     try (Stream<Path> s = Files.walk(out)) {
       for (Path p : s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
-        files.put(out.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+        String path = out.relativize(p).toString().replace('\\', '/');
+        if (!expected.contains(path)) {
+          problems.add(new Problem(out.resolve(path).toString(), null, "extra (not produced by the rendering)"));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + out, e);
     }
-    return files;
+    return problems;
   }
 
   private void checkReplaceable() {
