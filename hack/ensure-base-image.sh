@@ -52,20 +52,8 @@ if [[ -f "$OUT_DIR/.complete" && -s "$IMAGE" ]]; then # built by the run we wait
 fi
 [[ "$(id -u)" == 0 ]] || die "debootstrap and mkfs.ext4 -d keep file owners only as root: run as root (CI runs make test as root)"
 
-installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == installed ]]; }
-MISSING=()
-for p in "${TOOLS[@]}"; do installed "$p" || MISSING+=("$p"); done
-if [[ ${#MISSING[@]} -gt 0 ]]; then
-  log "installing build tools: ${MISSING[*]} ..."
-  APT_LOG="$(mktemp)"
-  if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q &&
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${MISSING[@]}"; } >"$APT_LOG" 2>&1; then
-    tail -n 30 "$APT_LOG" >&2
-    die "apt-get install ${MISSING[*]} failed"
-  fi
-  rm -f "$APT_LOG"
-  log "build tools installed ($(elapsed "$START")s)"
-fi
+apt_install_missing "${TOOLS[@]}"
+[[ ${#APT_INSTALLED[@]} -eq 0 ]] || log "build tools installed: ${APT_INSTALLED[*]} ($(elapsed "$START")s)"
 
 log "building $SUITE base image into $OUT_DIR ..."
 rm -rf "$OUT_DIR"

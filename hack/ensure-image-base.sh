@@ -47,15 +47,7 @@ if [[ "$REFRESH" == 0 && -f "$DEST/.complete" ]]; then # another run finished it
   exit 0
 fi
 
-if ! command -v debootstrap >/dev/null 2>&1; then
-  log "installing debootstrap (apt-get) ..."
-  export DEBIAN_FRONTEND=noninteractive
-  APT_LOG="$(mktemp)"
-  apt-get update -q >"$APT_LOG" 2>&1 || { tail -n 20 "$APT_LOG" >&2; die "apt-get update failed"; }
-  apt-get install -y -q --no-install-recommends debootstrap >"$APT_LOG" 2>&1 ||
-    { tail -n 20 "$APT_LOG" >&2; die "apt-get install debootstrap failed"; }
-  rm -f "$APT_LOG"
-fi
+command -v debootstrap >/dev/null 2>&1 || apt_install_missing debootstrap
 
 mkdir -p "$BASE_DIR"
 rm -rf "$BASE_DIR"/.tmp.* # leftovers of interrupted runs (we hold the lock)

@@ -27,37 +27,13 @@ URI=qemu:///system
 PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base ovmf iproute2)
 POOL_DIR=/var/lib/libvirt/images
 
-installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == installed ]]; }
 # Connecting is enough to know the daemon answers (`virsh version` probes QEMU and takes seconds).
 answers() { timeout 20 virsh -q -c "$URI" uri >/dev/null 2>&1; }
 
-command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script supports Debian/Ubuntu only"
 with_lock libvirtd
 
-MISSING=()
-for p in "${PACKAGES[@]}"; do installed "$p" || MISSING+=("$p"); done
-if [[ ${#MISSING[@]} -gt 0 ]]; then
-  SUDO=()
-  if [[ "$(id -u)" != 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "need root (or sudo) to install: ${MISSING[*]}"
-    SUDO=(sudo)
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  APT_LOG="$(mktemp)"
-  trap 'rm -f "$APT_LOG"' EXIT
-  apt_run() { # quiet unless it fails; waits for another apt-get holding the lock
-    if ! "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 "$@" >"$APT_LOG" 2>&1; then
-      tail -n 30 "$APT_LOG" >&2
-      die "apt-get $* failed"
-    fi
-  }
-  log "missing: ${MISSING[*]}; running apt-get update ..."
-  apt_run update -q
-  log "installing: ${MISSING[*]} (apt-get install --no-install-recommends) ..."
-  apt_run install -y -q --no-install-recommends "${MISSING[@]}"
-  for p in "${MISSING[@]}"; do installed "$p" || die "$p still not installed after apt-get install"; done
-  log "installed ${MISSING[*]} in $(elapsed "$START")s"
-fi
+apt_install_missing "${PACKAGES[@]}"
+[[ ${#APT_INSTALLED[@]} -eq 0 ]] || log "installed ${APT_INSTALLED[*]} in $(elapsed "$START")s"
 
 SUDO=()
 [[ "$(id -u)" == 0 ]] || SUDO=(sudo)

@@ -91,3 +91,39 @@ with_lock() {
     flock 9
   fi
 }
+
+# deb_installed PKG: true when dpkg says PKG is installed.
+deb_installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == installed ]]; }
+
+# apt_install_missing PKG...: installs the Debian packages of the list that are not installed yet, and only
+# those: `apt-get update` once, then `apt-get install --no-install-recommends`, noninteractive, waiting up to
+# 10 minutes for another apt-get holding the lock. Quiet unless it fails (then the last 30 lines of apt-get's
+# output and exit 1). Runs apt-get through sudo when not root. Sets APT_INSTALLED to the packages it installed
+# (empty when nothing was missing); the caller logs or checks further.
+apt_install_missing() {
+  APT_INSTALLED=()
+  command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script supports Debian/Ubuntu only"
+  local p missing=() sudo=() log_file
+  for p in "$@"; do deb_installed "$p" || missing+=("$p"); done
+  [[ ${#missing[@]} -gt 0 ]] || return 0
+  if [[ "$(id -u)" != 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "need root (or sudo) to install: ${missing[*]}"
+    sudo=(sudo)
+  fi
+  log_file="$(mktemp)"
+  log "missing: ${missing[*]}; running apt-get update ..."
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q >"$log_file" 2>&1; then
+    tail -n 30 "$log_file" >&2; rm -f "$log_file"
+    die "apt-get update failed (installing ${missing[*]})"
+  fi
+  log "installing: ${missing[*]} (apt-get install --no-install-recommends) ..."
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+      --no-install-recommends "${missing[@]}" >"$log_file" 2>&1; then
+    tail -n 30 "$log_file" >&2; rm -f "$log_file"
+    die "apt-get install ${missing[*]} failed"
+  fi
+  log "apt-get set up: $(tr -d '\r' <"$log_file" | sed -n 's/^Setting up \([^ ]*\) (\(.*\)) \.\.\.$/\1=\2/p' | tr '\n' ' ')"
+  rm -f "$log_file"
+  for p in "${missing[@]}"; do deb_installed "$p" || die "$p still not installed after apt-get install"; done
+  APT_INSTALLED=("${missing[@]}")
+}
