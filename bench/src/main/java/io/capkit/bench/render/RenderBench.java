@@ -176,7 +176,9 @@ public final class RenderBench {
         medianCpu / n * 1000, emptyCpu / n * 1000, ccPerCluster / capkitPerCluster, ccPerCluster / (emptyWall / n),
         ccCpuPerCluster / (medianCpu / n), ccCpuPerCluster / (emptyCpu / n));
     String verdict = String.format(Locale.ROOT, """
-        **Target (issue 18), render of 10,000 clusters into an empty folder: wall %s (median %.2f s against ≤ 2 s),         peak RSS %s (%d MiB against ≤ 256 MiB).** Wall time on this shared machine depends on the load average         printed beside each run; CPU time (user+sys) is the figure load distorts least.
+        **Target (issue 18), render of 10,000 clusters into an empty folder: wall %s (median %.2f s against ≤ 2 s), \
+        peak RSS %s (%d MiB against ≤ 256 MiB).** \
+        Wall time on this shared machine depends on the load average printed beside each run; CPU time (user+sys) is the figure load distorts least.
         """, wallMet ? "met" : "missed", emptyWall, rssMet ? "met" : "missed", emptyRss / 1024);
     String machine = String.format(Locale.ROOT, """
         Machine: %d CPUs (%s), %s %s, load average at start `%s`, at end `%s` (the machine is shared; \
