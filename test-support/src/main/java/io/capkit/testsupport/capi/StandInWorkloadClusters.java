@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -64,6 +65,11 @@ public final class StandInWorkloadClusters implements AutoCloseable {
   private final List<String> errors = new ArrayList<>();
   private final ScheduledExecutorService loop;
   private volatile Consumer<String> events = s -> { };
+  /**
+   * The management cluster's CAPI Machines, watched once the first cluster is: the loop reads this cache (a kubelet
+   * never lists Machines, so the stand-in adds no list requests to the API server it plays against).
+   */
+  private volatile SharedIndexInformer<GenericKubernetesResource> machines;
 
   private record Workload(String namespace, String cluster, String endpoint, ManagedProcess server,
                           KubernetesClient client, Instant initialized) {}
@@ -113,6 +119,12 @@ public final class StandInWorkloadClusters implements AutoCloseable {
 
   /** Serves workload cluster {@code namespace/cluster} from its first provisioned control-plane Machine on. */
   public void watch(String namespace, String cluster) {
+    synchronized (this) {
+      if (machines == null) {
+        machines = mgmt.genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Machine").inAnyNamespace()
+            .withLabel(CLUSTER_LABEL).inform();
+      }
+    }
     watched.add(namespace + "/" + cluster);
   }
 
@@ -142,8 +154,10 @@ public final class StandInWorkloadClusters implements AutoCloseable {
       String ns = key.substring(0, key.indexOf('/'));
       String cluster = key.substring(key.indexOf('/') + 1);
       try {
-        List<GenericKubernetesResource> machines = mgmt.genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Machine")
-            .inNamespace(ns).withLabel(CLUSTER_LABEL, cluster).list().getItems();
+        List<GenericKubernetesResource> machines = this.machines.getStore().list().stream()
+            .filter(m -> ns.equals(m.getMetadata().getNamespace())
+                && cluster.equals(m.getMetadata().getLabels().get(CLUSTER_LABEL)))
+            .toList();
         Workload w = workloads.get(key);
         if (w == null) {
           Optional<GenericKubernetesResource> firstCp = machines.stream()
@@ -355,6 +369,9 @@ public final class StandInWorkloadClusters implements AutoCloseable {
   @Override
   public void close() {
     loop.shutdownNow();
+    if (machines != null) {
+      machines.close();
+    }
     try {
       loop.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
