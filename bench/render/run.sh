@@ -14,7 +14,7 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/capkit-bench-render.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 # The in-process heap probe uses the same JVM options as bin/capkit render (CAPKIT_JAVA_OPTS or its default).
-heap_opts="${CAPKIT_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m}"
+heap_opts="${CAPKIT_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn64m -Xmx1g}"
 args=()
 for a in "$@"; do [[ "$a" == skipBuild=* ]] || args+=("$a"); done
 java -cp bench/target/classes io.capkit.bench.render.RenderBench \
