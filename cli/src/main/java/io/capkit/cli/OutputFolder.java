@@ -18,14 +18,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * The render output folder on disk: the CLI's only file writes. Every rendering is written whole into a new
- * folder of its own beside the output ({@code .NAME.capkit-new-…}): a file that did not change is hard-linked from the
- * current output (same inode, nothing rewritten), the others are written. Only when all of it is on disk is the
- * output swapped for it by two renames, so a failure at any step leaves the previous output whole. One render at a
+ * folder of its own beside the output ({@code .NAME.capkit-new-…}), file by file as clusters finish rendering
+ * ({@link #update()}): a file that did not change is hard-linked from the current output (same inode, nothing
+ * rewritten), the others are written. Only when all of it is on disk is the output swapped for it by two renames, so
+ * a failure at any step leaves the previous output whole. One render at a
  * time writes an output: a second is refused while the first holds the lock file {@code .NAME.capkit-lock}. Only
  * folders that capkit itself wrote are ever replaced.
  */
@@ -52,6 +52,20 @@ final class OutputFolder {
    * {@link InvalidInputException} when another render is writing the same folder or the folder cannot be written.
    */
   void replace(SortedMap<String, byte[]> files) {
+    try (Update update = update()) {
+      files.forEach(update::write);
+      update.commit();
+    }
+  }
+
+  /**
+   * Starts writing a new rendering of the folder, file by file as clusters finish (from any number of threads):
+   * everything goes into a new folder of its own beside the output, which {@link Update#commit()} swaps in whole;
+   * closing an update that was not committed deletes it and leaves the output as it was. Holds the output's lock
+   * until closed. Throws {@link InvalidInputException} when another render is writing the same folder or the folder
+   * cannot be written.
+   */
+  Update update() {
     checkReplaceable();
     Path parent = out.getParent();
     try {
@@ -59,19 +73,113 @@ final class OutputFolder {
     } catch (IOException e) {
       throw cannotWrite(e);
     }
-    try (OutputLock lock = OutputLock.acquire(parent.resolve("." + out.getFileName() + ".capkit-lock"), out)) {
+    OutputLock lock = null;
+    try {
+      lock = OutputLock.acquire(parent.resolve("." + out.getFileName() + ".capkit-lock"), out);
       checkReplaceable();
       removeLeftovers(parent);
       Path fresh = Files.createTempDirectory(parent, prefix() + "new-");
-      try {
-        Map<String, Long> onDisk = Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS) ? sizes() : Map.of();
-        write(fresh, files, onDisk);
-        swap(parent, fresh);
-      } finally {
-        deleteTree(fresh);
-      }
+      Update update = new Update(lock, parent, fresh, hasFiles(out));
+      lock = null;
+      return update;
     } catch (IOException | UncheckedIOException e) {
       throw cannotWrite(e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
+    } finally {
+      if (lock != null) {
+        try {
+          lock.close();
+        } catch (IOException e) {
+          // Nothing was written; the lock file is only a leftover.
+        }
+      }
+    }
+  }
+
+  /** A new rendering being written beside the output; see {@link #update()}. */
+  final class Update implements AutoCloseable {
+    private final OutputLock lock;
+    private final Path parent;
+    private final Path fresh;
+    // The output as it is: an unchanged file is hard-linked from it, not written again.
+    private final boolean current;
+    private final java.util.Set<String> folders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean committed;
+
+    private Update(OutputLock lock, Path parent, Path fresh, boolean current) {
+      this.lock = lock;
+      this.parent = parent;
+      this.fresh = fresh;
+      this.current = current;
+    }
+
+    /**
+     * Writes one file of the new rendering ({@code path} relative to the output, '/'-separated), or links it from
+     * the current output when that one has the same bytes. Safe to call from several threads at once, once per path.
+     * Throws {@link InvalidInputException} ({@code cannot be written …; the previous output is unchanged}).
+     */
+    void write(String path, byte[] bytes) {
+      try {
+        int slash = path.lastIndexOf('/');
+        if (slash > 0 && !folders.contains(path.substring(0, slash))) {
+          String folder = path.substring(0, slash);
+          Files.createDirectories(fresh.resolve(folder));
+          folders.add(folder);
+        }
+        Path target = fresh.resolve(path);
+        if (current && same(out.resolve(path), bytes) && link(target, out.resolve(path))) {
+          return;
+        }
+        writer.write(target, bytes);
+      } catch (IOException e) {
+        throw cannotWrite(e);
+      }
+    }
+
+    /** Swaps the new rendering in for the output (two renames); the previous output stays whole when it fails. */
+    void commit() {
+      try {
+        swap(parent, fresh);
+        committed = true;
+      } catch (IOException e) {
+        throw cannotWrite(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (!committed) {
+          deleteTree(fresh);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // A leftover beside the output: the next render (holding the lock) removes it.
+      } finally {
+        try {
+          lock.close();
+        } catch (IOException e) {
+          // The lock is released with the channel; a lock file left behind is taken over by the next render.
+        }
+      }
+    }
+  }
+
+  // The current file holds exactly these bytes (a regular file, not a link); false when it is missing or unreadable.
+  private static boolean same(Path current, byte[] bytes) {
+    try {
+      java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(current,
+          java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.isRegularFile() && a.size() == bytes.length && Arrays.equals(Files.readAllBytes(current), bytes);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean hasFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isPresent();
     }
   }
 
@@ -94,25 +202,6 @@ final class OutputFolder {
         deleteTree(p);
       }
     }
-  }
-
-  private void write(Path fresh, SortedMap<String, byte[]> files, Map<String, Long> onDisk) throws IOException {
-    createFolders(fresh, files.keySet());
-    // Files are independent: write them on every core.
-    files.entrySet().parallelStream().forEach(e -> {
-      try {
-        Path target = fresh.resolve(e.getKey());
-        Path current = out.resolve(e.getKey());
-        Long size = onDisk.get(e.getKey());
-        if (size != null && size == e.getValue().length
-            && Arrays.equals(Files.readAllBytes(current), e.getValue()) && link(target, current)) {
-          return;
-        }
-        writer.write(target, e.getValue());
-      } catch (IOException x) {
-        throw new UncheckedIOException(x);
-      }
-    });
   }
 
   // A file system without hard links gets a copy instead.
@@ -142,75 +231,49 @@ final class OutputFolder {
     deleteTree(old);
   }
 
-  // Each folder once, parents before children (sorted paths list a parent before its children).
-  private static void createFolders(Path root, java.util.Collection<String> paths) throws IOException {
-    java.util.Set<String> made = new java.util.HashSet<>();
-    for (String path : paths) {
-      int slash = path.lastIndexOf('/');
-      if (slash > 0 && made.add(path.substring(0, slash))) {
-        Files.createDirectories(root.resolve(path.substring(0, slash)));
-      }
-    }
-  }
-
-  // Every file (path → size) and folder (path + "/" → -1) below the folder, from one walk.
-  private Map<String, Long> sizes() throws IOException {
-    Map<String, Long> found = new java.util.HashMap<>();
-    Files.walkFileTree(out, new java.nio.file.SimpleFileVisitor<>() {
-      @Override
-      public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
-        if (!dir.equals(out)) {
-          found.put(relative(dir) + "/", -1L);
-        }
-        return java.nio.file.FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
-        found.put(relative(file), a.isRegularFile() ? a.size() : -1L);
-        return java.nio.file.FileVisitResult.CONTINUE;
-      }
-    });
-    return found;
-  }
-
-  private String relative(Path p) {
-    return out.relativize(p).toString().replace('\\', '/');
-  }
-
   /** Problems that make the folder differ from {@code files}: stale, missing and extra files. */
   List<Problem> differences(SortedMap<String, byte[]> files) {
-    SortedMap<String, byte[]> onDisk = read();
     List<Problem> problems = new ArrayList<>();
-    files.forEach((path, bytes) -> {
-      byte[] have = onDisk.get(path);
-      if (have == null) {
-        problems.add(new Problem(out.resolve(path).toString(), null, "missing"));
-      } else if (!Arrays.equals(have, bytes)) {
-        problems.add(new Problem(out.resolve(path).toString(), null, "stale (differs from a fresh rendering)"));
-      }
-    });
-    // The record of the last render is not output: a fresh rendering is compared with the manifests only.
-    onDisk.remove(RenderRecord.FILE);
-    onDisk.keySet().stream().filter(p -> !files.containsKey(p))
-        .forEach(p -> problems.add(new Problem(out.resolve(p).toString(), null, "extra (not produced by the rendering)")));
+    files.forEach((path, bytes) -> difference(path, bytes).ifPresent(problems::add));
+    problems.addAll(extras(files.keySet()));
     problems.sort(null);
     return problems;
   }
 
-  private SortedMap<String, byte[]> read() {
-    SortedMap<String, byte[]> files = new TreeMap<>();
+  /** How the file at {@code path} differs from {@code bytes} (missing or stale), if it does; any thread. */
+  java.util.Optional<Problem> difference(String path, byte[] bytes) {
+    Path file = out.resolve(path);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.Optional.of(new Problem(file.toString(), null, "missing"));
+    }
+    try {
+      if (!Arrays.equals(Files.readAllBytes(file), bytes)) {
+        return java.util.Optional.of(new Problem(file.toString(), null, "stale (differs from a fresh rendering)"));
+      }
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + out, e);
+    }
+  }
+
+  /** Files in the folder that are not in {@code expected} (paths relative to it, '/'-separated). */
+  List<Problem> extras(java.util.Set<String> expected) {
+    List<Problem> problems = new ArrayList<>();
     if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
-      return files;
+      return problems;
     }
     try (Stream<Path> s = Files.walk(out)) {
       for (Path p : s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
-        files.put(out.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+        String path = out.relativize(p).toString().replace('\\', '/');
+        // The record of the last render is not output: a fresh rendering is compared with the manifests only.
+        if (!expected.contains(path) && !path.equals(RenderRecord.FILE)) {
+          problems.add(new Problem(out.resolve(path).toString(), null, "extra (not produced by the rendering)"));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + out, e);
     }
-    return files;
+    return problems;
   }
 
   private void checkReplaceable() {

@@ -9,9 +9,11 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -38,21 +40,27 @@ final class OutputLock implements AutoCloseable {
         StandardOpenOption.WRITE);
     FileLock lock = null;
     try {
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock != null && owns(file, channel)) {
-        OutputLock held = new OutputLock(file, channel, lock);
-        channel = null;
-        return held;
+      lock = tryLock(channel);
+      if (lock != null) {
+        Object key = owns(file, channel);
+        if (key != null) {
+          // owns() read the file through a descriptor of its own; closing it dropped this process's lock on the file
+          // (POSIX record locks belong to the process and go with any descriptor of the file that is closed; the
+          // JVM still lists it). Take it again, and check that the path still names the file locked.
+          lock.release();
+          lock = tryLock(channel);
+          if (lock != null && key.equals(fileKey(file))) {
+            OutputLock held = new OutputLock(file, channel, lock);
+            channel = null;
+            return held;
+          }
+        }
       }
       throw new InvalidInputException(new Problem(out.toString(), null,
           "another capkit render is writing this folder right now; nothing was written, run again once it is done"));
     } finally {
       if (channel != null) {
-        if (lock != null) {
+        if (lock != null && lock.isValid()) {
           lock.release();
         }
         channel.close();
@@ -60,14 +68,34 @@ final class OutputLock implements AutoCloseable {
     }
   }
 
-  private static boolean owns(Path file, FileChannel channel) throws IOException {
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
+    }
+  }
+
+  // The file at the path, or null when there is none (stat only: opening the file would drop the lock).
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The file key of the lock file when the path still names the file this channel locked, else null. */
+  private static Object owns(Path file, FileChannel channel) throws IOException {
     byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
     channel.truncate(0);
     channel.write(ByteBuffer.wrap(token), 0);
+    Object key = fileKey(file);
     try {
-      return Arrays.equals(token, Files.readAllBytes(file));
+      boolean same = Arrays.equals(token, Files.readAllBytes(file));
+      return same && key != null && key.equals(fileKey(file)) ? key : null;
     } catch (NoSuchFileException e) {
-      return false;
+      return null;
     }
   }
 

@@ -10,8 +10,6 @@ import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.ReleaseCatalog;
 import io.capkit.renderer.ReleaseInfo;
-import io.capkit.renderer.RenderedCluster;
-import io.capkit.renderer.RenderedFiles;
 import io.capkit.renderer.Renderer;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -37,8 +35,10 @@ import java.util.UUID;
 
 /**
  * The renderer side of recorded renders: a full render that also produces its {@link RenderRecord}, and a partial
- * render of the clusters whose inputs changed, written into the output in place. Both render through
- * {@link Renderer#renderEach}, the seam that takes "the clusters to render" as a source tree listing only them.
+ * render of the clusters whose inputs changed, written into the output in place. Both stream through
+ * {@link Renderer#renderEach(Renderer.Fleet, List, Renderer.ClusterSink)}: the full render writes each cluster into
+ * a new folder swapped in whole ({@link OutputFolder#update()}); the partial one reads a snapshot tree listing only
+ * the changed clusters (with every other file of the fleet) and writes them in place.
  */
 final class RecordedRender {
 
@@ -46,52 +46,71 @@ final class RecordedRender {
 
   /** One cluster rendered now: where it sits and what its output and record need. */
   record Fresh(String path, String file, String managementCluster, String organization, String name, String namespace,
-               String release, OutputLayout.EncodedCluster encoded, List<KubeObject> sources) {
-    static Fresh of(RenderedCluster rc) {
-      FleetCluster c = rc.source();
+               String release, OutputLayout.EncodedCluster encoded) {
+    static Fresh of(FleetCluster c, OutputLayout.EncodedCluster encoded) {
       return new Fresh(c.path(), c.file(), c.managementCluster(), c.organization(), c.name(), c.namespace(),
-          rc.release().name(), OutputLayout.encode(rc), rc.sources());
+          c.cluster().getSpec().getRelease(), encoded);
+    }
+
+    Facts facts() {
+      return new Facts(path, managementCluster, organization, name, namespace, release, encoded.manifests().length,
+          List.copyOf(encoded.warnings()));
     }
   }
+
+  /** What the record keeps of a rendered cluster once its files are written: no bytes. */
+  record Facts(String path, String managementCluster, String organization, String name, String namespace,
+               String release, long manifestsSize, List<String> warnings) {}
 
   /**
-   * Renders every cluster and adds the record of this render to the files ({@link RenderRecord#FILE}), so that it is
-   * written together with them.
+   * Renders every cluster, streamed as {@code capkit render} writes a fleet: each cluster's files go into the new
+   * rendering ({@link OutputFolder#update()}) on the worker that rendered it and only its record entry is kept; the
+   * files above the clusters follow from the fleet ({@link OutputLayout#sharedFiles}); the record of this render
+   * ({@link RenderRecord#FILE}) is written last, and the whole folder is swapped in at once, so the record is present
+   * exactly when the output it describes is. On any problem nothing is written. Returns the number of clusters.
    */
-  static RenderedFiles full(Renderer renderer, SourceTree fleetTree, String fleetLabel, SourceTree releasesTree,
-                            String releasesLabel, String build) {
+  static int full(Renderer renderer, SourceTree fleetTree, String fleetLabel, SourceTree releasesTree,
+                  String releasesLabel, String build, OutputFolder folder,
+                  java.util.function.Consumer<List<String>> printWarnings) {
     RecordingTree fleet = new RecordingTree(fleetTree, true);
     RecordingTree releases = new RecordingTree(releasesTree, false);
-    List<Fresh> fresh = renderer.renderEach(fleet, fleetLabel, releases, releasesLabel, Fresh::of);
-    SortedMap<String, byte[]> files = OutputLayout.assemble(fresh.stream().map(Fresh::encoded).toList());
-    TreeMap<String, String> inputs = new TreeMap<>();
-    for (String p : fleet.files()) {
-      if (!IncrementalRender.isClusterFile(p)) {
-        inputs.put("fleet/" + p, fleet.digest(p));
+    Renderer.Fleet read = renderer.read(fleet, fleetLabel, releases, releasesLabel);
+    List<FleetCluster> all = read.clusters();
+    Facts[] facts = new Facts[all.size()];
+    try (OutputFolder.Update update = folder.update()) {
+      Renderer.Streamed rendered = renderer.renderEach(read, all, (i, c) -> {
+        OutputLayout.clusterFiles(c).forEach(update::write);
+        facts[i] = Fresh.of(all.get(i), c).facts();
+      });
+      printWarnings.accept(rendered.warnings());
+      SortedMap<String, byte[]> shared = OutputLayout.sharedFiles(read);
+      shared.forEach(update::write);
+      TreeMap<String, String> inputs = new TreeMap<>();
+      for (String p : fleet.files()) {
+        if (!IncrementalRender.isClusterFile(p)) {
+          inputs.put("fleet/" + p, fleet.digest(p));
+        }
       }
+      releases.files().forEach(p -> inputs.put("releases/" + p, releases.digest(p)));
+      String options = IncrementalRender.options(fleetLabel, releasesLabel);
+      IncrementalRender.Contexts contexts = new IncrementalRender.Contexts(build, options, inputs);
+      Map<String, String> orgNamespaces = new HashMap<>();
+      Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>();
+      for (Facts f : facts) {
+        orgNamespaces.computeIfAbsent(f.managementCluster() + "/" + f.organization(),
+            k -> FleetReader.organizationNamespace(fleet, fleetLabel, f.managementCluster(), f.organization()));
+        clusters.put(f.path(), cluster(f, fleet.digest(f.path()), contexts));
+      }
+      update.write(RenderRecord.FILE, record(build, options, inputs, orgNamespaces, clusters, shared).format());
+      update.commit();
+      return rendered.clusters();
     }
-    releases.files().forEach(p -> inputs.put("releases/" + p, releases.digest(p)));
-    String options = IncrementalRender.options(fleetLabel, releasesLabel);
-    IncrementalRender.Contexts contexts = new IncrementalRender.Contexts(build, options, inputs);
-    Map<String, String> orgNamespaces = new HashMap<>();
-    for (Fresh f : fresh) {
-      orgNamespaces.computeIfAbsent(f.managementCluster() + "/" + f.organization(),
-          k -> FleetReader.organizationNamespace(fleet, fleetLabel, f.managementCluster(), f.organization()));
-    }
-    Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>();
-    for (Fresh f : fresh) {
-      clusters.put(f.path(), cluster(f, fleet.digest(f.path()), contexts));
-    }
-    RenderRecord record = record(build, options, inputs, orgNamespaces, clusters, files);
-    List<String> warnings = fresh.stream().flatMap(f -> f.encoded().warnings().stream()).toList();
-    files.put(RenderRecord.FILE, record.format());
-    return new RenderedFiles(fresh.size(), files, warnings);
   }
 
-  private static RenderRecord.Cluster cluster(Fresh f, String fileDigest, IncrementalRender.Contexts contexts) {
+  private static RenderRecord.Cluster cluster(Facts f, String fileDigest, IncrementalRender.Contexts contexts) {
     return new RenderRecord.Cluster(f.managementCluster(), f.organization(), f.name(), fileDigest,
         contexts.of(f.managementCluster(), f.organization(), f.release()), f.release(), f.namespace(),
-        f.encoded().manifests().length, List.copyOf(f.encoded().warnings()));
+        f.manifestsSize(), f.warnings());
   }
 
   private static RenderRecord record(String build, String options, TreeMap<String, String> inputs,
@@ -150,7 +169,10 @@ final class RecordedRender {
     RecordingTree releases = new RecordingTree(new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan),
         false);
     Renderer renderer = Renderer.standard();
-    List<Fresh> fresh = renderer.renderEach(fleet, inc.fleetLabel, releases, inc.releasesLabel, Fresh::of);
+    Renderer.Fleet changed = renderer.read(fleet, inc.fleetLabel, releases, inc.releasesLabel);
+    Fresh[] rendered = new Fresh[changed.clusters().size()];
+    renderer.renderEach(changed, changed.clusters(), (i, c) -> rendered[i] = Fresh.of(changed.clusters().get(i), c));
+    List<Fresh> fresh = Arrays.asList(rendered);
     Map<String, Fresh> freshByPath = new HashMap<>();
     fresh.forEach(f -> freshByPath.put(f.path(), f));
     if (!freshByPath.keySet().equals(toRender)) {
@@ -179,7 +201,7 @@ final class RecordedRender {
     Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>();
     for (String p : paths) {
       Fresh f = freshByPath.get(p);
-      clusters.put(p, f == null ? rec.clusters().get(p) : cluster(f, fleet.digest(p), contexts));
+      clusters.put(p, f == null ? rec.clusters().get(p) : cluster(f.facts(), fleet.digest(p), contexts));
     }
 
     // Organization namespaces: recorded, unless the organization's defaults changed or it is new.
@@ -208,7 +230,7 @@ final class RecordedRender {
     }
 
     // Shared files from every cluster: the unchanged ones contribute their HelmRepositories (namespace + release).
-    ReleaseCatalog catalog = ReleaseCatalog.read(releases, inc.releasesLabel);
+    ReleaseCatalog catalog = changed.catalog();
     Map<String, List<KubeObject>> sourcesMemo = new HashMap<>();
     byte[] none = new byte[0];
     List<OutputLayout.EncodedCluster> encoded = new ArrayList<>(clusters.size());

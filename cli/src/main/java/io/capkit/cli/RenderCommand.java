@@ -2,8 +2,7 @@ package io.capkit.cli;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
-import io.capkit.renderer.RenderResult;
-import io.capkit.renderer.RenderedFiles;
+import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.Renderer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,33 +57,83 @@ final class RenderCommand implements Callable<Integer> {
         return Capkit.OK;
       }
     }
-    RenderedFiles rendered = input.with(t -> {
-      if (cluster != null) {
-        RenderResult result = Renderer.standard().render(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel())
-            .select(cluster);
-        return new RenderedFiles(result.clusters().size(), result.files(), result.warnings());
-      }
+    Renderer renderer = Renderer.standard();
+    return input.with(t -> {
       if (recorded) {
-        // Clusters are encoded as they render, with the record of this render among the files written.
-        return RecordedRender.full(Renderer.standard(), t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel(),
-            BuildIdentity.current());
+        // Streamed as renderFleet, with the record of this render written into the new folder before the swap.
+        int clusters = RecordedRender.full(renderer, t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel(),
+            BuildIdentity.current(), new OutputFolder(out), this::printWarnings);
+        spec.commandLine().getOut().println("rendered " + clusters + " clusters into " + out);
+        return Capkit.OK;
       }
-      // The whole fleet: clusters are encoded as they render, their object trees never all held at once.
-      return Renderer.standard().renderFiles(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
+      Renderer.Fleet fleet = renderer.read(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
+      if (cluster != null) {
+        return renderOne(renderer, fleet);
+      }
+      return check ? checkFleet(renderer, fleet) : renderFleet(renderer, fleet);
     });
-    printWarnings(rendered.warnings());
-    SortedMap<String, byte[]> files = rendered.files();
-    OutputFolder folder = new OutputFolder(out);
-    if (check) {
-      List<Problem> differences = folder.differences(files);
-      if (!differences.isEmpty()) {
-        throw new InvalidInputException(differences);
-      }
-      spec.commandLine().getOut().println(out + " is up to date (" + rendered.clusters() + " clusters)");
-      return Capkit.OK;
+  }
+
+  /**
+   * The whole fleet, streamed: each cluster rendered on a worker thread and its files written (into the new folder
+   * beside the output) as soon as it is encoded; files above the clusters last, then the swap. Nothing of the fleet's
+   * output is held in memory; a problem in any cluster leaves the output as it was, as before.
+   */
+  private int renderFleet(Renderer renderer, Renderer.Fleet fleet) {
+    int clusters;
+    try (OutputFolder.Update update = new OutputFolder(out).update()) {
+      Renderer.Streamed rendered = renderer.renderEach(fleet, fleet.clusters(),
+          (i, c) -> OutputLayout.clusterFiles(c).forEach(update::write));
+      printWarnings(rendered.warnings());
+      OutputLayout.sharedFiles(fleet).forEach(update::write);
+      update.commit();
+      clusters = rendered.clusters();
     }
-    folder.replace(files);
-    spec.commandLine().getOut().println("rendered " + rendered.clusters() + " clusters into " + out);
+    spec.commandLine().getOut().println("rendered " + clusters + " clusters into " + out);
+    return Capkit.OK;
+  }
+
+  /** --check, streamed: each cluster's files compared with the folder on the worker that rendered it. */
+  private int checkFleet(Renderer renderer, Renderer.Fleet fleet) {
+    OutputFolder folder = new OutputFolder(out);
+    java.util.Set<String> expected = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<Problem> differences = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.function.BiConsumer<String, byte[]> compare = (path, bytes) -> {
+      expected.add(path);
+      folder.difference(path, bytes).ifPresent(differences::add);
+    };
+    Renderer.Streamed rendered = renderer.renderEach(fleet, fleet.clusters(),
+        (i, c) -> OutputLayout.clusterFiles(c).forEach(compare));
+    printWarnings(rendered.warnings());
+    OutputLayout.sharedFiles(fleet).forEach(compare);
+    List<Problem> all = new java.util.ArrayList<>(differences);
+    all.addAll(folder.extras(expected));
+    if (!all.isEmpty()) {
+      all.sort(null);
+      throw new InvalidInputException(all);
+    }
+    spec.commandLine().getOut().println(out + " is up to date (" + rendered.clusters() + " clusters)");
+    return Capkit.OK;
+  }
+
+  /**
+   * --cluster: the whole fleet is rendered (a problem anywhere still fails, as before) but only the chosen cluster's
+   * encoded output is kept and written, with the files above it.
+   */
+  private int renderOne(Renderer renderer, Renderer.Fleet fleet) {
+    java.util.concurrent.atomic.AtomicReference<OutputLayout.EncodedCluster> chosen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Renderer.Streamed rendered = renderer.renderEach(fleet, fleet.clusters(), (i, c) -> {
+      if (fleet.clusters().get(i).key().equals(cluster)) {
+        chosen.set(c);
+      }
+    });
+    if (chosen.get() == null) {
+      throw new InvalidInputException(Problem.at("--cluster", "no cluster " + cluster + " in the fleet"));
+    }
+    printWarnings(chosen.get().warnings());
+    new OutputFolder(out).replace(OutputLayout.assemble(List.of(chosen.get())));
+    spec.commandLine().getOut().println("rendered 1 clusters into " + out);
     return Capkit.OK;
   }
 

@@ -4,6 +4,7 @@ import io.capkit.renderer.yaml.YamlWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -45,41 +46,95 @@ public final class OutputLayout {
   /** Output files of already encoded clusters (in fleet order), path → bytes, sorted by path. */
   public static SortedMap<String, byte[]> assemble(List<EncodedCluster> clusters) {
     SortedMap<String, byte[]> out = new TreeMap<>();
+    List<String> folders = new ArrayList<>(clusters.size());
     Map<String, TreeMap<String, KubeObject>> sourcesByOrg = new TreeMap<>();
     for (EncodedCluster c : clusters) {
-      out.put(c.folder() + "/" + MANIFESTS, c.manifests());
-      TreeMap<String, KubeObject> sources = sourcesByOrg.computeIfAbsent(c.orgFolder(), k -> new TreeMap<>());
-      for (KubeObject s : c.sources()) {
-        sources.putIfAbsent(sourceKey(s), s);
-      }
+      out.putAll(clusterFiles(c));
+      folders.add(c.folder());
+      addSources(sourcesByOrg, c.orgFolder(), c.sources());
     }
-    sourcesByOrg.forEach((org, sources) -> {
-      if (!sources.isEmpty()) {
-        out.put(org + "/" + HELM_REPOSITORIES, helmRepositories(sources.values()));
-      }
-    });
-    addKustomizations(out);
+    out.putAll(shared(folders, sourcesByOrg));
     return out;
   }
 
-  /** Key under which an organization's {@code helm-repositories.yaml} lists a source once. */
-  public static String sourceKey(KubeObject source) {
-    return source.namespace() + "/" + source.kind() + "/" + source.name();
+  /** The {@code kustomization.yaml} of every cluster's folder, which holds only its {@code manifests.yaml}. */
+  private static final byte[] CLUSTER_KUSTOMIZATION = kustomization(List.of(MANIFESTS));
+
+  /**
+   * The files of one cluster's own folder (path → bytes): its {@code manifests.yaml} and {@code kustomization.yaml};
+   * what a streaming writer writes as soon as the cluster is rendered.
+   */
+  public static Map<String, byte[]> clusterFiles(EncodedCluster c) {
+    Map<String, byte[]> files = new LinkedHashMap<>(4);
+    files.put(c.folder() + "/" + MANIFESTS, c.manifests());
+    files.put(c.folder() + "/" + KUSTOMIZATION, CLUSTER_KUSTOMIZATION);
+    return files;
   }
 
-  /** An organization's {@code helm-repositories.yaml}: its distinct sources (one per {@link #sourceKey}), in order. */
-  public static byte[] helmRepositories(java.util.Collection<KubeObject> sources) {
-    List<KubeObject> list = new ArrayList<>(sources);
-    list.sort(ObjectOrder.COMPARATOR);
-    return documents(list);
+  /**
+   * The files above the clusters' folders (path → bytes, sorted): each organization's {@code helm-repositories.yaml}
+   * and the {@code kustomization.yaml} of every folder that is not a cluster's own. Needs no rendering: the
+   * HelmRepositories follow from each cluster's namespace and release, as in {@link Renderer} (the same function).
+   * With {@link #clusterFiles} of every cluster this is exactly {@link #assemble} of the fleet.
+   */
+  public static SortedMap<String, byte[]> sharedFiles(Renderer.Fleet fleet) {
+    List<String> folders = new ArrayList<>(fleet.clusters().size());
+    Map<String, TreeMap<String, KubeObject>> sourcesByOrg = new TreeMap<>();
+    // Many clusters share a namespace and a release: build their HelmRepositories once.
+    Map<String, List<KubeObject>> memo = new HashMap<>();
+    for (FleetCluster c : fleet.clusters()) {
+      folders.add(c.folder());
+      String release = c.cluster().getSpec().getRelease();
+      List<KubeObject> sources = memo.computeIfAbsent(c.namespace() + "\n" + release, k -> fleet.catalog().find(release)
+          .map(r -> AppObjects.helmRepositories(c.namespace(), r)).orElseThrow(() -> new IllegalStateException(
+              "cluster " + c.key() + " names release " + release + ", which the catalog does not have")));
+      addSources(sourcesByOrg, orgFolder(c), sources);
+    }
+    return shared(folders, sourcesByOrg);
+  }
+
+  // The first cluster (in fleet order) to list a HelmRepository of its organization's file defines it.
+  private static void addSources(Map<String, TreeMap<String, KubeObject>> sourcesByOrg, String org,
+                                 List<KubeObject> sources) {
+    TreeMap<String, KubeObject> known = sourcesByOrg.computeIfAbsent(org, k -> new TreeMap<>());
+    for (KubeObject s : sources) {
+      known.putIfAbsent(s.namespace() + "/" + s.kind() + "/" + s.name(), s);
+    }
+  }
+
+  private static SortedMap<String, byte[]> shared(List<String> clusterFolders,
+                                                  Map<String, TreeMap<String, KubeObject>> sourcesByOrg) {
+    SortedMap<String, byte[]> out = new TreeMap<>();
+    sourcesByOrg.forEach((org, sources) -> {
+      if (!sources.isEmpty()) {
+        List<KubeObject> list = new ArrayList<>(sources.values());
+        list.sort(ObjectOrder.COMPARATOR);
+        out.put(org + "/" + HELM_REPOSITORIES, documents(list));
+      }
+    });
+    List<String> paths = new ArrayList<>(clusterFolders.size() + out.size());
+    for (String folder : clusterFolders) {
+      paths.add(folder + "/" + MANIFESTS);
+    }
+    paths.addAll(out.keySet());
+    java.util.Set<String> own = new java.util.HashSet<>(clusterFolders);
+    kustomizations(paths, (dir, resources) -> {
+      if (!own.contains(dir)) {
+        out.put(dir.isEmpty() ? KUSTOMIZATION : dir + "/" + KUSTOMIZATION, kustomization(resources));
+      } else if (!resources.equals(List.of(MANIFESTS))) {
+        // The fleet layout gives every cluster a folder of its own, with nothing else in it.
+        throw new IllegalStateException("cluster folder " + dir + " holds " + resources);
+      }
+    });
+    return out;
   }
 
   /** A folder's {@code kustomization.yaml}: {@code resources} are its files, then its sub-folders, each sorted. */
-  public static byte[] kustomization(List<String> resources) {
+  public static byte[] kustomization(List<?> resources) {
     return bytes(HEADER + YamlWriter.write(OrderedMap.of(
         "apiVersion", "kustomize.config.k8s.io/v1beta1",
         "kind", "Kustomization",
-        "resources", new ArrayList<Object>(resources))));
+        "resources", resources)));
   }
 
   private static byte[] bytes(String text) {
@@ -97,13 +152,13 @@ public final class OutputLayout {
   }
 
   // Each folder lists its own files first, then its sub-folders, both sorted.
-  private static void addKustomizations(SortedMap<String, byte[]> text) {
+  private static void kustomizations(List<String> paths, java.util.function.BiConsumer<String, List<Object>> each) {
     // Hash maps: the folders are written into the sorted map, their own order does not matter.
     Map<String, TreeSet<String>> files = new HashMap<>();
     Map<String, TreeSet<String>> folders = new HashMap<>();
     files.put("", new TreeSet<>());
     folders.put("", new TreeSet<>());
-    for (String path : List.copyOf(text.keySet())) {
+    for (String path : paths) {
       int slash = path.lastIndexOf('/');
       String dir = slash < 0 ? "" : path.substring(0, slash);
       files.computeIfAbsent(dir, k -> new TreeSet<>()).add(path.substring(slash + 1));
@@ -119,14 +174,10 @@ public final class OutputLayout {
         dir = parent;
       }
     }
-    // Every cluster folder lists the same files: encode each distinct list once (the bytes are never modified).
-    Map<List<String>, byte[]> encoded = new HashMap<>();
     for (Map.Entry<String, TreeSet<String>> e : folders.entrySet()) {
-      String dir = e.getKey();
-      List<String> resources = new ArrayList<>(files.get(dir));
+      List<Object> resources = new ArrayList<>(files.get(e.getKey()));
       resources.addAll(e.getValue());
-      text.put(dir.isEmpty() ? KUSTOMIZATION : dir + "/" + KUSTOMIZATION,
-          encoded.computeIfAbsent(resources, OutputLayout::kustomization));
+      each.accept(e.getKey(), resources);
     }
   }
 }

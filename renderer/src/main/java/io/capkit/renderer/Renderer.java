@@ -51,7 +51,7 @@ public final class Renderer {
 
   /** Renders every cluster; {@code fleetLabel} and {@code releasesLabel} prefix file names in messages. */
   public RenderResult render(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
-    return new RenderResult(List.copyOf(renderEach(read(fleet, fleetLabel, releases, releasesLabel), c -> c)));
+    return new RenderResult(List.copyOf(renderEach(readInputs(fleet, fleetLabel, releases, releasesLabel), c -> c)));
   }
 
   /**
@@ -59,20 +59,118 @@ public final class Renderer {
    * the worker thread that rendered it and its object tree dropped: a large fleet never holds every tree at once.
    */
   public RenderedFiles renderFiles(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
-    List<OutputLayout.EncodedCluster> out = renderEach(read(fleet, fleetLabel, releases, releasesLabel),
-        OutputLayout::encode);
-    List<String> warnings = out.stream().flatMap(c -> c.warnings().stream()).toList();
-    return new RenderedFiles(out.size(), OutputLayout.assemble(out), warnings);
+    Fleet in = read(fleet, fleetLabel, releases, releasesLabel);
+    OutputLayout.EncodedCluster[] out = new OutputLayout.EncodedCluster[in.clusters().size()];
+    Streamed s = renderEach(in, in.clusters(), (i, c) -> out[i] = c);
+    return new RenderedFiles(s.clusters(), OutputLayout.assemble(java.util.Arrays.asList(out)), s.warnings());
+  }
+
+  /** The fleet and the releases, read and checked, before any cluster is rendered. */
+  public record Fleet(List<FleetCluster> clusters, ReleaseCatalog catalog) {}
+
+  /**
+   * Receives each rendered cluster, on the worker thread that rendered it, as soon as it is encoded: {@code index}
+   * is its place in the list of clusters being rendered. Called at most once per cluster, in no particular order,
+   * from several threads at once; never after a problem was found in any cluster (nothing of a failed rendering
+   * needs to be written).
+   */
+  @FunctionalInterface
+  public interface ClusterSink {
+    void accept(int index, OutputLayout.EncodedCluster cluster);
+  }
+
+  /** What a streamed rendering returns once every cluster went to its sink: how many, and their warnings. */
+  public record Streamed(int clusters, List<String> warnings) {}
+
+  /** Reads and checks the fleet and the releases; throws with every problem found. */
+  public Fleet read(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
+    Inputs in = readInputs(fleet, fleetLabel, releases, releasesLabel);
+    return new Fleet(in.clusters, in.catalog);
   }
 
   /**
-   * Renders every cluster {@code fleet} lists, each finished by {@code finish} on the worker thread that rendered it,
-   * in fleet order; throws with every problem found. The seam for rendering part of a fleet ({@code capkit render}
-   * when few inputs changed): a tree listing only the clusters to render, with every other file of the fleet.
+   * Renders {@code clusters} (the fleet's, or some of them, in fleet order) on one worker thread per core, each
+   * handed to {@code sink} on its worker as it is encoded: at most one cluster per worker is in flight, nothing of
+   * the whole fleet's output is held. Throws with every problem found when any cluster has one; from the first
+   * problem on, clusters are still checked (all problems are reported) but no longer rendered or handed over. An
+   * exception thrown by the sink stops the workers and is rethrown here once all of them stopped.
    */
-  public <T> List<T> renderEach(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel,
-                                Function<RenderedCluster, T> finish) {
-    return renderEach(read(fleet, fleetLabel, releases, releasesLabel), finish);
+  public Streamed renderEach(Fleet fleet, List<FleetCluster> clusters, ClusterSink sink) {
+    return renderEach(fleet, clusters, Runtime.getRuntime().availableProcessors(), sink);
+  }
+
+  Streamed renderEach(Fleet fleet, List<FleetCluster> clusters, int threads, ClusterSink sink) {
+    int n = clusters.size();
+    // Management cluster and organization defaults are shared by many clusters: validate each once.
+    ValidatedLayers validated = new ValidatedLayers(contract);
+    @SuppressWarnings("unchecked")
+    List<Problem>[] problems = new List[n];
+    @SuppressWarnings("unchecked")
+    List<String>[] warnings = new List[n];
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean invalid = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable work = () -> {
+      int i;
+      while (failure.get() == null && (i = next.getAndIncrement()) < n) {
+        try {
+          List<Problem> found = new ArrayList<>(0);
+          Resolution r = resolve(clusters.get(i), fleet.catalog(), found, validated);
+          if (r == null) {
+            problems[i] = found;
+            invalid.set(true);
+          } else if (!invalid.get()) {
+            warnings[i] = r.warnings;
+            sink.accept(i, OutputLayout.encode(render(r)));
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+      }
+    };
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 1; t < Math.min(threads, n); t++) {
+      Thread w = new Thread(work, "capkit-render-" + t);
+      w.setDaemon(true);
+      w.start();
+      workers.add(w);
+    }
+    work.run();
+    boolean interrupted = false;
+    for (Thread w : workers) {
+      while (true) {
+        try {
+          w.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable t = failure.get();
+    if (t instanceof RuntimeException e) {
+      throw e;
+    } else if (t instanceof Error e) {
+      throw e;
+    } else if (t != null) {
+      throw new IllegalStateException(t);
+    }
+    List<Problem> all = new ArrayList<>();
+    List<String> warned = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (problems[i] != null) {
+        all.addAll(problems[i]);
+      }
+      if (warnings[i] != null) {
+        warned.addAll(warnings[i]);
+      }
+    }
+    // A bad value in a defaults file is found once per cluster below it; report it once.
+    InvalidInputException.throwIfAny(all.stream().distinct().toList());
+    return new Streamed(n, List.copyOf(warned));
   }
 
   /**
@@ -104,7 +202,7 @@ public final class Renderer {
   /** Where each variable of cluster {@code namespace/name} comes from. */
   public Explanation explain(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel,
                              String key) {
-    Inputs in = read(fleet, fleetLabel, releases, releasesLabel);
+    Inputs in = readInputs(fleet, fleetLabel, releases, releasesLabel);
     FleetCluster c = in.clusters.stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow(() ->
         new InvalidInputException(Problem.at(null, "no cluster " + key + " in " + fleet.describe())));
     List<Problem> problems = new ArrayList<>();
@@ -136,7 +234,7 @@ public final class Renderer {
 
   private record Inputs(List<FleetCluster> clusters, ReleaseCatalog catalog) {}
 
-  private static Inputs read(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
+  private static Inputs readInputs(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
     List<Problem> problems = new ArrayList<>();
     ReleaseCatalog catalog = null;
     List<FleetCluster> clusters = List.of();

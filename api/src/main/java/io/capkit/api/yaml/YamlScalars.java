@@ -22,23 +22,56 @@ public final class YamlScalars {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (needsEscape(s, i, c)) {
-            b.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
-                .append(HEX[c & 0xf]);
-          } else {
-            b.append(c);
-          }
-        }
+      String escape = escape(s, i, c);
+      if (escape == null) {
+        b.append(c);
+      } else {
+        b.append(escape);
       }
     }
     b.append('"');
+  }
+
+  /** Appends {@code s} as a double-quoted scalar to {@code b} in UTF-8, for emitters that write bytes. */
+  public static void appendDoubleQuoted(Utf8Buffer b, String s) {
+    b.ascii('"');
+    int plainFrom = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        continue;
+      }
+      String escape = escape(s, i, c);
+      if (escape != null) {
+        b.append(s, plainFrom, i);
+        b.append(escape);
+        plainFrom = i + 1;
+      }
+    }
+    b.append(s, plainFrom, s.length());
+    b.ascii('"');
+  }
+
+  // What stands for character i of s in a double-quoted scalar, or null when it stays as it is.
+  private static String escape(String s, int i, char c) {
+    switch (c) {
+      case '"':
+        return "\\\"";
+      case '\\':
+        return "\\\\";
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      case '\t':
+        return "\\t";
+      default:
+        if (needsEscape(s, i, c)) {
+          return new String(new char[] {'\\', 'u', HEX[(c >> 12) & 0xf], HEX[(c >> 8) & 0xf], HEX[(c >> 4) & 0xf],
+              HEX[c & 0xf]});
+        }
+        return null;
+    }
   }
 
   /**

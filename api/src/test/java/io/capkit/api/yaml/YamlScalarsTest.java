@@ -28,6 +28,19 @@ class YamlScalarsTest {
   }
 
   @Test
+  void theByteWriterWritesExactlyTheTextOfTheStringWriterInUtf8() {
+    Utf8Buffer b = new Utf8Buffer(4);
+    for (String s : tricky()) {
+      b.clear();
+      b.append("x: ");
+      YamlScalars.appendDoubleQuoted(b, s);
+      assertEquals("x: " + YamlScalars.doubleQuoted(s), b.toString(), s);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(("x: " + YamlScalars.doubleQuoted(s))
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8), b.toByteArray(), s);
+    }
+  }
+
+  @Test
   void everyTrickyStringReadsBackEqualThroughTheProjectParser() {
     for (String s : tricky()) {
       Map<String, Object> doc = YamlDocuments.loadOne("test", "v: " + YamlScalars.doubleQuoted(s) + "\n");
