@@ -245,9 +245,10 @@ final class CapiReport {
       b.append(String.format(Locale.ROOT, "- **Provider under CAPI vs alone**: %.1f vs %.1f KVMMachine reconciles per"
           + " machine, %.0f vs %.0f ms of provider CPU per machine. Under CAPI the KVMMachine exists before its"
           + " Machine and the Machine gets its bootstrap data later, so the provider reconciles (and writes a waiting"
-          + " status) on each of those steps, and again when CAPI copies the providerID onto the Machine (a spec"
-          + " change); every reconcile after the Machine names its bootstrap data GETs that Secret (it is not"
-          + " cached), also for machines already provisioned.%n", (double) r.reconciles() / o.machines(),
+          + " status) on each of those steps; CAPI's own patches of each KVMMachine (labels, owner reference) are"
+          + " update events too. Machine changes the provider does not read (CAPI copying the providerID back, status)"
+          + " no longer start a reconcile, and the bootstrap Secret (not cached) is read only to provision: a"
+          + " reconcile that sees a claimed machine before it is provisioned reads it again.%n", (double) r.reconciles() / o.machines(),
           (double) peer.reconciles() / o.machines(), provider * 1000 / o.machines(),
           peer.providerCpuSeconds() * 1000 / o.machines()));
     }
