@@ -1,9 +1,10 @@
 package io.capkit.bench.gitops;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.capkit.bench.KeyValueArgs;
 import io.capkit.bench.BenchHost;
+import io.capkit.bench.KeyValueArgs;
 import io.capkit.bench.ResultsSection;
+import io.capkit.bench.TimedProcess;
 import io.capkit.bench.render.GeneratedFleet;
 import io.capkit.gitops.diff.FleetDiff;
 import io.capkit.gitops.diff.FleetRenderer;

@@ -3,6 +3,7 @@ package io.capkit.bench.validate;
 import io.capkit.bench.BenchHost;
 import io.capkit.bench.KeyValueArgs;
 import io.capkit.bench.ResultsSection;
+import io.capkit.bench.TimedProcess;
 import io.capkit.bench.render.GeneratedFleet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -173,22 +174,8 @@ public final class ValidateBench {
 
   private static Timed timed(List<String> cmd, Path work, Map<String, String> env, String what)
       throws IOException, InterruptedException {
-    Path time = work.resolve("time.txt");
-    Path out = work.resolve("cmd.out");
-    Path err = work.resolve("cmd.err");
-    List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", time.toString()));
-    full.addAll(cmd);
-    ProcessBuilder pb = new ProcessBuilder(full).directory(work.toFile()).redirectOutput(out.toFile())
-        .redirectError(err.toFile());
-    pb.environment().putAll(env);
-    int code = pb.start().waitFor();
-    if (code != 0 || Files.size(err) > 0) {
-      throw new IllegalStateException(what + " failed (" + code + ") or wrote to stderr: "
-          + Files.readString(err).lines().limit(8).toList());
-    }
-    String[] f = Files.readString(time).trim().split("\\s+");
-    return new Timed(new Run(Double.parseDouble(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]),
-        Long.parseLong(f[3])), Files.readString(out));
+    TimedProcess p = TimedProcess.run(work, work, env, cmd, what, true);
+    return new Timed(new Run(p.wallS(), p.cpuS(), p.maxRssKb()), p.out());
   }
 
   static double median(List<Run> runs, ToDoubleFunction<Run> f) {

@@ -1,4 +1,4 @@
-package io.capkit.bench.gitops;
+package io.capkit.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,10 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /** A command run under {@code /usr/bin/time}: wall seconds, CPU seconds (user + system), peak RSS. */
-record TimedProcess(double wallS, double cpuS, long maxRssKb, String out) {
+public record TimedProcess(double wallS, double cpuS, long maxRssKb, String out) {
 
-  static TimedProcess run(Path dir, Path work, Map<String, String> env, List<String> cmd)
+  public static TimedProcess run(Path dir, Path work, Map<String, String> env, List<String> cmd)
       throws IOException, InterruptedException {
+    return run(dir, work, env, cmd, String.join(" ", cmd), false);
+  }
+
+  /**
+   * Runs {@code cmd} in {@code dir} (its output and timing files in {@code work}); fails naming {@code what} when it
+   * exits non-zero or, with {@code quietStderr}, when it writes anything to stderr.
+   */
+  public static TimedProcess run(Path dir, Path work, Map<String, String> env, List<String> cmd, String what,
+      boolean quietStderr) throws IOException, InterruptedException {
     Path time = work.resolve("time.txt");
     Path out = work.resolve("cmd.out");
     Path err = work.resolve("cmd.err");
@@ -21,16 +30,16 @@ record TimedProcess(double wallS, double cpuS, long maxRssKb, String out) {
         .redirectError(err.toFile());
     pb.environment().putAll(env);
     int code = pb.start().waitFor();
-    if (code != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed (" + code + "): "
-          + Files.readString(err).lines().limit(8).toList());
+    if (code != 0 || quietStderr && Files.size(err) > 0) {
+      throw new IllegalStateException(what + " failed (" + code + ")" + (quietStderr ? " or wrote to stderr" : "")
+          + ": " + Files.readString(err).lines().limit(8).toList());
     }
     String[] f = Files.readString(time).trim().split("\\s+");
     return new TimedProcess(Double.parseDouble(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]),
         Long.parseLong(f[3]), Files.readString(out));
   }
 
-  static String capture(Path dir, String... cmd) throws IOException, InterruptedException {
+  public static String capture(Path dir, String... cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
