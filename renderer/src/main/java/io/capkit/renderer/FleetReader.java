@@ -137,6 +137,8 @@ public final class FleetReader {
     hostFiles.forEach((mc, files) -> hostCatalogs.put(mc, readHosts(tree, label, files, problems)));
     List<FleetCluster> clusters = new ArrayList<>();
     List<Placement> placements = new ArrayList<>();
+    Map<String, Layer> mcLayers = new HashMap<>();
+    Map<String, Layer> orgLayers = new HashMap<>();
     // Parsing dominates on large fleets and each file stands alone: parse in parallel, keep the order.
     List<Object> parsed = clusterFiles.parallelStream().map(c -> {
       String file = label(label, c[3]);
@@ -169,9 +171,12 @@ public final class FleetReader {
         problems.add(new Problem(file, "spec", "is required"));
         continue;
       }
-      Layer mcLayer = layer("management cluster " + mc, mcDefaultFiles.get(mc), label, mcDefaults.get(mc));
+      // One layer object per defaults file, shared by its clusters: ValidatedLayers checks each once (by identity).
+      Layer mcLayer = mcLayers.computeIfAbsent(mc,
+          k -> layer("management cluster " + mc, mcDefaultFiles.get(mc), label, mcDefaults.get(mc)));
       String orgKey = mc + "/" + org;
-      Layer orgLayer = layer("organization " + org, orgDefaultFiles.get(orgKey), label, orgDefaults.get(orgKey));
+      Layer orgLayer = orgLayers.computeIfAbsent(orgKey,
+          k -> layer("organization " + org, orgDefaultFiles.get(orgKey), label, orgDefaults.get(orgKey)));
       FleetDefaults od = orgDefaults.get(orgKey);
       String namespace;
       String origin;

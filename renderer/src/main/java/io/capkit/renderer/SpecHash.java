@@ -19,9 +19,26 @@ public final class SpecHash {
   public static String of(Object spec) {
     StringBuilder b = new StringBuilder(256);
     canonical(b, spec);
-    byte[] digest = SHA256.get().digest(b.toString().getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(digest, 0, 4);
+    String canonical = b.toString();
+    // Clusters of a fleet share few distinct specs: a hash is remembered per canonical form, per thread (bounded).
+    Map<String, String> known = KNOWN.get();
+    String hash = known.get(canonical);
+    if (hash == null) {
+      byte[] digest = SHA256.get().digest(canonical.getBytes(StandardCharsets.UTF_8));
+      hash = HexFormat.of().formatHex(digest, 0, 4);
+      known.put(canonical, hash);
+    }
+    return hash;
   }
+
+  private static final int REMEMBERED = 512;
+  private static final ThreadLocal<Map<String, String>> KNOWN = ThreadLocal.withInitial(() ->
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > REMEMBERED;
+        }
+      });
 
   // Looking a digest up by name walks the security providers: once per thread, not once per template.
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {

@@ -50,6 +50,15 @@ public final class Utf8Buffer {
     length += n;
   }
 
+  /** Text the caller checked is all ASCII ({@code < 0x80}), copied in one go. */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) copies the low byte of each char: ASCII here
+  public void appendAscii(String s) {
+    int n = s.length();
+    ensure(n);
+    s.getBytes(0, n, bytes, length);
+    length += n;
+  }
+
   /** Any text, encoded as UTF-8 (ASCII copied byte by byte). */
   public void append(CharSequence s) {
     append(s, 0, s.length());

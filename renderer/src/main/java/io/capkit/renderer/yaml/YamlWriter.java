@@ -120,28 +120,47 @@ public final class YamlWriter {
     }
   }
 
+  // The characters a plain scalar may hold after its first letter: letters, digits, _ . / -
+  private static final boolean[] PLAIN = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      PLAIN[c] = letter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '/' || c == '-';
+    }
+  }
+
   /**
    * Plain when it starts with a letter and has only letters, digits and _ . / - (and is not a YAML 1.1 boolean or
-   * null); otherwise double-quoted. Written as it is checked (one pass over the hot path), taken back when quoted.
+   * null); otherwise double-quoted. A plain scalar is ASCII: checked first, then copied in one go.
    */
   private static void string(Utf8Buffer b, String s) {
     int n = s.length();
-    if (n > 0 && letter(s.charAt(0)) && (n > 5 || !RESERVED.contains(s.toLowerCase(Locale.ROOT)))) {
-      int at = b.length();
-      b.ascii(s.charAt(0));
+    if (n > 0 && letter(s.charAt(0)) && (n > 5 || !reserved(s))) {
       int i = 1;
-      for (; i < n; i++) {
+      while (i < n) {
         char c = s.charAt(i);
-        if (!letter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '/' && c != '-') {
+        if (c >= 128 || !PLAIN[c]) {
           break;
         }
-        b.ascii(c);
+        i++;
       }
       if (i == n) {
+        b.appendAscii(s);
         return;
       }
-      b.truncate(at);
     }
     YamlScalars.appendDoubleQuoted(b, s);
+  }
+
+  // Only words that start like y/n/true/false/on/off/null can be reserved: the others skip the lower-casing.
+  private static boolean reserved(String s) {
+    switch (s.charAt(0)) {
+      case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O' -> {
+        return RESERVED.contains(s.toLowerCase(Locale.ROOT));
+      }
+      default -> {
+        return false;
+      }
+    }
   }
 }
