@@ -84,6 +84,11 @@ public final class Renderer {
 
   /** Reads and checks the fleet and the releases; throws with every problem found. */
   public Fleet read(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
+    return readFleet(fleet, fleetLabel, releases, releasesLabel);
+  }
+
+  /** As {@link #read}, without a renderer: reading needs none, so a caller can build one meanwhile. */
+  public static Fleet readFleet(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
     Inputs in = readInputs(fleet, fleetLabel, releases, releasesLabel);
     return new Fleet(in.clusters, in.catalog);
   }
@@ -238,16 +243,22 @@ public final class Renderer {
     List<Problem> problems = new ArrayList<>();
     ReleaseCatalog catalog = null;
     List<FleetCluster> clusters = List.of();
-    try {
-      catalog = ReleaseCatalog.read(releases, releasesLabel);
-    } catch (InvalidInputException e) {
-      problems.addAll(e.problems());
-    }
+    // The releases do not depend on the fleet: read on a thread of their own meanwhile (trees are read concurrently
+    // anyway: FleetReader parses cluster files in parallel). Problems keep their order: the releases' first.
+    Background<ReleaseCatalog> releasesRead = Background.start("capkit-read-releases",
+        () -> ReleaseCatalog.read(releases, releasesLabel));
+    List<Problem> fleetProblems = List.of();
     try {
       clusters = FleetReader.read(fleet, fleetLabel);
     } catch (InvalidInputException e) {
+      fleetProblems = e.problems();
+    }
+    try {
+      catalog = releasesRead.get();
+    } catch (InvalidInputException e) {
       problems.addAll(e.problems());
     }
+    problems.addAll(fleetProblems);
     InvalidInputException.throwIfAny(problems);
     return new Inputs(clusters, catalog);
   }
