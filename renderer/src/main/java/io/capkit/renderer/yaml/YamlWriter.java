@@ -52,22 +52,42 @@ public final class YamlWriter {
   }
 
   private static void writeMap(Utf8Buffer b, Map<String, ?> map, int indent) {
-    boolean first = true;
-    for (Map.Entry<String, ?> e : map.entrySet()) {
+    // forEach walks a map's own storage (no iterator, no entry objects).
+    map.forEach(new Entries(b, indent));
+  }
+
+  /** Writes a map's entries, one per line, all but the first indented. */
+  private static final class Entries implements java.util.function.BiConsumer<String, Object> {
+    private final Utf8Buffer b;
+    private final int indent;
+    private boolean first = true;
+
+    Entries(Utf8Buffer b, int indent) {
+      this.b = b;
+      this.indent = indent;
+    }
+
+    @Override
+    public void accept(String key, Object value) {
       if (!first) {
         b.repeat(' ', indent);
       }
       first = false;
-      scalar(b, e.getKey());
+      scalar(b, key);
       b.ascii(':');
-      writeValue(b, e.getValue(), indent, false);
+      writeValue(b, value, indent, false);
     }
   }
 
   // Writes what follows "key:" or "- ": a scalar on the same line, a collection below it.
   @SuppressWarnings("unchecked")
   private static void writeValue(Utf8Buffer b, Object v, int indent, boolean inList) {
-    if (v instanceof Map<?, ?> m && !m.isEmpty()) {
+    if (v instanceof String s) {
+      // Most values are text: decided before the (slower) interface type checks.
+      b.ascii(' ');
+      string(b, s);
+      b.ascii('\n');
+    } else if (v instanceof Map<?, ?> m && !m.isEmpty()) {
       if (inList) {
         b.ascii(' ');
         writeMap(b, (Map<String, ?>) m, indent + 2);
