@@ -4,10 +4,10 @@ import io.capkit.renderer.yaml.Placeholder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The short hash that goes into the names of immutable templates: the first 8 hex digits of the SHA-256 of
@@ -19,26 +19,16 @@ public final class SpecHash {
   public static String of(Object spec) {
     StringBuilder b = new StringBuilder(256);
     canonical(b, spec);
-    String canonical = b.toString();
-    // Clusters of a fleet share few distinct specs: a hash is remembered per canonical form, per thread (bounded).
-    Map<String, String> known = KNOWN.get();
-    String hash = known.get(canonical);
-    if (hash == null) {
-      byte[] digest = SHA256.get().digest(canonical.getBytes(StandardCharsets.UTF_8));
-      hash = HexFormat.of().formatHex(digest, 0, 4);
-      known.put(canonical, hash);
-    }
-    return hash;
+    // Clusters of a fleet share few distinct specs: a hash is remembered per canonical form (bounded, per thread).
+    return KNOWN.get(b.toString(), SpecHash::digest);
   }
 
-  private static final int REMEMBERED = 512;
-  private static final ThreadLocal<Map<String, String>> KNOWN = ThreadLocal.withInitial(() ->
-      new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-          return size() > REMEMBERED;
-        }
-      });
+  private static final ThreadMemo<String, String> KNOWN = new ThreadMemo<>(512);
+
+  private static String digest(String canonical) {
+    byte[] digest = SHA256.get().digest(canonical.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 4);
+  }
 
   // Looking a digest up by name walks the security providers: once per thread, not once per template.
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -53,14 +43,21 @@ public final class SpecHash {
     if (v instanceof Map<?, ?> m) {
       b.append('{');
       boolean first = true;
-      for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+      // Keys sorted as a TreeMap would (String.compareTo), without building one per map.
+      String[] keys = new String[m.size()];
+      int n = 0;
+      for (Object k : m.keySet()) {
+        keys[n++] = (String) k;
+      }
+      Arrays.sort(keys);
+      for (String k : keys) {
         if (!first) {
           b.append(',');
         }
         first = false;
-        string(b, (String) e.getKey());
+        string(b, k);
         b.append(':');
-        canonical(b, e.getValue());
+        canonical(b, m.get(k));
       }
       b.append('}');
     } else if (v instanceof List<?> l) {

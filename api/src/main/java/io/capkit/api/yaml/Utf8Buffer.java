@@ -81,6 +81,18 @@ public final class Utf8Buffer {
     }
   }
 
+  /** Bytes, as they are (already encoded). */
+  public void append(byte[] encoded) {
+    ensure(encoded.length);
+    System.arraycopy(encoded, 0, bytes, length, encoded.length);
+    length += encoded.length;
+  }
+
+  /** The bytes from {@code from} (inclusive) to {@code to} (exclusive), as a new array. */
+  public byte[] copy(int from, int to) {
+    return Arrays.copyOfRange(bytes, from, to);
+  }
+
   /** The bytes written so far, as a new array. */
   public byte[] toByteArray() {
     return Arrays.copyOf(bytes, length);

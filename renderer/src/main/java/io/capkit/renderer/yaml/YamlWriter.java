@@ -73,9 +73,28 @@ public final class YamlWriter {
         b.repeat(' ', indent);
       }
       first = false;
-      scalar(b, key);
+      key(b, key);
       b.ascii(':');
       writeValue(b, value, indent, false);
+    }
+  }
+
+  // Keys are mostly the renderer's own constants, the same few hundred in every file: each is encoded once (a lookup
+  // by a hash the String keeps), up to a bound so that arbitrary keys cannot grow it without limit.
+  private static final int MAX_KEYS = 4096;
+  private static final java.util.concurrent.ConcurrentHashMap<String, byte[]> KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static void key(Utf8Buffer b, String key) {
+    byte[] known = key == null ? null : KEYS.get(key);
+    if (known != null) {
+      b.append(known);
+      return;
+    }
+    int at = b.length();
+    scalar(b, key);
+    if (key != null && KEYS.size() < MAX_KEYS) {
+      KEYS.putIfAbsent(key, b.copy(at, b.length()));
     }
   }
 
