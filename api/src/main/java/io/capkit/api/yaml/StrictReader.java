@@ -24,12 +24,15 @@ import java.util.Map;
  * API server's strict field validation does.
  */
 public final class StrictReader {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-      .build();
+  // Made on first use: trees PlainTreeReader binds never start Jackson's data binding.
+  private static final class Strict {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .build();
+  }
 
   private StrictReader() {}
 
@@ -70,7 +73,7 @@ public final class StrictReader {
       return type.cast(bound);
     }
     try {
-      return MAPPER.convertValue(tree, type);
+      return Strict.MAPPER.convertValue(tree, type);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(translate(file, e).under(prefix));
     }
