@@ -10,10 +10,7 @@ import com.networknt.schema.ValidationMessage;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
 import io.capkit.api.yaml.JsonTrees;
-import io.capkit.api.yaml.YamlDocuments;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.capkit.api.yaml.ResourceTrees;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -130,18 +127,11 @@ public final class Contract {
   }
 
   /**
-   * The contract shipped with capkit. The resource is JSON, read by the YAML reader (JSON is YAML 1.2) into the same
-   * tree Jackson's parser gives ({@code ContractTest} compares them): no JSON parser starts for it.
+   * The contract shipped with capkit: the tree of its resource as generated into {@link ResourceTrees} (no parser
+   * runs; {@code JsonTreesTest} checks it equals Jackson's reading of the resource).
    */
   public static Contract standard() {
-    try (InputStream in = Contract.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("contract resource " + RESOURCE + " is missing from the classpath");
-      }
-      return new Contract(JsonTrees.of(YamlDocuments.loadOne(RESOURCE, in.readAllBytes())));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Contract(JsonTrees.of(ResourceTrees.tree(RESOURCE)));
   }
 
   /** The JSON Schema document, e.g. for CRD generation or documentation. */
