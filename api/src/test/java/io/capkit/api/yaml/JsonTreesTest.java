@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.capkit.api.contract.Contract;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,32 @@ class JsonTreesTest {
     assertEquals("BigIntegerNode", JsonTrees.of(BigInteger.TEN.pow(30)).getClass().getSimpleName());
     assertNotEquals(JsonTrees.of(5), JsonTrees.of(5L));
     assertEquals("DoubleNode", JsonTrees.of(Map.of("x", 1.5)).get("x").getClass().getSimpleName());
+  }
+
+  @Test
+  void stringNodesPrintAsJacksonPrintsThemAndEqualTextNodes() {
+    StringBuilder every = new StringBuilder();
+    for (char c = 0; c < 0x300; c++) {
+      every.append(c);
+    }
+    Random random = new Random(18);
+    List<String> strings = new ArrayList<>(List.of("", "plain", every.toString(), "\ud83d\ude00 \ud800 \udfff \u2028 \uffff"));
+    for (int i = 0; i < 500; i++) {
+      StringBuilder s = new StringBuilder();
+      for (int n = random.nextInt(12); n > 0; n--) {
+        s.append((char) (random.nextBoolean() ? random.nextInt(0x80) : random.nextInt(0x10000)));
+      }
+      strings.add(s.toString());
+    }
+    for (String s : strings) {
+      JsonNode jackson = TextNode.valueOf(s);
+      JsonNode ours = JsonTrees.of(s);
+      assertEquals(jackson.toString(), ours.toString(), "string " + s);
+      assertEquals(jackson, ours);
+      assertEquals(ours, jackson);
+      assertEquals(jackson.hashCode(), ours.hashCode());
+      assertEquals(JACKSON.valueToTree(List.of(s)).toString(), JsonTrees.of(List.of(s)).toString());
+    }
   }
 
   @Test
