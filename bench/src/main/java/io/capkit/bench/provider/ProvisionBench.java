@@ -85,13 +85,14 @@ public final class ProvisionBench {
   /** The provider Deployment's MALLOC_ARENA_MAX. */
   static final String MALLOC_ARENA_MAX = "2";
 
-  record Options(int machines, int hosts, String xmx, int threads, String jvm, Path results) {
+  record Options(int machines, int hosts, String xmx, int threads, String jvm, String java, Path results) {
     static Options parse(String[] args) {
       int machines = 500;
       int hosts = 4;
       String xmx = "128m";
       int threads = 8;
       String jvm = JVM_FLAGS;
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Path results = null;
       for (int i = 0; i < args.length; i++) {
         String v = i + 1 < args.length ? args[i + 1] : null;
@@ -102,17 +103,18 @@ public final class ProvisionBench {
           case "--reconcile-threads" -> threads = Integer.parseInt(v);
           case "--results" -> results = Path.of(v);
           case "--jvm" -> jvm = v;
+          case "--java" -> java = v;
           default -> throw new IllegalArgumentException(args[i] + ": not a flag of ProvisionBench");
         }
         i++;
       }
-      return new Options(machines, hosts, xmx, threads, jvm, results);
+      return new Options(machines, hosts, xmx, threads, jvm, java, results);
     }
   }
 
   record ProviderRun(long millis, long createMillis, long reconciles, long peakRssKib, Map<String, Integer> perHost,
       double providerCpuSeconds, double apiServerCpuSeconds, double harnessCpuSeconds, Map<String, Long> writes,
-      Floor floor) {}
+      Map<String, Long> reads, Map<String, Long> byProvider, Floor floor) {}
 
   /**
    * The same objects created in a namespace nobody reconciles, just before the measured run: what the harness and the
@@ -167,8 +169,7 @@ public final class ProvisionBench {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + o.xmx()));
+    List<String> cmd = new ArrayList<>(List.of(o.java(), "-Xmx" + o.xmx()));
     cmd.addAll(List.of(o.jvm().trim().split("\\s+")));
     cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), "io.capkit.provider.runtime.ProviderMain",
@@ -229,7 +230,8 @@ public final class ProvisionBench {
       double providerCpu0 = cpuSeconds(p.pid());
       double apiCpu0 = apiServerCpuSeconds();
       double harnessCpu0 = cpuSeconds(ProcessHandle.current().pid());
-      Map<String, Long> writes0 = apiWrites(client);
+      Map<String, Long> requests0 = apiRequests(client);
+      Map<String, Long> provider0 = providerRequests(http, port);
       long t0 = System.nanoTime();
       createMachines(client, NAMESPACE, o.machines(), "");
       long createMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -242,9 +244,15 @@ public final class ProvisionBench {
       double apiCpu = apiServerCpuSeconds() - apiCpu0;
       double harnessCpu = cpuSeconds(ProcessHandle.current().pid()) - harnessCpu0;
       informer.close();
-      Map<String, Long> writes = new TreeMap<>(apiWrites(client));
-      writes0.forEach((k, v) -> writes.merge(k, -v, Long::sum));
-      writes.values().removeIf(v -> v == 0);
+      Map<String, Long> requests = new TreeMap<>(apiRequests(client));
+      requests0.forEach((k, v) -> requests.merge(k, -v, Long::sum));
+      requests.values().removeIf(v -> v == 0);
+      Map<String, Long> writes = new TreeMap<>();
+      Map<String, Long> reads = new TreeMap<>();
+      requests.forEach((k, v) -> (WRITE_VERBS.contains(k.substring(0, k.indexOf(' '))) ? writes : reads).put(k, v));
+      Map<String, Long> byProvider = new TreeMap<>(providerRequests(http, port));
+      provider0.forEach((k, v) -> byProvider.merge(k, -v, Long::sum));
+      byProvider.values().removeIf(v -> v == 0);
       long reconciles = reconciles(http, port, work.resolve("provider-metrics.txt"));
       Map<String, Integer> perHost = new TreeMap<>();
       List<KVMMachine> all = client.resources(KVMMachine.class).inNamespace(NAMESPACE).list().getItems();
@@ -266,7 +274,7 @@ public final class ProvisionBench {
         // Only for a look; the figures above do not depend on it.
       }
       return new ProviderRun(millis, createMillis, reconciles, Math.max(rss.stop(), hwm), perHost, providerCpu, apiCpu,
-          harnessCpu, writes, floor);
+          harnessCpu, writes, reads, byProvider, floor);
     } finally {
       rss.stop();
       p.destroy();
@@ -432,21 +440,24 @@ public final class ProvisionBench {
         .mapToDouble(ph -> cpuSeconds(ph.pid())).sum();
   }
 
+  static final Set<String> WRITE_VERBS = Set.of("POST", "PATCH", "APPLY", "PUT", "DELETE");
+
   /**
-   * Write requests the API server has answered so far, by "VERB resource[/subresource]", from its own
-   * apiserver_request_total counter (load does not change these counts).
+   * Requests the API server has answered so far, by "VERB resource[/subresource]", from its own
+   * apiserver_request_total counter (load does not change these counts). Writes and reads (GET, LIST, WATCH: a
+   * watch counts once, when it ends or is answered) are reported apart.
    */
-  static Map<String, Long> apiWrites(KubernetesClient client) {
+  static Map<String, Long> apiRequests(KubernetesClient client) {
     Map<String, Long> out = new TreeMap<>();
     for (String line : client.raw("/metrics").split("\n")) {
       if (!line.startsWith("apiserver_request_total{")) {
         continue;
       }
       String verb = label(line, "verb");
-      if (!Set.of("POST", "PATCH", "APPLY", "PUT", "DELETE").contains(verb)) {
-        continue;
-      }
       String resource = label(line, "resource");
+      if (resource.isEmpty()) {
+        continue; // non-resource URLs: /metrics (this harness), /healthz, discovery
+      }
       String sub = label(line, "subresource");
       String key = verb + " " + resource + (sub.isEmpty() ? "" : "/" + sub);
       out.merge(key, Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))), Long::sum);
@@ -461,6 +472,20 @@ public final class ProvisionBench {
     }
     int start = at + name.length() + 2;
     return line.substring(start, line.indexOf('"', start));
+  }
+
+  /** The provider's own count of its API requests by "VERB resource" (capkit_provider_api_requests_total). */
+  static Map<String, Long> providerRequests(HttpClient http, int port) throws Exception {
+    String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Map<String, Long> out = new TreeMap<>();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("capkit_provider_api_requests_total{")) {
+        out.merge(label(line, "verb") + " " + label(line, "resource"),
+            Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))), Long::sum);
+      }
+    }
+    return out;
   }
 
   /** Sum of the KVMMachine reconcile counts in the provider's Prometheus metrics (all of them are kept in {@code keep}). */
@@ -526,11 +551,21 @@ public final class ProvisionBench {
             .collect(java.util.stream.Collectors.joining(", "))));
     b.append(String.format(Locale.ROOT, "| API writes by the provider (all but the harness's POSTs) | %d (%.2f per "
         + "machine) | |%n", writes - harnessWrites, (double) (writes - harnessWrites) / o.machines()));
+    long own = r.byProvider().values().stream().mapToLong(Long::longValue).sum();
+    b.append(String.format(Locale.ROOT, "| API requests sent by the provider (its own count, "
+        + "`capkit_provider_api_requests_total`) | %d (%.2f per machine): %s | |%n", own, (double) own / o.machines(),
+        r.byProvider().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+            .collect(java.util.stream.Collectors.joining(", "))));
+    long reads = r.reads().values().stream().mapToLong(Long::longValue).sum();
+    b.append(String.format(Locale.ROOT, "| API reads during the run (the harness's watch is opened before; only the "
+        + "provider reads during the run) | %d (%.2f per machine): %s | |%n", reads, (double) reads / o.machines(),
+        r.reads().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+            .collect(java.util.stream.Collectors.joining(", "))));
     b.append(String.format(Locale.ROOT, "| provider: KVMMachine reconciles | %d (%.2f per machine) | |%n",
         r.reconciles(), (double) r.reconciles() / o.machines()));
     b.append(String.format(Locale.ROOT, "| provider: machines/s | %.1f | |%n", o.machines() / seconds));
-    b.append(String.format(Locale.ROOT, "| provider JVM | `-Xmx%s %s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads |"
-        + " |%n", o.xmx(), o.jvm(), MALLOC_ARENA_MAX, o.threads()));
+    b.append(String.format(Locale.ROOT, "| provider JVM | %s: `-Xmx%s %s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads"
+        + " | |%n", javaVersion(o.java()), o.xmx(), o.jvm(), MALLOC_ARENA_MAX, o.threads()));
     b.append(String.format(Locale.ROOT, "| harness JVM | `%s` | |%n", String.join(" ",
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())));
     b.append(String.format(Locale.ROOT, "| machines per host | %s | |%n", r.perHost()));
@@ -562,6 +597,17 @@ public final class ProvisionBench {
       + " ChaCha20-Poly1305 offered first to the API server (C1 has no AES-GCM intrinsics), no per-request kubeconfig"
       + " re-read by fabric8's token refresh for a certificate-only kubeconfig, a heap that starts at 16 MiB, C1 only,"
       + " SerialGC, unpooled Netty, 2 malloc arenas (flags in the table; reasons in docs/provider.md).";
+
+  /** The runtime version a java launcher reports (its {@code release} file's JAVA_VERSION). */
+  static String javaVersion(String java) {
+    Path release = Path.of(java).toAbsolutePath().getParent().getParent().resolve("release");
+    try {
+      return Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_VERSION="))
+          .map(l -> "Java " + l.substring(13).replace("\"", "")).findFirst().orElse(java);
+    } catch (IOException e) {
+      return java;
+    }
+  }
 
   private static long memGib() {
     return Math.round(RssSampler.readFile("/proc/meminfo", "MemTotal:") / 1024.0 / 1024.0);

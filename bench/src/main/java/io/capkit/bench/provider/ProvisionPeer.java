@@ -44,6 +44,7 @@ public final class ProvisionPeer {
   }
 
   private static ProvisionBench.Options options(int machines, int hosts) {
-    return new ProvisionBench.Options(machines, hosts, XMX, RECONCILE_THREADS, JVM_FLAGS, null);
+    return new ProvisionBench.Options(machines, hosts, XMX, RECONCILE_THREADS, JVM_FLAGS,
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), null);
   }
 }
