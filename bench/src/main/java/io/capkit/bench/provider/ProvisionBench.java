@@ -227,6 +227,7 @@ public final class ProvisionBench {
           }
         }
       });
+      Map<String, Double> threads0 = threadCpu(p.pid());
       double providerCpu0 = cpuSeconds(p.pid());
       double apiCpu0 = apiServerCpuSeconds();
       double harnessCpu0 = cpuSeconds(ProcessHandle.current().pid());
@@ -267,6 +268,13 @@ public final class ProvisionBench {
         }
       }
       long hwm = RssSampler.read(p.pid(), "VmHWM:");
+      // The provider's CPU during the run by thread (name: tid), kept beside its log: JIT, GC, reconcilers, HTTP.
+      Map<String, Double> threads = threadCpu(p.pid());
+      threads0.forEach((k, v) -> threads.merge(k, -v, Double::sum));
+      Files.writeString(work.resolve("provider-threads.txt"), threads.entrySet().stream()
+          .filter(e -> e.getValue() > 0.005).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .map(e -> String.format(Locale.ROOT, "%8.2f s  %s%n", e.getValue(), e.getKey()))
+          .collect(java.util.stream.Collectors.joining()));
       // Where the provider's memory is, kept beside its log for a look (mappings with their resident sizes).
       try {
         Files.copy(Path.of("/proc/" + p.pid() + "/smaps"), work.resolve("provider-smaps.txt"));
@@ -433,6 +441,26 @@ public final class ProvisionBench {
     }
   }
 
+  /** User + system CPU time of each thread of a process, by "name: tid". */
+  static Map<String, Double> threadCpu(long pid) {
+    Map<String, Double> out = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      tasks.forEach(t -> {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(name + ": " + t.getFileName(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      });
+    } catch (IOException e) {
+      // the process ended
+    }
+    return out;
+  }
+
   /** CPU time of the kube-apiserver and etcd processes this JVM started. */
   static double apiServerCpuSeconds() {
     return ProcessHandle.current().descendants()
@@ -591,7 +619,9 @@ public final class ProvisionBench {
   static final String TUNING = "Tuning in the provider: dependent objects read from informer caches (no GET per"
       + " reconcile but the bootstrap Secret's), read without metadata.managedFields; per new machine three writes: one"
       + " claim before anything is created (finalizer, host in spec.failureDomain, providerID), one status apply after"
-      + " the libvirt calls (carrying status.libvirt, the placement record), one Normal event; a settled machine costs"
+      + " the libvirt calls (carrying status.libvirt, the placement record), one Normal event, and the bootstrap"
+      + " Secret's GET: four requests in all (the claim's own update event starts no second reconcile, and no patch"
+      + " makes the client GET the object first); a settled machine costs"
       + " one domain lookup; one libvirt connection per host kept open; libvirt XML built with reused JAXP objects."
       + " Process: a common ForkJoinPool of 2 (else the JDK HTTP client starts a thread per API response on 2 CPUs),"
       + " ChaCha20-Poly1305 offered first to the API server (C1 has no AES-GCM intrinsics), no per-request kubeconfig"
