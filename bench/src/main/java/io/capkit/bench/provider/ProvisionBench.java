@@ -78,20 +78,16 @@ public final class ProvisionBench {
 
   /** Machines whose objects the harness has on the wire at once (pipelined on the client's connection pool). */
   static final int MACHINES_IN_FLIGHT = 32;
-  /** The provider Deployment's JAVA_TOOL_OPTIONS after -Xmx (provider/config/manager.yaml, docs/provider.md). */
-  static final String JVM_FLAGS = "-Xms16m -Xmn8m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-      + " -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40"
-      + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dio.netty.allocator.type=unpooled";
-  /** The provider Deployment's MALLOC_ARENA_MAX. */
-  static final String MALLOC_ARENA_MAX = "2";
+  /** How the provider's Deployment runs it (provider/config/manager.yaml): the bench starts it the same way. */
+  static final ProviderDeployment DEPLOYMENT = ProviderDeployment.read();
 
   record Options(int machines, int hosts, String xmx, int threads, String jvm, String java, Path results) {
     static Options parse(String[] args) {
       int machines = 500;
       int hosts = 4;
-      String xmx = "128m";
-      int threads = 8;
-      String jvm = JVM_FLAGS;
+      String xmx = null;
+      int threads = DEPLOYMENT.reconcileThreads();
+      String jvm = DEPLOYMENT.javaToolOptions();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Path results = null;
       for (int i = 0; i < args.length; i++) {
@@ -169,8 +165,11 @@ public final class ProvisionBench {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(o.java(), "-Xmx" + o.xmx()));
+    List<String> cmd = new ArrayList<>(List.of(o.java()));
     cmd.addAll(List.of(o.jvm().trim().split("\\s+")));
+    if (o.xmx() != null) {
+      cmd.add("-Xmx" + o.xmx()); // after the Deployment's own -Xmx: the last one counts
+    }
     cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), "io.capkit.provider.runtime.ProviderMain",
         "--libvirt-uri", "test:///default", "--bind-address", "127.0.0.1", "--http-port", Integer.toString(port),
@@ -179,7 +178,7 @@ public final class ProvisionBench {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(work.resolve("provider.log").toFile());
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
-    pb.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+    pb.environment().put("MALLOC_ARENA_MAX", DEPLOYMENT.mallocArenaMax());
     Process p = pb.start();
     RssSampler rss = new RssSampler(p.pid());
     try {
@@ -592,8 +591,9 @@ public final class ProvisionBench {
     b.append(String.format(Locale.ROOT, "| provider: KVMMachine reconciles | %d (%.2f per machine) | |%n",
         r.reconciles(), (double) r.reconciles() / o.machines()));
     b.append(String.format(Locale.ROOT, "| provider: machines/s | %.1f | |%n", o.machines() / seconds));
-    b.append(String.format(Locale.ROOT, "| provider JVM | %s: `-Xmx%s %s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads"
-        + " | |%n", javaVersion(o.java()), o.xmx(), o.jvm(), MALLOC_ARENA_MAX, o.threads()));
+    b.append(String.format(Locale.ROOT, "| provider JVM | %s: `%s%s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads"
+        + " (the Deployment's, provider/config/manager.yaml) | |%n", javaVersion(o.java()), o.jvm(),
+        o.xmx() == null ? "" : " -Xmx" + o.xmx(), DEPLOYMENT.mallocArenaMax(), o.threads()));
     b.append(String.format(Locale.ROOT, "| harness JVM | `%s` | |%n", String.join(" ",
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())));
     b.append(String.format(Locale.ROOT, "| machines per host | %s | |%n", r.perHost()));
