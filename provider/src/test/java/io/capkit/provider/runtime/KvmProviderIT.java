@@ -130,9 +130,9 @@ class KvmProviderIT {
       f.secret("boot-" + i);
       machines.add(f.machine("m" + i, "boot-" + i, null));
     }
-    LibvirtConnections connections = new LibvirtConnections(uri -> SharedBackend.of(libvirt));
-    try (KvmProvider own = KvmProvider.start(ProviderConfig.defaults().withHttp("127.0.0.1", 0)
-        .withNamespaces(Set.of(ns)), client, connections)) {
+    try (TestDriverProvider budget = TestDriverProvider.start(java.nio.file.Files.createDirectories(
+        tmp.resolve("budget")), client, Set.of(ns))) {
+      KvmProvider own = budget.provider;
       // As CAPI does: the Machine exists (and is in the provider's cache) before its KVMMachine.
       HttpClient http = HttpClient.newHttpClient();
       await("the provider ready", () -> {
