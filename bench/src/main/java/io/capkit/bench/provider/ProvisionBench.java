@@ -64,7 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * provider process's peak RSS. The peer, measured in the same run, creates the same N machines directly through the
  * libvirt bindings, sequentially, without Kubernetes.
  *
- * <p>{@code ProvisionBench [--machines N] [--hosts H] [--xmx 128m] [--reconcile-threads T] [--results FILE]}
+ * <p>{@code ProvisionBench [--machines N] [--hosts H] [--reconcile-threads T] [--xmx SIZE] [--jvm FLAGS] [--java PATH]
+ * [--results FILE]}: JVM options and threads default to the provider Deployment's ({@link ProviderDeployment}).
  */
 public final class ProvisionBench {
   static final String NAMESPACE = "bench";
