@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code apiserver_request_total} names them ({@code GET}/{@code LIST}/{@code WATCH}, {@code POST}, {@code PUT},
  * {@code PATCH}, {@code APPLY} for a server-side apply, {@code DELETE}; {@code kvmmachines/status}): metric
  * {@value #METRIC}. Every request costs API-server CPU, which a provisioning burst is short of; the count per
- * provisioned machine is what {@code ApiRequestBudgetIT} and the benchmark check.
+ * provisioned machine is what {@code KvmProviderIT.aProvisionedMachineCostsFourApiRequests} and the benchmark check.
  */
 public final class ApiRequests implements Interceptor {
   public static final String METRIC = "capkit_provider_api_requests";
