@@ -63,18 +63,20 @@ final class RecordedRender {
                String release, long manifestsSize, List<String> warnings) {}
 
   /**
-   * Renders every cluster, streamed as {@code capkit render} writes a fleet: each cluster's files go into the new
+   * Renders every cluster, streamed as {@code capkit render} writes a fleet (the renderer is asked for once the fleet
+   * is read: the caller may be building it meanwhile): each cluster's files go into the new
    * rendering ({@link OutputFolder#update()}) on the worker that rendered it and only its record entry is kept; the
    * files above the clusters follow from the fleet ({@link OutputLayout#sharedFiles}); the record of this render
    * ({@link RenderRecord#FILE}) is written last, and the whole folder is swapped in at once, so the record is present
    * exactly when the output it describes is. On any problem nothing is written. Returns the number of clusters.
    */
-  static int full(Renderer renderer, SourceTree fleetTree, String fleetLabel, SourceTree releasesTree,
-                  String releasesLabel, String build, OutputFolder folder,
-                  java.util.function.Consumer<List<String>> printWarnings) {
+  static int full(java.util.function.Supplier<Renderer> rendererOnceRead, SourceTree fleetTree, String fleetLabel,
+                  SourceTree releasesTree, String releasesLabel, java.util.function.Supplier<String> buildOnceRendered,
+                  OutputFolder folder, java.util.function.Consumer<List<String>> printWarnings) {
     RecordingTree fleet = new RecordingTree(fleetTree, true);
     RecordingTree releases = new RecordingTree(releasesTree, false);
-    Renderer.Fleet read = renderer.read(fleet, fleetLabel, releases, releasesLabel);
+    Renderer.Fleet read = Renderer.readFleet(fleet, fleetLabel, releases, releasesLabel);
+    Renderer renderer = rendererOnceRead.get();
     List<FleetCluster> all = read.clusters();
     Facts[] facts = new Facts[all.size()];
     try (OutputFolder.Update update = folder.update()) {
@@ -93,6 +95,7 @@ final class RecordedRender {
       }
       releases.files().forEach(p -> inputs.put("releases/" + p, releases.digest(p)));
       String options = IncrementalRender.options(fleetLabel, releasesLabel);
+      String build = buildOnceRendered.get();
       IncrementalRender.Contexts contexts = new IncrementalRender.Contexts(build, options, inputs);
       Map<String, String> orgNamespaces = new HashMap<>();
       Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>();

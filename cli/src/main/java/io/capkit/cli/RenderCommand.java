@@ -2,6 +2,7 @@ package io.capkit.cli;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import io.capkit.renderer.Background;
 import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.Renderer;
 import java.io.IOException;
@@ -57,16 +58,21 @@ final class RenderCommand implements Callable<Integer> {
         return Capkit.OK;
       }
     }
-    Renderer renderer = Renderer.standard();
+    // Building the renderer (contract schema, flavors) needs nothing of the fleet: it runs while the trees are listed
+    // and read.
+    Background<Renderer> building = Background.start("capkit-renderer", Renderer::standard);
     return input.with(t -> {
       if (recorded) {
-        // Streamed as renderFleet, with the record of this render written into the new folder before the swap.
-        int clusters = RecordedRender.full(renderer, t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel(),
-            BuildIdentity.current(), new OutputFolder(out), this::printWarnings);
+        // Streamed as renderFleet, with the record of this render written into the new folder before the swap; the
+        // build's identity (a digest of the jar) is only needed for the record.
+        Background<String> build = Background.start("capkit-build-identity", BuildIdentity::current);
+        int clusters = RecordedRender.full(building::get, t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel(),
+            build::get, new OutputFolder(out), this::printWarnings);
         spec.commandLine().getOut().println("rendered " + clusters + " clusters into " + out);
         return Capkit.OK;
       }
-      Renderer.Fleet fleet = renderer.read(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
+      Renderer.Fleet fleet = Renderer.readFleet(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
+      Renderer renderer = building.get();
       if (cluster != null) {
         return renderOne(renderer, fleet);
       }

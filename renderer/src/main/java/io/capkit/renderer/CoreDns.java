@@ -29,8 +29,11 @@ public final class CoreDns {
 
   /** The cluster DNS Service address for the plan's SERVICE_IP_RANGE. */
   public static String address(ClusterPlan plan) {
-    return ClusterDns.address(String.valueOf(plan.var("SERVICE_IP_RANGE")));
+    return ADDRESSES.get(String.valueOf(plan.var("SERVICE_IP_RANGE")), ClusterDns::address);
   }
+
+  // Clusters of an organization share their service range: the address (a pure function of it) is remembered.
+  private static final ThreadMemo<String, String> ADDRESSES = new ThreadMemo<>(256);
 
   /** The chart values that make its Service the cluster DNS Service. */
   public static Map<String, Object> chartValues(ClusterPlan plan) {

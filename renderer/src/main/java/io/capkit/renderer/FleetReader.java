@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,15 +37,51 @@ public final class FleetReader {
       + "management-clusters/<mc>/organizations/<org>/defaults.yaml, "
       + "management-clusters/<mc>/organizations/<org>/workload-clusters/<wc>/cluster.yaml, "
       + "management-clusters/<mc>/hosts/<host>.yaml";
-  private static final Pattern MC_DEFAULTS = Pattern.compile("management-clusters/([^/]+)/defaults\\.yaml");
-  private static final Pattern ORG_DEFAULTS =
-      Pattern.compile("management-clusters/([^/]+)/organizations/([^/]+)/defaults\\.yaml");
-  private static final Pattern HOST = Pattern.compile("management-clusters/([^/]+)/hosts/([^/]+)\\.yaml");
+  /** Where fleet files sit: the management cluster's and an organization's defaults, a KVMHost, a cluster. */
+  enum Kind { MC_DEFAULTS, ORG_DEFAULTS, HOST, CLUSTER }
+
+  /**
+   * A path's place in the layout: its management cluster, organization (for an organization's defaults or a cluster)
+   * and name (the organization for its defaults, the host, or the cluster folder).
+   */
+  record Place(Kind kind, String mc, String org, String name) {}
+
   /** A WorkloadCluster file: groups management cluster, organization, cluster folder. */
   public static final Pattern CLUSTER =
       Pattern.compile("management-clusters/([^/]+)/organizations/([^/]+)/workload-clusters/([^/]+)/cluster\\.yaml");
 
   private FleetReader() {}
+
+  /**
+   * Where a path (split at '/', no empty segment) sits in the {@link #LAYOUT}, or null when outside it: the segments
+   * compared one by one, as {@link #CLUSTER} and its siblings would match the whole path.
+   */
+  static Place place(String[] parts) {
+    if (parts.length < 3 || !parts[0].equals("management-clusters") || parts[1].isEmpty()) {
+      return null;
+    }
+    String mc = parts[1];
+    if (parts.length == 3) {
+      return parts[2].equals("defaults.yaml") ? new Place(Kind.MC_DEFAULTS, mc, null, null) : null;
+    }
+    if (parts.length == 4) {
+      String host = parts[3];
+      return parts[2].equals("hosts") && host.endsWith(".yaml") && host.length() > ".yaml".length()
+          ? new Place(Kind.HOST, mc, null, host.substring(0, host.length() - ".yaml".length())) : null;
+    }
+    if (!parts[2].equals("organizations") || parts[3].isEmpty()) {
+      return null;
+    }
+    String org = parts[3];
+    if (parts.length == 5) {
+      return parts[4].equals("defaults.yaml") ? new Place(Kind.ORG_DEFAULTS, mc, org, org) : null;
+    }
+    if (parts.length == 7 && parts[4].equals("workload-clusters") && !parts[5].isEmpty()
+        && parts[6].equals("cluster.yaml")) {
+      return new Place(Kind.CLUSTER, mc, org, parts[5]);
+    }
+    return null;
+  }
 
   /** One management cluster's KVMHost files: each checked by the KVMHost rules and named like its file. */
   private static HostCatalog readHosts(SourceTree tree, String label, Map<String, String> files,
@@ -81,38 +116,41 @@ public final class FleetReader {
     Map<String, String> orgDefaultFiles = new TreeMap<>();
     List<String[]> clusterFiles = new ArrayList<>();
     Map<String, Map<String, String>> hostFiles = new TreeMap<>();
+    // Folder names repeat across thousands of paths: each is checked once (the rule is a pure function of the name).
+    Map<String, Optional<String>> names = new HashMap<>();
     for (String path : tree.files()) {
       String file = label(label, path);
-      if (escapes(path)) {
+      String[] parts = path.split("/", -1);
+      if (escapes(path, parts)) {
         problems.add(new Problem(file, null, "escapes the fleet root"));
         continue;
       }
-      if (ReleaseCatalog.hidden(path) || path.endsWith(".md")) {
+      if (ReleaseCatalog.hidden(parts) || path.endsWith(".md")) {
         continue;
       }
-      Matcher m;
-      if ((m = MC_DEFAULTS.matcher(path)).matches()) {
-        checkName(file, "management cluster folder", m.group(1), 63, problems);
-        mcDefaultFiles.put(m.group(1), path);
-      } else if ((m = ORG_DEFAULTS.matcher(path)).matches()) {
-        checkName(file, "management cluster folder", m.group(1), 63, problems);
-        checkName(file, "organization folder", m.group(2), 63, problems);
-        orgDefaultFiles.put(m.group(1) + "/" + m.group(2), path);
-      } else if ((m = HOST.matcher(path)).matches()) {
-        hostFiles.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(m.group(2), path);
-      } else if ((m = CLUSTER.matcher(path)).matches()) {
-        checkName(file, "management cluster folder", m.group(1), 63, problems);
-        checkName(file, "organization folder", m.group(2), 63, problems);
+      Place at = place(parts);
+      if (at == null) {
+        problems.add(new Problem(file, null, "is outside the fleet layout (" + LAYOUT + ")"));
+      } else if (at.kind() == Kind.MC_DEFAULTS) {
+        checkName(file, "management cluster folder", at.mc(), 63, names, problems);
+        mcDefaultFiles.put(at.mc(), path);
+      } else if (at.kind() == Kind.ORG_DEFAULTS) {
+        checkName(file, "management cluster folder", at.mc(), 63, names, problems);
+        checkName(file, "organization folder", at.name(), 63, names, problems);
+        orgDefaultFiles.put(at.mc() + "/" + at.name(), path);
+      } else if (at.kind() == Kind.HOST) {
+        hostFiles.computeIfAbsent(at.mc(), k -> new TreeMap<>()).put(at.name(), path);
+      } else {
+        checkName(file, "management cluster folder", at.mc(), 63, names, problems);
+        checkName(file, "organization folder", at.org(), 63, names, problems);
         // The folder is the cluster's name (metadata.name must equal it): its problem is reported there.
-        int at = problems.size();
-        checkName(file, "workload cluster folder", m.group(3), WorkloadClusterRules.MAX_NAME, problems);
-        if (problems.size() > at) {
-          Problem p = problems.remove(at);
+        int before = problems.size();
+        checkName(file, "workload cluster folder", at.name(), WorkloadClusterRules.MAX_NAME, null, problems);
+        if (problems.size() > before) {
+          Problem p = problems.remove(before);
           problems.add(new Problem(p.file(), "metadata.name", p.message()));
         }
-        clusterFiles.add(new String[] {m.group(1), m.group(2), m.group(3), path});
-      } else {
-        problems.add(new Problem(file, null, "is outside the fleet layout (" + LAYOUT + ")"));
+        clusterFiles.add(new String[] {at.mc(), at.org(), at.name(), path});
       }
     }
     InvalidInputException.throwIfAny(problems);
@@ -137,6 +175,8 @@ public final class FleetReader {
     hostFiles.forEach((mc, files) -> hostCatalogs.put(mc, readHosts(tree, label, files, problems)));
     List<FleetCluster> clusters = new ArrayList<>();
     List<Placement> placements = new ArrayList<>();
+    Map<String, Layer> mcLayers = new HashMap<>();
+    Map<String, Layer> orgLayers = new HashMap<>();
     // Parsing dominates on large fleets and each file stands alone: parse in parallel, keep the order.
     List<Object> parsed = clusterFiles.parallelStream().map(c -> {
       String file = label(label, c[3]);
@@ -169,9 +209,12 @@ public final class FleetReader {
         problems.add(new Problem(file, "spec", "is required"));
         continue;
       }
-      Layer mcLayer = layer("management cluster " + mc, mcDefaultFiles.get(mc), label, mcDefaults.get(mc));
+      // One layer object per defaults file, shared by its clusters: ValidatedLayers checks each once (by identity).
+      Layer mcLayer = mcLayers.computeIfAbsent(mc,
+          k -> layer("management cluster " + mc, mcDefaultFiles.get(mc), label, mcDefaults.get(mc)));
       String orgKey = mc + "/" + org;
-      Layer orgLayer = layer("organization " + org, orgDefaultFiles.get(orgKey), label, orgDefaults.get(orgKey));
+      Layer orgLayer = orgLayers.computeIfAbsent(orgKey,
+          k -> layer("organization " + org, orgDefaultFiles.get(orgKey), label, orgDefaults.get(orgKey)));
       FleetDefaults od = orgDefaults.get(orgKey);
       String namespace;
       String origin;
@@ -283,11 +326,11 @@ public final class FleetReader {
     return new Layer(name, label(label, path), defaults.getVariables() == null ? Map.of() : defaults.getVariables());
   }
 
-  private static boolean escapes(String path) {
+  private static boolean escapes(String path, String[] parts) {
     if (path.startsWith("/") || path.contains("\\")) {
       return true;
     }
-    for (String part : path.split("/", -1)) {
+    for (String part : parts) {
       if (part.isEmpty() || part.equals("..") || part.equals(".")) {
         return true;
       }
@@ -295,8 +338,10 @@ public final class FleetReader {
     return false;
   }
 
-  private static void checkName(String file, String what, String name, int max, List<Problem> problems) {
-    Optional<String> bad = Names.checkLabel(name);
+  // known: results of Names.checkLabel by name, or null to check without remembering.
+  private static void checkName(String file, String what, String name, int max, Map<String, Optional<String>> known,
+                                List<Problem> problems) {
+    Optional<String> bad = known == null ? Names.checkLabel(name) : known.computeIfAbsent(name, Names::checkLabel);
     if (bad.isEmpty() && name.length() > max) {
       bad = Optional.of("\"" + name + "\" is longer than " + max + " characters");
     }

@@ -30,17 +30,40 @@ public final class ObjectOrder {
       "MachineHealthCheck",
       "HelmRelease");
 
-  public static final Comparator<KubeObject> COMPARATOR = Comparator
-      .comparingInt((KubeObject o) -> rank(o.kind()))
-      .thenComparing(KubeObject::group)
-      .thenComparing(KubeObject::kind)
-      .thenComparing(o -> o.namespace() == null ? "" : o.namespace())
-      .thenComparing(KubeObject::name);
+  private static final java.util.Map<String, Integer> RANKS = ranks();
+
+  /** By rank of kind, then group, kind, namespace (none first) and name; each key computed only when needed. */
+  public static final Comparator<KubeObject> COMPARATOR = ObjectOrder::compare;
 
   private ObjectOrder() {}
 
+  private static int compare(KubeObject a, KubeObject b) {
+    int c = Integer.compare(rank(a.kind()), rank(b.kind()));
+    if (c == 0) {
+      c = a.group().compareTo(b.group());
+    }
+    if (c == 0) {
+      c = a.kind().compareTo(b.kind());
+    }
+    if (c == 0) {
+      c = (a.namespace() == null ? "" : a.namespace()).compareTo(b.namespace() == null ? "" : b.namespace());
+    }
+    if (c == 0) {
+      c = a.name().compareTo(b.name());
+    }
+    return c;
+  }
+
+  private static java.util.Map<String, Integer> ranks() {
+    java.util.Map<String, Integer> ranks = new java.util.HashMap<>();
+    for (int i = 0; i < KINDS.size(); i++) {
+      ranks.put(KINDS.get(i), i);
+    }
+    return ranks;
+  }
+
   private static int rank(String kind) {
-    int i = KINDS.indexOf(kind);
-    return i < 0 ? KINDS.size() : i;
+    Integer i = RANKS.get(kind);
+    return i == null ? KINDS.size() : i;
   }
 }

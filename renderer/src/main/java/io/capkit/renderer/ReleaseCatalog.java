@@ -79,7 +79,12 @@ public final class ReleaseCatalog {
   }
 
   static boolean hidden(String path) {
-    for (String part : path.split("/")) {
+    return hidden(path.split("/"));
+  }
+
+  /** Whether any segment of a path (split at '/') is hidden. */
+  static boolean hidden(String[] parts) {
+    for (String part : parts) {
       if (part.startsWith(".")) {
         return true;
       }

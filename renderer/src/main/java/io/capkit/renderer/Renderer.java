@@ -84,6 +84,11 @@ public final class Renderer {
 
   /** Reads and checks the fleet and the releases; throws with every problem found. */
   public Fleet read(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
+    return readFleet(fleet, fleetLabel, releases, releasesLabel);
+  }
+
+  /** As {@link #read}, without a renderer: reading needs none, so a caller can build one meanwhile. */
+  public static Fleet readFleet(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
     Inputs in = readInputs(fleet, fleetLabel, releases, releasesLabel);
     return new Fleet(in.clusters, in.catalog);
   }
@@ -102,7 +107,7 @@ public final class Renderer {
   Streamed renderEach(Fleet fleet, List<FleetCluster> clusters, int threads, ClusterSink sink) {
     int n = clusters.size();
     // Management cluster and organization defaults are shared by many clusters: validate each once.
-    ValidatedLayers validated = new ValidatedLayers(contract);
+    Memo memo = new Memo(contract);
     @SuppressWarnings("unchecked")
     List<Problem>[] problems = new List[n];
     @SuppressWarnings("unchecked")
@@ -115,7 +120,7 @@ public final class Renderer {
       while (failure.get() == null && (i = next.getAndIncrement()) < n) {
         try {
           List<Problem> found = new ArrayList<>(0);
-          Resolution r = resolve(clusters.get(i), fleet.catalog(), found, validated);
+          Resolution r = resolve(clusters.get(i), fleet.catalog(), found, memo);
           if (r == null) {
             problems[i] = found;
             invalid.set(true);
@@ -179,11 +184,11 @@ public final class Renderer {
    */
   private <T> List<T> renderEach(Inputs in, Function<RenderedCluster, T> finish) {
     // Management cluster and organization defaults are shared by many clusters: validate each once.
-    ValidatedLayers validated = new ValidatedLayers(contract);
+    Memo memo = new Memo(contract);
     // Clusters are independent: render them in parallel, keeping their order.
     List<Outcome<T>> outcomes = in.clusters.parallelStream().map(c -> {
       List<Problem> problems = new ArrayList<>(0);
-      Resolution r = resolve(c, in.catalog, problems, validated);
+      Resolution r = resolve(c, in.catalog, problems, memo);
       return new Outcome<>(r == null ? null : finish.apply(render(r)), problems);
     }).toList();
     List<Problem> problems = new ArrayList<>();
@@ -206,7 +211,7 @@ public final class Renderer {
     FleetCluster c = in.clusters.stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow(() ->
         new InvalidInputException(Problem.at(null, "no cluster " + key + " in " + fleet.describe())));
     List<Problem> problems = new ArrayList<>();
-    Resolution r = resolve(c, in.catalog, problems, new ValidatedLayers(contract));
+    Resolution r = resolve(c, in.catalog, problems, new Memo(contract));
     InvalidInputException.throwIfAny(problems);
     List<Explanation.Row> rows = new ArrayList<>();
     rows.add(new Explanation.Row("release", r.release.name(), c.file() + " (spec.release)"));
@@ -238,16 +243,22 @@ public final class Renderer {
     List<Problem> problems = new ArrayList<>();
     ReleaseCatalog catalog = null;
     List<FleetCluster> clusters = List.of();
-    try {
-      catalog = ReleaseCatalog.read(releases, releasesLabel);
-    } catch (InvalidInputException e) {
-      problems.addAll(e.problems());
-    }
+    // The releases do not depend on the fleet: read on a thread of their own meanwhile (trees are read concurrently
+    // anyway: FleetReader parses cluster files in parallel). Problems keep their order: the releases' first.
+    Background<ReleaseCatalog> releasesRead = Background.start("capkit-read-releases",
+        () -> ReleaseCatalog.read(releases, releasesLabel));
+    List<Problem> fleetProblems = List.of();
     try {
       clusters = FleetReader.read(fleet, fleetLabel);
     } catch (InvalidInputException e) {
+      fleetProblems = e.problems();
+    }
+    try {
+      catalog = releasesRead.get();
+    } catch (InvalidInputException e) {
       problems.addAll(e.problems());
     }
+    problems.addAll(fleetProblems);
     InvalidInputException.throwIfAny(problems);
     return new Inputs(clusters, catalog);
   }
@@ -256,18 +267,49 @@ public final class Renderer {
                             ResolvedVariables variables, ClusterPlan plan, String endpointOrigin,
                             List<String> warnings) {}
 
-  private Resolution resolve(FleetCluster c, ReleaseCatalog catalog, List<Problem> problems,
-                             ValidatedLayers validated) {
+  /**
+   * What one rendering remembers across its clusters, all pure functions of values that many clusters share: each
+   * defaults layer's own problems, and the release rules per (flavor, release) of the catalog.
+   */
+  private static final class Memo {
+    final ValidatedLayers layers;
+    final java.util.concurrent.ConcurrentHashMap<String, ReleaseCheck> releases =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    Memo(Contract contract) {
+      layers = new ValidatedLayers(contract);
+    }
+  }
+
+  private record ReleaseCheck(List<Problem> problems, List<String> warnings) {}
+
+  // WorkloadClusterRules.checkRelease reads spec.flavor and spec.release only: its result for a release of the
+  // catalog is remembered per pair (bounded by flavors x releases; a name the catalog lacks is checked each time).
+  private ReleaseCheck checkRelease(WorkloadClusterSpec spec, ReleaseCatalog catalog, Memo memo) {
+    Function<String, java.util.Optional<io.capkit.api.release.Release>> lookup =
+        name -> catalog.find(name).map(ReleaseInfo::release);
+    if (spec.getRelease() == null || catalog.find(spec.getRelease()).isEmpty()) {
+      List<String> warnings = new ArrayList<>();
+      List<Problem> problems = rules.checkRelease(spec, lookup, warnings);
+      return new ReleaseCheck(problems, warnings);
+    }
+    return memo.releases.computeIfAbsent(spec.getFlavor() + "\0" + spec.getRelease(), k -> {
+      List<String> warnings = new ArrayList<>();
+      List<Problem> problems = rules.checkRelease(spec, lookup, warnings);
+      return new ReleaseCheck(List.copyOf(problems), List.copyOf(warnings));
+    });
+  }
+
+  private Resolution resolve(FleetCluster c, ReleaseCatalog catalog, List<Problem> problems, Memo memo) {
     int before = problems.size();
     WorkloadClusterSpec spec = c.cluster().getSpec();
     List<String> warnings = new ArrayList<>();
     // The rules on the cluster object itself, as the webhook and capkit validate apply them; variables follow below,
     // after the fleet's defaults are layered.
     rules.validateObject(c.cluster()).forEach(p -> problems.add(p.inFile(c.file())));
-    List<String> releaseWarnings = new ArrayList<>();
-    rules.checkRelease(spec, name -> catalog.find(name).map(ReleaseInfo::release), releaseWarnings)
-        .forEach(p -> problems.add(p.inFile(c.file())));
-    releaseWarnings.forEach(w -> warnings.add(c.file() + ": spec.release: " + w + " (" + c.key() + ")"));
+    ReleaseCheck releaseCheck = checkRelease(spec, catalog, memo);
+    releaseCheck.problems().forEach(p -> problems.add(p.inFile(c.file())));
+    releaseCheck.warnings().forEach(w -> warnings.add(c.file() + ": spec.release: " + w + " (" + c.key() + ")"));
     ReleaseInfo release = spec.getRelease() == null ? null : catalog.find(spec.getRelease()).orElse(null);
     String flavorName = spec.getFlavor() == null ? WorkloadClusterRules.DEFAULT_FLAVOR : spec.getFlavor();
     String flavorOrigin = spec.getFlavor() == null ? "default" : c.file() + " (spec.flavor)";
@@ -278,7 +320,7 @@ public final class Renderer {
       derivedValues.put("KUBERNETES_VERSION", release.kubernetesVersion());
     }
     Layer clusterLayer = new Layer("cluster", c.file(), spec.getVariables() == null ? Map.of() : spec.getVariables());
-    ResolvedVariables vars = ResolvedVariables.resolve(validated, List.of(c.managementClusterDefaults(),
+    ResolvedVariables vars = ResolvedVariables.resolve(memo.layers, List.of(c.managementClusterDefaults(),
         c.organizationDefaults(), clusterLayer), new Layer("derived", "capkit (metadata.namespace, spec.release)", derivedValues));
     for (Problem p : vars.problems()) {
       // A defaults file's problem stays there; the cluster's own, and a merge that fails against a contract

@@ -4,10 +4,10 @@ import io.capkit.renderer.yaml.Placeholder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The short hash that goes into the names of immutable templates: the first 8 hex digits of the SHA-256 of
@@ -19,7 +19,14 @@ public final class SpecHash {
   public static String of(Object spec) {
     StringBuilder b = new StringBuilder(256);
     canonical(b, spec);
-    byte[] digest = SHA256.get().digest(b.toString().getBytes(StandardCharsets.UTF_8));
+    // Clusters of a fleet share few distinct specs: a hash is remembered per canonical form (bounded, per thread).
+    return KNOWN.get(b.toString(), SpecHash::digest);
+  }
+
+  private static final ThreadMemo<String, String> KNOWN = new ThreadMemo<>(512);
+
+  private static String digest(String canonical) {
+    byte[] digest = SHA256.get().digest(canonical.getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(digest, 0, 4);
   }
 
@@ -36,14 +43,21 @@ public final class SpecHash {
     if (v instanceof Map<?, ?> m) {
       b.append('{');
       boolean first = true;
-      for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+      // Keys sorted as a TreeMap would (String.compareTo), without building one per map.
+      String[] keys = new String[m.size()];
+      int n = 0;
+      for (Object k : m.keySet()) {
+        keys[n++] = (String) k;
+      }
+      Arrays.sort(keys);
+      for (String k : keys) {
         if (!first) {
           b.append(',');
         }
         first = false;
-        string(b, (String) e.getKey());
+        string(b, k);
         b.append(':');
-        canonical(b, e.getValue());
+        canonical(b, m.get(k));
       }
       b.append('}');
     } else if (v instanceof List<?> l) {

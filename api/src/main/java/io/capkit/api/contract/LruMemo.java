@@ -38,6 +38,19 @@ final class LruMemo<K, V> {
     return value;
   }
 
+  /** The remembered result for {@code key}, or null. */
+  V find(K key) {
+    synchronized (entries) {
+      return entries.get(key);
+    }
+  }
+
+  void put(K key, V value) {
+    synchronized (entries) {
+      entries.put(key, value);
+    }
+  }
+
   boolean remembers(K key) {
     synchronized (entries) {
       return entries.containsKey(key);

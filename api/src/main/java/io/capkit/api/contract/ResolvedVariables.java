@@ -32,11 +32,80 @@ public final class ResolvedVariables {
     return resolve(new ValidatedLayers(contract), layers, derived);
   }
 
-  /** As {@link #resolve(Contract, List, Layer)}, validating each layer object once across calls sharing {@code validated}. */
+  /**
+   * What a resolution depends on: the values of each layer and of the derived layer (names and origins only label
+   * values and problems). Compared by value; a shared defaults map compares by identity first.
+   */
+  record Key(List<Map<String, Object>> layers, Map<String, Object> derived) {}
+
+  /**
+   * A valid resolution without its layer objects: each value in contract order with the index of the layer it came
+   * from ({@link #CONTRACT}, a layer's index, or the number of layers for the derived one).
+   */
+  record Known(String[] names, Object[] values, int[] from) {
+    static final int CONTRACT = -1;
+  }
+
+  /**
+   * As {@link #resolve(Contract, List, Layer)}, validating each layer object once across calls sharing {@code validated},
+   * and remembering valid resolutions by the values of their layers: clusters with the same variables under the same
+   * defaults are resolved once. A remembered result is bound to this call's layers (each value keeps the layer it
+   * came from); a resolution with problems is never remembered, so its problems name this call's files.
+   */
   public static ResolvedVariables resolve(ValidatedLayers validated, List<Layer> layers, Layer derived) {
+    List<Map<String, Object>> layerValues = new ArrayList<>(layers.size());
+    layers.forEach(l -> layerValues.add(l.values()));
+    Key key = new Key(layerValues, derived.values());
+    Known known = validated.resolved(key);
+    if (known != null) {
+      return bind(validated.contractLayer(), known, layers, derived);
+    }
+    ResolvedVariables fresh = resolveFresh(validated, layers, derived);
+    if (fresh.valid()) {
+      validated.remember(key, known(fresh, layers, derived));
+    }
+    return fresh;
+  }
+
+  private static Known known(ResolvedVariables r, List<Layer> layers, Layer derived) {
+    int n = r.values.size();
+    String[] names = new String[n];
+    Object[] values = new Object[n];
+    int[] from = new int[n];
+    int i = 0;
+    for (Map.Entry<String, Value> e : r.values.entrySet()) {
+      names[i] = e.getKey();
+      values[i] = e.getValue().value();
+      Layer l = e.getValue().from();
+      int at = Known.CONTRACT;
+      if (l == derived) {
+        at = layers.size();
+      } else {
+        for (int j = 0; j < layers.size(); j++) {
+          if (layers.get(j) == l) {
+            at = j;
+          }
+        }
+      }
+      from[i++] = at;
+    }
+    return new Known(names, values, from);
+  }
+
+  private static ResolvedVariables bind(Layer base, Known known, List<Layer> layers, Layer derived) {
+    Map<String, Value> ordered = new LinkedHashMap<>(known.names().length * 2);
+    for (int i = 0; i < known.names().length; i++) {
+      int at = known.from()[i];
+      Layer from = at == Known.CONTRACT ? base : at == layers.size() ? derived : layers.get(at);
+      ordered.put(known.names()[i], new Value(known.values()[i], from));
+    }
+    return new ResolvedVariables(ordered, List.of());
+  }
+
+  private static ResolvedVariables resolveFresh(ValidatedLayers validated, List<Layer> layers, Layer derived) {
     Contract contract = validated.contract();
     List<Problem> problems = new ArrayList<>();
-    Layer base = new Layer("contract", "contract default", contract.defaults());
+    Layer base = validated.contractLayer();
     Map<String, Value> merged = new LinkedHashMap<>();
     base.values().forEach((k, v) -> merged.put(k, new Value(v, base)));
     for (Layer layer : layers) {

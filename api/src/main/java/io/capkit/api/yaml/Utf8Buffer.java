@@ -50,6 +50,15 @@ public final class Utf8Buffer {
     length += n;
   }
 
+  /** Text the caller checked is all ASCII ({@code < 0x80}), copied in one go. */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) copies the low byte of each char: ASCII here
+  public void appendAscii(String s) {
+    int n = s.length();
+    ensure(n);
+    s.getBytes(0, n, bytes, length);
+    length += n;
+  }
+
   /** Any text, encoded as UTF-8 (ASCII copied byte by byte). */
   public void append(CharSequence s) {
     append(s, 0, s.length());
@@ -70,6 +79,18 @@ public final class Utf8Buffer {
       }
       bytes[length++] = (byte) c;
     }
+  }
+
+  /** Bytes, as they are (already encoded). */
+  public void append(byte[] encoded) {
+    ensure(encoded.length);
+    System.arraycopy(encoded, 0, bytes, length, encoded.length);
+    length += encoded.length;
+  }
+
+  /** The bytes from {@code from} (inclusive) to {@code to} (exclusive), as a new array. */
+  public byte[] copy(int from, int to) {
+    return Arrays.copyOfRange(bytes, from, to);
   }
 
   /** The bytes written so far, as a new array. */

@@ -52,22 +52,61 @@ public final class YamlWriter {
   }
 
   private static void writeMap(Utf8Buffer b, Map<String, ?> map, int indent) {
-    boolean first = true;
-    for (Map.Entry<String, ?> e : map.entrySet()) {
+    // forEach walks a map's own storage (no iterator, no entry objects).
+    map.forEach(new Entries(b, indent));
+  }
+
+  /** Writes a map's entries, one per line, all but the first indented. */
+  private static final class Entries implements java.util.function.BiConsumer<String, Object> {
+    private final Utf8Buffer b;
+    private final int indent;
+    private boolean first = true;
+
+    Entries(Utf8Buffer b, int indent) {
+      this.b = b;
+      this.indent = indent;
+    }
+
+    @Override
+    public void accept(String key, Object value) {
       if (!first) {
         b.repeat(' ', indent);
       }
       first = false;
-      scalar(b, e.getKey());
+      key(b, key);
       b.ascii(':');
-      writeValue(b, e.getValue(), indent, false);
+      writeValue(b, value, indent, false);
+    }
+  }
+
+  // Keys are mostly the renderer's own constants, the same few hundred in every file: each is encoded once (a lookup
+  // by a hash the String keeps), up to a bound so that arbitrary keys cannot grow it without limit.
+  private static final int MAX_KEYS = 4096;
+  private static final java.util.concurrent.ConcurrentHashMap<String, byte[]> KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static void key(Utf8Buffer b, String key) {
+    byte[] known = key == null ? null : KEYS.get(key);
+    if (known != null) {
+      b.append(known);
+      return;
+    }
+    int at = b.length();
+    scalar(b, key);
+    if (key != null && KEYS.size() < MAX_KEYS) {
+      KEYS.putIfAbsent(key, b.copy(at, b.length()));
     }
   }
 
   // Writes what follows "key:" or "- ": a scalar on the same line, a collection below it.
   @SuppressWarnings("unchecked")
   private static void writeValue(Utf8Buffer b, Object v, int indent, boolean inList) {
-    if (v instanceof Map<?, ?> m && !m.isEmpty()) {
+    if (v instanceof String s) {
+      // Most values are text: decided before the (slower) interface type checks.
+      b.ascii(' ');
+      string(b, s);
+      b.ascii('\n');
+    } else if (v instanceof Map<?, ?> m && !m.isEmpty()) {
       if (inList) {
         b.ascii(' ');
         writeMap(b, (Map<String, ?>) m, indent + 2);
@@ -120,28 +159,47 @@ public final class YamlWriter {
     }
   }
 
+  // The characters a plain scalar may hold after its first letter: letters, digits, _ . / -
+  private static final boolean[] PLAIN = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      PLAIN[c] = letter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '/' || c == '-';
+    }
+  }
+
   /**
    * Plain when it starts with a letter and has only letters, digits and _ . / - (and is not a YAML 1.1 boolean or
-   * null); otherwise double-quoted. Written as it is checked (one pass over the hot path), taken back when quoted.
+   * null); otherwise double-quoted. A plain scalar is ASCII: checked first, then copied in one go.
    */
   private static void string(Utf8Buffer b, String s) {
     int n = s.length();
-    if (n > 0 && letter(s.charAt(0)) && (n > 5 || !RESERVED.contains(s.toLowerCase(Locale.ROOT)))) {
-      int at = b.length();
-      b.ascii(s.charAt(0));
+    if (n > 0 && letter(s.charAt(0)) && (n > 5 || !reserved(s))) {
       int i = 1;
-      for (; i < n; i++) {
+      while (i < n) {
         char c = s.charAt(i);
-        if (!letter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '/' && c != '-') {
+        if (c >= 128 || !PLAIN[c]) {
           break;
         }
-        b.ascii(c);
+        i++;
       }
       if (i == n) {
+        b.appendAscii(s);
         return;
       }
-      b.truncate(at);
     }
     YamlScalars.appendDoubleQuoted(b, s);
+  }
+
+  // Only words that start like y/n/true/false/on/off/null can be reserved: the others skip the lower-casing.
+  private static boolean reserved(String s) {
+    switch (s.charAt(0)) {
+      case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O' -> {
+        return RESERVED.contains(s.toLowerCase(Locale.ROOT));
+      }
+      default -> {
+        return false;
+      }
+    }
   }
 }
