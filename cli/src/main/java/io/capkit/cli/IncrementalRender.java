@@ -146,7 +146,7 @@ final class IncrementalRender {
       recorded.values().forEach(c -> warnings.addAll(c.warnings()));
       return new Result(recorded.size(), 0, 0, warnings);
     }
-    return RecordedRender.partial(this, rec, fleet, releases, inputs, new TreeSet<>(toRender), removed);
+    return RecordedRender.partial(this, rec, fleet, releases, inputs, new TreeSet<>(toRender), removed, derivedIntact);
   }
 
   /**

@@ -153,16 +153,17 @@ final class RecordedRender {
    */
   static IncrementalRender.Result partial(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
                                           InputScan releasesScan, Map<String, String> inputs, Set<String> toRender,
-                                          List<String> removed) {
+                                          List<String> removed, boolean sharedIntact) {
     try {
-      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed);
+      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed, sharedIntact);
     } catch (NotIncremental | InvalidInputException e) {
       return null;
     }
   }
 
   private static IncrementalRender.Result partialOrThrow(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
-      InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed) {
+      InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed,
+      boolean sharedIntact) {
     List<String> fleetFiles = fleetScan.files().stream()
         .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
     RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
@@ -202,6 +203,19 @@ final class RecordedRender {
     for (String p : paths) {
       Fresh f = freshByPath.get(p);
       clusters.put(p, f == null ? rec.clusters().get(p) : cluster(f.facts(), fleet.digest(p), contexts));
+    }
+
+    if (sharedIntact && sameShape(rec, newInputs, fresh, removed)) {
+      // Only cluster files changed, and no cluster moved to another namespace or Release: every file above the
+      // clusters (HelmRepositories, kustomizations), every organization's namespace and the fleet-wide checks are as
+      // recorded, so only the re-rendered clusters' own files and the record are written.
+      Map<String, byte[]> writes = new TreeMap<>();
+      fresh.forEach(f -> writes.putAll(OutputLayout.clusterFiles(f.encoded())));
+      apply(inc.out, writes, Set.of(), new RenderRecord(inc.build, inc.options, newInputs, rec.orgs(), clusters,
+          rec.files()));
+      List<String> warnings = new ArrayList<>();
+      clusters.values().forEach(c -> warnings.addAll(c.warnings()));
+      return new IncrementalRender.Result(clusters.size(), fresh.size(), 0, warnings);
     }
 
     // Organization namespaces: recorded, unless the organization's defaults changed or it is new.
@@ -282,6 +296,28 @@ final class RecordedRender {
     List<String> warnings = new ArrayList<>();
     clusters.values().forEach(c -> warnings.addAll(c.warnings()));
     return new IncrementalRender.Result(clusters.size(), fresh.size(), removed.size(), warnings);
+  }
+
+  /**
+   * Whether the output above the cluster folders is the same as the record's: no cluster added or removed, every
+   * non-cluster input as recorded (so every organization's namespace, every Release and its HelmRepositories), and
+   * every re-rendered cluster still in its recorded namespace and Release (its folder, name and organization follow
+   * from its path). Then the shared files, and the fleet-wide checks the recorded render passed, come out the same.
+   */
+  private static boolean sameShape(RenderRecord rec, Map<String, String> newInputs, List<Fresh> fresh,
+                                   List<String> removed) {
+    if (!removed.isEmpty() || !newInputs.equals(rec.inputs())) {
+      return false;
+    }
+    for (Fresh f : fresh) {
+      RenderRecord.Cluster c = rec.clusters().get(f.path());
+      if (c == null || !c.namespace().equals(f.namespace()) || !c.release().equals(f.release())
+          || !c.name().equals(f.name()) || !c.organization().equals(f.organization())
+          || !c.managementCluster().equals(f.managementCluster())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String label(String label, String path) {
