@@ -24,14 +24,17 @@ import java.util.function.Predicate;
  * The content digest of every file of an input folder, for {@code capkit render} to decide what changed since its
  * record. It sees a folder as {@code DirectoryTree} does (hidden entries skipped, regular files only, at most
  * {@link YamlDocuments#MAX_CHARS} bytes) but only looks: anything {@code DirectoryTree} would refuse — a link, a special
- * file, an unreadable file, or one over the size limit that is to be read — ends the scan with {@link #of} returning null, and the caller renders
- * everything, which reports it. Folders are listed and files read and hashed on every core.
+ * file, an unreadable file — ends the scan with {@link #of} returning null, and the caller renders everything, which
+ * reports it; a file over the size limit is not read and gets the digest {@link #TOO_LARGE}. Folders are listed and
+ * files read and hashed on every core.
  *
  * @param files   every regular file, relative and '/'-separated, sorted
  * @param digests path → recorded digest ({@link RenderRecord#digest}), or {@link RenderRecord#UNREAD} for skipped files
  * @param kept    the bytes of the files the caller asked to keep, hashed from exactly those bytes
  */
 record InputScan(List<String> files, Map<String, String> digests, Map<String, byte[]> kept) {
+  /** The digest of a file over the size limit, not read: fine for one a render does not read, else a full render. */
+  static final String TOO_LARGE = "+";
 
   /**
    * Scans {@code root}. Files for which {@code skip} holds are listed, not read; the bytes of a file read are kept when
@@ -67,6 +70,10 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     boolean ok = found.parallelStream().allMatch(e -> {
       if (skip.test(e.path)) {
         digests.put(e.path, RenderRecord.UNREAD);
+        return true;
+      }
+      if (e.size > YamlDocuments.MAX_CHARS) {
+        digests.put(e.path, TOO_LARGE);
         return true;
       }
       byte[] bytes = read(e.file, e.size);

@@ -67,17 +67,19 @@ final class RecordedRender {
    * rendering ({@link OutputFolder#update()}) on the worker that rendered it and only its record entry is kept; the
    * files above the clusters follow from the fleet ({@link OutputLayout#sharedFiles}); the record of this render
    * ({@link RenderRecord#FILE}) is written last, and the whole folder is swapped in at once, so the record is present
-   * exactly when the output it describes is. On any problem nothing is written. Returns the number of clusters.
+   * exactly when the output it describes is. On any problem nothing is written. {@code held}: the output's lock when
+   * the caller holds it already (see {@link OutputFolder#update(OutputLock)}), else null. Returns the number of
+   * clusters.
    */
   static int full(Renderer renderer, SourceTree fleetTree, String fleetLabel, SourceTree releasesTree,
-                  String releasesLabel, String build, OutputFolder folder,
+                  String releasesLabel, String build, OutputFolder folder, OutputLock held,
                   java.util.function.Consumer<List<String>> printWarnings) {
     RecordingTree fleet = new RecordingTree(fleetTree, true);
     RecordingTree releases = new RecordingTree(releasesTree, false);
     Renderer.Fleet read = renderer.read(fleet, fleetLabel, releases, releasesLabel);
     List<FleetCluster> all = read.clusters();
     Facts[] facts = new Facts[all.size()];
-    try (OutputFolder.Update update = folder.update()) {
+    try (OutputFolder.Update update = folder.update(held)) {
       Renderer.Streamed rendered = renderer.renderEach(read, all, (i, c) -> {
         OutputLayout.clusterFiles(c).forEach(update::write);
         facts[i] = Fresh.of(all.get(i), c).facts();
