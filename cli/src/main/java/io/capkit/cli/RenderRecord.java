@@ -285,6 +285,9 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
   }
 
   private static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s; // most warnings: nothing escaped (a record holds thousands of them)
+    }
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
