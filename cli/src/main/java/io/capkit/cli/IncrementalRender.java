@@ -96,6 +96,9 @@ final class IncrementalRender {
    * The caller holds the output's lock.
    */
   Result run() {
+    if (!headerMatches()) {
+      return null; // no record, or one of another capkit build or other options: nothing to scan for
+    }
     // Two halves that need nothing from each other run at once: the record (read, parsed, the output checked against
     // it) on a thread of its own, and the inputs (listed, read, hashed) on the others; they meet to decide.
     FutureTask<Recorded> recordedHalf = new FutureTask<>(this::recorded);
@@ -242,6 +245,21 @@ final class IncrementalRender {
         return;
       }
       p = parent;
+    }
+  }
+
+  /**
+   * Whether the record's first lines name this format, this capkit build and these options: read before anything
+   * else (a few hundred bytes), so that after an upgrade — every record foreign — the scan is not made for nothing.
+   * The whole record is checked again when it is parsed.
+   */
+  private boolean headerMatches() {
+    byte[] expected = (RenderRecord.VERSION + "\nbuild\t" + build + "\noptions\t" + options + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (var in = Files.newInputStream(out.resolve(RenderRecord.FILE), LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.Arrays.equals(in.readNBytes(expected.length), expected);
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 
