@@ -385,6 +385,18 @@ class IncrementalRenderTest {
         "no file above the clusters, and no other cluster's, was written");
     assertEqualsFullRender(tmp, "after an edit keeping namespace and release");
 
+    // Outputs of other clusters gone or cut short, files above the clusters intact: those clusters are written again.
+    Files.delete(out.resolve(orgDir("mc-b", "b1") + "/workload-clusters/wc-0/kustomization.yaml"));
+    Path cut = out.resolve(orgDir("mc-b", "b3") + "/workload-clusters/wc-1/manifests.yaml");
+    Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(cut), 20));
+    write(cluster, Files.readString(cluster).replaceAll("WORKER_MACHINE_COUNT: \\d+", "WORKER_MACHINE_COUNT: 5"));
+    r = render();
+    assertEquals(0, r.code(), r.err());
+    m = RENDERED.matcher(r.out());
+    assertTrue(m.matches(), r.out());
+    assertEquals("3", m.group(2), r.out());
+    assertEqualsFullRender(tmp, "after an edit and two damaged cluster outputs");
+
     // Moving the cluster to another Release changes its organization's HelmRepositories: written as well.
     String text = Files.readString(cluster);
     String release = RELEASE.matcher(text).results().findFirst().orElseThrow().group(1);
