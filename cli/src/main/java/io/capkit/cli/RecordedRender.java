@@ -301,6 +301,28 @@ final class RecordedRender {
   }
 
   /**
+   * For a run that trains bin/capkit's class-data archive ({@link IncrementalRender#TRAINING}) and found nothing to
+   * render: renders the fleet's first cluster in memory and drops it, so the archive holds the classes a one-edit
+   * render needs. Writes nothing and reports nothing: any problem is left to the runs that render.
+   */
+  static void warmUp(IncrementalRender inc, InputScan fleetScan, InputScan releasesScan) {
+    try {
+      String first = fleetScan.files().stream().filter(IncrementalRender::isClusterFile).findFirst().orElse(null);
+      if (first == null) {
+        return;
+      }
+      List<String> files = fleetScan.files().stream()
+          .filter(p -> !IncrementalRender.isClusterFile(p) || p.equals(first)).toList();
+      Renderer renderer = Renderer.standard();
+      Renderer.Fleet one = renderer.read(new Snapshot(inc.fleetDir, files, fleetScan), inc.fleetLabel,
+          new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan), inc.releasesLabel);
+      renderer.renderEach(one, one.clusters(), (i, c) -> OutputLayout.clusterFiles(c));
+    } catch (RuntimeException e) {
+      // Training only: the archive then lacks some classes, which costs start-up time, never a result.
+    }
+  }
+
+  /**
    * Whether the output above the cluster folders is the same as the record's: no cluster added or removed, every
    * non-cluster input as recorded (so every organization's namespace, every Release and its HelmRepositories), and
    * every re-rendered cluster still in its recorded namespace and Release (its folder, name and organization follow
