@@ -248,7 +248,10 @@ public final class RenderBench {
         work, reps, median(runs, Run::wallS), median(runs, Run::cpuS),
         Path.of(a.getOrDefault("java25", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")));
     String machine = String.format(Locale.ROOT, """
-        Machine: %d CPUs (%s), load average at start `%s`, at end `%s` (the machine is shared; other jobs ran at the         same time). Command: `bench/render/run.sh only=rerender` (the re-render rows alone; `bench/render/run.sh` runs         them after the other render rows); capkit through `bin/capkit` (the JVM, options and class-data archive it         picks for `render`).
+        Machine: %d CPUs (%s), load average at start `%s`, at end `%s` (the machine is shared; other jobs ran at the \
+        same time). Command: `bench/render/run.sh only=rerender` (the re-render rows alone; `bench/render/run.sh` runs \
+        them after the other render rows); capkit through `bin/capkit` (the JVM, options and class-data archive it \
+        picks for `render`).
         """, Runtime.getRuntime().availableProcessors(), BenchHost.cpuModel(), loadStart,
         BenchHost.loadAverage(" "));
     String section = "## Renderer: re-render after one edit\n\n" + machine + "Fleet: " + fleet.clusters().size()
