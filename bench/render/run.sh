@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renderer benchmark (issue #3): 10,000 generated clusters through `bin/capkit render` versus clusterctl.
-# Usage: bench/render/run.sh [key=value ...]  (mcs=2 orgs=10 perOrg=500 reps=3 sample=50; skipBuild=1 reuses jars)
+# Usage: bench/render/run.sh [key=value ...]  (mcs=2 orgs=10 perOrg=500 reps=3 sample=50; skipBuild=1 reuses jars;
+# only=rerender runs the issue-18 re-render rows alone, with their peer, and writes only their RESULTS.md section)
 # Target row (issue 18): `reps` renders into an empty folder (wall, CPU, VmHWM, met/missed); then `reps` renders that
 # find the output up to date; clusterctl, one process per sampled cluster, is the named peer in the same run.
 set -euo pipefail

@@ -40,9 +40,14 @@ public final class Capkit implements Runnable {
     // `validate FILE...` from a pre-commit hook or an editor, and `render` of an output whose record says little or
     // nothing changed, skip picocli's start-up (see ValidateCommand and RenderCommand).
     ValidateCommand quickValidate = ValidateCommand.withoutPicocli(args);
-    Integer quick = quickValidate != null ? quickValidate.callWithoutPicocli(out, err)
-        : RenderCommand.withoutPicocli(out, err, args);
-    int code = quick != null ? quick : commandLine(out, err).execute(args);
+    int code;
+    try {
+      Integer quick = quickValidate != null ? quickValidate.callWithoutPicocli(out, err)
+          : RenderCommand.withoutPicocli(out, err, args);
+      code = quick != null ? quick : commandLine(out, err).execute(args);
+    } finally {
+      RenderCommand.releaseHandoff();
+    }
     out.flush();
     err.flush();
     return code;

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * {@code capkit render} of an output that holds a {@link RenderRecord}: decides from content digests — never from
@@ -32,6 +34,12 @@ final class IncrementalRender {
 
   /** What an incremental render did: clusters in the output, rendered now, removed, and all warnings in fleet order. */
   record Result(int clusters, int rendered, int removed, List<String> warnings) {}
+
+  /**
+   * Set by bin/capkit on the run that records its class-data archive: a render that finds nothing changed then also
+   * renders one cluster in memory (nothing written), so that the archive holds the renderer for the runs that render.
+   */
+  static final String TRAINING = "capkit.aot.training";
 
   final Path out;
   final Path fleetDir;
@@ -94,59 +102,114 @@ final class IncrementalRender {
    * The caller holds the output's lock.
    */
   Result run() {
-    RenderRecord rec = readRecord();
-    if (rec == null || !rec.build().equals(build) || !rec.options().equals(options)) {
+    if (!headerMatches()) {
+      return null; // no record, or one of another capkit build or other options: nothing to scan for
+    }
+    // Two halves that need nothing from each other run at once: the record (read, parsed, the output checked against
+    // it) on a thread of its own, and the inputs (listed, read, hashed) on the others; they meet to decide.
+    FutureTask<Recorded> recordedHalf = new FutureTask<>(this::recorded);
+    Thread thread = new Thread(recordedHalf, "capkit-record");
+    thread.setDaemon(true);
+    thread.start();
+    InputScan fleet = InputScan.of(fleetDir, p -> false, (p, d) -> !isClusterFile(p));
+    InputScan releases = fleet == null ? null : InputScan.of(releasesDir, p -> false, (p, d) -> true);
+    Recorded r;
+    try {
+      r = recordedHalf.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException x ? x : new IllegalStateException(e.getCause());
+    }
+    if (r == null || fleet == null || releases == null) {
       return null;
     }
+    RenderRecord rec = r.record();
     Map<String, RenderRecord.Cluster> recorded = rec.clusters();
-    if (!upperFoldersAsRecorded(rec)) {
-      return null;
-    }
-    InputScan fleet = InputScan.of(fleetDir, p -> RenderRecord.UNREAD.equals(rec.inputs().get("fleet/" + p)),
-        (p, d) -> {
-          if (!isClusterFile(p)) {
-            return true;
-          }
-          RenderRecord.Cluster c = recorded.get(p);
-          return c == null || !c.fileDigest().equals(d);
-        });
-    InputScan releases = fleet == null ? null
-        : InputScan.of(releasesDir, p -> RenderRecord.UNREAD.equals(rec.inputs().get("releases/" + p)), (p, d) -> true);
-    if (fleet == null || releases == null) {
-      return null;
-    }
     TreeMap<String, String> inputs = new TreeMap<>();
     List<String> clusterPaths = new ArrayList<>(fleet.files().size());
     for (String p : fleet.files()) {
       if (isClusterFile(p)) {
+        if (fleet.digests().get(p).equals(InputScan.TOO_LARGE)) {
+          return null;
+        }
         clusterPaths.add(p);
-      } else {
-        inputs.put("fleet/" + p, fleet.digests().get(p));
+      } else if (!input(inputs, rec, "fleet/" + p, fleet.digests().get(p))) {
+        return null;
       }
     }
-    releases.files().forEach(p -> inputs.put("releases/" + p, releases.digests().get(p)));
+    for (String p : releases.files()) {
+      if (!input(inputs, rec, "releases/" + p, releases.digests().get(p))) {
+        return null;
+      }
+    }
     Contexts contexts = new Contexts(build, options, inputs);
-    long clusterKustomization = rec.files().getOrDefault(CLUSTER_KUSTOMIZATION, -1L);
-    Set<String> toRender = ConcurrentHashMap.newKeySet();
-    clusterPaths.parallelStream().forEach(p -> {
+    Set<String> toRender = new TreeSet<>();
+    for (String p : clusterPaths) {
       RenderRecord.Cluster c = recorded.get(p);
-      if (c == null || !c.fileDigest().equals(fleet.digests().get(p))
-          || !contexts.of(c.managementCluster(), c.organization(), c.release()).equals(c.context())
-          || size(out.resolve(c.folder() + "/manifests.yaml")) != c.manifestsSize()
-          || size(out.resolve(c.folder() + "/kustomization.yaml")) != clusterKustomization) {
+      if (c == null || !c.fileDigest().equals(fleet.digests().get(p)) || r.outputsChanged().contains(p)
+          || !contexts.of(c.managementCluster(), c.organization(), c.release()).equals(c.context())) {
         toRender.add(p);
       }
-    });
+    }
     Set<String> present = new java.util.HashSet<>(clusterPaths);
     List<String> removed = recorded.keySet().stream().filter(p -> !present.contains(p)).toList();
-    boolean derivedIntact = rec.files().entrySet().parallelStream()
-        .allMatch(e -> e.getKey().equals(CLUSTER_KUSTOMIZATION) || size(out.resolve(e.getKey())) == e.getValue());
-    if (toRender.isEmpty() && removed.isEmpty() && inputs.equals(rec.inputs()) && derivedIntact) {
+    if (toRender.isEmpty() && removed.isEmpty() && inputs.equals(rec.inputs()) && r.sharedIntact()) {
+      if (Boolean.getBoolean(TRAINING)) {
+        RecordedRender.warmUp(this, fleet, releases);
+      }
       List<String> warnings = new ArrayList<>();
       recorded.values().forEach(c -> warnings.addAll(c.warnings()));
       return new Result(recorded.size(), 0, 0, warnings);
     }
-    return RecordedRender.partial(this, rec, fleet, releases, inputs, new TreeSet<>(toRender), removed);
+    return RecordedRender.partial(this, rec, fleet, releases, inputs, toRender, removed, r.sharedIntact());
+  }
+
+  /**
+   * Adds the digest of a non-cluster input as the record compares it: {@link RenderRecord#UNREAD} for a file the
+   * recorded render did not read (a README, a CHANGELOG), as a render would not. False for a file over the size
+   * limit that a render reads: only a full render reports it.
+   */
+  private static boolean input(Map<String, String> inputs, RenderRecord rec, String key, String digest) {
+    if (RenderRecord.UNREAD.equals(rec.inputs().get(key))) {
+      inputs.put(key, RenderRecord.UNREAD);
+      return true;
+    }
+    inputs.put(key, digest);
+    return !digest.equals(InputScan.TOO_LARGE);
+  }
+
+  /**
+   * The record, and what the output says about it: the clusters whose recorded output files are gone or have
+   * another size, and whether every file above the clusters is there with its recorded size.
+   */
+  private record Recorded(RenderRecord record, Set<String> outputsChanged, boolean sharedIntact) {}
+
+  // The record half of run(), on one thread (the input scan has the others): null when only a full render will do.
+  private Recorded recorded() {
+    RenderRecord rec = readRecord();
+    if (rec == null || !rec.build().equals(build) || !rec.options().equals(options) || !upperFoldersAsRecorded(rec)) {
+      return null;
+    }
+    long clusterKustomization = rec.files().getOrDefault(CLUSTER_KUSTOMIZATION, -1L);
+    Set<String> outputsChanged = new java.util.HashSet<>();
+    for (Map.Entry<String, RenderRecord.Cluster> e : rec.clusters().entrySet()) {
+      RenderRecord.Cluster c = e.getValue();
+      String folder = c.folder();
+      if (size(out.resolve(folder + "/manifests.yaml")) != c.manifestsSize()
+          || size(out.resolve(folder + "/kustomization.yaml")) != clusterKustomization) {
+        outputsChanged.add(e.getKey());
+      }
+    }
+    boolean sharedIntact = true;
+    for (Map.Entry<String, Long> e : rec.files().entrySet()) {
+      if (!e.getKey().equals(CLUSTER_KUSTOMIZATION) && size(out.resolve(e.getKey())) != e.getValue()) {
+        sharedIntact = false;
+        break;
+      }
+    }
+    return new Recorded(rec, outputsChanged, sharedIntact);
   }
 
   /**
@@ -166,7 +229,7 @@ final class IncrementalRender {
     for (RenderRecord.Cluster c : rec.clusters().values()) {
       addWithParents(expected, c.folder());
     }
-    return expected.entrySet().parallelStream().allMatch(e -> {
+    return expected.entrySet().stream().allMatch(e -> {
       Set<String> found = new java.util.HashSet<>();
       try (var s = Files.newDirectoryStream(e.getKey().isEmpty() ? out : out.resolve(e.getKey()))) {
         for (Path p : s) {
@@ -191,6 +254,21 @@ final class IncrementalRender {
         return;
       }
       p = parent;
+    }
+  }
+
+  /**
+   * Whether the record's first lines name this format, this capkit build and these options: read before anything
+   * else (a few hundred bytes), so that after an upgrade — every record foreign — the scan is not made for nothing.
+   * The whole record is checked again when it is parsed.
+   */
+  private boolean headerMatches() {
+    byte[] expected = (RenderRecord.VERSION + "\nbuild\t" + build + "\noptions\t" + options + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (var in = Files.newInputStream(out.resolve(RenderRecord.FILE), LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.Arrays.equals(in.readNBytes(expected.length), expected);
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -4,7 +4,6 @@ import io.capkit.api.yaml.YamlDocuments;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +24,17 @@ import java.util.function.Predicate;
  * The content digest of every file of an input folder, for {@code capkit render} to decide what changed since its
  * record. It sees a folder as {@code DirectoryTree} does (hidden entries skipped, regular files only, at most
  * {@link YamlDocuments#MAX_CHARS} bytes) but only looks: anything {@code DirectoryTree} would refuse — a link, a special
- * file, an unreadable file, or one over the size limit that is to be read — ends the scan with {@link #of} returning null, and the caller renders
- * everything, which reports it. Folders are listed and files read and hashed on every core.
+ * file, an unreadable file — ends the scan with {@link #of} returning null, and the caller renders everything, which
+ * reports it; a file over the size limit is not read and gets the digest {@link #TOO_LARGE}. Folders are listed and
+ * files read and hashed on every core.
  *
  * @param files   every regular file, relative and '/'-separated, sorted
  * @param digests path → recorded digest ({@link RenderRecord#digest}), or {@link RenderRecord#UNREAD} for skipped files
  * @param kept    the bytes of the files the caller asked to keep, hashed from exactly those bytes
  */
 record InputScan(List<String> files, Map<String, String> digests, Map<String, byte[]> kept) {
+  /** The digest of a file over the size limit, not read: fine for one a render does not read, else a full render. */
+  static final String TOO_LARGE = "+";
 
   /**
    * Scans {@code root}. Files for which {@code skip} holds are listed, not read; the bytes of a file read are kept when
@@ -41,7 +45,7 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
-    List<String> found = new ArrayList<>();
+    List<Entry> found = new ArrayList<>();
     List<String> level = List.of("");
     try {
       // Breadth first, each level's folders listed in parallel: listing is most of the cost of a wide tree.
@@ -60,72 +64,93 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     } catch (RuntimeException e) {
       return null;
     }
-    found.sort(null);
+    found.sort((a, b) -> a.path.compareTo(b.path));
     Map<String, String> digests = new ConcurrentHashMap<>(found.size() * 2);
     Map<String, byte[]> kept = new ConcurrentHashMap<>();
-    boolean ok = found.parallelStream().allMatch(path -> {
-      if (skip.test(path)) {
-        digests.put(path, RenderRecord.UNREAD);
+    boolean ok = found.parallelStream().allMatch(e -> {
+      if (skip.test(e.path)) {
+        digests.put(e.path, RenderRecord.UNREAD);
         return true;
       }
-      byte[] bytes = read(abs.resolve(path));
+      if (e.size > YamlDocuments.MAX_CHARS) {
+        digests.put(e.path, TOO_LARGE);
+        return true;
+      }
+      byte[] bytes = read(e.file, e.size);
       if (bytes == null) {
         return false;
       }
       String digest = digest(bytes);
-      digests.put(path, digest);
-      if (keep.test(path, digest)) {
-        kept.put(path, bytes);
+      digests.put(e.path, digest);
+      if (keep.test(e.path, digest)) {
+        kept.put(e.path, bytes);
       }
       return true;
     });
-    return ok ? new InputScan(List.copyOf(found), digests, kept) : null;
+    if (!ok) {
+      return null;
+    }
+    List<String> files = new ArrayList<>(found.size());
+    found.forEach(e -> files.add(e.path));
+    return new InputScan(Collections.unmodifiableList(files), digests, kept);
   }
 
-  private record Listing(List<String> files, List<String> folders) {}
+  /** A regular file as listed: its relative path, its path to open (no second parse) and its size when listed. */
+  private record Entry(String path, Path file, long size) {}
 
+  private record Listing(List<Entry> files, List<String> folders) {}
+
+  // java.io.File#list: the names only, in one opendir/getdents/closedir (a DirectoryStream also dup()s the
+  // descriptor and checks it, and makes a Path per entry): most folders of a fleet hold one file.
   private static Listing list(Path root, String dir) {
-    List<String> files = new ArrayList<>();
+    Path folder = dir.isEmpty() ? root : root.resolve(dir);
+    String[] names = folder.toFile().list();
+    if (names == null) {
+      return null;
+    }
+    List<Entry> files = new ArrayList<>();
     List<String> folders = new ArrayList<>();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir.isEmpty() ? root : root.resolve(dir))) {
-      for (Path p : s) {
-        String name = p.getFileName().toString();
+    try {
+      for (String name : names) {
         if (name.startsWith(".")) {
           continue;
         }
+        Path p = folder.resolve(name);
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         String rel = dir.isEmpty() ? name : dir + "/" + name;
         if (a.isDirectory()) {
           folders.add(rel);
         } else if (a.isRegularFile()) {
-          files.add(rel);
+          files.add(new Entry(rel, p, a.size()));
         } else {
           return null;
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | java.nio.file.InvalidPathException e) {
       return null;
     }
     return new Listing(files, folders);
   }
 
-  // Links are not followed: a file swapped for one since it was listed fails to open, and the scan gives up.
-  private static byte[] read(Path file) {
+  /**
+   * The bytes of a file whose size was {@code listed}: one read of that size plus one byte, and one more to see the
+   * end (no second {@code stat}). A file that grew past its listed size since (or past the limit) gives null, and the
+   * caller renders everything; one that shrank is read as it now is. Links are not followed: a file swapped for one
+   * since it was listed fails to open, and the scan gives up.
+   */
+  private static byte[] read(Path file, long listed) {
+    if (listed > YamlDocuments.MAX_CHARS) {
+      return null;
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      long size = ch.size();
-      if (size > YamlDocuments.MAX_CHARS) {
-        return null;
+      ByteBuffer buf = ByteBuffer.allocate((int) listed + 1);
+      while (buf.hasRemaining() && ch.read(buf) > 0) {
+        // keep reading until end of file or one byte past the listed size
       }
-      ByteBuffer buf = ByteBuffer.allocate((int) size + 1);
-      while (ch.read(buf) > 0 && buf.hasRemaining()) {
-        // keep reading until end of file or one byte past the size seen
+      if (buf.position() > listed) {
+        return null; // grew while being scanned
       }
-      if (buf.position() > size) {
-        return null; // grew while being read
-      }
-      byte[] out = new byte[buf.position()];
-      buf.flip().get(out);
-      return out;
+      return Arrays.copyOf(buf.array(), buf.position());
     } catch (IOException | RuntimeException e) {
       return null;
     }

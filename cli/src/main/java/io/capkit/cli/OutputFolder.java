@@ -66,16 +66,32 @@ final class OutputFolder {
    * cannot be written.
    */
   Update update() {
-    checkReplaceable();
+    return update(null);
+  }
+
+  /**
+   * As {@link #update()}, under {@code held} when it is not null: the output's lock, taken by the caller (an
+   * incremental render that found it must render everything), which the update then owns and releases when closed.
+   */
+  Update update(OutputLock held) {
+    OutputLock lock = held;
+    try {
+      checkReplaceable();
+    } catch (RuntimeException e) {
+      closeQuietly(lock);
+      throw e;
+    }
     Path parent = out.getParent();
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
+      closeQuietly(lock);
       throw cannotWrite(e);
     }
-    OutputLock lock = null;
     try {
-      lock = OutputLock.acquire(parent.resolve("." + out.getFileName() + ".capkit-lock"), out);
+      if (lock == null) {
+        lock = OutputLock.acquire(lockFile(out), out);
+      }
       checkReplaceable();
       removeLeftovers(parent);
       Path fresh = Files.createTempDirectory(parent, prefix() + "new-");
@@ -85,12 +101,22 @@ final class OutputFolder {
     } catch (IOException | UncheckedIOException e) {
       throw cannotWrite(e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
     } finally {
-      if (lock != null) {
-        try {
-          lock.close();
-        } catch (IOException e) {
-          // Nothing was written; the lock file is only a leftover.
-        }
+      closeQuietly(lock);
+    }
+  }
+
+  /** The lock file of an output folder: {@code .NAME.capkit-lock} beside it. */
+  static Path lockFile(Path out) {
+    Path abs = out.toAbsolutePath().normalize();
+    return abs.getParent().resolve("." + abs.getFileName() + ".capkit-lock");
+  }
+
+  private static void closeQuietly(OutputLock lock) {
+    if (lock != null) {
+      try {
+        lock.close();
+      } catch (IOException e) {
+        // Nothing was written; the lock file is only a leftover.
       }
     }
   }

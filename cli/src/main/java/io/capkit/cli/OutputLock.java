@@ -27,6 +27,7 @@ final class OutputLock implements AutoCloseable {
   private final Path file;
   private final FileChannel channel;
   private final FileLock lock;
+  private boolean closed;
 
   private OutputLock(Path file, FileChannel channel, FileLock lock) {
     this.file = file;
@@ -99,8 +100,13 @@ final class OutputLock implements AutoCloseable {
     }
   }
 
+  /** Releases the lock and deletes its file; a second call does nothing (the file may be another render's by then). */
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       Files.deleteIfExists(file);
     } finally {

@@ -68,18 +68,20 @@ final class RecordedRender {
    * rendering ({@link OutputFolder#update()}) on the worker that rendered it and only its record entry is kept; the
    * files above the clusters follow from the fleet ({@link OutputLayout#sharedFiles}); the record of this render
    * ({@link RenderRecord#FILE}) is written last, and the whole folder is swapped in at once, so the record is present
-   * exactly when the output it describes is. On any problem nothing is written. Returns the number of clusters.
+   * exactly when the output it describes is. On any problem nothing is written. {@code held}: the output's lock when
+   * the caller holds it already (see {@link OutputFolder#update(OutputLock)}), else null. Returns the number of
+   * clusters.
    */
   static int full(java.util.function.Supplier<Renderer> rendererOnceRead, SourceTree fleetTree, String fleetLabel,
                   SourceTree releasesTree, String releasesLabel, java.util.function.Supplier<String> buildOnceRendered,
-                  OutputFolder folder, java.util.function.Consumer<List<String>> printWarnings) {
+                  OutputFolder folder, OutputLock held, java.util.function.Consumer<List<String>> printWarnings) {
     RecordingTree fleet = new RecordingTree(fleetTree, true);
     RecordingTree releases = new RecordingTree(releasesTree, false);
     Renderer.Fleet read = Renderer.readFleet(fleet, fleetLabel, releases, releasesLabel);
     Renderer renderer = rendererOnceRead.get();
     List<FleetCluster> all = read.clusters();
     Facts[] facts = new Facts[all.size()];
-    try (OutputFolder.Update update = folder.update()) {
+    try (OutputFolder.Update update = folder.update(held)) {
       Renderer.Streamed rendered = renderer.renderEach(read, all, (i, c) -> {
         OutputLayout.clusterFiles(c).forEach(update::write);
         facts[i] = Fresh.of(all.get(i), c).facts();
@@ -156,16 +158,17 @@ final class RecordedRender {
    */
   static IncrementalRender.Result partial(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
                                           InputScan releasesScan, Map<String, String> inputs, Set<String> toRender,
-                                          List<String> removed) {
+                                          List<String> removed, boolean sharedIntact) {
     try {
-      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed);
+      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed, sharedIntact);
     } catch (NotIncremental | InvalidInputException e) {
       return null;
     }
   }
 
   private static IncrementalRender.Result partialOrThrow(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
-      InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed) {
+      InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed,
+      boolean sharedIntact) {
     List<String> fleetFiles = fleetScan.files().stream()
         .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
     RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
@@ -205,6 +208,19 @@ final class RecordedRender {
     for (String p : paths) {
       Fresh f = freshByPath.get(p);
       clusters.put(p, f == null ? rec.clusters().get(p) : cluster(f.facts(), fleet.digest(p), contexts));
+    }
+
+    if (sharedIntact && sameShape(rec, newInputs, fresh, removed)) {
+      // Only cluster files changed, and no cluster moved to another namespace or Release: every file above the
+      // clusters (HelmRepositories, kustomizations), every organization's namespace and the fleet-wide checks are as
+      // recorded, so only the re-rendered clusters' own files and the record are written.
+      Map<String, byte[]> writes = new TreeMap<>();
+      fresh.forEach(f -> writes.putAll(OutputLayout.clusterFiles(f.encoded())));
+      apply(inc.out, writes, Set.of(), new RenderRecord(inc.build, inc.options, newInputs, rec.orgs(), clusters,
+          rec.files()));
+      List<String> warnings = new ArrayList<>();
+      clusters.values().forEach(c -> warnings.addAll(c.warnings()));
+      return new IncrementalRender.Result(clusters.size(), fresh.size(), 0, warnings);
     }
 
     // Organization namespaces: recorded, unless the organization's defaults changed or it is new.
@@ -285,6 +301,50 @@ final class RecordedRender {
     List<String> warnings = new ArrayList<>();
     clusters.values().forEach(c -> warnings.addAll(c.warnings()));
     return new IncrementalRender.Result(clusters.size(), fresh.size(), removed.size(), warnings);
+  }
+
+  /**
+   * For a run that trains bin/capkit's class-data archive ({@link IncrementalRender#TRAINING}) and found nothing to
+   * render: renders the fleet's first cluster in memory and drops it, so the archive holds the classes a one-edit
+   * render needs. Writes nothing and reports nothing: any problem is left to the runs that render.
+   */
+  static void warmUp(IncrementalRender inc, InputScan fleetScan, InputScan releasesScan) {
+    try {
+      String first = fleetScan.files().stream().filter(IncrementalRender::isClusterFile).findFirst().orElse(null);
+      if (first == null) {
+        return;
+      }
+      List<String> files = fleetScan.files().stream()
+          .filter(p -> !IncrementalRender.isClusterFile(p) || p.equals(first)).toList();
+      Renderer renderer = Renderer.standard();
+      Renderer.Fleet one = renderer.read(new Snapshot(inc.fleetDir, files, fleetScan), inc.fleetLabel,
+          new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan), inc.releasesLabel);
+      renderer.renderEach(one, one.clusters(), (i, c) -> OutputLayout.clusterFiles(c));
+    } catch (RuntimeException e) {
+      // Training only: the archive then lacks some classes, which costs start-up time, never a result.
+    }
+  }
+
+  /**
+   * Whether the output above the cluster folders is the same as the record's: no cluster added or removed, every
+   * non-cluster input as recorded (so every organization's namespace, every Release and its HelmRepositories), and
+   * every re-rendered cluster still in its recorded namespace and Release (its folder, name and organization follow
+   * from its path). Then the shared files, and the fleet-wide checks the recorded render passed, come out the same.
+   */
+  private static boolean sameShape(RenderRecord rec, Map<String, String> newInputs, List<Fresh> fresh,
+                                   List<String> removed) {
+    if (!removed.isEmpty() || !newInputs.equals(rec.inputs())) {
+      return false;
+    }
+    for (Fresh f : fresh) {
+      RenderRecord.Cluster c = rec.clusters().get(f.path());
+      if (c == null || !c.namespace().equals(f.namespace()) || !c.release().equals(f.release())
+          || !c.name().equals(f.name()) || !c.organization().equals(f.organization())
+          || !c.managementCluster().equals(f.managementCluster())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String label(String label, String path) {

@@ -50,34 +50,43 @@ final class RenderCommand implements Callable<Integer> {
     // The whole fleet from two folders into an output: incremental when the output's record allows it.
     boolean recorded = cluster == null && !check && !input.source.given() && input.fleet != null
         && input.releases != null;
-    if (recorded && !full) {
-      IncrementalRender.Result result = incrementally();
-      if (result != null) {
-        printWarnings(result.warnings());
-        spec.commandLine().getOut().println(message(out, result));
-        return Capkit.OK;
+    // One hold of the output's lock from the incremental attempt through the full render it may fall back to: no
+    // other render writes the output in between.
+    OutputLock held = recorded ? takeHandoff(out) : null;
+    try {
+      if (recorded && !full && held == null) {
+        Attempt attempt = incrementally(out, input.fleet, input.releases);
+        if (attempt.result() != null) {
+          printWarnings(attempt.result().warnings());
+          spec.commandLine().getOut().println(message(out, attempt.result()));
+          return Capkit.OK;
+        }
+        held = attempt.lock();
       }
+      OutputLock lock = held;
+      // Building the renderer (contract schema, flavors) needs nothing of the fleet: it runs while the trees are
+      // listed and read.
+      Background<Renderer> building = Background.start("capkit-renderer", Renderer::standard);
+      return input.with(t -> {
+        if (recorded) {
+          // Streamed as renderFleet, with the record of this render written into the new folder before the swap; the
+          // build's identity (a digest of the jar) is only needed for the record.
+          Background<String> build = Background.start("capkit-build-identity", BuildIdentity::current);
+          int clusters = RecordedRender.full(building::get, t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel(),
+              build::get, new OutputFolder(out), lock, this::printWarnings);
+          spec.commandLine().getOut().println("rendered " + clusters + " clusters into " + out);
+          return Capkit.OK;
+        }
+        Renderer.Fleet fleet = Renderer.readFleet(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
+        Renderer renderer = building.get();
+        if (cluster != null) {
+          return renderOne(renderer, fleet);
+        }
+        return check ? checkFleet(renderer, fleet) : renderFleet(renderer, fleet);
+      });
+    } finally {
+      closeQuietly(held); // a no-op once the full render's update released it
     }
-    // Building the renderer (contract schema, flavors) needs nothing of the fleet: it runs while the trees are listed
-    // and read.
-    Background<Renderer> building = Background.start("capkit-renderer", Renderer::standard);
-    return input.with(t -> {
-      if (recorded) {
-        // Streamed as renderFleet, with the record of this render written into the new folder before the swap; the
-        // build's identity (a digest of the jar) is only needed for the record.
-        Background<String> build = Background.start("capkit-build-identity", BuildIdentity::current);
-        int clusters = RecordedRender.full(building::get, t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel(),
-            build::get, new OutputFolder(out), this::printWarnings);
-        spec.commandLine().getOut().println("rendered " + clusters + " clusters into " + out);
-        return Capkit.OK;
-      }
-      Renderer.Fleet fleet = Renderer.readFleet(t.fleet(), t.fleetLabel(), t.releases(), t.releasesLabel());
-      Renderer renderer = building.get();
-      if (cluster != null) {
-        return renderOne(renderer, fleet);
-      }
-      return check ? checkFleet(renderer, fleet) : renderFleet(renderer, fleet);
-    });
   }
 
   /**
@@ -151,28 +160,83 @@ final class RenderCommand implements Callable<Integer> {
     spec.commandLine().getErr().flush();
   }
 
-  /** The incremental render under the output's lock, or null when a full render is needed. */
-  private IncrementalRender.Result incrementally() {
-    return incrementally(out, input.fleet, input.releases);
-  }
+  /**
+   * What an incremental attempt gave: its result, or (null) the output's lock, still held, for the full render that
+   * must follow — or neither, when there was no output folder to lock.
+   */
+  record Attempt(IncrementalRender.Result result, OutputLock lock) {}
 
-  private static IncrementalRender.Result incrementally(Path out, String fleet, String releases) {
+  /** The incremental render under the output's lock; see {@link Attempt}. */
+  private static Attempt incrementally(Path out, String fleet, String releases) {
     Path abs = out.toAbsolutePath().normalize();
     if (abs.getParent() == null || !Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+      return new Attempt(null, null);
+    }
+    OutputLock lock;
+    try {
+      lock = OutputLock.acquire(OutputFolder.lockFile(abs), abs);
+    } catch (IOException e) {
+      return new Attempt(null, null);
+    }
+    boolean keep = false;
+    try {
+      IncrementalRender.Result result = new IncrementalRender(abs, Path.of(fleet), fleet, Path.of(releases), releases,
+          BuildIdentity.current()).run();
+      keep = result == null;
+      return new Attempt(result, keep ? lock : null);
+    } finally {
+      if (!keep) {
+        closeQuietly(lock);
+      }
+    }
+  }
+
+  private static void closeQuietly(OutputLock lock) {
+    if (lock != null) {
+      try {
+        lock.close();
+      } catch (IOException e) {
+        // The lock goes with the channel; a lock file left behind is taken over by the next render.
+      }
+    }
+  }
+
+  /**
+   * The lock of an output whose incremental attempt (without picocli) found that everything must be rendered, handed
+   * to the full render of the same command on this thread ({@link #call()}), so the lock is held from the attempt to
+   * the swap. {@link Capkit#run} releases one left unused.
+   */
+  private static final ThreadLocal<Handoff> HANDOFF = new ThreadLocal<>();
+
+  private record Handoff(Path out, OutputLock lock) {}
+
+  private static OutputLock takeHandoff(Path out) {
+    Handoff h = HANDOFF.get();
+    HANDOFF.remove();
+    if (h == null) {
       return null;
     }
-    try (OutputLock lock = OutputLock.acquire(abs.getParent().resolve("." + abs.getFileName() + ".capkit-lock"), abs)) {
-      return new IncrementalRender(abs, Path.of(fleet), fleet, Path.of(releases), releases,
-          BuildIdentity.current()).run();
-    } catch (IOException e) {
+    if (!h.out().equals(out.toAbsolutePath().normalize())) {
+      closeQuietly(h.lock());
       return null;
+    }
+    return h.lock();
+  }
+
+  /** Releases a lock handed over by {@link #withoutPicocli} that no render took (the regular path failed first). */
+  static void releaseHandoff() {
+    Handoff h = HANDOFF.get();
+    HANDOFF.remove();
+    if (h != null) {
+      closeQuietly(h.lock());
     }
   }
 
   /**
    * {@code render --fleet DIR --releases DIR --out DIR} (nothing else) into an output that holds a usable record, run
    * without picocli: building capkit's whole command tree costs more start-up than an up-to-date render's own work.
-   * Returns null — having written nothing — whenever the regular path must run: other arguments, or a full render.
+   * Returns null — having written nothing — whenever the regular path must run: other arguments, or a full render
+   * (which then keeps the lock this attempt took, see {@link #HANDOFF}).
    */
   static Integer withoutPicocli(PrintWriter out, PrintWriter err, String... args) {
     if (args.length == 0 || !args[0].equals("render")) {
@@ -194,13 +258,18 @@ final class RenderCommand implements Callable<Integer> {
     if (options.size() != 3) {
       return null;
     }
-    IncrementalRender.Result result;
+    Attempt attempt;
     try {
-      result = incrementally(Path.of(options.get("--out")), options.get("--fleet"), options.get("--releases"));
+      attempt = incrementally(Path.of(options.get("--out")), options.get("--fleet"), options.get("--releases"));
     } catch (RuntimeException e) {
       return null; // the regular path reports it (another render holding the lock, a path that is no path, ...)
     }
+    IncrementalRender.Result result = attempt.result();
     if (result == null) {
+      if (attempt.lock() != null) {
+        // A full render follows through picocli, under this same hold of the lock (no second attempt).
+        HANDOFF.set(new Handoff(Path.of(options.get("--out")).toAbsolutePath().normalize(), attempt.lock()));
+      }
       return null;
     }
     StringBuilder warnings = new StringBuilder();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -358,6 +359,115 @@ class IncrementalRenderTest {
   }
 
   @Test
+  void anEditKeepingNamespaceAndReleaseRewritesOnlyThatClustersManifestsAndTheRecord(@TempDir Path tmp)
+      throws IOException {
+    setUp(tmp, 2);
+    assertEquals(0, render().code());
+    ageOutput();
+    Map<String, Object> keys = fileKeys();
+    String wc = orgDir("mc-a", "a2") + "/workload-clusters/wc-1";
+    Path cluster = fleet.resolve(wc + "/cluster.yaml");
+    write(cluster, Files.readString(cluster).replaceAll("WORKER_MACHINE_COUNT: \\d+", "WORKER_MACHINE_COUNT: 7"));
+    CapkitCommandTest.Run r = render();
+    assertEquals(0, r.code(), r.err());
+    Matcher m = RENDERED.matcher(r.out());
+    assertTrue(m.matches(), r.out());
+    assertEquals("1", m.group(2), r.out());
+    Map<String, Object> after = fileKeys();
+    assertEquals(keys.keySet(), after.keySet());
+    Set<String> rewritten = new TreeSet<>();
+    keys.forEach((p, k) -> {
+      if (!k.equals(after.get(p))) {
+        rewritten.add(p);
+      }
+    });
+    assertEquals(new TreeSet<>(List.of(RenderRecord.FILE, wc + "/manifests.yaml")), rewritten,
+        "no file above the clusters, and no other cluster's, was written");
+    assertEqualsFullRender(tmp, "after an edit keeping namespace and release");
+
+    // Outputs of other clusters gone or cut short, files above the clusters intact: those clusters are written again.
+    Files.delete(out.resolve(orgDir("mc-b", "b1") + "/workload-clusters/wc-0/kustomization.yaml"));
+    Path cut = out.resolve(orgDir("mc-b", "b3") + "/workload-clusters/wc-1/manifests.yaml");
+    Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(cut), 20));
+    write(cluster, Files.readString(cluster).replaceAll("WORKER_MACHINE_COUNT: \\d+", "WORKER_MACHINE_COUNT: 5"));
+    r = render();
+    assertEquals(0, r.code(), r.err());
+    m = RENDERED.matcher(r.out());
+    assertTrue(m.matches(), r.out());
+    assertEquals("3", m.group(2), r.out());
+    assertEqualsFullRender(tmp, "after an edit and two damaged cluster outputs");
+
+    // Moving the cluster to another Release changes its organization's HelmRepositories: written as well.
+    String text = Files.readString(cluster);
+    String release = RELEASE.matcher(text).results().findFirst().orElseThrow().group(1);
+    String other = RELEASES.get((RELEASES.indexOf(release) + 1) % RELEASES.size());
+    write(cluster, RELEASE.matcher(text).replaceFirst("  release: " + other));
+    r = render();
+    assertEquals(0, r.code(), r.err());
+    assertTrue(RENDERED.matcher(r.out()).matches(), r.out());
+    assertEqualsFullRender(tmp, "after moving a cluster to release " + other);
+  }
+
+  // Dates every output file back to 2001 (a file written later has a new time; inode numbers get reused).
+  private void ageOutput() throws IOException {
+    try (Stream<Path> s = Files.walk(out)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        Files.setLastModifiedTime(p, FileTime.fromMillis(1_000_000_000_000L));
+      }
+    }
+  }
+
+  private Map<String, Object> fileKeys() throws IOException {
+    Map<String, Object> keys = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(out)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        keys.put(out.relativize(p).toString(), Files.getLastModifiedTime(p));
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void aFallbackToAFullRenderKeepsTheLockFromTheAttemptToTheSwap(@TempDir Path tmp) throws Exception {
+    setUp(tmp, 1);
+    assertEquals(0, render().code());
+    Path recordFile = out.resolve(RenderRecord.FILE);
+    String[] args = {"render", "--fleet", fleet.toString(), "--releases", releases.toString(), "--out",
+        out.toString()};
+    java.io.StringWriter o = new java.io.StringWriter();
+    java.io.StringWriter e = new java.io.StringWriter();
+    java.io.PrintWriter po = new java.io.PrintWriter(o);
+    java.io.PrintWriter pe = new java.io.PrintWriter(e);
+    Path lockFile = OutputFolder.lockFile(out);
+    try {
+      Files.write(recordFile, new byte[] {1, 2, 3}); // damaged: only a full render will do
+      assertNull(RenderCommand.withoutPicocli(po, pe, args), "the attempt hands over to a full render");
+      // The attempt still holds the lock: no other render can start before the full render has swapped its output.
+      assertTrue(Files.exists(lockFile));
+      assertThrows(io.capkit.api.InvalidInputException.class, () -> OutputLock.acquire(lockFile, out).close());
+      assertEquals(0, Capkit.commandLine(po, pe).execute(args), e.toString());
+      assertFalse(o.toString().contains("incremental"), o.toString());
+      assertFalse(Files.exists(lockFile), "released after the swap");
+      assertEqualsFullRender(tmp, "after a fallback under one lock");
+
+      // A hand-over nobody takes (the regular path failed first) is released.
+      Files.write(recordFile, new byte[] {1, 2, 3});
+      assertNull(RenderCommand.withoutPicocli(po, pe, args));
+      assertTrue(Files.exists(lockFile));
+    } finally {
+      RenderCommand.releaseHandoff();
+    }
+    assertFalse(Files.exists(lockFile));
+    OutputLock.acquire(lockFile, out).close();
+    // Through the whole command: the same full render, and no lock left behind.
+    CapkitCommandTest.Run r = render();
+    assertEquals(0, r.code(), r.err());
+    assertFalse(r.out().contains("incremental"), r.out());
+    assertFalse(Files.exists(lockFile));
+    assertEqualsFullRender(tmp, "after a fallback through Capkit.run");
+  }
+
+  @Test
   void nothingChangedRendersNothingAndReplaysTheWarnings(@TempDir Path tmp) throws IOException {
     setUp(tmp, 3);
     CapkitCommandTest.Run full = render();
@@ -368,7 +478,14 @@ class IncrementalRenderTest {
     for (String p : before.keySet()) {
       times.put(p, Files.getLastModifiedTime(out.resolve(p)));
     }
-    CapkitCommandTest.Run again = render();
+    CapkitCommandTest.Run again;
+    // As the run that trains bin/capkit's archive: it also renders a cluster in memory, and still writes nothing.
+    System.setProperty(IncrementalRender.TRAINING, "true");
+    try {
+      again = render();
+    } finally {
+      System.clearProperty(IncrementalRender.TRAINING);
+    }
     assertEquals(0, again.code(), again.err());
     assertEquals(full.err(), again.err(), "the same warnings, in the same order");
     Matcher m = RENDERED.matcher(again.out());
@@ -436,6 +553,12 @@ class IncrementalRenderTest {
     assertNull(RenderRecord.parse(sealed(body.replaceFirst("org\tmc\torg\tns\t-1\n", ""))));
     assertNull(RenderRecord.parse(sealed(body + "cluster\tmc\torg\taa\t" + "0".repeat(32) + "\t" + "1".repeat(32)
         + "\tv1\tns\t1\n")));
+    // A warning that belongs to no cluster line, a line with a field too many, a record of the header alone.
+    assertNull(RenderRecord.parse(sealed(body + "warning\tstray\n")));
+    assertNull(RenderRecord.parse(sealed(body.replace("file\tkustomization.yaml\t7\n",
+        "file\tkustomization.yaml\t7\t8\t9\t10\t11\t12\t13\t14\n"))));
+    assertNull(RenderRecord.parse(sealed(RenderRecord.VERSION + "\n")));
+    assertNull(RenderRecord.parse(sealed(body.replace("build\t", "build\tx\t"))));
   }
 
   private void assertEqualsFullRender(Path tmp, String context) throws IOException {

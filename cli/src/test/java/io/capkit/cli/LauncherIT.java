@@ -263,5 +263,21 @@ class LauncherIT {
     String v = runtimeVersion(jdk25);
     assertEquals(List.of("capkit-explain." + v + ".aot", "capkit-flavors." + v + ".aot", "capkit-render." + v + ".aot"),
         recorded(root), "one archive per command; --help and --version record none");
+    // Into the output it just rendered (its record newer than the jar): the incremental path, with an archive of its
+    // own, trained on a run that renders nothing (and warms the renderer up in memory): the same bytes out.
+    Result incremental = launch(root, Map.of(), "render", "--fleet", fleet, "--releases", releases, "--out",
+        out.toString());
+    assertEquals(new Result(0, "rendered 8 clusters into " + out + " (incremental: 0 rendered, 0 removed, 8 unchanged)\n",
+        expected.err()), incremental, "the training run prints what the command prints");
+    assertEquals(List.of("capkit-explain." + v + ".aot", "capkit-flavors." + v + ".aot",
+        "capkit-render-inc." + v + ".aot", "capkit-render." + v + ".aot"), recorded(root));
+    assertEquals(incremental, launch(root, Map.of(), "render", "--fleet=" + fleet, "--releases", releases, "--out",
+        out.toString()), "with the archive");
+    // The same files as in process (the record names another build there: classes folders, not the jar).
+    java.util.SortedMap<String, byte[]> inProcess = CapkitCommandTest.tree(tmp.resolve("in-process"));
+    java.util.SortedMap<String, byte[]> launched = CapkitCommandTest.tree(out);
+    inProcess.remove(RenderRecord.FILE);
+    launched.remove(RenderRecord.FILE);
+    CapkitCommandTest.assertSameTree(inProcess, launched);
   }
 }

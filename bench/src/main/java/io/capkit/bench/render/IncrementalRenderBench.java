@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * place (with its record), one cluster file is edited and the whole {@code bin/capkit render} process is timed (wall,
  * CPU, peak RSS from {@code /usr/bin/time}); also with nothing changed. The peer is the full render ({@code --full}) of
  * the same fleet in the same run. {@code render --check} (a full rendering compared with the disk) then confirms the
- * incremental output equals a full render. With Temurin 25 present, the same runs on it with an AOT cache
- * (JEP 483/514/515) recorded by a training run, started as {@code java -jar} (bin/capkit chooses the JVM: this shows
- * what the switch would give).
+ * incremental output equals a full render. With Temurin 25 present, the same runs with bin/capkit's options and an AOT
+ * cache (JEP 483/514/515) recorded by a training run of one edit, started as {@code java -jar}: bin/capkit records
+ * its archive on the first successful render after a build, which is a full render (a new build renders everything),
+ * so this row shows what an archive trained on the incremental path gives.
  */
 final class IncrementalRenderBench {
   static final double TARGET_WALL_S = 0.300;
@@ -35,6 +36,8 @@ final class IncrementalRenderBench {
    */
   static String run(List<String> render, Path jar, Path fleetDir, GeneratedFleet fleet, Path work, int reps,
                     double fullWallS, double fullCpuS, Path java25) throws IOException, InterruptedException {
+    // bin/capkit records the incremental path's own archive on its first such run after a build: not timed.
+    timed(render, work, 0);
     List<Run> nothing = new ArrayList<>();
     for (int i = 0; i < reps; i++) {
       nothing.add(timed(render, work, 0));
@@ -53,7 +56,9 @@ final class IncrementalRenderBench {
     List<Run> nothing25 = new ArrayList<>();
     if (java25 != null && Files.isExecutable(java25)) {
       Path aot = work.resolve("capkit-render.aot");
-      List<String> base = new ArrayList<>(List.of(java25.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC"));
+      // bin/capkit's options for render, with an AOT cache of its own trained on an incremental run.
+      List<String> base = new ArrayList<>(List.of(java25.toString(), "--sun-misc-unsafe-memory-access=allow",
+          "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmn64m", "-Xmx1g"));
       List<String> args = render.subList(1, render.size());
       List<String> train = new ArrayList<>(base);
       train.addAll(List.of("-XX:AOTCacheOutput=" + aot, "-Xlog:aot=off", "-Xlog:cds=off", "-jar", jar.toString()));
@@ -82,19 +87,21 @@ final class IncrementalRenderBench {
         """);
     t.append(String.format(Locale.ROOT, "| peer: `capkit render --full`, output in place (same run, median) | %.2f s wall, %.2f s CPU |%n",
         fullWallS, fullCpuS));
-    row(t, "bin/capkit render, nothing changed (JDK 17, bin/capkit)", nothing);
-    row(t, "bin/capkit render after one cluster file changed (JDK 17, bin/capkit)", oneEdit);
+    row(t, "bin/capkit render, nothing changed", nothing);
+    row(t, "**bin/capkit render after one cluster file changed**", oneEdit);
     if (!edit25.isEmpty()) {
-      row(t, "java -jar on Temurin 25 + AOT cache, nothing changed", nothing25);
-      row(t, "java -jar on Temurin 25 + AOT cache, after one cluster file changed", edit25);
+      row(t, "Temurin 25, bin/capkit's options, AOT cache trained on one edit (java -jar), nothing changed",
+          nothing25);
+      row(t, "Temurin 25, bin/capkit's options, AOT cache trained on one edit (java -jar), after one cluster file"
+          + " changed", edit25);
     }
-    t.append(String.format(Locale.ROOT, "| one edit vs full render, wall / CPU (JDK 17) | %.1f× / %.1f× less |%n",
+    t.append(String.format(Locale.ROOT, "| one edit (bin/capkit) vs full render, wall / CPU | %.1f× / %.1f× less |%n",
         fullWallS / medianEdit, fullCpuS / median(oneEdit, Run::cpuS)));
     t.append("| `render --check` after the incremental runs (full rendering compared with the disk) | identical |\n");
     String verdict = String.format(Locale.ROOT,
-        "**Target (issue 18): re-render after one cluster file changed ≤ %.0f ms wall — %s** (median %.0f ms on JDK 17%s).%n",
+        "**Target (issue 18): re-render after one cluster file changed ≤ %.0f ms wall — %s** (median %.0f ms through bin/capkit%s).%n",
         TARGET_WALL_S * 1000, best <= TARGET_WALL_S ? "met" : "missed", medianEdit * 1000,
-        edit25.isEmpty() ? "" : String.format(Locale.ROOT, ", %.0f ms on Temurin 25 + AOT cache",
+        edit25.isEmpty() ? "" : String.format(Locale.ROOT, ", %.0f ms with an AOT cache trained on one edit",
             median(edit25, Run::wallS) * 1000));
     return t + "\n" + verdict;
   }

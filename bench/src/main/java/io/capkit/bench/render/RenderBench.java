@@ -56,6 +56,10 @@ public final class RenderBench {
     // bin/capkit's first render after a build records its class-data archive: not part of any timed run.
     timed(List.of(render.get(0), "render", "--fleet", repo.resolve("fleet-repo-example").toString(), "--releases",
         repo.resolve("releases").toString(), "--out", work.resolve("prime-out").toString()), work);
+    if (a.getOrDefault("only", "").equals("rerender")) {
+      rerenderOnly(a, repo, work, fleetDir, fleet, out, render, reps, loadStart);
+      return;
+    }
     // The target row: into an empty folder (every file new), `reps` runs, the folder emptied untimed before each.
     List<Run> empty = new ArrayList<>();
     for (int i = 0; i < reps; i++) {
@@ -218,6 +222,46 @@ public final class RenderBench {
       String notes = a.containsKey("notes") ? Files.readString(Path.of(a.get("notes"))).stripTrailing() + "\n\n" : "";
       ResultsSection.write(Path.of(a.get("results")), "Renderer", "## Renderer\n\n" + a.getOrDefault("intro", "")
           + machine + "\n" + table + "\n" + verdict + (notes.isEmpty() ? "" : "\n" + notes));
+    }
+  }
+
+  /**
+   * {@code only=rerender}: the re-render rows alone (issue 18), with their peer — {@code render --full} of the same
+   * fleet, output in place, timed in the same run — and the section "Renderer: re-render after one edit" written;
+   * the other rows (into an empty folder, clusterctl, heap) are not run.
+   */
+  private static void rerenderOnly(Map<String, String> a, Path repo, Path work, Path fleetDir, GeneratedFleet fleet,
+                                   Path out, List<String> render, int reps, String loadStart) throws Exception {
+    deleteTree(out);
+    Files.createDirectories(out);
+    timed(render, work);
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < reps; i++) {
+      Run r = timed(render, work);
+      System.out.printf(Locale.ROOT, "peer: render --full in place %d: %.2f s wall, %.2f s CPU, %d MiB (load %s)%n",
+          i + 1, r.wallS, r.cpuS, r.maxRssKb / 1024, r.load);
+      runs.add(r);
+    }
+    List<String> incRender = new ArrayList<>(render);
+    incRender.remove("--full");
+    String incremental = IncrementalRenderBench.run(incRender, repo.resolve("cli/target/capkit.jar"), fleetDir, fleet,
+        work, reps, median(runs, Run::wallS), median(runs, Run::cpuS),
+        Path.of(a.getOrDefault("java25", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")));
+    String machine = String.format(Locale.ROOT, """
+        Machine: %d CPUs (%s), load average at start `%s`, at end `%s` (the machine is shared; other jobs ran at the \
+        same time). Command: `bench/render/run.sh only=rerender` (the re-render rows alone; `bench/render/run.sh` runs \
+        them after the other render rows); capkit through `bin/capkit` (the JVM, options and class-data archive it \
+        picks for `render`).
+        """, Runtime.getRuntime().availableProcessors(), BenchHost.cpuModel(), loadStart,
+        BenchHost.loadAverage(" "));
+    String section = "## Renderer: re-render after one edit\n\n" + machine + "Fleet: " + fleet.clusters().size()
+        + " generated clusters, output in place with the record a full render wrote.\n\n" + incremental;
+    System.out.println();
+    System.out.print(incremental);
+    if (a.containsKey("results")) {
+      Path incNotes = repo.resolve("bench/render/notes-incremental.md");
+      String notes = Files.exists(incNotes) ? "\n" + Files.readString(incNotes).stripTrailing() + "\n" : "";
+      ResultsSection.write(Path.of(a.get("results")), "Renderer: re-render after one edit", section + notes);
     }
   }
 

@@ -1,0 +1,66 @@
+package io.capkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.capkit.api.yaml.YamlDocuments;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The input scan of an incremental render: what it lists, reads and hashes, and what makes it give up. */
+class InputScanTest {
+
+  @Test
+  void listsSortedHashesWhatItReadsAndKeepsWhatItIsAskedTo(@TempDir Path tmp) throws IOException {
+    Files.createDirectories(tmp.resolve("a/b"));
+    Files.createDirectories(tmp.resolve(".hidden"));
+    Files.writeString(tmp.resolve("a/b/cluster.yaml"), "kind: WorkloadCluster\n");
+    Files.writeString(tmp.resolve("a/defaults.yaml"), "kind: FleetDefaults\n");
+    Files.write(tmp.resolve("empty.yaml"), new byte[0]);
+    Files.writeString(tmp.resolve("README.md"), "notes\n");
+    Files.writeString(tmp.resolve(".hidden/x.yaml"), "x: 1\n");
+    Files.writeString(tmp.resolve(".dotfile"), "y\n");
+    InputScan scan = InputScan.of(tmp, p -> p.equals("README.md"), (p, d) -> p.endsWith("cluster.yaml"));
+    assertNotNull(scan);
+    assertEquals(List.of("README.md", "a/b/cluster.yaml", "a/defaults.yaml", "empty.yaml"), scan.files());
+    assertEquals(RenderRecord.UNREAD, scan.digests().get("README.md"));
+    for (String p : List.of("a/b/cluster.yaml", "a/defaults.yaml", "empty.yaml")) {
+      assertEquals(RenderRecord.digest(Files.readAllBytes(tmp.resolve(p))), scan.digests().get(p), p);
+    }
+    assertEquals(Set.of("a/b/cluster.yaml"), scan.kept().keySet());
+    assertArrayEquals(Files.readAllBytes(tmp.resolve("a/b/cluster.yaml")), scan.kept().get("a/b/cluster.yaml"));
+  }
+
+  @Test
+  void givesUpOnWhatTheDirectoryTreeWouldRefuse(@TempDir Path tmp) throws IOException {
+    Path fleet = tmp.resolve("fleet");
+    Files.createDirectories(fleet.resolve("a"));
+    Files.writeString(fleet.resolve("a/cluster.yaml"), "kind: WorkloadCluster\n");
+    assertNotNull(InputScan.of(fleet, p -> false, (p, d) -> false));
+    // A symbolic link, to a file or to a folder.
+    Files.writeString(tmp.resolve("outside.yaml"), "x: 1\n");
+    Files.createSymbolicLink(fleet.resolve("a/link.yaml"), tmp.resolve("outside.yaml"));
+    assertNull(InputScan.of(fleet, p -> false, (p, d) -> false));
+    Files.delete(fleet.resolve("a/link.yaml"));
+    Files.createSymbolicLink(fleet.resolve("linked"), tmp);
+    assertNull(InputScan.of(fleet, p -> false, (p, d) -> false));
+    Files.delete(fleet.resolve("linked"));
+    // A file over the size limit is listed, not read: its digest says so (the caller decides).
+    Files.write(fleet.resolve("big.yaml"), new byte[YamlDocuments.MAX_CHARS + 1]);
+    Files.write(fleet.resolve("limit.yaml"), new byte[YamlDocuments.MAX_CHARS]);
+    InputScan scan = InputScan.of(fleet, p -> false, (p, d) -> false);
+    assertNotNull(scan);
+    assertEquals(InputScan.TOO_LARGE, scan.digests().get("big.yaml"));
+    assertEquals(RenderRecord.digest(new byte[YamlDocuments.MAX_CHARS]), scan.digests().get("limit.yaml"));
+    // Not a folder at all.
+    assertNull(InputScan.of(fleet.resolve("a/cluster.yaml"), p -> false, (p, d) -> false));
+    assertNull(InputScan.of(tmp.resolve("missing"), p -> false, (p, d) -> false));
+  }
+}
