@@ -64,8 +64,10 @@ public final class IncrementalDiff {
     while (true) {
       Set<String> selected = new HashSet<>(affected);
       all.values().stream().filter(c -> wholeOrgs.contains(c.orgFolder())).forEach(c -> selected.add(c.path()));
-      SortedMap<String, byte[]> a = renderer.render(select(fleetBefore, selected), releasesBefore);
-      SortedMap<String, byte[]> b = renderer.render(select(fleetAfter, selected), releasesAfter);
+      RenderedOutput outA = renderer.renderOutput(select(fleetBefore, selected), releasesBefore);
+      RenderedOutput outB = renderer.renderOutput(select(fleetAfter, selected), releasesAfter);
+      SortedMap<String, byte[]> a = outA.files();
+      SortedMap<String, byte[]> b = outB.files();
       int rendered = (int) selected.stream().filter(before::containsKey).count()
           + (int) selected.stream().filter(after::containsKey).count();
       Set<String> clusterFolders = new HashSet<>();
@@ -82,7 +84,9 @@ public final class IncrementalDiff {
         }
       }
       if (moreOrgs.isEmpty()) {
-        FleetDiff diff = RenderedDiff.compare(keep(a, clusterFolders, wholeOrgs), keep(b, clusterFolders, wholeOrgs));
+        // Documents are looked up by the paths kept, so they need no filtering.
+        FleetDiff diff = RenderedDiff.compare(new RenderedOutput(keep(a, clusterFolders, wholeOrgs), outA.documents()),
+            new RenderedOutput(keep(b, clusterFolders, wholeOrgs), outB.documents()));
         return new Result(diff, rendered, false);
       }
       wholeOrgs.addAll(moreOrgs);

@@ -27,7 +27,13 @@ public final class RenderedDiff {
   /** Renders both versions and compares them. */
   public static FleetDiff between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
       SourceTree fleetAfter, SourceTree releasesAfter) {
-    return compare(renderer.render(fleetBefore, releasesBefore), renderer.render(fleetAfter, releasesAfter));
+    return compare(renderer.renderOutput(fleetBefore, releasesBefore),
+        renderer.renderOutput(fleetAfter, releasesAfter));
+  }
+
+  /** Compares two outputs of files alone: every changed folder's files are parsed. */
+  public static FleetDiff compare(SortedMap<String, byte[]> before, SortedMap<String, byte[]> after) {
+    return compare(RenderedOutput.of(before), RenderedOutput.of(after));
   }
 
   /**
@@ -35,9 +41,12 @@ public final class RenderedDiff {
    * objects, so only folders with a changed file are parsed, one folder at a time (both sides, then compared and
    * dropped): memory holds one folder's objects per thread, never a fleet's. Problems are reported as a parse of
    * each side in path order would: the first unreadable file of the old side, else its duplicate objects, then
-   * the same for the new side.
+   * the same for the new side. A file with documents ({@link RenderedOutput}) is read from them rather than parsed:
+   * the same data ({@link WrittenDocuments}).
    */
-  public static FleetDiff compare(SortedMap<String, byte[]> before, SortedMap<String, byte[]> after) {
+  public static FleetDiff compare(RenderedOutput beforeOutput, RenderedOutput afterOutput) {
+    SortedMap<String, byte[]> before = beforeOutput.files();
+    SortedMap<String, byte[]> after = afterOutput.files();
     Set<String> changedFolders = new HashSet<>();
     Set<String> paths = new HashSet<>(before.keySet());
     paths.addAll(after.keySet());
@@ -51,7 +60,8 @@ public final class RenderedDiff {
     group(after, changedFolders, folders, false);
     // Clusters compare independently (parsing and the YAML dumps for the unified diffs dominate): in parallel.
     List<FolderResult> results = folders.entrySet().stream().toList().parallelStream()
-        .map(e -> FolderResult.of(e.getKey(), e.getValue())).toList();
+        .map(e -> FolderResult.of(e.getKey(), e.getValue(), beforeOutput.documents(), afterOutput.documents()))
+        .toList();
     throwFirst(results, true);
     throwFirst(results, false);
     List<ClusterChanges> out = results.stream().map(FolderResult::changes).filter(Objects::nonNull).toList();
@@ -75,13 +85,18 @@ public final class RenderedDiff {
   /** One side of one folder: its objects, or the first file that does not parse, and duplicate objects. */
   private record Side(SortedMap<ObjectKey, RenderedObject> objects, String failedFile,
       InvalidInputException failure, List<Problem> problems) {
-    static Side parse(SortedMap<String, byte[]> files, Map<String, List<Object>> parsed) {
+    static Side parse(SortedMap<String, byte[]> files, Map<String, List<? extends Map<String, ?>>> documents,
+        Map<String, List<Object>> parsed) {
       SortedMap<ObjectKey, RenderedObject> objects = new TreeMap<>();
       List<Problem> problems = new ArrayList<>();
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        List<Object> docs;
+        List<? extends Map<String, ?>> written = documents.get(f.getKey());
+        List<Object> docs = written == null ? null
+            : WrittenDocuments.data(written, f.getValue().length).orElse(null);
         try {
-          docs = RenderedObjects.load(f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), parsed);
+          if (docs == null) {
+            docs = RenderedObjects.load(f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), parsed);
+          }
         } catch (InvalidInputException e) {
           return new Side(null, f.getKey(), e, List.of());
         }
@@ -92,11 +107,12 @@ public final class RenderedDiff {
   }
 
   private record FolderResult(Side before, Side after, ClusterChanges changes) {
-    static FolderResult of(String cluster, FolderFiles files) {
+    static FolderResult of(String cluster, FolderFiles files, Map<String, List<? extends Map<String, ?>>> before,
+        Map<String, List<? extends Map<String, ?>>> after) {
       // Most documents of a changed file are the same on both sides: each distinct text is parsed once.
       Map<String, List<Object>> parsed = new HashMap<>();
-      Side a = Side.parse(files.before(), parsed);
-      Side b = Side.parse(files.after(), parsed);
+      Side a = Side.parse(files.before(), before, parsed);
+      Side b = Side.parse(files.after(), after, parsed);
       if (a.failure() != null || b.failure() != null || !a.problems().isEmpty() || !b.problems().isEmpty()) {
         return new FolderResult(a, b, null);
       }
