@@ -22,19 +22,25 @@ import org.junit.jupiter.api.Test;
 /** The incremental diff against the full one, with the real renderer, on edits of a generated fleet. */
 class IncrementalDiffTest {
   private static final Renderer RENDERER = Renderer.standard();
+  /** Files only: the diff parses every changed file. */
   private static final FleetRenderer FULL = (fleet, releases) -> OutputLayout.files(RENDERER.render(fleet, releases)
       .clusters());
+  /** capkit's: the diff reads each cluster's objects from the renderer (WrittenDocuments) instead of its bytes. */
+  private static final FleetRenderer OBJECTS = FleetRenderer.of(() -> RENDERER);
   private static final FleetText FLEET = FleetText.of(2, 3, 4, 7);
   private static final TreeMap<String, String> RELEASES = FleetText.checkedInReleases();
 
   private static final String WC = Fleet.clusterPath("mc-1", "org-1-2", "wc-1");
 
-  /** Renders both versions in full and incrementally; asserts equal reports and returns the incremental run. */
+  /**
+   * Renders both versions in full, parsing every file, and incrementally from the renderer's objects; asserts equal
+   * reports and returns the incremental run.
+   */
   private static IncrementalDiff.Result check(String what, Map<String, String> fleetA, Map<String, String> releasesA,
       Map<String, String> fleetB, Map<String, String> releasesB) {
     FleetDiff full = RenderedDiff.between(FULL, FleetText.tree("a", fleetA), FleetText.tree("r", releasesA),
         FleetText.tree("b", fleetB), FleetText.tree("r", releasesB));
-    IncrementalDiff.Result inc = IncrementalDiff.between(FULL, FleetText.tree("a", fleetA),
+    IncrementalDiff.Result inc = IncrementalDiff.between(OBJECTS, FleetText.tree("a", fleetA),
         FleetText.tree("r", releasesA), FleetText.tree("b", fleetB), FleetText.tree("r", releasesB),
         changed(fleetA, fleetB), changed(releasesA, releasesB));
     assertEquals(full.format(), inc.diff().format(), what);
