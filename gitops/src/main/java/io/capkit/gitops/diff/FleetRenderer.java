@@ -1,13 +1,7 @@
 package io.capkit.gitops.diff;
 
 import io.capkit.api.source.SourceTree;
-import io.capkit.renderer.KubeObject;
-import io.capkit.renderer.OutputLayout;
-import io.capkit.renderer.RenderedCluster;
 import io.capkit.renderer.Renderer;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.Supplier;
 
@@ -27,36 +21,10 @@ public interface FleetRenderer {
 
   /**
    * capkit's renderer, made on first use: its files as {@code capkit render} writes them, and each cluster's
-   * {@code manifests.yaml} with the documents of its objects, so a diff need not parse them.
+   * {@code manifests.yaml} and {@code kustomization.yaml} with the documents they were written from, so a diff need
+   * not parse them.
    */
   static FleetRenderer of(Supplier<Renderer> renderer) {
-    return new FleetRenderer() {
-      private Renderer made;
-
-      private synchronized Renderer renderer() {
-        if (made == null) {
-          made = renderer.get();
-        }
-        return made;
-      }
-
-      @Override
-      public SortedMap<String, byte[]> render(SourceTree fleet, SourceTree releases) {
-        return OutputLayout.files(renderer().render(fleet, releases).clusters());
-      }
-
-      @Override
-      public RenderedOutput renderOutput(SourceTree fleet, SourceTree releases) {
-        List<RenderedCluster> clusters = renderer().render(fleet, releases).clusters();
-        // Encoded on the worker threads, as OutputLayout.files does.
-        List<OutputLayout.EncodedCluster> encoded = clusters.parallelStream().map(OutputLayout::encode).toList();
-        Map<String, List<? extends Map<String, ?>>> documents = new HashMap<>(clusters.size() * 2);
-        for (int i = 0; i < clusters.size(); i++) {
-          documents.put(encoded.get(i).folder() + "/" + OutputLayout.MANIFESTS,
-              clusters.get(i).objects().stream().map(KubeObject::document).toList());
-        }
-        return new RenderedOutput(OutputLayout.assemble(encoded), documents);
-      }
-    };
+    return new CapkitRenderer(renderer);
   }
 }

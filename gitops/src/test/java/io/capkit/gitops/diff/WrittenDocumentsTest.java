@@ -101,21 +101,25 @@ class WrittenDocumentsTest {
         new SourceTree[] {DirectoryTree.open(CrdSources.repoRoot().resolve("fleet-repo-example")),
             DirectoryTree.open(CrdSources.repoRoot().resolve("releases"))});
     int files = 0;
+    int kustomizations = 0;
     for (SourceTree[] fleet : fleets) {
       RenderedOutput out = objects.renderOutput(fleet[0], fleet[1]);
       assertEquals(OutputLayout.files(renderer.render(fleet[0], fleet[1]).clusters()).keySet(), out.files().keySet());
       for (Map.Entry<String, List<? extends Map<String, ?>>> e : out.documents().entrySet()) {
         byte[] bytes = out.files().get(e.getKey());
-        assertTrue(e.getKey().endsWith("/" + OutputLayout.MANIFESTS), e.getKey());
+        assertTrue(e.getKey().endsWith("/" + OutputLayout.MANIFESTS) || e.getKey().endsWith("/"
+            + OutputLayout.KUSTOMIZATION), e.getKey());
         assertEquals(new String(YamlWriter.writeAllUtf8(OutputLayout.HEADER, e.getValue())), new String(bytes),
             "the documents are what " + e.getKey() + " was written from");
         Optional<List<Object>> data = WrittenDocuments.data(e.getValue(), bytes.length);
         assertTrue(data.isPresent(), "every rendered cluster is taken from its objects: " + e.getKey());
         assertSame(YamlDocuments.loadAll(e.getKey(), bytes), data.get(), e.getKey());
         files++;
+        kustomizations += e.getKey().endsWith("/" + OutputLayout.KUSTOMIZATION) ? 1 : 0;
       }
     }
-    assertTrue(files > 12, files + " cluster files");
+    assertTrue(files > 24, files + " cluster files");
+    assertTrue(kustomizations > 12, kustomizations + " cluster kustomization files");
   }
 
   @Test
