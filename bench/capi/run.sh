@@ -12,10 +12,8 @@ args=()
 for a in "$@"; do
   if [[ "$a" == "--no-results" ]]; then results=(); else args+=("$a"); fi
 done
-# Compile the bench module and its reactor dependencies (no tests, nothing installed) and get its classpath.
-mvn -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-    -Dmdep.includeScope=runtime
-cp="bench/target/classes:$(cat bench/target/classpath.txt)"
+source bench/lib.sh
+cp="$(bench_classpath)"
 # The harness JVM runs C1 only with SerialGC, so its JIT takes little of the shared CPU. Its children (CAPI managers,
 # API servers, provider JVM) are stopped when it exits, also on Ctrl-C (shutdown hooks).
 exec java -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

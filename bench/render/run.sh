@@ -13,10 +13,13 @@ if [[ " $* " != *" skipBuild=1 "* ]]; then
 fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/capkit-bench-render.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-# The in-process heap probe uses the same JVM options as bin/capkit render (CAPKIT_JAVA_OPTS or its default).
-heap_opts="${CAPKIT_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn64m -Xmx1g}"
+# The in-process heap probe runs on the java, with the options, that bin/capkit render uses (CAPKIT_JAVA and
+# CAPKIT_JAVA_OPTS included): the launcher prints them, so they are written down in one place.
+mapfile -t jvm < <(CAPKIT_PRINT_JVM=1 bin/capkit render)
+heap_java="${jvm[0]}"
+heap_opts="${jvm[*]:1}"
 args=()
 for a in "$@"; do [[ "$a" == skipBuild=* ]] || args+=("$a"); done
 java -cp bench/target/classes io.capkit.bench.render.RenderBench \
   repo="$root" work="$work" clusterctl="$clusterctl" benchCp="$root/bench/target/classes" \
-  heapJavaOpts="$heap_opts" results="$root/bench/RESULTS.md" notes="$root/bench/render/notes.md" "${args[@]}"
+  heapJava="$heap_java" heapJavaOpts="$heap_opts" results="$root/bench/RESULTS.md" notes="$root/bench/render/notes.md" "${args[@]}"

@@ -135,6 +135,33 @@ class LauncherIT {
   }
 
   @Test
+  void printJvmShowsTheJavaAndOptionsACommandRunsWithAndJavaOptsReplaceThem(@TempDir Path tmp) throws Exception {
+    Path root = install(tmp);
+    Result render = launch(root, Map.of("CAPKIT_PRINT_JVM", "1"), "render", "--help");
+    assertEquals(0, render.code(), render.err());
+    assertEquals("", render.err());
+    List<String> lines = render.out().lines().toList();
+    assertEquals(jdk25.resolve("bin/java").toString(), lines.get(0), "the newest JDK >= 25 in /usr/lib/jvm");
+    assertTrue(lines.size() > 1 && lines.subList(1, lines.size()).stream().allMatch(o -> o.startsWith("-")), lines::toString);
+    assertEquals(List.of(), recorded(root), "printing runs nothing and records nothing");
+    // The printed options are ones that JVM accepts (the bench harnesses start their probes with them).
+    List<String> version = new ArrayList<>(lines);
+    version.add("-version");
+    assertEquals(0, new ProcessBuilder(version).redirectErrorStream(true).redirectOutput(
+        ProcessBuilder.Redirect.DISCARD).start().waitFor(), version::toString);
+
+    Result custom = launch(root, Map.of("CAPKIT_PRINT_JVM", "1", "CAPKIT_JAVA_OPTS", " -Xmx77m  -Dcapkit.x=*  "),
+        "render");
+    List<String> customLines = custom.out().lines().toList();
+    assertEquals(List.of("-Xmx77m", "-Dcapkit.x=*"), customLines.subList(customLines.size() - 2, customLines.size()),
+        "CAPKIT_JAVA_OPTS replaces the command's options, split on blanks, never globbed");
+    assertTrue(customLines.stream().noneMatch(o -> o.equals("-Xmx1g") || o.startsWith("-XX:AOT")), customLines::toString);
+    Result run = launch(root, Map.of("CAPKIT_JAVA_OPTS", "-Xmx77m"), "validate", CLUSTER.toString());
+    assertEquals(inProcess("validate", CLUSTER.toString()), run);
+    assertEquals(List.of(), recorded(root), "with CAPKIT_JAVA_OPTS no archive is recorded");
+  }
+
+  @Test
   void capkitJavaPicksTheJvmAndJdk17GetsItsOwnAppCdsArchive(@TempDir Path tmp) throws Exception {
     Path root = install(tmp);
     Result expected = inProcess("validate", CLUSTER.toString());

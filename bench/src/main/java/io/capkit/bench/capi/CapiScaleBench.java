@@ -7,6 +7,7 @@ import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.MemoryTree;
 import io.capkit.api.yaml.DocumentTrees;
 import io.capkit.bench.BenchHost;
+import io.capkit.bench.ProviderReadiness;
 import io.capkit.bench.ResultsSection;
 import io.capkit.bench.capi.MachineTimelines.MachineRefs;
 import io.capkit.bench.capi.MachineTimelines.Milestone;
@@ -600,24 +601,8 @@ public final class CapiScaleBench {
     }
 
     private void awaitReady(Path work) throws InterruptedException {
-      HttpClient http = HttpClient.newHttpClient();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("the provider exited with " + process.exitValue() + "; log: "
-              + work.resolve("provider.log"));
-        }
-        try {
-          if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-              HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-            return;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        Thread.sleep(100);
-      }
-      throw new IllegalStateException("the provider was not ready after 90 s; log: " + work.resolve("provider.log"));
+      ProviderReadiness.await(HttpClient.newHttpClient(), port, process, work.resolve("provider.log"),
+          Duration.ofSeconds(90));
     }
 
     /** KVMMachine reconciles so far, from JOSDK's timer in the provider's metrics. */

@@ -12,6 +12,7 @@ import io.capkit.api.infra.KVMMachine;
 import io.capkit.api.infra.KVMMachineSpec;
 import io.capkit.api.infra.MachineVolumes;
 import io.capkit.bench.BenchHost;
+import io.capkit.bench.ProviderReadiness;
 import io.capkit.bench.ResultsSection;
 import io.capkit.provider.libvirt.JnaLibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtBackend;
@@ -42,6 +43,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -395,23 +397,7 @@ public final class ProvisionBench {
   }
 
   static void waitReady(HttpClient http, int port, Process p, Path work) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("the provider exited with " + p.exitValue() + "; log: "
-            + work.resolve("provider.log"));
-      }
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("the provider did not become ready in 60 s; log: " + work.resolve("provider.log"));
+    ProviderReadiness.await(http, port, p, work.resolve("provider.log"), Duration.ofSeconds(90));
   }
 
   /** User + system CPU time of a process so far, from /proc/PID/stat (clock ticks of 1/100 s). */

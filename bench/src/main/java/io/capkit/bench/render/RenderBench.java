@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * same clusters; prints a table and writes the "Renderer" section of a results file.
  *
  * <p>Arguments are {@code key=value}: repo, work, mcs, orgs, perOrg, reps, clusterctl, sample, results, benchCp,
- * heapJavaOpts.
+ * heapJava, heapJavaOpts (the java and options `bin/capkit render` runs with, as `CAPKIT_PRINT_JVM=1` prints them).
  */
 public final class RenderBench {
   private static final Pattern K8S = Pattern.compile("- name: kubernetes\\s+version: (\\S+)");
@@ -94,7 +94,7 @@ public final class RenderBench {
     }
 
     List<String> heapCmd = new ArrayList<>();
-    heapCmd.add("java");
+    heapCmd.add(a.getOrDefault("heapJava", "java"));
     for (String opt : a.getOrDefault("heapJavaOpts", "").split(" ")) {
       if (!opt.isBlank()) {
         heapCmd.add(opt);

@@ -9,11 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.capkit.api.infra.KVMCluster;
 import io.capkit.api.infra.KVMClusterHost;
 import io.capkit.api.infra.KVMMachine;
-import io.capkit.provider.libvirt.JnaLibvirtBackend;
 import io.capkit.provider.libvirt.LibvirtBackend;
-import io.capkit.provider.libvirt.LibvirtConnections;
-import io.capkit.provider.libvirt.SharedBackend;
-import io.capkit.provider.libvirt.TestDriver;
 import io.capkit.provider.machine.CapiObjects;
 import io.capkit.provider.machine.KvmMachineReconciler;
 import io.capkit.provider.machine.MachineIdentity;
@@ -51,26 +47,21 @@ class KvmProviderIT {
   @TempDir
   static Path tmp;
   static KubernetesClient client;
+  static TestDriverProvider running;
   static LibvirtBackend libvirt;
   static KvmProvider provider;
 
   @BeforeAll
   static void start(KubernetesClient apiClient) {
     client = apiClient;
-    libvirt = JnaLibvirtBackend.open(TestDriver.uri(tmp));
-    LibvirtConnections connections = new LibvirtConnections(uri -> SharedBackend.of(libvirt));
-    provider = KvmProvider.start(ProviderConfig.defaults().withHttp("127.0.0.1", 0).withNamespaces(NAMESPACES),
-        client, connections);
+    running = TestDriverProvider.start(tmp, client, NAMESPACES);
+    libvirt = running.libvirt;
+    provider = running.provider;
   }
 
   @AfterAll
   static void stop() {
-    if (provider != null) {
-      provider.close();
-    }
-    if (libvirt != null) {
-      libvirt.close();
-    }
+    TestDriverProvider.close(running);
   }
 
   static KVMMachine get(String ns, String name) {

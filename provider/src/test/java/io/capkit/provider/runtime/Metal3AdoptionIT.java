@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.capkit.api.infra.KVMCluster;
-import io.capkit.provider.libvirt.JnaLibvirtBackend;
-import io.capkit.provider.libvirt.LibvirtBackend;
-import io.capkit.provider.libvirt.LibvirtConnections;
-import io.capkit.provider.libvirt.SharedBackend;
-import io.capkit.provider.libvirt.TestDriver;
 import io.capkit.testsupport.KubeApiServerExtension;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -45,25 +40,17 @@ class Metal3AdoptionIT {
   @TempDir
   static Path tmp;
   static KubernetesClient client;
-  static LibvirtBackend libvirt;
-  static KvmProvider provider;
+  static TestDriverProvider running;
 
   @BeforeAll
   static void start(KubernetesClient apiClient) {
     client = apiClient;
-    libvirt = JnaLibvirtBackend.open(TestDriver.uri(tmp));
-    provider = KvmProvider.start(ProviderConfig.defaults().withHttp("127.0.0.1", 0)
-        .withNamespaces(Set.of(ADOPT, OTHER, OWNED)), client, new LibvirtConnections(uri -> SharedBackend.of(libvirt)));
+    running = TestDriverProvider.start(tmp, client, Set.of(ADOPT, OTHER, OWNED));
   }
 
   @AfterAll
   static void stop() {
-    if (provider != null) {
-      provider.close();
-    }
-    if (libvirt != null) {
-      libvirt.close();
-    }
+    TestDriverProvider.close(running);
   }
 
   /** As the renderer writes it for kvm-metal3 (v1beta2): the Cluster's name, its label, the same endpoint. */
