@@ -1,18 +1,24 @@
 package io.capkit.gitops.diff;
 
 import io.capkit.api.source.SourceTree;
+import io.capkit.renderer.FleetCluster;
 import io.capkit.renderer.KubeObject;
 import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.RenderedCluster;
 import io.capkit.renderer.Renderer;
 import io.capkit.renderer.yaml.YamlWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /** {@link FleetRenderer#of}: capkit's renderer, with the documents each cluster's files were written from. */
@@ -50,22 +56,59 @@ final class CapkitRenderer implements FleetRenderer {
   }
 
   @Override
-  public RenderedOutput renderOutput(SourceTree fleet, SourceTree releases) {
-    List<RenderedCluster> clusters = renderer().render(fleet, releases).clusters();
-    // Encoded on the worker threads, as OutputLayout.files does.
-    List<OutputLayout.EncodedCluster> encoded = clusters.parallelStream().map(OutputLayout::encode).toList();
-    SortedMap<String, byte[]> files = OutputLayout.assemble(encoded);
-    Map<String, List<? extends Map<String, ?>>> documents = new HashMap<>(clusters.size() * 4);
-    for (int i = 0; i < clusters.size(); i++) {
-      String folder = encoded.get(i).folder();
-      documents.put(folder + "/" + OutputLayout.MANIFESTS,
-          clusters.get(i).objects().stream().map(KubeObject::document).toList());
-      // Given only where the file holds exactly what this document is written as.
-      String kustomization = folder + "/" + OutputLayout.KUSTOMIZATION;
-      if (Arrays.equals(files.get(kustomization), CLUSTER_KUSTOMIZATION_BYTES)) {
-        documents.put(kustomization, CLUSTER_KUSTOMIZATION);
-      }
+  public Prepared prepare(SourceTree fleet, SourceTree releases) {
+    Renderer r = renderer();
+    Renderer.Fleet read = r.read(fleet, "", releases, "");
+    if (!read.clusters().stream().allMatch(c -> read.catalog().find(c.cluster().getSpec().getRelease()).isPresent())) {
+      // Shared files follow from each cluster's release: a cluster on an unknown one is the renderer's to report.
+      return FleetRenderer.whole(render(fleet, releases));
     }
-    return new RenderedOutput(files, documents);
+    Map<String, FleetCluster> byFolder = new HashMap<>(read.clusters().size() * 2);
+    read.clusters().forEach(c -> byFolder.put(c.folder(), c));
+    RenderedOutput shared = RenderedOutput.of(OutputLayout.sharedFiles(read));
+    return new Prepared() {
+      @Override
+      public Set<String> clusterFolders() {
+        return Collections.unmodifiableSet(byFolder.keySet());
+      }
+
+      @Override
+      public RenderedOutput shared() {
+        return shared;
+      }
+
+      @Override
+      public void renderClusters(Collection<String> folders, BiConsumer<String, RenderedOutput> sink) {
+        List<FleetCluster> clusters = new ArrayList<>(folders.size());
+        for (String f : folders) {
+          FleetCluster c = byFolder.get(f);
+          if (c == null) {
+            throw new IllegalArgumentException("no cluster renders into " + f);
+          }
+          clusters.add(c);
+        }
+        r.renderEach(read, clusters, new Renderer.ClusterSink() {
+          @Override
+          public void accept(int index, OutputLayout.EncodedCluster cluster) {
+            throw new IllegalStateException("objects are taken with the bytes");
+          }
+
+          @Override
+          public void accept(int index, RenderedCluster cluster) {
+            OutputLayout.EncodedCluster e = OutputLayout.encode(cluster);
+            SortedMap<String, byte[]> files = new TreeMap<>(OutputLayout.clusterFiles(e));
+            Map<String, List<? extends Map<String, ?>>> documents = new HashMap<>(4);
+            documents.put(e.folder() + "/" + OutputLayout.MANIFESTS,
+                cluster.objects().stream().map(KubeObject::document).toList());
+            // Given only where the file holds exactly what this document is written as.
+            String kustomization = e.folder() + "/" + OutputLayout.KUSTOMIZATION;
+            if (Arrays.equals(files.get(kustomization), CLUSTER_KUSTOMIZATION_BYTES)) {
+              documents.put(kustomization, CLUSTER_KUSTOMIZATION);
+            }
+            sink.accept(e.folder(), new RenderedOutput(files, documents));
+          }
+        });
+      }
+    };
   }
 }

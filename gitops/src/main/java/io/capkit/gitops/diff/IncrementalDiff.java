@@ -1,7 +1,9 @@
 package io.capkit.gitops.diff;
 
+import io.capkit.api.InvalidInputException;
 import io.capkit.api.source.SourceTree;
 import io.capkit.gitops.diff.ClusterInputs.ClusterPath;
+import io.capkit.gitops.diff.FleetRenderer.Prepared;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,6 +13,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * The rendered difference between two fleet versions, rendering only the clusters whose inputs changed
@@ -61,35 +65,59 @@ public final class IncrementalDiff {
         wholeOrgs.add(c.orgFolder());
       }
     }
-    while (true) {
-      Set<String> selected = new HashSet<>(affected);
-      all.values().stream().filter(c -> wholeOrgs.contains(c.orgFolder())).forEach(c -> selected.add(c.path()));
-      RenderedOutput outA = renderer.renderOutput(select(fleetBefore, selected), releasesBefore);
-      RenderedOutput outB = renderer.renderOutput(select(fleetAfter, selected), releasesAfter);
-      SortedMap<String, byte[]> a = outA.files();
-      SortedMap<String, byte[]> b = outB.files();
-      int rendered = (int) selected.stream().filter(before::containsKey).count()
-          + (int) selected.stream().filter(after::containsKey).count();
-      Set<String> clusterFolders = new HashSet<>();
-      Set<String> touchedOrgs = new TreeSet<>();
-      for (String path : selected) {
-        clusterFolders.add(all.get(path).folder());
-        touchedOrgs.add(all.get(path).orgFolder());
-      }
-      // A partly rendered organization's shared files equal in both renders stay equal with the rest added.
-      Set<String> moreOrgs = new TreeSet<>();
-      for (String org : touchedOrgs) {
-        if (!wholeOrgs.contains(org) && !sameShared(a, b, org, clusterFolders)) {
-          moreOrgs.add(org);
+    Selection s = new Selection(fleetBefore, releasesBefore, fleetAfter, releasesAfter, before, after, all,
+        affected, wholeOrgs);
+    try {
+      return s.diff(renderer::prepare);
+    } catch (InvalidInputException e) {
+      // Invalid input: each side rendered whole, as a rendering of it reports its problems (the old side's first).
+      return s.diff((fleet, releases) -> FleetRenderer.whole(renderer.render(fleet, releases)));
+    }
+  }
+
+  /** The clusters to render and how to compare them, for one way of preparing each side. */
+  private record Selection(SourceTree fleetBefore, SourceTree releasesBefore, SourceTree fleetAfter,
+      SourceTree releasesAfter, Map<String, ClusterPath> before, Map<String, ClusterPath> after,
+      Map<String, ClusterPath> all, Set<String> affected, Set<String> firstWholeOrgs) {
+
+    Result diff(BiFunction<SourceTree, SourceTree, Prepared> prepare) {
+      Set<String> wholeOrgs = new TreeSet<>(firstWholeOrgs);
+      while (true) {
+        Set<String> selected = new HashSet<>(affected);
+        all.values().stream().filter(c -> wholeOrgs.contains(c.orgFolder())).forEach(c -> selected.add(c.path()));
+        Prepared a = prepare.apply(select(fleetBefore, selected), releasesBefore);
+        Prepared b = prepare.apply(select(fleetAfter, selected), releasesAfter);
+        int rendered = (int) selected.stream().filter(before::containsKey).count()
+            + (int) selected.stream().filter(after::containsKey).count();
+        Set<String> clusterFolders = new HashSet<>();
+        Set<String> touchedOrgs = new TreeSet<>();
+        for (String path : selected) {
+          clusterFolders.add(all.get(path).folder());
+          touchedOrgs.add(all.get(path).orgFolder());
         }
+        // A partly rendered organization's shared files equal in both renders stay equal with the rest added.
+        Set<String> moreOrgs = new TreeSet<>();
+        for (String org : touchedOrgs) {
+          if (!wholeOrgs.contains(org) && !sameShared(a.shared().files(), b.shared().files(), org, clusterFolders)) {
+            moreOrgs.add(org);
+          }
+        }
+        if (moreOrgs.isEmpty()) {
+          // The selected clusters' folders and all of each whole organization are compared.
+          Predicate<String> keep = path -> inClusterFolder(path, clusterFolders)
+              || wholeOrgs.stream().anyMatch(o -> path.startsWith(o + "/"));
+          Set<String> folders = new HashSet<>();
+          for (Prepared p : List.of(a, b)) {
+            for (String folder : p.clusterFolders()) {
+              if (keep.test(folder + "/")) {
+                folders.add(folder);
+              }
+            }
+          }
+          return new Result(RenderedDiff.compare(a, b, folders, keep), rendered, false);
+        }
+        wholeOrgs.addAll(moreOrgs);
       }
-      if (moreOrgs.isEmpty()) {
-        // Documents are looked up by the paths kept, so they need no filtering.
-        FleetDiff diff = RenderedDiff.compare(new RenderedOutput(keep(a, clusterFolders, wholeOrgs), outA.documents()),
-            new RenderedOutput(keep(b, clusterFolders, wholeOrgs), outB.documents()));
-        return new Result(diff, rendered, false);
-      }
-      wholeOrgs.addAll(moreOrgs);
     }
   }
 
@@ -127,17 +155,6 @@ public final class IncrementalDiff {
     SortedMap<String, byte[]> out = new TreeMap<>();
     files.subMap(org + "/", org + "0").forEach((path, bytes) -> {
       if (!inClusterFolder(path, clusterFolders)) {
-        out.put(path, bytes);
-      }
-    });
-    return out;
-  }
-
-  private static SortedMap<String, byte[]> keep(SortedMap<String, byte[]> files, Set<String> clusterFolders,
-      Set<String> wholeOrgs) {
-    SortedMap<String, byte[]> out = new TreeMap<>();
-    files.forEach((path, bytes) -> {
-      if (inClusterFolder(path, clusterFolders) || wholeOrgs.stream().anyMatch(o -> path.startsWith(o + "/"))) {
         out.put(path, bytes);
       }
     });

@@ -11,6 +11,10 @@ import java.util.SortedMap;
  * are the same; files without documents are parsed.
  */
 public record RenderedOutput(SortedMap<String, byte[]> files, Map<String, List<? extends Map<String, ?>>> documents) {
+  /** No files. */
+  public static final RenderedOutput EMPTY = new RenderedOutput(
+      java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>()), Map.of());
+
   /** Files only: every file is parsed. */
   public static RenderedOutput of(SortedMap<String, byte[]> files) {
     return new RenderedOutput(files, Map.of());

@@ -103,19 +103,29 @@ class WrittenDocumentsTest {
     int files = 0;
     int kustomizations = 0;
     for (SourceTree[] fleet : fleets) {
-      RenderedOutput out = objects.renderOutput(fleet[0], fleet[1]);
-      assertEquals(OutputLayout.files(renderer.render(fleet[0], fleet[1]).clusters()).keySet(), out.files().keySet());
-      for (Map.Entry<String, List<? extends Map<String, ?>>> e : out.documents().entrySet()) {
-        byte[] bytes = out.files().get(e.getKey());
-        assertTrue(e.getKey().endsWith("/" + OutputLayout.MANIFESTS) || e.getKey().endsWith("/"
-            + OutputLayout.KUSTOMIZATION), e.getKey());
-        assertEquals(new String(YamlWriter.writeAllUtf8(OutputLayout.HEADER, e.getValue())), new String(bytes),
-            "the documents are what " + e.getKey() + " was written from");
-        Optional<List<Object>> data = WrittenDocuments.data(e.getValue(), bytes.length);
-        assertTrue(data.isPresent(), "every rendered cluster is taken from its objects: " + e.getKey());
-        assertSame(YamlDocuments.loadAll(e.getKey(), bytes), data.get(), e.getKey());
-        files++;
-        kustomizations += e.getKey().endsWith("/" + OutputLayout.KUSTOMIZATION) ? 1 : 0;
+      FleetRenderer.Prepared prepared = objects.prepare(fleet[0], fleet[1]);
+      Map<String, RenderedOutput> parts = new java.util.concurrent.ConcurrentHashMap<>();
+      prepared.renderClusters(prepared.clusterFolders(), parts::put);
+      assertEquals(prepared.clusterFolders(), parts.keySet());
+      // The parts and the shared files are the rendering, byte for byte.
+      java.util.SortedMap<String, byte[]> assembled = new java.util.TreeMap<>(prepared.shared().files());
+      parts.values().forEach(p -> assembled.putAll(p.files()));
+      java.util.SortedMap<String, byte[]> whole = OutputLayout.files(renderer.render(fleet[0], fleet[1]).clusters());
+      assertEquals(whole.keySet(), assembled.keySet());
+      whole.forEach((path, bytes) -> assertEquals(new String(bytes), new String(assembled.get(path)), path));
+      for (RenderedOutput out : parts.values()) {
+        for (Map.Entry<String, List<? extends Map<String, ?>>> e : out.documents().entrySet()) {
+          byte[] bytes = out.files().get(e.getKey());
+          assertTrue(e.getKey().endsWith("/" + OutputLayout.MANIFESTS) || e.getKey().endsWith("/"
+              + OutputLayout.KUSTOMIZATION), e.getKey());
+          assertEquals(new String(YamlWriter.writeAllUtf8(OutputLayout.HEADER, e.getValue())), new String(bytes),
+              "the documents are what " + e.getKey() + " was written from");
+          Optional<List<Object>> data = WrittenDocuments.data(e.getValue(), bytes.length);
+          assertTrue(data.isPresent(), "every rendered cluster is taken from its objects: " + e.getKey());
+          assertSame(YamlDocuments.loadAll(e.getKey(), bytes), data.get(), e.getKey());
+          files++;
+          kustomizations += e.getKey().endsWith("/" + OutputLayout.KUSTOMIZATION) ? 1 : 0;
+        }
       }
     }
     assertTrue(files > 24, files + " cluster files");
