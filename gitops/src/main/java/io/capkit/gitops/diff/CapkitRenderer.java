@@ -43,6 +43,20 @@ final class CapkitRenderer implements FleetRenderer {
     return Collections.unmodifiableMap(m);
   }
 
+  /** Makes the renderer (schemas, flavors, rules) on a daemon thread; the first caller of renderer() waits for it. */
+  @Override
+  public void warmUp() {
+    Thread t = new Thread(() -> {
+      try {
+        renderer();
+      } catch (RuntimeException | Error e) {
+        // Not ours to report: the first use makes it again and fails there, on the caller's thread.
+      }
+    }, "capkit-renderer-warm-up");
+    t.setDaemon(true);
+    t.start();
+  }
+
   private synchronized Renderer renderer() {
     if (renderer == null) {
       renderer = supplier.get();

@@ -18,6 +18,12 @@ public interface FleetRenderer {
   SortedMap<String, byte[]> render(SourceTree fleet, SourceTree releases);
 
   /**
+   * A hint that rendering follows soon: a renderer with a start-up cost may begin paying it on another thread
+   * while the caller reads Git. By default nothing.
+   */
+  default void warmUp() {}
+
+  /**
    * The fleet read and checked, to be rendered in parts: a diff then holds a few clusters of each side at a time,
    * never two whole renderings. By default everything is rendered here and is {@link Prepared#shared} output.
    */

@@ -13,8 +13,11 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The rendered difference between two fleet versions, rendering only the clusters whose inputs changed
@@ -68,10 +71,10 @@ public final class IncrementalDiff {
     Selection s = new Selection(fleetBefore, releasesBefore, fleetAfter, releasesAfter, before, after, all,
         affected, wholeOrgs);
     try {
-      return s.diff(renderer::prepare);
+      return s.diff(renderer::prepare, true);
     } catch (InvalidInputException e) {
       // Invalid input: each side rendered whole, as a rendering of it reports its problems (the old side's first).
-      return s.diff((fleet, releases) -> FleetRenderer.whole(renderer.render(fleet, releases)));
+      return s.diff((fleet, releases) -> FleetRenderer.whole(renderer.render(fleet, releases)), false);
     }
   }
 
@@ -80,13 +83,27 @@ public final class IncrementalDiff {
       SourceTree releasesAfter, Map<String, ClusterPath> before, Map<String, ClusterPath> after,
       Map<String, ClusterPath> all, Set<String> affected, Set<String> firstWholeOrgs) {
 
-    Result diff(BiFunction<SourceTree, SourceTree, Prepared> prepare) {
+    /** {@code together}: the two sides are prepared at the same time (their problems then need not come in order). */
+    Result diff(BiFunction<SourceTree, SourceTree, Prepared> prepare, boolean together) {
       Set<String> wholeOrgs = new TreeSet<>(firstWholeOrgs);
       while (true) {
         Set<String> selected = new HashSet<>(affected);
         all.values().stream().filter(c -> wholeOrgs.contains(c.orgFolder())).forEach(c -> selected.add(c.path()));
-        Prepared a = prepare.apply(select(fleetBefore, selected), releasesBefore);
-        Prepared b = prepare.apply(select(fleetAfter, selected), releasesAfter);
+        Supplier<Prepared> old = () -> prepare.apply(select(fleetBefore, before, selected), releasesBefore);
+        Prepared a;
+        Prepared b;
+        if (together) {
+          CompletableFuture<Prepared> first = CompletableFuture.supplyAsync(old);
+          try {
+            b = prepare.apply(select(fleetAfter, after, selected), releasesAfter);
+          } finally {
+            first.handle((x, e) -> null).join(); // nothing left running behind a failure
+          }
+          a = join(first);
+        } else {
+          a = old.get();
+          b = prepare.apply(select(fleetAfter, after, selected), releasesAfter);
+        }
         int rendered = (int) selected.stream().filter(before::containsKey).count()
             + (int) selected.stream().filter(after::containsKey).count();
         Set<String> clusterFolders = new HashSet<>();
@@ -121,6 +138,20 @@ public final class IncrementalDiff {
     }
   }
 
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
   private static Map<String, ClusterPath> clusters(SourceTree fleet) {
     Map<String, ClusterPath> out = new TreeMap<>();
     for (String p : fleet.files()) {
@@ -135,8 +166,9 @@ public final class IncrementalDiff {
     return out;
   }
 
-  private static SourceTree select(SourceTree fleet, Set<String> clusters) {
-    return new SelectedTree(fleet, p -> clusters.contains(p) || ClusterInputs.cluster(p).isEmpty());
+  // The fleet without the cluster files (all in `clusterFiles`) that are not selected.
+  private static SourceTree select(SourceTree fleet, Map<String, ClusterPath> clusterFiles, Set<String> selected) {
+    return new SelectedTree(fleet, p -> selected.contains(p) || !clusterFiles.containsKey(p));
   }
 
   private static boolean sameShared(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b, String org,

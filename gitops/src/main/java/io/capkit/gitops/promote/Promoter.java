@@ -86,6 +86,9 @@ public final class Promoter {
   }
 
   public Result promote(Repository repo, Options o) {
+    if (renderer != null) {
+      renderer.warmUp(); // beside the fetch and the plan
+    }
     String where = repo.isBare() ? repo.getDirectory().toString() : repo.getWorkTree().toString();
     GitRepositories.refuseShallow(repo, where);
     String branch = PromotionPlan.branch(o.release(), o.selector());
