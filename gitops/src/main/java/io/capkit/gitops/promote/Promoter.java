@@ -21,30 +21,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.dircache.DirCacheTree;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+import org.eclipse.jgit.internal.storage.file.PackInserter;
+import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.lib.UserConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.IndexDiffFilter;
@@ -116,7 +123,7 @@ public final class Promoter {
     ObjectId baseId = GitSourceTree.resolve(repo, trackingBase, where);
 
     try (GitSourceTree tree = GitSourceTree.of(repo, baseId, "git:" + shownUrl);
-        ObjectInserter inserter = repo.newObjectInserter();
+        ObjectInserter inserter = newInserter(repo);
         RevWalk walk = new RevWalk(repo)) {
       PromotionPlan plan = PromotionPlanner.plan(tree, o.fleetPath(), o.releasesPath(), o.selector(), o.release());
       plan.alreadyOnRelease().forEach(c -> progress.println("already on " + o.release() + ": " + c.id()));
@@ -233,36 +240,38 @@ public final class Promoter {
     }
   }
 
-  // A tree equal to the base's with the edited blobs swapped in, built in memory: the index is not used.
+  /**
+   * One pack for the commit's new objects in a clone on disk (the blobs, the trees above them and the commit: about
+   * two files per cluster if written loose), else the repository's own inserter.
+   */
+  private static ObjectInserter newInserter(Repository repo) {
+    if (repo.getObjectDatabase() instanceof ObjectDirectory objects) {
+      PackInserter pack = objects.newPackInserter();
+      pack.checkExisting(true); // an object the clone has already is not written again
+      return pack;
+    }
+    return repo.newObjectInserter();
+  }
+
+  // A tree equal to the base's with the edited blobs swapped in: only the trees on the way to an edited file are
+  // written again; every other subtree keeps its id (no index, no walk of the whole tree).
   private static ObjectId commit(Repository repo, ObjectInserter inserter, RevCommit base, PromotionPlan plan)
       throws IOException {
-    SortedMap<String, byte[]> files = plan.files();
-    DirCache index = DirCache.newInCore();
-    DirCacheBuilder builder = index.builder();
-    int replaced = 0;
-    try (TreeWalk tw = new TreeWalk(repo)) {
-      tw.addTree(base.getTree());
-      tw.setRecursive(true);
-      while (tw.next()) {
-        DirCacheEntry e = new DirCacheEntry(tw.getRawPath());
-        e.setFileMode(tw.getFileMode(0));
-        byte[] content = files.get(tw.getPathString());
-        if (content != null) {
-          e.setObjectId(inserter.insert(Constants.OBJ_BLOB, content));
-          replaced++;
-        } else {
-          e.setObjectId(tw.getObjectId(0));
-        }
-        builder.add(e);
-      }
+    SortedMap<String, ObjectId> blobs = new TreeMap<>();
+    for (Map.Entry<String, byte[]> f : plan.files().entrySet()) {
+      blobs.put(f.getKey(), inserter.insert(Constants.OBJ_BLOB, f.getValue()));
     }
-    builder.finish();
-    if (replaced != files.size()) {
+    int[] replaced = {0};
+    ObjectId tree;
+    try (ObjectReader reader = repo.newObjectReader()) {
+      tree = withBlobs(reader, inserter, base.getTree(), "", blobs, replaced);
+    }
+    if (replaced[0] != blobs.size()) {
       throw new IllegalStateException("planned files are missing from the base tree");
     }
     PersonIdent who = author(repo);
     CommitBuilder c = new CommitBuilder();
-    c.setTreeId(index.writeTree(inserter));
+    c.setTreeId(tree);
     c.setParentId(base);
     c.setAuthor(who);
     c.setCommitter(who);
@@ -270,6 +279,28 @@ public final class Promoter {
     ObjectId id = inserter.insert(c);
     inserter.flush();
     return id;
+  }
+
+  // The tree `treeId` at `prefix` ("" or ending in '/') with the blobs of `blobs` (full paths, sorted) under it.
+  private static ObjectId withBlobs(ObjectReader reader, ObjectInserter inserter, AnyObjectId treeId, String prefix,
+      SortedMap<String, ObjectId> blobs, int[] replaced) throws IOException {
+    TreeFormatter out = new TreeFormatter();
+    for (CanonicalTreeParser p = new CanonicalTreeParser(null, reader, treeId); !p.eof(); p.next()) {
+      FileMode mode = p.getEntryFileMode();
+      String path = prefix + p.getEntryPathString();
+      ObjectId id = p.getEntryObjectId();
+      if (mode == FileMode.TREE) {
+        SortedMap<String, ObjectId> below = blobs.subMap(path + "/", path + "0"); // '0' follows '/'
+        if (!below.isEmpty()) {
+          id = withBlobs(reader, inserter, id, path + "/", below, replaced);
+        }
+      } else if (blobs.containsKey(path)) {
+        id = blobs.get(path);
+        replaced[0]++;
+      }
+      out.append(p.getEntryPathBuffer(), p.getNameOffset(), p.getNameLength(), mode, id);
+    }
+    return inserter.insert(out);
   }
 
   private static PersonIdent author(Repository repo) {
@@ -317,6 +348,11 @@ public final class Promoter {
     try (Transport t = Transport.open(repo, remote)) {
       t.setCredentialsProvider(login);
       t.setTimeout(GitRepositories.TIMEOUT_SECONDS);
+      // No delta search: the pack holds one commit of small files, a few hundred bytes each once compressed, and
+      // searching a window of similar files for deltas cost more time on both sides than it saves on the wire.
+      PackConfig pack = new PackConfig(repo);
+      pack.setDeltaCompress(false);
+      t.setPackConfig(pack);
       PushResult r = t.push(NullProgressMonitor.INSTANCE, updates);
       if (r == null) {
         throw new InvalidInputException(new Problem(shownUrl, null, "push gave no result"));
