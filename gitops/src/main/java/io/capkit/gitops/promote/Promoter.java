@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
@@ -100,7 +102,59 @@ public final class Promoter {
     GitRepositories.refuseShallow(repo, where);
     String branch = PromotionPlan.branch(o.release(), o.selector());
     String branchRef = Constants.R_HEADS + branch;
-    refuseDirtyOrOnBranch(repo, where, branchRef);
+    refuseOnBranch(repo, where, branchRef);
+    // The working tree is compared with the index on its own thread while capkit fetches, plans and renders; its
+    // answer is awaited before anything is committed, and a dirty clone is refused before any other problem is
+    // reported, as when it was checked first.
+    FutureTask<InvalidInputException> uncommitted = new FutureTask<>(() -> uncommitted(repo, where));
+    Thread t = new Thread(uncommitted, "capkit-uncommitted-check");
+    t.setDaemon(true);
+    t.start();
+    Runnable refuseDirty = () -> {
+      InvalidInputException dirty = await(uncommitted);
+      if (dirty != null) {
+        throw dirty;
+      }
+    };
+    Result result;
+    try {
+      result = promote(repo, o, where, branch, branchRef, refuseDirty);
+    } catch (InvalidInputException e) {
+      refuseDirty.run();
+      throw e;
+    }
+    refuseDirty.run();
+    return result;
+  }
+
+  private static InvalidInputException await(FutureTask<InvalidInputException> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          if (e.getCause() instanceof Error r) {
+            throw r;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // After the checks of the clone itself; `refuseDirty` runs before the first write of promote's own.
+  private Result promote(Repository repo, Options o, String where, String branch, String branchRef,
+      Runnable refuseDirty) {
     String url = repo.getConfig().getString("remote", o.remote(), "url");
     if (url == null) {
       throw new InvalidInputException(new Problem(where, null, "has no remote \"" + o.remote() + "\""));
@@ -132,6 +186,7 @@ public final class Promoter {
       }
       FleetDiff diff = renderer == null ? null : renderedDiff(tree, plan, o);
       String summary = diff == null ? "not rendered" : diff.summary();
+      refuseDirty.run();
       ObjectId commitId = commit(repo, inserter, walk.parseCommit(baseId), plan);
       RevCommit mine = walk.parseCommit(commitId);
 
@@ -175,18 +230,27 @@ public final class Promoter {
     }
   }
 
-  private static void refuseDirtyOrOnBranch(Repository repo, String where, String branchRef) {
+  private static void refuseOnBranch(Repository repo, String where, String branchRef) {
     try {
       if (branchRef.equals(repo.getFullBranch())) {
         throw new InvalidInputException(new Problem(where, null, "the promote branch "
             + Repository.shortenRefName(branchRef) + " is checked out; switch to another branch first"));
       }
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(where, null, "cannot read the clone's state: " + e.getMessage()));
+    }
+  }
+
+  // The problem of a clone with uncommitted changes, or null.
+  private static InvalidInputException uncommitted(Repository repo, String where) {
+    try {
       if (!repo.isBare() && hasUncommittedChanges(repo)) {
-        throw new InvalidInputException(new Problem(where, null,
+        return new InvalidInputException(new Problem(where, null,
             "has uncommitted changes; commit or stash them first"));
       }
+      return null;
     } catch (IOException | GitAPIException e) {
-      throw new InvalidInputException(new Problem(where, null, "cannot read the clone's state: " + e.getMessage()));
+      return new InvalidInputException(new Problem(where, null, "cannot read the clone's state: " + e.getMessage()));
     }
   }
 

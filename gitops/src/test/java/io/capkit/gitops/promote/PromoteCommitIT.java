@@ -115,6 +115,39 @@ class PromoteCommitIT {
     }
   }
 
+  @Test
+  void aDirtyCloneIsRefusedBeforeAnyOtherProblemAndNothingIsCommitted() throws Exception {
+    Path remote = tmp.resolve("remote.git");
+    GitFixture.bareRemote(remote).close();
+    TreeMap<String, String> files = FleetText.of(1, 2, 3, 7).files();
+    FleetText.checkedInReleases().forEach((path, text) -> files.put("releases/" + path, text));
+    try (Git git = GitFixture.cloneOf(remote, tmp.resolve("clone"))) {
+      GitFixture.commit(git, "fleet", files);
+      GitFixture.push(git);
+      Repository repo = git.getRepository();
+      Path edited = repo.getWorkTree().toPath().resolve(files.firstKey());
+      Files.writeString(edited, Files.readString(edited) + "# local edit\n");
+      long loose = looseObjects(repo);
+      int packs = packs(repo);
+      // The check runs beside the fetch and the plan: its answer still comes first, whatever else fails.
+      for (String release : new String[] {"v1.1.0", "v9.9.9", "v1.0.0"}) {
+        io.capkit.api.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+            io.capkit.api.InvalidInputException.class, () -> new Promoter(new GitCredentials(Map.of(), null), null,
+                null, new PrintWriter(new StringWriter())).promote(repo, new Promoter.Options(release,
+                ClusterSelector.parse("mc=mc-0"), "main", "origin", "", "releases")));
+        assertEquals(1, e.problems().size(), release + ": " + e.getMessage());
+        assertTrue(e.getMessage().endsWith("has uncommitted changes; commit or stash them first"), e.getMessage());
+      }
+      assertEquals(loose, looseObjects(repo));
+      assertEquals(packs, packs(repo));
+      assertEquals(java.util.List.of("refs/heads/main"), repo.getRefDatabase().getRefsByPrefix("refs/heads/").stream()
+          .map(org.eclipse.jgit.lib.Ref::getName).toList());
+      try (Git bare = Git.open(remote.toFile())) {
+        assertEquals(1, bare.getRepository().getRefDatabase().getRefsByPrefix("refs/heads/").size());
+      }
+    }
+  }
+
   private static ObjectId treeAt(Repository repo, RevCommit commit, String path) throws IOException {
     try (TreeWalk tw = TreeWalk.forPath(repo, path, commit.getTree())) {
       return tw.getObjectId(0);
