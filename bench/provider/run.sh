@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # KVM provider benchmark: N KVMMachines from creation to provisioned, against the same machines created straight
 # through the libvirt bindings. Needs the kube-apiserver/etcd test binaries (hack/) and libvirt0.
-# Usage: bench/provider/run.sh [--machines 500] [--hosts 4] [--xmx 128m] [--reconcile-threads 8] [--no-results]
+# Usage: bench/provider/run.sh [--machines 500] [--hosts 4] [--reconcile-threads N] [--xmx SIZE] [--jvm "FLAGS"]
+#        [--java PATH] [--no-results]
+# The provider's JVM options, MALLOC_ARENA_MAX and reconcile threads default to the Deployment's
+# (provider/config/manager.yaml); the flags override them for A/B runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 results=(--results bench/RESULTS.md)

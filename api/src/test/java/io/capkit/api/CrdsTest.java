@@ -40,6 +40,20 @@ class CrdsTest {
   private static final Path CRDS = Path.of(System.getProperty("capkit.repo.root", "..")).resolve("crds");
 
   @Test
+  void workloadClusterNamesAreFabric8sDefaults() {
+    assertEquals("WorkloadCluster", io.fabric8.kubernetes.api.model.HasMetadata.getKind(WorkloadCluster.class));
+    assertEquals("workloadcluster", io.fabric8.kubernetes.api.model.HasMetadata.getSingular(WorkloadCluster.class));
+    assertEquals("workloadclusters", io.fabric8.kubernetes.api.model.HasMetadata.getPlural(WorkloadCluster.class));
+    assertEquals("workloadclusters.fleet.capkit.io",
+        io.fabric8.kubernetes.api.model.HasMetadata.getFullResourceName(WorkloadCluster.class));
+    WorkloadCluster wc = new WorkloadCluster();
+    assertEquals("WorkloadCluster", wc.getKind());
+    assertEquals(WorkloadCluster.API_VERSION, wc.getApiVersion());
+    assertEquals("workloadclusters", wc.getPlural());
+    assertEquals("workloadcluster", wc.getSingular());
+  }
+
+  @Test
   void checkedInCrdsMatchTheTypes(@TempDir Path tmp) throws IOException {
     new CRDGenerator().inOutputDir(tmp.toFile()).forCRDVersions("v1")
         .customResourceClasses(WorkloadCluster.class, Release.class, KVMCluster.class, KVMClusterTemplate.class,

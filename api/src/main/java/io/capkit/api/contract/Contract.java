@@ -1,7 +1,6 @@
 package io.capkit.api.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -10,9 +9,8 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.capkit.api.yaml.JsonTrees;
+import io.capkit.api.yaml.ResourceTrees;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -28,7 +26,6 @@ import java.util.Set;
  */
 public final class Contract {
   public static final String RESOURCE = "/io/capkit/api/contract/variables.schema.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> ANNOTATIONS = List.of(
       "x-capkit-rule", "x-capkit-source", "x-capkit-clusterctl-required", "x-capkit-disjoint", "x-capkit-flavors");
 
@@ -98,12 +95,12 @@ public final class Contract {
 
   /** The schema's messages for the whole map at once, bypassing the per-value memo (tests compare the two). */
   Set<ValidationMessage> wholeMapMessages(Map<String, Object> known) {
-    return schema.validate(JSON.valueToTree(known));
+    return schema.validate(JsonTrees.of(known));
   }
 
   Set<ValidationMessage> schemaMessages(Map<String, Object> known) {
     if (!propertyLocal) {
-      return schema.validate(JSON.valueToTree(known));
+      return schema.validate(JsonTrees.of(known));
     }
     Set<ValidationMessage> messages = new java.util.LinkedHashSet<>();
     known.forEach((k, v) -> {
@@ -117,7 +114,7 @@ public final class Contract {
   private List<ValidationMessage> schemaMessages(String name, Object value) {
     Map<String, Object> one = new java.util.HashMap<>(1);
     one.put(name, value);
-    return List.copyOf(schema.validate(JSON.valueToTree(one)));
+    return List.copyOf(schema.validate(JsonTrees.of(one)));
   }
 
   /** Whether the schema result for {@code (name, value)} is remembered (tests of the bounded memo). */
@@ -129,16 +126,12 @@ public final class Contract {
     return messagesByValue.size();
   }
 
-  /** The contract shipped with capkit. */
+  /**
+   * The contract shipped with capkit: the tree of its resource as generated into {@link ResourceTrees} (no parser
+   * runs; {@code JsonTreesTest} checks it equals Jackson's reading of the resource).
+   */
   public static Contract standard() {
-    try (InputStream in = Contract.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("contract resource " + RESOURCE + " is missing from the classpath");
-      }
-      return new Contract(JSON.readTree(in));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Contract(JsonTrees.of(ResourceTrees.tree(RESOURCE)));
   }
 
   /** The JSON Schema document, e.g. for CRD generation or documentation. */

@@ -1,11 +1,8 @@
 package io.capkit.api.flavor;
 
 import io.capkit.api.contract.KubernetesVersion;
+import io.capkit.api.yaml.ResourceTrees;
 import io.capkit.api.yaml.YamlDocuments;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -85,20 +82,17 @@ public final class CompatibilityMatrix {
     return m;
   }
 
+  // The resource's tree as generated into ResourceTrees: no YAML parser runs for it (ResourceTreesTest).
   private static CompatibilityMatrix load() {
-    try (InputStream in = CompatibilityMatrix.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("compatibility matrix " + RESOURCE + " is missing from the classpath");
-      }
-      return parse(RESOURCE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return parse(RESOURCE, ResourceTrees.tree(RESOURCE));
   }
 
   /** Parses a matrix document; a malformed one is a packaging bug, so it throws. */
   public static CompatibilityMatrix parse(String file, String text) {
-    Map<String, Object> doc = YamlDocuments.loadOne(file, text);
+    return parse(file, YamlDocuments.loadOne(file, text));
+  }
+
+  private static CompatibilityMatrix parse(String file, Map<String, Object> doc) {
     List<ContractRange> contracts = new ArrayList<>();
     for (Map<String, Object> c : maps(doc.get("contracts"))) {
       Object until = c.get("capiUntil");

@@ -1,6 +1,5 @@
 package io.capkit.api.infra;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
@@ -9,6 +8,7 @@ import io.capkit.api.contract.MemoryQuantity;
 import io.capkit.api.fleet.ApiEndpoint;
 import io.capkit.api.TenantNamespaces;
 import io.capkit.api.yaml.StrictReader;
+import io.capkit.api.yaml.JsonTrees;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  * functions shared by the webhook and the provider; paths are relative to the object root, given by the caller.
  */
 public final class KvmRules {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_GB = 65536;
   private static final int MAX_CPUS = 512;
   /** virtio-9p mount tags are at most 31 bytes. */
@@ -334,7 +333,7 @@ public final class KvmRules {
   }
 
   private static boolean changed(Object before, Object after, Object old) {
-    return old == null || !Objects.equals(JSON.valueToTree(before), JSON.valueToTree(after));
+    return old == null || !Objects.equals(JsonTrees.mapper().valueToTree(before), JsonTrees.mapper().valueToTree(after));
   }
 
   /** The fields of a machine spec the hosts' allow-lists judge. */
@@ -347,7 +346,7 @@ public final class KvmRules {
    * two specs that serialise alike are equal.
    */
   public List<Problem> checkTemplateUnchanged(Object oldSpec, Object newSpec, String path) {
-    if (Objects.equals(JSON.valueToTree(oldSpec), JSON.valueToTree(newSpec))) {
+    if (Objects.equals(JsonTrees.mapper().valueToTree(oldSpec), JsonTrees.mapper().valueToTree(newSpec))) {
       return List.of();
     }
     return List.of(Problem.at(path, "is immutable; create a new template with another name and point the "

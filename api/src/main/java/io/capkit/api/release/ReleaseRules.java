@@ -1,11 +1,11 @@
 package io.capkit.api.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
 import io.capkit.api.contract.KubernetesVersion;
 import io.capkit.api.flavor.CompatibilityMatrix;
+import io.capkit.api.yaml.JsonTrees;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -26,7 +26,6 @@ public final class ReleaseRules {
   private static final Pattern CHART_REPOSITORY = Pattern.compile("(https|oci)://[^\\s/?#@]+(/\\S*)?");
   /** Which contract a cluster-api-core version follows; releases on none are refused. */
   private static final CompatibilityMatrix MATRIX = CompatibilityMatrix.standard();
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Forward moves along wip → preview → active → deprecated; deprecated → active undoes a deprecation. */
   private static final Map<ReleaseState, Set<ReleaseState>> TRANSITIONS = Map.of(
       ReleaseState.WIP, Set.of(ReleaseState.WIP, ReleaseState.PREVIEW, ReleaseState.ACTIVE),
@@ -164,8 +163,8 @@ public final class ReleaseRules {
           + " (allowed: wip → preview → active → deprecated, and deprecated → active)"));
     }
     if ((from == ReleaseState.ACTIVE || from == ReleaseState.DEPRECATED) && updated.getSpec() != null) {
-      JsonNode before = JSON.valueToTree(old.getSpec());
-      JsonNode after = JSON.valueToTree(updated.getSpec());
+      JsonNode before = JsonTrees.mapper().valueToTree(old.getSpec());
+      JsonNode after = JsonTrees.mapper().valueToTree(updated.getSpec());
       Set<String> fields = new java.util.TreeSet<>();
       before.fieldNames().forEachRemaining(fields::add);
       after.fieldNames().forEachRemaining(fields::add);

@@ -24,17 +24,26 @@ import java.util.Map;
  * API server's strict field validation does.
  */
 public final class StrictReader {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-      .build();
+  // Made on first use: trees PlainTreeReader binds never start Jackson's data binding.
+  private static final class Strict {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .build();
+  }
 
   private StrictReader() {}
 
   /** Reads {@code tree} as {@code type}, checking apiVersion and kind when the type is a resource. */
   public static <T> T read(String file, Map<String, Object> tree, Class<T> type, String apiVersion, String kind) {
+    return read(file, tree, type, apiVersion, kind, true);
+  }
+
+  /** {@link #read}, with {@code plain} false never taking {@link PlainTreeReader}'s path (tests compare the two). */
+  static <T> T read(String file, Map<String, Object> tree, Class<T> type, String apiVersion, String kind,
+                    boolean plain) {
     List<Problem> problems = new ArrayList<>();
     if (apiVersion != null && !apiVersion.equals(tree.get("apiVersion"))) {
       problems.add(new Problem(file, "apiVersion", "must be " + apiVersion + ", got " + tree.get("apiVersion")));
@@ -43,8 +52,8 @@ public final class StrictReader {
       problems.add(new Problem(file, "kind", "must be " + kind + ", got " + tree.get("kind")));
     }
     InvalidInputException.throwIfAny(problems);
-    T value = CustomResource.class.isAssignableFrom(type) ? readCustomResource(file, tree, type)
-        : convert(file, tree, type, "");
+    T value = CustomResource.class.isAssignableFrom(type) ? readCustomResource(file, tree, type, plain)
+        : convert(file, tree, type, "", plain);
     if (value instanceof HasMetadata r) {
       ObjectMeta meta = r.getMetadata();
       if (meta == null) {
@@ -58,9 +67,13 @@ public final class StrictReader {
     return value;
   }
 
-  private static <T> T convert(String file, Object tree, Class<T> type, String prefix) {
+  private static <T> T convert(String file, Object tree, Class<T> type, String prefix, boolean plain) {
+    Object bound = plain ? PlainTreeReader.read(tree, type) : null;
+    if (bound != null) {
+      return type.cast(bound);
+    }
     try {
-      return MAPPER.convertValue(tree, type);
+      return Strict.MAPPER.convertValue(tree, type);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(translate(file, e).under(prefix));
     }
@@ -68,7 +81,7 @@ public final class StrictReader {
 
   // fabric8 routes spec/status through its own deserializer, which loses field paths: read them here.
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static <T> T readCustomResource(String file, Map<String, Object> tree, Class<T> type) {
+  private static <T> T readCustomResource(String file, Map<String, Object> tree, Class<T> type, boolean plain) {
     for (String key : tree.keySet()) {
       if (!List.of("apiVersion", "kind", "metadata", "spec", "status").contains(key)) {
         throw new InvalidInputException(new Problem(file, key, "unknown field"));
@@ -78,13 +91,13 @@ public final class StrictReader {
     try {
       CustomResource cr = (CustomResource) type.getDeclaredConstructor().newInstance();
       if (tree.get("metadata") != null) {
-        cr.setMetadata(convert(file, tree.get("metadata"), ObjectMeta.class, "metadata"));
+        cr.setMetadata(convert(file, tree.get("metadata"), ObjectMeta.class, "metadata", plain));
       }
       if (tree.get("spec") != null && args[0] instanceof Class<?> spec && spec != Void.class) {
-        cr.setSpec(convert(file, tree.get("spec"), spec, "spec"));
+        cr.setSpec(convert(file, tree.get("spec"), spec, "spec", plain));
       }
       if (tree.get("status") != null && args[1] instanceof Class<?> status && status != Void.class) {
-        cr.setStatus(convert(file, tree.get("status"), status, "status"));
+        cr.setStatus(convert(file, tree.get("status"), status, "status", plain));
       }
       return (T) cr;
     } catch (ReflectiveOperationException e) {

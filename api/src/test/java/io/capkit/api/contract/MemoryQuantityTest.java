@@ -46,4 +46,28 @@ class MemoryQuantityTest {
       assertThrows(IllegalArgumentException.class, () -> MemoryQuantity.parse(s), s);
     }
   }
+
+  @Test
+  void wholeNumbersReadInLongArithmeticGiveQuantitysBytes() {
+    int compared = 0;
+    for (String unit : List.of("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "E", "m", "KiB",
+        "GB", "GiB", "kB", "KB")) {
+      for (String n : List.of("1", "7", "8", "512", "1023", "1024", "8192", "16384", "99999", "8191", "8192",
+          "9007199254740993", "922337203685477580", "9223372036854775807", "9223372036854775808",
+          "99999999999999999999", "0", "00", "08", "1.5", "+8")) {
+        String text = n + unit;
+        assertEquals(outcome(() -> MemoryQuantity.parse(text, false)), outcome(() -> MemoryQuantity.parse(text)), text);
+        compared++;
+      }
+    }
+    assertEquals(19 * 21, compared);
+  }
+
+  private static String outcome(java.util.function.Supplier<MemoryQuantity> parse) {
+    try {
+      return "bytes " + parse.get().bytes();
+    } catch (IllegalArgumentException e) {
+      return "refused: " + e.getMessage();
+    }
+  }
 }

@@ -570,7 +570,7 @@ public final class CapiScaleBench {
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();
       }
-      String jvm = "-Xmx" + ProvisionPeer.XMX + " " + ProvisionPeer.JVM_FLAGS;
+      String jvm = ProvisionPeer.JVM_FLAGS;
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       cmd.addAll(List.of(jvm.trim().split("\\s+")));
       cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
@@ -581,7 +581,9 @@ public final class CapiScaleBench {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(work.resolve("provider.log").toFile());
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
-      ProviderProcess p = new ProviderProcess(pb.start(), port, jvm + ", " + ProvisionPeer.RECONCILE_THREADS
+      pb.environment().put("MALLOC_ARENA_MAX", ProvisionPeer.MALLOC_ARENA_MAX);
+      ProviderProcess p = new ProviderProcess(pb.start(), port, jvm + ", MALLOC_ARENA_MAX="
+          + ProvisionPeer.MALLOC_ARENA_MAX + ", " + ProvisionPeer.RECONCILE_THREADS
           + " reconcile threads");
       try {
         p.awaitReady(work);

@@ -64,7 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * provider process's peak RSS. The peer, measured in the same run, creates the same N machines directly through the
  * libvirt bindings, sequentially, without Kubernetes.
  *
- * <p>{@code ProvisionBench [--machines N] [--hosts H] [--xmx 128m] [--reconcile-threads T] [--results FILE]}
+ * <p>{@code ProvisionBench [--machines N] [--hosts H] [--reconcile-threads T] [--xmx SIZE] [--jvm FLAGS] [--java PATH]
+ * [--results FILE]}: JVM options and threads default to the provider Deployment's ({@link ProviderDeployment}).
  */
 public final class ProvisionBench {
   static final String NAMESPACE = "bench";
@@ -80,20 +81,17 @@ public final class ProvisionBench {
 
   /** Machines whose objects the harness has on the wire at once (pipelined on the client's connection pool). */
   static final int MACHINES_IN_FLIGHT = 32;
-  /** The provider Deployment's JAVA_TOOL_OPTIONS after -Xmx (provider/config/manager.yaml, docs/provider.md). */
-  static final String JVM_FLAGS = "-Xms16m -Xmn8m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-      + " -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40"
-      + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dio.netty.allocator.type=unpooled";
-  /** The provider Deployment's MALLOC_ARENA_MAX. */
-  static final String MALLOC_ARENA_MAX = "2";
+  /** How the provider's Deployment runs it (provider/config/manager.yaml): the bench starts it the same way. */
+  static final ProviderDeployment DEPLOYMENT = ProviderDeployment.read();
 
-  record Options(int machines, int hosts, String xmx, int threads, String jvm, Path results) {
+  record Options(int machines, int hosts, String xmx, int threads, String jvm, String java, Path results) {
     static Options parse(String[] args) {
       int machines = 500;
       int hosts = 4;
-      String xmx = "128m";
-      int threads = 8;
-      String jvm = JVM_FLAGS;
+      String xmx = null;
+      int threads = DEPLOYMENT.reconcileThreads();
+      String jvm = DEPLOYMENT.javaToolOptions();
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Path results = null;
       for (int i = 0; i < args.length; i++) {
         String v = i + 1 < args.length ? args[i + 1] : null;
@@ -104,17 +102,18 @@ public final class ProvisionBench {
           case "--reconcile-threads" -> threads = Integer.parseInt(v);
           case "--results" -> results = Path.of(v);
           case "--jvm" -> jvm = v;
+          case "--java" -> java = v;
           default -> throw new IllegalArgumentException(args[i] + ": not a flag of ProvisionBench");
         }
         i++;
       }
-      return new Options(machines, hosts, xmx, threads, jvm, results);
+      return new Options(machines, hosts, xmx, threads, jvm, java, results);
     }
   }
 
   record ProviderRun(long millis, long createMillis, long reconciles, long peakRssKib, Map<String, Integer> perHost,
       double providerCpuSeconds, double apiServerCpuSeconds, double harnessCpuSeconds, Map<String, Long> writes,
-      Floor floor) {}
+      Map<String, Long> reads, Map<String, Long> byProvider, Map<String, Double> cpuByThreadKind, Floor floor) {}
 
   /**
    * The same objects created in a namespace nobody reconciles, just before the measured run: what the harness and the
@@ -169,9 +168,11 @@ public final class ProvisionBench {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + o.xmx()));
+    List<String> cmd = new ArrayList<>(List.of(o.java()));
     cmd.addAll(List.of(o.jvm().trim().split("\\s+")));
+    if (o.xmx() != null) {
+      cmd.add("-Xmx" + o.xmx()); // after the Deployment's own -Xmx: the last one counts
+    }
     cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), "io.capkit.provider.runtime.ProviderMain",
         "--libvirt-uri", "test:///default", "--bind-address", "127.0.0.1", "--http-port", Integer.toString(port),
@@ -180,7 +181,7 @@ public final class ProvisionBench {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(work.resolve("provider.log").toFile());
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
-    pb.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+    pb.environment().put("MALLOC_ARENA_MAX", DEPLOYMENT.mallocArenaMax());
     Process p = pb.start();
     RssSampler rss = new RssSampler(p.pid());
     try {
@@ -228,10 +229,12 @@ public final class ProvisionBench {
           }
         }
       });
+      Map<String, Double> threads0 = threadCpu(p.pid());
       double providerCpu0 = cpuSeconds(p.pid());
       double apiCpu0 = apiServerCpuSeconds();
       double harnessCpu0 = cpuSeconds(ProcessHandle.current().pid());
-      Map<String, Long> writes0 = apiWrites(client);
+      Map<String, Long> requests0 = apiRequests(client);
+      Map<String, Long> provider0 = providerRequests(http, port);
       long t0 = System.nanoTime();
       createMachines(client, NAMESPACE, o.machines(), "");
       long createMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -244,9 +247,15 @@ public final class ProvisionBench {
       double apiCpu = apiServerCpuSeconds() - apiCpu0;
       double harnessCpu = cpuSeconds(ProcessHandle.current().pid()) - harnessCpu0;
       informer.close();
-      Map<String, Long> writes = new TreeMap<>(apiWrites(client));
-      writes0.forEach((k, v) -> writes.merge(k, -v, Long::sum));
-      writes.values().removeIf(v -> v == 0);
+      Map<String, Long> requests = new TreeMap<>(apiRequests(client));
+      requests0.forEach((k, v) -> requests.merge(k, -v, Long::sum));
+      requests.values().removeIf(v -> v == 0);
+      Map<String, Long> writes = new TreeMap<>();
+      Map<String, Long> reads = new TreeMap<>();
+      requests.forEach((k, v) -> (WRITE_VERBS.contains(k.substring(0, k.indexOf(' '))) ? writes : reads).put(k, v));
+      Map<String, Long> byProvider = new TreeMap<>(providerRequests(http, port));
+      provider0.forEach((k, v) -> byProvider.merge(k, -v, Long::sum));
+      byProvider.values().removeIf(v -> v == 0);
       long reconciles = reconciles(http, port, work.resolve("provider-metrics.txt"));
       Map<String, Integer> perHost = new TreeMap<>();
       List<KVMMachine> all = client.resources(KVMMachine.class).inNamespace(NAMESPACE).list().getItems();
@@ -261,6 +270,13 @@ public final class ProvisionBench {
         }
       }
       long hwm = RssSampler.read(p.pid(), "VmHWM:");
+      // The provider's CPU during the run by thread (name: tid), kept beside its log: JIT, GC, reconcilers, HTTP.
+      Map<String, Double> threads = threadCpu(p.pid());
+      threads0.forEach((k, v) -> threads.merge(k, -v, Double::sum));
+      Files.writeString(work.resolve("provider-threads.txt"), threads.entrySet().stream()
+          .filter(e -> e.getValue() > 0.005).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .map(e -> String.format(Locale.ROOT, "%8.2f s  %s%n", e.getValue(), e.getKey()))
+          .collect(java.util.stream.Collectors.joining()));
       // Where the provider's memory is, kept beside its log for a look (mappings with their resident sizes).
       try {
         Files.copy(Path.of("/proc/" + p.pid() + "/smaps"), work.resolve("provider-smaps.txt"));
@@ -268,7 +284,7 @@ public final class ProvisionBench {
         // Only for a look; the figures above do not depend on it.
       }
       return new ProviderRun(millis, createMillis, reconciles, Math.max(rss.stop(), hwm), perHost, providerCpu, apiCpu,
-          harnessCpu, writes, floor);
+          harnessCpu, writes, reads, byProvider, threadKinds(threads), floor);
     } finally {
       rss.stop();
       p.destroy();
@@ -411,6 +427,46 @@ public final class ProvisionBench {
     }
   }
 
+  /** The provider's threads by what they do (names as Linux shows them, 15 characters at most). */
+  static Map<String, Double> threadKinds(Map<String, Double> threads) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (String kind : List.of("reconcile threads (libvirt calls, request bodies, XML, seed)",
+        "HTTP client threads (TLS, responses and watch events to objects, informers)", "C1 JIT compiler",
+        "GC and safepoints (VM Thread)", "other")) {
+      out.put(kind, 0.0);
+    }
+    threads.forEach((name, cpu) -> {
+      String kind = name.startsWith("pool-") ? "reconcile threads (libvirt calls, request bodies, XML, seed)"
+          : name.startsWith("ApiHttpClientFa") || name.startsWith("HttpClient-") || name.startsWith("ForkJoinPool")
+              || name.startsWith("InformerWrapper") ? "HTTP client threads (TLS, responses and watch events to "
+              + "objects, informers)"
+          : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "C1 JIT compiler"
+          : name.startsWith("VM Thread") || name.startsWith("GC ") ? "GC and safepoints (VM Thread)" : "other";
+      out.merge(kind, cpu, Double::sum);
+    });
+    return out;
+  }
+
+  /** User + system CPU time of each thread of a process, by "name: tid". */
+  static Map<String, Double> threadCpu(long pid) {
+    Map<String, Double> out = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      tasks.forEach(t -> {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(name + ": " + t.getFileName(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      });
+    } catch (IOException e) {
+      // the process ended
+    }
+    return out;
+  }
+
   /** CPU time of the kube-apiserver and etcd processes this JVM started. */
   static double apiServerCpuSeconds() {
     return ProcessHandle.current().descendants()
@@ -418,21 +474,24 @@ public final class ProvisionBench {
         .mapToDouble(ph -> cpuSeconds(ph.pid())).sum();
   }
 
+  static final Set<String> WRITE_VERBS = Set.of("POST", "PATCH", "APPLY", "PUT", "DELETE");
+
   /**
-   * Write requests the API server has answered so far, by "VERB resource[/subresource]", from its own
-   * apiserver_request_total counter (load does not change these counts).
+   * Requests the API server has answered so far, by "VERB resource[/subresource]", from its own
+   * apiserver_request_total counter (load does not change these counts). Writes and reads (GET, LIST, WATCH: a
+   * watch counts once, when it ends or is answered) are reported apart.
    */
-  static Map<String, Long> apiWrites(KubernetesClient client) {
+  static Map<String, Long> apiRequests(KubernetesClient client) {
     Map<String, Long> out = new TreeMap<>();
     for (String line : client.raw("/metrics").split("\n")) {
       if (!line.startsWith("apiserver_request_total{")) {
         continue;
       }
       String verb = label(line, "verb");
-      if (!Set.of("POST", "PATCH", "APPLY", "PUT", "DELETE").contains(verb)) {
-        continue;
-      }
       String resource = label(line, "resource");
+      if (resource.isEmpty()) {
+        continue; // non-resource URLs: /metrics (this harness), /healthz, discovery
+      }
       String sub = label(line, "subresource");
       String key = verb + " " + resource + (sub.isEmpty() ? "" : "/" + sub);
       out.merge(key, Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))), Long::sum);
@@ -447,6 +506,20 @@ public final class ProvisionBench {
     }
     int start = at + name.length() + 2;
     return line.substring(start, line.indexOf('"', start));
+  }
+
+  /** The provider's own count of its API requests by "VERB resource" (capkit_provider_api_requests_total). */
+  static Map<String, Long> providerRequests(HttpClient http, int port) throws Exception {
+    String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Map<String, Long> out = new TreeMap<>();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("capkit_provider_api_requests_total{")) {
+        out.merge(label(line, "verb") + " " + label(line, "resource"),
+            Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))), Long::sum);
+      }
+    }
+    return out;
   }
 
   /** Sum of the KVMMachine reconcile counts in the provider's Prometheus metrics (all of them are kept in {@code keep}). */
@@ -512,11 +585,25 @@ public final class ProvisionBench {
             .collect(java.util.stream.Collectors.joining(", "))));
     b.append(String.format(Locale.ROOT, "| API writes by the provider (all but the harness's POSTs) | %d (%.2f per "
         + "machine) | |%n", writes - harnessWrites, (double) (writes - harnessWrites) / o.machines()));
+    long own = r.byProvider().values().stream().mapToLong(Long::longValue).sum();
+    b.append(String.format(Locale.ROOT, "| API requests sent by the provider (its own count, "
+        + "`capkit_provider_api_requests_total`) | %d (%.2f per machine): %s | |%n", own, (double) own / o.machines(),
+        r.byProvider().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+            .collect(java.util.stream.Collectors.joining(", "))));
+    long reads = r.reads().values().stream().mapToLong(Long::longValue).sum();
+    b.append(String.format(Locale.ROOT, "| API reads during the run (the harness's watch is opened before; only the "
+        + "provider reads during the run) | %d (%.2f per machine): %s | |%n", reads, (double) reads / o.machines(),
+        r.reads().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+            .collect(java.util.stream.Collectors.joining(", "))));
+    b.append(String.format(Locale.ROOT, "| provider CPU by thread (/proc/PID/task) | %s | |%n",
+        r.cpuByThreadKind().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(),
+            e.getValue())).collect(java.util.stream.Collectors.joining("; "))));
     b.append(String.format(Locale.ROOT, "| provider: KVMMachine reconciles | %d (%.2f per machine) | |%n",
         r.reconciles(), (double) r.reconciles() / o.machines()));
     b.append(String.format(Locale.ROOT, "| provider: machines/s | %.1f | |%n", o.machines() / seconds));
-    b.append(String.format(Locale.ROOT, "| provider JVM | `-Xmx%s %s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads |"
-        + " |%n", o.xmx(), o.jvm(), MALLOC_ARENA_MAX, o.threads()));
+    b.append(String.format(Locale.ROOT, "| provider JVM | %s: `%s%s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads"
+        + " (the Deployment's, provider/config/manager.yaml) | |%n", javaVersion(o.java()), o.jvm(),
+        o.xmx() == null ? "" : " -Xmx" + o.xmx(), DEPLOYMENT.mallocArenaMax(), o.threads()));
     b.append(String.format(Locale.ROOT, "| harness JVM | `%s` | |%n", String.join(" ",
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())));
     b.append(String.format(Locale.ROOT, "| machines per host | %s | |%n", r.perHost()));
@@ -533,6 +620,7 @@ public final class ProvisionBench {
         rssMib <= TARGET_RSS_MIB ? "met" : "missed", rssMib, TARGET_RSS_MIB,
         ratio <= TARGET_RATIO ? "met" : "missed", ratio, TARGET_RATIO, cores));
     b.append("\n").append(TUNING).append("\n");
+    b.append("\n").append(READING).append("\n");
     return b.toString();
   }
 
@@ -542,12 +630,42 @@ public final class ProvisionBench {
   static final String TUNING = "Tuning in the provider: dependent objects read from informer caches (no GET per"
       + " reconcile but the bootstrap Secret's), read without metadata.managedFields; per new machine three writes: one"
       + " claim before anything is created (finalizer, host in spec.failureDomain, providerID), one status apply after"
-      + " the libvirt calls (carrying status.libvirt, the placement record), one Normal event; a settled machine costs"
+      + " the libvirt calls (carrying status.libvirt, the placement record), one Normal event, and the bootstrap"
+      + " Secret's GET: four requests in all (the claim's own update event starts no second reconcile, and no patch"
+      + " makes the client GET the object first); a settled machine costs"
       + " one domain lookup; one libvirt connection per host kept open; libvirt XML built with reused JAXP objects."
       + " Process: a common ForkJoinPool of 2 (else the JDK HTTP client starts a thread per API response on 2 CPUs),"
       + " ChaCha20-Poly1305 offered first to the API server (C1 has no AES-GCM intrinsics), no per-request kubeconfig"
       + " re-read by fabric8's token refresh for a certificate-only kubeconfig, a heap that starts at 16 MiB, C1 only,"
       + " SerialGC, unpooled Netty, 2 malloc arenas (flags in the table; reasons in docs/provider.md).";
+
+  /** The runtime version a java launcher reports (its {@code release} file's JAVA_VERSION). */
+  static String javaVersion(String java) {
+    Path release = Path.of(java).toAbsolutePath().getParent().getParent().resolve("release");
+    try {
+      return Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_VERSION="))
+          .map(l -> "Java " + l.substring(13).replace("\"", "")).findFirst().orElse(java);
+    } catch (IOException e) {
+      return java;
+    }
+  }
+
+  /** Why the targets are out of reach here (issue 18, session 6); the figures above say how far. */
+  static final String READING = "Why the targets are missed (session 6): the run is CPU-bound on 2 cores, and the"
+      + " API server and etcd take the largest share. A provisioned machine costs them four requests from the"
+      + " provider, the fewest this design allows: the claim must be stored before anything is created on libvirt"
+      + " (finalizer and providerID: metadata and spec), the outcome is status (another subresource, written after"
+      + " the libvirt calls), the bootstrap Secret is not cached (a cache of Secrets would hold every cluster's CA and"
+      + " kubeconfig), and the Normal event is the documented record of what was created. Measured apart (500 requests,"
+      + " 8 in flight, two KVMMachine watchers, kube-apiserver + etcd CPU): a KVMMachine status write 5.4-7.2 ms,"
+      + " the same as a server-side apply or as a JSON merge patch; the claim 3.7 ms; the harness's KVMMachine POST"
+      + " 2.3-2.6 ms; an Event POST 1.2-1.8 ms; a Secret GET 0.8-1.1 ms: about 12 ms of API-server CPU for the"
+      + " provider's four requests per machine, 6 s for 500, on top of the floor line's cost of creating the objects. With the harness's own CPU that leaves"
+      + " no room for 8 s on 2 cores whatever the provider does; the provider's own CPU (by thread in the table) is"
+      + " libvirt's test driver and the reconcile code, the HTTP client's TLS and JSON, and C1 compiling the burst's"
+      + " code paths. RSS: the heap is about a fifth of it (NMT at the end: heap 37, metaspace 35 for about 8,100"
+      + " classes, code 17, symbols 9, CDS archive 12 MiB); JDK 25 with compact object headers was not smaller."
+      + " Measured alternatives: docs/provider.md, \"JVM options of the provider process\".";
 
   private static long memGib() {
     return Math.round(RssSampler.readFile("/proc/meminfo", "MemTotal:") / 1024.0 / 1024.0);

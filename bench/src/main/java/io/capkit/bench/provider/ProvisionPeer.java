@@ -12,10 +12,10 @@ import java.util.Map;
 public final class ProvisionPeer {
   private ProvisionPeer() {}
 
-  /** The provider JVM's flags in bench/provider (heap and thread count separately). */
-  public static final String JVM_FLAGS = ProvisionBench.JVM_FLAGS;
-  public static final String XMX = "128m";
-  public static final int RECONCILE_THREADS = 8;
+  /** The provider JVM's flags and reconcile threads in bench/provider: the Deployment's (manager.yaml). */
+  public static final String JVM_FLAGS = ProvisionBench.DEPLOYMENT.javaToolOptions();
+  public static final String MALLOC_ARENA_MAX = ProvisionBench.DEPLOYMENT.mallocArenaMax();
+  public static final int RECONCILE_THREADS = ProvisionBench.DEPLOYMENT.reconcileThreads();
 
   /** What the provider-only run measured; CPU seconds over its window. */
   public record ProviderOnly(long millis, long createMillis, long reconciles, long peakRssKib,
@@ -44,6 +44,7 @@ public final class ProvisionPeer {
   }
 
   private static ProvisionBench.Options options(int machines, int hosts) {
-    return new ProvisionBench.Options(machines, hosts, XMX, RECONCILE_THREADS, JVM_FLAGS, null);
+    return new ProvisionBench.Options(machines, hosts, null, RECONCILE_THREADS, JVM_FLAGS,
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), null);
   }
 }

@@ -88,7 +88,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
    * would drop the owner reference arriving, which changes no generation.
    */
   public static boolean worthReconciling(KVMMachine updated, KVMMachine old) {
-    if (!hasOwnerOrIsDeleting(updated)) {
+    if (!hasOwnerOrIsDeleting(updated) || isOwnClaim(updated, old)) {
       return false;
     }
     var n = updated.getMetadata();
@@ -96,6 +96,34 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     return n.getDeletionTimestamp() != null || !Objects.equals(n.getGeneration(), o.getGeneration())
         || !Objects.equals(n.getOwnerReferences(), o.getOwnerReferences())
         || !Objects.equals(n.getAnnotations(), o.getAnnotations());
+  }
+
+  /**
+   * The update is exactly this provider's host claim ({@link #claim}): the finalizer added, {@code spec.providerID}
+   * set from nothing to the one that follows from {@code spec.failureDomain} and the machine's UUID, nothing else of
+   * the spec, owner references or annotations changed. The reconcile that wrote it goes on to provision in the same
+   * run (or throws for a retry, or reschedules a wait), so its own event is not worth another reconcile: one that
+   * started before the status write reached the cache would read the bootstrap Secret, look at libvirt and write
+   * the status again.
+   */
+  static boolean isOwnClaim(KVMMachine updated, KVMMachine old) {
+    var n = updated.getMetadata();
+    var o = old.getMetadata();
+    KVMMachineSpec ns = updated.getSpec();
+    KVMMachineSpec os = old.getSpec();
+    if (n.getDeletionTimestamp() != null || ns == null || os == null || os.getProviderID() != null
+        || ns.getProviderID() == null || ns.getFailureDomain() == null || old.hasFinalizer(FINALIZER)
+        || !updated.hasFinalizer(FINALIZER) || !Objects.equals(n.getOwnerReferences(), o.getOwnerReferences())
+        || !Objects.equals(n.getAnnotations(), o.getAnnotations())) {
+      return false;
+    }
+    if (!ns.getProviderID().equals(identity(updated).providerId(ns.getFailureDomain()))) {
+      return false;
+    }
+    KVMMachineSpec claimedOld = Serialization.clone(os);
+    claimedOld.setFailureDomain(ns.getFailureDomain());
+    claimedOld.setProviderID(ns.getProviderID());
+    return Serialization.asJson(claimedOld).equals(Serialization.asJson(ns));
   }
 
   @Override
@@ -298,8 +326,9 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
     if (!finalizers.contains(FINALIZER)) {
       finalizers.add(FINALIZER);
     }
+    // resource(kvm), not withName(...): fabric8 GETs the object before a patch of a name alone.
     KVMMachine claimed = ApiCallFailure.during("patch KVMMachine (claim host " + hostName + ")", () -> client
-        .resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace()).withName(kvm.getMetadata().getName())
+        .resources(KVMMachine.class).inNamespace(kvm.getMetadata().getNamespace()).resource(kvm)
         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of(
             "metadata", Map.of("resourceVersion", kvm.getMetadata().getResourceVersion(), "finalizers", finalizers),
             "spec", Map.of("failureDomain", hostName, "providerID", providerId)))));
@@ -314,7 +343,7 @@ public final class KvmMachineReconciler implements Reconciler<KVMMachine> {
   private static void removeFinalizer(KubernetesClient client, KVMMachine kvm) {
     int at = kvm.getMetadata().getFinalizers().indexOf(FINALIZER);
     ApiCallFailure.during("patch KVMMachine (remove finalizer)", () -> client.resources(KVMMachine.class)
-        .inNamespace(kvm.getMetadata().getNamespace()).withName(kvm.getMetadata().getName())
+        .inNamespace(kvm.getMetadata().getNamespace()).resource(kvm)
         .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(List.of(
             Map.of("op", "test", "path", "/metadata/finalizers/" + at, "value", FINALIZER),
             Map.of("op", "remove", "path", "/metadata/finalizers/" + at)))));

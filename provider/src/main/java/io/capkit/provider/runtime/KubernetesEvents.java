@@ -86,7 +86,8 @@ public final class KubernetesEvents {
         return;
       }
       int count = existing.getCount() == null ? 1 : existing.getCount();
-      client.v1().events().inNamespace(ns).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+      // resource(existing): a patch of a name alone makes fabric8 GET the object again first.
+      client.v1().events().inNamespace(ns).resource(existing).patch(PatchContext.of(PatchType.JSON_MERGE),
           "{\"count\":" + (count + 1) + ",\"lastTimestamp\":\"" + now + "\"}");
     } catch (KubernetesClientException e) {
       // Best effort, as above.

@@ -75,8 +75,8 @@ public final class KvmProvider implements AutoCloseable {
   /** As {@link #start(ProviderConfig, KubernetesClient, LibvirtConnections)}; tests keep their JVM on a lost lease. */
   static KvmProvider start(ProviderConfig config, KubernetesClient given, LibvirtConnections connections,
       boolean exitOnLostLease) {
-    KubernetesClient client = asProvider(given);
     ProviderMetrics metrics = new ProviderMetrics();
+    KubernetesClient client = asProvider(given, new ApiRequests(metrics.registry()));
     Clock clock = Clock.systemUTC();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -178,12 +178,14 @@ public final class KvmProvider implements AutoCloseable {
   /**
    * A client on the same configuration whose User-Agent is {@value #FIELD_MANAGER}/version: the API server names
    * the manager of a write without an explicit field manager after that prefix, so the provider's writes are not
-   * recorded as {@code fabric8-kubernetes-client}. TLS offers ChaCha20-Poly1305 first ({@link ApiHttpClientFactory}).
+   * recorded as {@code fabric8-kubernetes-client}. TLS offers ChaCha20-Poly1305 first ({@link ApiHttpClientFactory});
+   * {@code counter} counts its requests ({@link ApiRequests}).
    */
-  static KubernetesClient asProvider(KubernetesClient given) {
+  static KubernetesClient asProvider(KubernetesClient given, ApiRequests counter) {
     Config config = new ConfigBuilder(given.getConfiguration()).withUserAgent(FIELD_MANAGER + "/" + VERSION).build();
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new ApiHttpClientFactory(config))
         .withHttpClientBuilderConsumer(b -> {
+          b.addOrReplaceInterceptor(ApiRequests.NAME, counter);
           if (certificateOnly(config)) {
             b.addOrReplaceInterceptor(TokenRefreshInterceptor.NAME, null);
           }

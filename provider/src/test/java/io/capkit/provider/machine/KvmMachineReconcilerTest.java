@@ -44,6 +44,54 @@ class KvmMachineReconcilerTest {
     assertFalse(KvmMachineReconciler.worthReconciling(machine(false, 2), machine(false, 1)), "no owner yet");
   }
 
+  private static KVMMachine unclaimed() {
+    KVMMachine k = machine(true, 1);
+    k.setSpec(new io.capkit.api.infra.KVMMachineSpec());
+    k.getSpec().setCpus(2);
+    k.getSpec().setMemory("4Gi");
+    return k;
+  }
+
+  private static KVMMachine claimed(KVMMachine before, String host) {
+    KVMMachine k = io.fabric8.kubernetes.client.utils.Serialization.clone(before);
+    k.getMetadata().setGeneration(before.getMetadata().getGeneration() + 1);
+    k.getMetadata().setFinalizers(java.util.List.of(KvmMachineReconciler.FINALIZER));
+    k.getSpec().setFailureDomain(host);
+    k.getSpec().setProviderID(MachineIdentity.of("ns", "m").providerId(host));
+    return k;
+  }
+
+  /**
+   * The provider's own host claim (finalizer, spec.failureDomain, spec.providerID in one write) does not start
+   * another reconcile: the claiming reconcile provisions in the same run. Anything more in the same update does.
+   */
+  @Test
+  void ownHostClaimIsNotWorthAReconcileAnythingElseIs() {
+    KVMMachine before = unclaimed();
+    assertFalse(KvmMachineReconciler.worthReconciling(claimed(before, "h1"), before), "the claim itself");
+
+    KVMMachine moreSpec = claimed(before, "h1");
+    moreSpec.getSpec().setCpus(4);
+    assertTrue(KvmMachineReconciler.worthReconciling(moreSpec, before), "claim plus a spec change");
+    KVMMachine foreignId = claimed(before, "h1");
+    foreignId.getSpec().setProviderID("kvm://h1/not-this-machine");
+    assertTrue(KvmMachineReconciler.worthReconciling(foreignId, before), "a providerID not derived from the host");
+    KVMMachine noFinalizer = claimed(before, "h1");
+    noFinalizer.getMetadata().setFinalizers(null);
+    assertTrue(KvmMachineReconciler.worthReconciling(noFinalizer, before), "providerID set by someone else");
+    KVMMachine annotated = claimed(before, "h1");
+    annotated.getMetadata().setAnnotations(Map.of(CapiObjects.PAUSED_ANNOTATION, ""));
+    assertTrue(KvmMachineReconciler.worthReconciling(annotated, before), "claim plus the paused annotation");
+    KVMMachine deleting = claimed(before, "h1");
+    deleting.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+    assertTrue(KvmMachineReconciler.worthReconciling(deleting, before), "claim plus a deletion");
+    KVMMachine alreadyClaimed = claimed(before, "h1");
+    KVMMachine respec = claimed(before, "h1");
+    respec.getMetadata().setGeneration(3L);
+    respec.getSpec().setMemory("8Gi");
+    assertTrue(KvmMachineReconciler.worthReconciling(respec, alreadyClaimed), "a later spec change");
+  }
+
   /**
    * A provisioned guest that never reports an address was polled every 15 s forever; now the polls grow and stop
    * after {@link Backoff#ADDRESS_POLLS}, an address ends them, and a spec change (new generation) starts them again.

@@ -44,7 +44,8 @@ class ApiHttpClientFactoryIT {
 
   @Test
   void theProvidersClientWorksAgainstTheApiServer(KubernetesClient client) {
-    try (KubernetesClient provider = KvmProvider.asProvider(client)) {
+    try (KubernetesClient provider = KvmProvider.asProvider(client,
+        new ApiRequests(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))) {
       String ns = "tls-order";
       provider.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();

@@ -1,0 +1,270 @@
+package io.capkit.api.yaml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.capkit.api.InvalidInputException;
+import io.capkit.api.fleet.FleetDefaults;
+import io.capkit.api.fleet.WorkloadCluster;
+import io.capkit.api.fleet.WorkloadClusterSpec;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link StrictReader} with and without {@link PlainTreeReader}'s direct path must give the same objects (the same
+ * JSON, the same Java types inside maps) and the same problems, for every file of the repository and for random
+ * trees; the direct path must be the one taken for the plain files it exists for.
+ */
+class PlainTreeReaderTest {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final List<String> HOSTILE_KEYS = List.of("uid", "generation", "finalizers", "nmae", "relase",
+      "extra");
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+  @Test
+  void everyFileOfTheRepositoryReadsTheSameWithAndWithoutTheDirectPath() throws IOException {
+    int clusters = 0;
+    int defaults = 0;
+    int metadata = 0;
+    int direct = 0;
+    for (Path file : yamlFiles()) {
+      List<Object> docs;
+      try {
+        docs = YamlDocuments.loadAll(file.toString(), Files.readAllBytes(file));
+      } catch (InvalidInputException e) {
+        continue; // files that are not YAML documents on purpose (test inputs)
+      }
+      for (Object doc : docs) {
+        if (!(doc instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(k -> k instanceof String)) {
+          continue;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tree = (Map<String, Object>) map;
+        if ("WorkloadCluster".equals(tree.get("kind"))) {
+          clusters++;
+          assertSame(file + "", tree, WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster");
+          if (PlainTreeReader.read(tree.get("spec"), WorkloadClusterSpec.class) != null) {
+            direct++;
+          }
+        } else if ("FleetDefaults".equals(tree.get("kind"))) {
+          defaults++;
+          assertSame(file + "", tree, FleetDefaults.class, FleetDefaults.API_VERSION, FleetDefaults.KIND);
+        }
+        if (tree.get("metadata") instanceof Map<?, ?> meta) {
+          metadata++;
+          assertSame(file + "", meta, ObjectMeta.class);
+        }
+      }
+    }
+    assertTrue(clusters >= 5 && defaults >= 3 && metadata >= 50,
+        clusters + " WorkloadClusters, " + defaults + " FleetDefaults, " + metadata + " metadata");
+    assertTrue(direct * 2 > clusters, "the direct path read " + direct + " of " + clusters + " cluster specs");
+  }
+
+  @Test
+  void theDirectPathTakesPlainTreesAndLeavesTheRestToJackson() {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("release", "v1.1.0");
+    spec.put("controlPlaneEndpoint", new LinkedHashMap<>(Map.of("host", "api.example", "port", 443)));
+    spec.put("variables", new LinkedHashMap<>(Map.of("WORKER_MACHINE_COUNT", 3, "CNI", "cilium", "X", true)));
+    WorkloadClusterSpec read = (WorkloadClusterSpec) PlainTreeReader.read(spec, WorkloadClusterSpec.class);
+    assertNotNull(read);
+    assertEquals("api.example:443", read.getControlPlaneEndpoint().toString());
+    assertEquals(3, read.getVariables().get("WORKER_MACHINE_COUNT"));
+    for (Object odd : List.of(3L, 1.5, BigInteger.TEN, List.of("a"), Map.of("a", "b"))) {
+      Map<String, Object> s = new LinkedHashMap<>(spec);
+      s.put("variables", new LinkedHashMap<>(Map.of("V", odd)));
+      assertNull(PlainTreeReader.read(s, WorkloadClusterSpec.class), "variables value " + odd);
+    }
+    Map<String, Object> nullValue = new LinkedHashMap<>(spec);
+    nullValue.put("flavor", null);
+    assertNull(PlainTreeReader.read(nullValue, WorkloadClusterSpec.class));
+    Map<String, Object> unknown = new LinkedHashMap<>(spec);
+    unknown.put("replicas", 3);
+    assertNull(PlainTreeReader.read(unknown, WorkloadClusterSpec.class));
+    assertNull(PlainTreeReader.read(Map.of("name", 5), ObjectMeta.class));
+    assertNull(PlainTreeReader.read(Map.of("name", "a", "uid", "u"), ObjectMeta.class));
+    assertNull(PlainTreeReader.read(Map.of("labels", Map.of("a", 1)), ObjectMeta.class));
+    assertNull(PlainTreeReader.read("not a map", ObjectMeta.class));
+    assertEquals(Map.of("a", "b"),
+        ((ObjectMeta) PlainTreeReader.read(Map.of("labels", Map.of("a", "b")), ObjectMeta.class)).getLabels());
+  }
+
+  @Test
+  void randomTreesReadTheSameWithAndWithoutTheDirectPath() {
+    Random random = new Random(18);
+    int direct = 0;
+    int problems = 0;
+    for (int i = 0; i < 3000; i++) {
+      Map<String, Object> tree = new LinkedHashMap<>();
+      tree.put("apiVersion", WorkloadCluster.API_VERSION);
+      tree.put("kind", "WorkloadCluster");
+      tree.put("metadata", randomMap(random, List.of("name", "namespace", "labels", "annotations", "uid",
+          "generation", "finalizers", "nmae")));
+      tree.put("spec", randomMap(random, List.of("release", "flavor", "controlPlaneEndpoint", "variables",
+          "relase")));
+      if (PlainTreeReader.read(tree.get("spec"), WorkloadClusterSpec.class) != null
+          && PlainTreeReader.read(tree.get("metadata"), ObjectMeta.class) != null) {
+        direct++;
+      }
+      if (outcome(tree, WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster", true)
+          .startsWith("problems")) {
+        problems++;
+      }
+      assertSame("tree " + i + " " + tree, tree, WorkloadCluster.class, WorkloadCluster.API_VERSION,
+          "WorkloadCluster");
+      Map<String, Object> d = randomMap(random, List.of("namespace", "variables", "kind", "extra"));
+      d.put("apiVersion", FleetDefaults.API_VERSION);
+      d.put("kind", FleetDefaults.KIND);
+      assertSame("defaults " + i + " " + d, d, FleetDefaults.class, FleetDefaults.API_VERSION, FleetDefaults.KIND);
+    }
+    assertTrue(direct > 100 && problems > 100, direct + " direct, " + problems + " with problems");
+  }
+
+  private static Map<String, Object> randomMap(Random random, List<String> keys) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String key : keys) {
+      if (HOSTILE_KEYS.contains(key) ? random.nextInt(12) == 0 : random.nextInt(3) != 0) {
+        out.put(key, switch (key) {
+          case "labels", "annotations", "controlPlaneEndpoint", "variables" -> random.nextInt(12) == 0
+              ? randomValue(random, 0) : randomChildren(random, key);
+          default -> random.nextInt(12) == 0 ? randomValue(random, 0) : "value-" + random.nextInt(5);
+        });
+      }
+    }
+    return out;
+  }
+
+  private static Map<Object, Object> randomChildren(Random random, String key) {
+    Map<Object, Object> out = new LinkedHashMap<>();
+    List<String> names = key.equals("controlPlaneEndpoint") ? List.of("host", "port") : List.of("A", "B", "C", "D");
+    for (String name : names) {
+      if (random.nextInt(2) == 0) {
+        out.put(name, random.nextInt(12) == 0 ? randomValue(random, 1)
+            : name.equals("port") ? (Object) (1 + random.nextInt(70000)) : "v" + random.nextInt(9));
+      }
+    }
+    if (random.nextInt(20) == 0) {
+      out.put(7, "non-string key");
+    }
+    if (random.nextInt(20) == 0) {
+      out.put("hots", "misspelt");
+    }
+    return out;
+  }
+
+  private static Object randomValue(Random random, int depth) {
+    return switch (random.nextInt(depth > 1 ? 9 : 11)) {
+      case 0 -> null;
+      case 1 -> random.nextInt(100);
+      case 2 -> (long) Integer.MAX_VALUE + random.nextInt(100);
+      case 3 -> BigInteger.TEN.pow(20);
+      case 4 -> random.nextDouble();
+      case 5 -> random.nextBoolean();
+      case 6 -> "s" + random.nextInt(4);
+      case 7 -> "";
+      case 8 -> String.valueOf(random.nextInt(100));
+      case 9 -> {
+        List<Object> list = new ArrayList<>();
+        list.add(randomValue(random, depth + 1));
+        yield list;
+      }
+      default -> new LinkedHashMap<>(Map.of("k", String.valueOf(randomValue(random, depth + 1))));
+    };
+  }
+
+  private static void assertSame(String what, Map<String, Object> tree, Class<?> type, String apiVersion,
+                                 String kind) {
+    assertEquals(outcome(tree, type, apiVersion, kind, false), outcome(tree, type, apiVersion, kind, true), what);
+  }
+
+  private static void assertSame(String what, Map<?, ?> meta, Class<?> type) {
+    Object plain = PlainTreeReader.read(meta, type);
+    if (plain != null) {
+      assertEquals(describe(new ObjectMapper().convertValue(meta, type)), describe(plain), what);
+    }
+  }
+
+  private static String outcome(Map<String, Object> tree, Class<?> type, String apiVersion, String kind,
+                                boolean plain) {
+    try {
+      return "object " + describe(StrictReader.read("f.yaml", tree, type, apiVersion, kind, plain));
+    } catch (InvalidInputException e) {
+      return "problems " + e.problems();
+    }
+  }
+
+  // The JSON of the object and the Java type of every value inside it (Integer and Long print alike).
+  private static String describe(Object value) {
+    try {
+      return JSON.writeValueAsString(value) + " " + types(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String types(Object value) {
+    StringBuilder b = new StringBuilder();
+    if (value instanceof WorkloadCluster wc) {
+      value = wc.getSpec();
+    }
+    if (value instanceof WorkloadClusterSpec s) {
+      walk(s.getVariables(), b);
+    } else if (value instanceof FleetDefaults d) {
+      walk(d.getVariables(), b);
+    } else if (value instanceof ObjectMeta m) {
+      walk(m.getLabels(), b);
+      walk(m.getAnnotations(), b);
+      walk(m.getAdditionalProperties(), b);
+    }
+    return b.toString();
+  }
+
+  private static void walk(Object value, StringBuilder b) {
+    b.append(value == null ? "null" : value.getClass().getSimpleName()).append(' ');
+    if (value instanceof Map<?, ?> m) {
+      m.values().forEach(v -> walk(v, b));
+    } else if (value instanceof List<?> l) {
+      l.forEach(v -> walk(v, b));
+    }
+  }
+
+  private static List<Path> yamlFiles() throws IOException {
+    List<Path> out = new ArrayList<>();
+    Files.walkFileTree(REPO, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        String name = dir.getFileName().toString();
+        return dir.equals(REPO) || !(name.equals("target") || name.startsWith(".") || name.equals("node_modules"))
+            ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile() && (file.toString().endsWith(".yaml") || file.toString().endsWith(".yml"))) {
+          out.add(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    out.sort(null);
+    return out;
+  }
+}
