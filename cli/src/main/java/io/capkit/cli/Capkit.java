@@ -1,7 +1,6 @@
 package io.capkit.cli;
 
 import io.capkit.gitops.diff.FleetRenderer;
-import io.capkit.renderer.OutputLayout;
 import io.capkit.renderer.Renderer;
 
 import io.capkit.api.InvalidInputException;
@@ -55,7 +54,7 @@ public final class Capkit implements Runnable {
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Capkit());
-    FleetRenderer renderer = (fleet, releases) -> OutputLayout.files(Renderer.standard().render(fleet, releases).clusters());
+    FleetRenderer renderer = FleetRenderer.of(Renderer::standard);
     cl.addSubcommand("diff", new DiffCommand(renderer));
     cl.addSubcommand("promote", new PromoteCommand(renderer));
     cl.setOut(out);

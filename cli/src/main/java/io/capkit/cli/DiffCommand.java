@@ -62,10 +62,13 @@ public final class DiffCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String where = GitLocation.parse(git).masked();
+    // The renderer's start-up runs beside opening and reading the repository.
+    renderer.warmUp();
     GitRepositories repos = repositories != null ? repositories : GitRepositories.fromEnvironment();
     try (Repository repo = repos.open(git);
-        GitSourceTree before = GitSourceTree.at(repo, from, where);
-        GitSourceTree after = GitSourceTree.at(repo, to, where)) {
+        GitSourceTree.Pair trees = GitSourceTree.at(repo, from, to, where)) {
+      GitSourceTree before = trees.before();
+      GitSourceTree after = trees.after();
       // Only clusters whose inputs differ between the two trees are rendered (see IncrementalDiff).
       SortedSet<String> changed = TreeChanges.between(repo, before.commit(), after.commit(), where);
       FleetLayout l = layout.layout();

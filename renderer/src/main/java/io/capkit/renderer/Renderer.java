@@ -77,6 +77,14 @@ public final class Renderer {
   @FunctionalInterface
   public interface ClusterSink {
     void accept(int index, OutputLayout.EncodedCluster cluster);
+
+    /**
+     * Receives the cluster as rendered, before it is encoded; by default encodes it for the method above. A sink that
+     * needs the objects as well (capkit diff compares them without parsing its bytes) overrides this one.
+     */
+    default void accept(int index, RenderedCluster cluster) {
+      accept(index, OutputLayout.encode(cluster));
+    }
   }
 
   /** What a streamed rendering returns once every cluster went to its sink: how many, and their warnings. */
@@ -126,7 +134,7 @@ public final class Renderer {
             invalid.set(true);
           } else if (!invalid.get()) {
             warnings[i] = r.warnings;
-            sink.accept(i, OutputLayout.encode(render(r)));
+            sink.accept(i, render(r));
           }
         } catch (Throwable t) {
           failure.compareAndSet(null, t);

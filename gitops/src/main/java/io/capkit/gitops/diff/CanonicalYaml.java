@@ -4,6 +4,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -15,7 +16,10 @@ import org.snakeyaml.engine.v2.resolver.ScalarResolver;
  * byte for byte. Dumping dominated large diffs, so data made only of maps with short keys, lists, integers,
  * booleans, nulls and strings of a few unambiguous characters is written here directly: the only choice left for
  * such a string, plain or single-quoted, is made by snakeyaml's own scalar resolver, as its emitter makes it.
- * Anything else (other characters, other types, a collection met twice) goes to snakeyaml.
+ * A string value with other characters is written as snakeyaml's emitter writes it on its own in a list ({@code - X}),
+ * remembered per string: with lines never split, the emitter chooses a value's style and text from the string
+ * alone, the same in a list as after a key, at any indent. Anything else (a key with other characters, a value the
+ * emitter writes over several lines, other types, a collection met twice) goes to snakeyaml whole.
  * {@code CanonicalYamlTest} holds the two to the same bytes on rendered fleets and on random data.
  */
 final class CanonicalYaml {
@@ -24,6 +28,10 @@ final class CanonicalYaml {
   private static final ScalarResolver RESOLVER = SETTINGS.getSchema().getScalarResolver();
   /** Well below snakeyaml's simple key limit (128), past which it writes {@code ? key}. */
   private static final int MAX_KEY = 100;
+  /** Values snakeyaml wrote, by string ({@link #NONE}: over several lines); a few distinct strings recur in a diff. */
+  private static final Map<String, String> VALUES = new ConcurrentHashMap<>();
+  private static final String NONE = new String("");
+  private static final int MAX_VALUES = 10_000;
 
   private CanonicalYaml() {}
 
@@ -61,7 +69,7 @@ final class CanonicalYaml {
         pad(b, indent);
       }
       first = false;
-      if (key.isEmpty() || !string(b, key)) { // an empty key is written as "? ''"
+      if (key.isEmpty() || !string(b, key, false)) { // an empty key is written as "? ''"
         return false;
       }
       b.append(':');
@@ -123,7 +131,7 @@ final class CanonicalYaml {
     if (v == null) {
       b.append("null");
     } else if (v instanceof String s) {
-      return string(b, s);
+      return string(b, s, true);
     } else if (v instanceof Integer || v instanceof Long) {
       b.append(v);
     } else if (v instanceof Boolean bool) {
@@ -147,9 +155,10 @@ final class CanonicalYaml {
   /**
    * A string of letters, digits and {@code . _ / -} (first a letter, digit, {@code _} or {@code /}) and {@code :}
    * (not last) needs no quotes for the emitter's analysis; it is plain when the resolver reads it back as a
-   * string, else single-quoted (nothing in it to escape). The empty string is {@code ''}. Others: not here.
+   * string, else single-quoted (nothing in it to escape). The empty string is {@code ''}. Other keys: not here;
+   * other values: as snakeyaml writes them alone ({@link #value}).
    */
-  private static boolean string(StringBuilder b, String s) {
+  private static boolean string(StringBuilder b, String s, boolean isValue) {
     if (s.isEmpty()) {
       b.append("''");
       return true;
@@ -160,7 +169,7 @@ final class CanonicalYaml {
       boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
           || c == '/' || (i > 0 && (c == '.' || c == '-' || (c == ':' && i < n - 1)));
       if (!ok) {
-        return false;
+        return isValue && value(b, s);
       }
     }
     if (RESOLVER.resolve(s, true).equals(Tag.STR)) {
@@ -168,6 +177,26 @@ final class CanonicalYaml {
     } else {
       b.append('\'').append(s).append('\'');
     }
+    return true;
+  }
+
+  // The scalar snakeyaml writes for value s, when it fits on the line.
+  private static boolean value(StringBuilder b, String s) {
+    String text = VALUES.get(s);
+    if (text == null) {
+      String dumped = new Dump(SETTINGS).dumpToString(List.of(s));
+      int end = dumped.length() - 1;
+      boolean oneLine = dumped.startsWith("- ") && end >= 2 && dumped.charAt(end) == '\n'
+          && dumped.indexOf('\n') == end && dumped.indexOf('\r') < 0;
+      text = oneLine ? dumped.substring(2, end) : NONE;
+      if (VALUES.size() < MAX_VALUES) {
+        VALUES.put(s, text);
+      }
+    }
+    if (text == NONE) {
+      return false;
+    }
+    b.append(text);
     return true;
   }
 

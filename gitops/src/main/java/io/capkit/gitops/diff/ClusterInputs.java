@@ -2,7 +2,6 @@ package io.capkit.gitops.diff;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,8 +12,13 @@ import java.util.regex.Pattern;
  * default layers, {@code ReleaseInfo.file}); {@code ClusterInputsTest} holds this rule to that report.
  */
 public final class ClusterInputs {
-  private static final Pattern CLUSTER = Pattern.compile(
+  /** A cluster file's path, as {@link #cluster} matches it (ClusterInputsTest holds the two together). */
+  static final Pattern CLUSTER = Pattern.compile(
       "management-clusters/([^/]+)/organizations/([^/]+)/workload-clusters/([^/]+)/cluster\\.yaml");
+  private static final String MANAGEMENT_CLUSTERS = "management-clusters/";
+  private static final String ORGANIZATIONS = "/organizations/";
+  private static final String WORKLOAD_CLUSTERS = "/workload-clusters/";
+  private static final String CLUSTER_FILE = "/cluster.yaml";
   private static final Pattern DEFAULTS = Pattern.compile(
       "management-clusters/[^/]+/(organizations/[^/]+/)?defaults\\.yaml");
 
@@ -43,10 +47,30 @@ public final class ClusterInputs {
     }
   }
 
-  /** The cluster whose file is {@code path}, if it is a cluster file. */
+  /**
+   * The cluster whose file is {@code path}, if it is a cluster file: {@link #CLUSTER}, matched here by its parts (a
+   * fleet has 10,000 of them, and a diff asks for each several times).
+   */
   public static Optional<ClusterPath> cluster(String path) {
-    Matcher m = CLUSTER.matcher(path);
-    return m.matches() ? Optional.of(new ClusterPath(m.group(1), m.group(2), m.group(3), path)) : Optional.empty();
+    if (!path.startsWith(MANAGEMENT_CLUSTERS) || !path.endsWith(CLUSTER_FILE)) {
+      return Optional.empty();
+    }
+    int mcEnd = path.indexOf('/', MANAGEMENT_CLUSTERS.length());
+    if (mcEnd <= MANAGEMENT_CLUSTERS.length() || !path.startsWith(ORGANIZATIONS, mcEnd)) {
+      return Optional.empty();
+    }
+    int orgStart = mcEnd + ORGANIZATIONS.length();
+    int orgEnd = path.indexOf('/', orgStart);
+    if (orgEnd <= orgStart || !path.startsWith(WORKLOAD_CLUSTERS, orgEnd)) {
+      return Optional.empty();
+    }
+    int nameStart = orgEnd + WORKLOAD_CLUSTERS.length();
+    int nameEnd = path.length() - CLUSTER_FILE.length();
+    if (nameEnd <= nameStart || path.indexOf('/', nameStart) != nameEnd) {
+      return Optional.empty();
+    }
+    return Optional.of(new ClusterPath(path.substring(MANAGEMENT_CLUSTERS.length(), mcEnd),
+        path.substring(orgStart, orgEnd), path.substring(nameStart, nameEnd), path));
   }
 
   /** A management cluster or organization defaults file, read by every cluster below it. */

@@ -1,7 +1,9 @@
 package io.capkit.gitops.diff;
 
+import io.capkit.api.InvalidInputException;
 import io.capkit.api.source.SourceTree;
 import io.capkit.gitops.diff.ClusterInputs.ClusterPath;
+import io.capkit.gitops.diff.FleetRenderer.Prepared;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,6 +13,11 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The rendered difference between two fleet versions, rendering only the clusters whose inputs changed
@@ -61,31 +68,87 @@ public final class IncrementalDiff {
         wholeOrgs.add(c.orgFolder());
       }
     }
-    while (true) {
-      Set<String> selected = new HashSet<>(affected);
-      all.values().stream().filter(c -> wholeOrgs.contains(c.orgFolder())).forEach(c -> selected.add(c.path()));
-      SortedMap<String, byte[]> a = renderer.render(select(fleetBefore, selected), releasesBefore);
-      SortedMap<String, byte[]> b = renderer.render(select(fleetAfter, selected), releasesAfter);
-      int rendered = (int) selected.stream().filter(before::containsKey).count()
-          + (int) selected.stream().filter(after::containsKey).count();
-      Set<String> clusterFolders = new HashSet<>();
-      Set<String> touchedOrgs = new TreeSet<>();
-      for (String path : selected) {
-        clusterFolders.add(all.get(path).folder());
-        touchedOrgs.add(all.get(path).orgFolder());
-      }
-      // A partly rendered organization's shared files equal in both renders stay equal with the rest added.
-      Set<String> moreOrgs = new TreeSet<>();
-      for (String org : touchedOrgs) {
-        if (!wholeOrgs.contains(org) && !sameShared(a, b, org, clusterFolders)) {
-          moreOrgs.add(org);
+    Selection s = new Selection(fleetBefore, releasesBefore, fleetAfter, releasesAfter, before, after, all,
+        affected, wholeOrgs);
+    try {
+      return s.diff(renderer::prepare, true);
+    } catch (InvalidInputException e) {
+      // Invalid input: each side rendered whole, as a rendering of it reports its problems (the old side's first).
+      return s.diff((fleet, releases) -> FleetRenderer.whole(renderer.render(fleet, releases)), false);
+    }
+  }
+
+  /** The clusters to render and how to compare them, for one way of preparing each side. */
+  private record Selection(SourceTree fleetBefore, SourceTree releasesBefore, SourceTree fleetAfter,
+      SourceTree releasesAfter, Map<String, ClusterPath> before, Map<String, ClusterPath> after,
+      Map<String, ClusterPath> all, Set<String> affected, Set<String> firstWholeOrgs) {
+
+    /** {@code together}: the two sides are prepared at the same time (their problems then need not come in order). */
+    Result diff(BiFunction<SourceTree, SourceTree, Prepared> prepare, boolean together) {
+      Set<String> wholeOrgs = new TreeSet<>(firstWholeOrgs);
+      while (true) {
+        Set<String> selected = new HashSet<>(affected);
+        all.values().stream().filter(c -> wholeOrgs.contains(c.orgFolder())).forEach(c -> selected.add(c.path()));
+        Supplier<Prepared> old = () -> prepare.apply(select(fleetBefore, before, selected), releasesBefore);
+        Prepared a;
+        Prepared b;
+        if (together) {
+          CompletableFuture<Prepared> first = CompletableFuture.supplyAsync(old);
+          try {
+            b = prepare.apply(select(fleetAfter, after, selected), releasesAfter);
+          } finally {
+            first.handle((x, e) -> null).join(); // nothing left running behind a failure
+          }
+          a = join(first);
+        } else {
+          a = old.get();
+          b = prepare.apply(select(fleetAfter, after, selected), releasesAfter);
         }
+        int rendered = (int) selected.stream().filter(before::containsKey).count()
+            + (int) selected.stream().filter(after::containsKey).count();
+        Set<String> clusterFolders = new HashSet<>();
+        Set<String> touchedOrgs = new TreeSet<>();
+        for (String path : selected) {
+          clusterFolders.add(all.get(path).folder());
+          touchedOrgs.add(all.get(path).orgFolder());
+        }
+        // A partly rendered organization's shared files equal in both renders stay equal with the rest added.
+        Set<String> moreOrgs = new TreeSet<>();
+        for (String org : touchedOrgs) {
+          if (!wholeOrgs.contains(org) && !sameShared(a.shared().files(), b.shared().files(), org, clusterFolders)) {
+            moreOrgs.add(org);
+          }
+        }
+        if (moreOrgs.isEmpty()) {
+          // The selected clusters' folders and all of each whole organization are compared.
+          Predicate<String> keep = path -> inClusterFolder(path, clusterFolders)
+              || wholeOrgs.stream().anyMatch(o -> path.startsWith(o + "/"));
+          Set<String> folders = new HashSet<>();
+          for (Prepared p : List.of(a, b)) {
+            for (String folder : p.clusterFolders()) {
+              if (keep.test(folder + "/")) {
+                folders.add(folder);
+              }
+            }
+          }
+          return new Result(RenderedDiff.compare(a, b, folders, keep), rendered, false);
+        }
+        wholeOrgs.addAll(moreOrgs);
       }
-      if (moreOrgs.isEmpty()) {
-        FleetDiff diff = RenderedDiff.compare(keep(a, clusterFolders, wholeOrgs), keep(b, clusterFolders, wholeOrgs));
-        return new Result(diff, rendered, false);
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
       }
-      wholeOrgs.addAll(moreOrgs);
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw e;
     }
   }
 
@@ -103,8 +166,9 @@ public final class IncrementalDiff {
     return out;
   }
 
-  private static SourceTree select(SourceTree fleet, Set<String> clusters) {
-    return new SelectedTree(fleet, p -> clusters.contains(p) || ClusterInputs.cluster(p).isEmpty());
+  // The fleet without the cluster files (all in `clusterFiles`) that are not selected.
+  private static SourceTree select(SourceTree fleet, Map<String, ClusterPath> clusterFiles, Set<String> selected) {
+    return new SelectedTree(fleet, p -> selected.contains(p) || !clusterFiles.containsKey(p));
   }
 
   private static boolean sameShared(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b, String org,
@@ -123,17 +187,6 @@ public final class IncrementalDiff {
     SortedMap<String, byte[]> out = new TreeMap<>();
     files.subMap(org + "/", org + "0").forEach((path, bytes) -> {
       if (!inClusterFolder(path, clusterFolders)) {
-        out.put(path, bytes);
-      }
-    });
-    return out;
-  }
-
-  private static SortedMap<String, byte[]> keep(SortedMap<String, byte[]> files, Set<String> clusterFolders,
-      Set<String> wholeOrgs) {
-    SortedMap<String, byte[]> out = new TreeMap<>();
-    files.forEach((path, bytes) -> {
-      if (inClusterFolder(path, clusterFolders) || wholeOrgs.stream().anyMatch(o -> path.startsWith(o + "/"))) {
         out.put(path, bytes);
       }
     });

@@ -6,28 +6,55 @@ import io.capkit.api.source.SourceTree;
 import io.capkit.gitops.diff.FleetDiff.ChangeType;
 import io.capkit.gitops.diff.FleetDiff.ClusterChanges;
 import io.capkit.gitops.diff.FleetDiff.ObjectChange;
+import io.capkit.gitops.diff.FleetRenderer.Prepared;
 import io.capkit.gitops.diff.RenderedObjects.RenderedObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
 
 /** Compares two rendered outputs object by object; pure. */
 public final class RenderedDiff {
+  /** How many clusters of each side are rendered and held at a time by a prepared comparison. */
+  static final int PART = 64;
+
   private RenderedDiff() {}
 
-  /** Renders both versions and compares them. */
+  /**
+   * Renders both versions and compares them, cluster by cluster as {@link #compare(Prepared, Prepared, Collection,
+   * Predicate)} does. On invalid input the two versions are rendered whole, one after the other, so the problems are
+   * those of the first version that has any, as a rendering of each gives them.
+   */
   public static FleetDiff between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
       SourceTree fleetAfter, SourceTree releasesAfter) {
-    return compare(renderer.render(fleetBefore, releasesBefore), renderer.render(fleetAfter, releasesAfter));
+    try {
+      Prepared a = renderer.prepare(fleetBefore, releasesBefore);
+      Prepared b = renderer.prepare(fleetAfter, releasesAfter);
+      Set<String> clusters = new HashSet<>(a.clusterFolders());
+      clusters.addAll(b.clusterFolders());
+      return compare(a, b, clusters, path -> true);
+    } catch (InvalidInputException e) {
+      return compare(renderer.render(fleetBefore, releasesBefore), renderer.render(fleetAfter, releasesAfter));
+    }
+  }
+
+  /** Compares two outputs of files alone: every changed folder's files are parsed. */
+  public static FleetDiff compare(SortedMap<String, byte[]> before, SortedMap<String, byte[]> after) {
+    return compare(RenderedOutput.of(before), RenderedOutput.of(after));
   }
 
   /**
@@ -35,9 +62,91 @@ public final class RenderedDiff {
    * objects, so only folders with a changed file are parsed, one folder at a time (both sides, then compared and
    * dropped): memory holds one folder's objects per thread, never a fleet's. Problems are reported as a parse of
    * each side in path order would: the first unreadable file of the old side, else its duplicate objects, then
-   * the same for the new side.
+   * the same for the new side. A file with documents ({@link RenderedOutput}) is read from them rather than parsed:
+   * the same data ({@link WrittenDocuments}).
    */
-  public static FleetDiff compare(SortedMap<String, byte[]> before, SortedMap<String, byte[]> after) {
+  public static FleetDiff compare(RenderedOutput before, RenderedOutput after) {
+    return result(folderResults(before, after));
+  }
+
+  /**
+   * Compares two prepared renderings as {@link #compare(RenderedOutput, RenderedOutput)} compares their outputs
+   * restricted to the shared files {@code keepShared} keeps and the cluster folders {@code clusters} (of either
+   * side). The clusters are rendered {@link #PART} at a time on each side, the old side's part first, and each
+   * folder is compared as soon as the new side renders it: memory holds a part of the old side, never a whole
+   * rendering.
+   */
+  static FleetDiff compare(Prepared before, Prepared after, Collection<String> clusters,
+      Predicate<String> keepShared) {
+    return compare(before, after, clusters, keepShared, PART);
+  }
+
+  /** As above, {@code part} clusters of each side at a time. */
+  static FleetDiff compare(Prepared before, Prepared after, Collection<String> clusters,
+      Predicate<String> keepShared, int part) {
+    RenderedOutput sharedA = keep(before.shared(), keepShared);
+    RenderedOutput sharedB = keep(after.shared(), keepShared);
+    List<String> folders = new ArrayList<>(new TreeSet<>(clusters));
+    for (String path : sharedA.files().keySet()) {
+      refuseInCluster(path, before, after);
+    }
+    for (String path : sharedB.files().keySet()) {
+      refuseInCluster(path, before, after);
+    }
+    List<FolderResult> results = new ArrayList<>(folderResults(sharedA, sharedB));
+    for (int from = 0; from < folders.size(); from += part) {
+      List<String> some = folders.subList(from, Math.min(folders.size(), from + part));
+      Map<String, RenderedOutput> held = new ConcurrentHashMap<>();
+      before.renderClusters(some.stream().filter(before.clusterFolders()::contains).toList(), held::put);
+      Queue<FolderResult> done = new ConcurrentLinkedQueue<>();
+      after.renderClusters(some.stream().filter(after.clusterFolders()::contains).toList(), (folder, b) -> {
+        RenderedOutput a = held.remove(folder);
+        FolderResult r = FolderResult.between(folder, a == null ? RenderedOutput.EMPTY : a, b);
+        if (r != null) {
+          done.add(r);
+        }
+      });
+      held.forEach((folder, a) -> {
+        FolderResult r = FolderResult.between(folder, a, RenderedOutput.EMPTY);
+        if (r != null) {
+          done.add(r);
+        }
+      });
+      results.addAll(done);
+    }
+    results.sort(Comparator.comparing(FolderResult::cluster));
+    return result(results);
+  }
+
+  private static RenderedOutput keep(RenderedOutput out, Predicate<String> keep) {
+    SortedMap<String, byte[]> files = new TreeMap<>();
+    out.files().forEach((path, bytes) -> {
+      if (keep.test(path)) {
+        files.put(path, bytes);
+      }
+    });
+    return new RenderedOutput(files, out.documents());
+  }
+
+  // A cluster folder holds its cluster's files only: its result would otherwise be split in two.
+  private static void refuseInCluster(String path, Prepared before, Prepared after) {
+    String folder = folder(path);
+    if (before.clusterFolders().contains(folder) || after.clusterFolders().contains(folder)) {
+      throw new IllegalStateException("shared output " + path + " is in a cluster folder");
+    }
+  }
+
+  private static FleetDiff result(List<FolderResult> results) {
+    throwFirst(results, true);
+    throwFirst(results, false);
+    List<ClusterChanges> out = results.stream().map(FolderResult::changes).filter(Objects::nonNull).toList();
+    return new FleetDiff(List.copyOf(out));
+  }
+
+  // Each changed folder's result, in folder order.
+  private static List<FolderResult> folderResults(RenderedOutput beforeOutput, RenderedOutput afterOutput) {
+    SortedMap<String, byte[]> before = beforeOutput.files();
+    SortedMap<String, byte[]> after = afterOutput.files();
     Set<String> changedFolders = new HashSet<>();
     Set<String> paths = new HashSet<>(before.keySet());
     paths.addAll(after.keySet());
@@ -49,13 +158,10 @@ public final class RenderedDiff {
     SortedMap<String, FolderFiles> folders = new TreeMap<>();
     group(before, changedFolders, folders, true);
     group(after, changedFolders, folders, false);
-    // Clusters compare independently (parsing and the YAML dumps for the unified diffs dominate): in parallel.
-    List<FolderResult> results = folders.entrySet().stream().toList().parallelStream()
-        .map(e -> FolderResult.of(e.getKey(), e.getValue())).toList();
-    throwFirst(results, true);
-    throwFirst(results, false);
-    List<ClusterChanges> out = results.stream().map(FolderResult::changes).filter(Objects::nonNull).toList();
-    return new FleetDiff(List.copyOf(out));
+    // Clusters compare independently (the YAML dumps for the unified diffs dominate): in parallel.
+    return folders.entrySet().stream().toList().parallelStream()
+        .map(e -> FolderResult.of(e.getKey(), e.getValue(), beforeOutput.documents(), afterOutput.documents()))
+        .toList();
   }
 
   /** The YAML files of one cluster folder on each side, in path order. */
@@ -72,16 +178,24 @@ public final class RenderedDiff {
     });
   }
 
-  /** One side of one folder: its objects, or the first file that does not parse, and duplicate objects. */
+  /**
+   * One side of one folder: its objects, or the first file that does not parse, and duplicate objects. Only the
+   * problems outlive the comparison of the folder.
+   */
   private record Side(SortedMap<ObjectKey, RenderedObject> objects, String failedFile,
       InvalidInputException failure, List<Problem> problems) {
-    static Side parse(SortedMap<String, byte[]> files, Map<String, List<Object>> parsed) {
+    static Side parse(SortedMap<String, byte[]> files, Map<String, List<? extends Map<String, ?>>> documents,
+        Map<String, List<Object>> parsed) {
       SortedMap<ObjectKey, RenderedObject> objects = new TreeMap<>();
       List<Problem> problems = new ArrayList<>();
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        List<Object> docs;
+        List<? extends Map<String, ?>> written = documents.get(f.getKey());
+        List<Object> docs = written == null ? null
+            : WrittenDocuments.data(written, f.getValue().length).orElse(null);
         try {
-          docs = RenderedObjects.load(f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), parsed);
+          if (docs == null) {
+            docs = RenderedObjects.load(f.getKey(), new String(f.getValue(), StandardCharsets.UTF_8), parsed);
+          }
         } catch (InvalidInputException e) {
           return new Side(null, f.getKey(), e, List.of());
         }
@@ -89,18 +203,47 @@ public final class RenderedDiff {
       }
       return new Side(objects, null, null, problems);
     }
+
+    Side withoutObjects() {
+      return new Side(null, failedFile, failure, problems);
+    }
   }
 
-  private record FolderResult(Side before, Side after, ClusterChanges changes) {
-    static FolderResult of(String cluster, FolderFiles files) {
+  private record FolderResult(String cluster, Side before, Side after, ClusterChanges changes) {
+    static FolderResult of(String cluster, FolderFiles files, Map<String, List<? extends Map<String, ?>>> before,
+        Map<String, List<? extends Map<String, ?>>> after) {
       // Most documents of a changed file are the same on both sides: each distinct text is parsed once.
       Map<String, List<Object>> parsed = new HashMap<>();
-      Side a = Side.parse(files.before(), parsed);
-      Side b = Side.parse(files.after(), parsed);
-      if (a.failure() != null || b.failure() != null || !a.problems().isEmpty() || !b.problems().isEmpty()) {
-        return new FolderResult(a, b, null);
+      Side a = Side.parse(files.before(), before, parsed);
+      Side b = Side.parse(files.after(), after, parsed);
+      ClusterChanges changes = null;
+      if (a.failure() == null && b.failure() == null && a.problems().isEmpty() && b.problems().isEmpty()) {
+        changes = RenderedDiff.changes(cluster, a.objects(), b.objects());
       }
-      return new FolderResult(a, b, RenderedDiff.changes(cluster, a.objects(), b.objects()));
+      return new FolderResult(cluster, a.withoutObjects(), b.withoutObjects(), changes);
+    }
+
+    /** The result of one folder whose files on each side are {@code a} and {@code b}; null when they are equal. */
+    static FolderResult between(String folder, RenderedOutput a, RenderedOutput b) {
+      Set<String> paths = new HashSet<>(a.files().keySet());
+      paths.addAll(b.files().keySet());
+      boolean changed = false;
+      for (String path : paths) {
+        if (!folder.equals(folder(path))) {
+          throw new IllegalStateException(path + " is not in the cluster folder " + folder);
+        }
+        changed |= !Arrays.equals(a.files().get(path), b.files().get(path));
+      }
+      if (!changed) {
+        return null;
+      }
+      SortedMap<String, FolderFiles> folders = new TreeMap<>();
+      Set<String> changedFolders = Set.of(folder);
+      group(a.files(), changedFolders, folders, true);
+      group(b.files(), changedFolders, folders, false);
+      String cluster = folder.isEmpty() ? RenderedObjects.ROOT : folder;
+      FolderFiles files = folders.getOrDefault(cluster, new FolderFiles(new TreeMap<>(), new TreeMap<>()));
+      return of(cluster, files, a.documents(), b.documents());
     }
 
     Side side(boolean before) {

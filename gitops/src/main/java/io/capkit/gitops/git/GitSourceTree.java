@@ -64,6 +64,42 @@ public final class GitSourceTree implements SourceTree, AutoCloseable {
     return of(repo, resolve(repo, ref, where), where);
   }
 
+  /** Two commits' trees, as a diff reads them: {@code from}'s problem first when both refs fail. */
+  public record Pair(GitSourceTree before, GitSourceTree after) implements AutoCloseable {
+    @Override
+    public void close() {
+      before.close();
+      after.close();
+    }
+  }
+
+  /** The trees of {@code from} and {@code to}, listed at the same time (each walk is one thread's work). */
+  public static Pair at(Repository repo, String from, String to, String where) {
+    java.util.concurrent.CompletableFuture<GitSourceTree> before =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> at(repo, from, where));
+    GitSourceTree after = null;
+    RuntimeException afterFailure = null;
+    try {
+      after = at(repo, to, where);
+    } catch (RuntimeException e) {
+      afterFailure = e;
+    }
+    GitSourceTree b;
+    try {
+      b = before.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (after != null) {
+        after.close();
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    if (afterFailure != null) {
+      b.close();
+      throw afterFailure;
+    }
+    return new Pair(b, after);
+  }
+
   /** The tree of {@code commitId}. */
   public static GitSourceTree of(Repository repo, ObjectId commitId, String where) {
     ObjectReader reader = repo.newObjectReader();

@@ -21,30 +21,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.dircache.DirCacheTree;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+import org.eclipse.jgit.internal.storage.file.PackInserter;
+import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.lib.UserConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.IndexDiffFilter;
@@ -86,11 +95,66 @@ public final class Promoter {
   }
 
   public Result promote(Repository repo, Options o) {
+    if (renderer != null) {
+      renderer.warmUp(); // beside the fetch and the plan
+    }
     String where = repo.isBare() ? repo.getDirectory().toString() : repo.getWorkTree().toString();
     GitRepositories.refuseShallow(repo, where);
     String branch = PromotionPlan.branch(o.release(), o.selector());
     String branchRef = Constants.R_HEADS + branch;
-    refuseDirtyOrOnBranch(repo, where, branchRef);
+    refuseOnBranch(repo, where, branchRef);
+    // The working tree is compared with the index on its own thread while capkit fetches, plans and renders; its
+    // answer is awaited before anything is committed, and a dirty clone is refused before any other problem is
+    // reported, as when it was checked first.
+    FutureTask<InvalidInputException> uncommitted = new FutureTask<>(() -> uncommitted(repo, where));
+    Thread t = new Thread(uncommitted, "capkit-uncommitted-check");
+    t.setDaemon(true);
+    t.start();
+    Runnable refuseDirty = () -> {
+      InvalidInputException dirty = await(uncommitted);
+      if (dirty != null) {
+        throw dirty;
+      }
+    };
+    Result result;
+    try {
+      result = promote(repo, o, where, branch, branchRef, refuseDirty);
+    } catch (InvalidInputException e) {
+      refuseDirty.run();
+      throw e;
+    }
+    refuseDirty.run();
+    return result;
+  }
+
+  private static InvalidInputException await(FutureTask<InvalidInputException> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          if (e.getCause() instanceof Error r) {
+            throw r;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // After the checks of the clone itself; `refuseDirty` runs before the first write of promote's own.
+  private Result promote(Repository repo, Options o, String where, String branch, String branchRef,
+      Runnable refuseDirty) {
     String url = repo.getConfig().getString("remote", o.remote(), "url");
     if (url == null) {
       throw new InvalidInputException(new Problem(where, null, "has no remote \"" + o.remote() + "\""));
@@ -113,7 +177,7 @@ public final class Promoter {
     ObjectId baseId = GitSourceTree.resolve(repo, trackingBase, where);
 
     try (GitSourceTree tree = GitSourceTree.of(repo, baseId, "git:" + shownUrl);
-        ObjectInserter inserter = repo.newObjectInserter();
+        ObjectInserter inserter = newInserter(repo);
         RevWalk walk = new RevWalk(repo)) {
       PromotionPlan plan = PromotionPlanner.plan(tree, o.fleetPath(), o.releasesPath(), o.selector(), o.release());
       plan.alreadyOnRelease().forEach(c -> progress.println("already on " + o.release() + ": " + c.id()));
@@ -122,6 +186,7 @@ public final class Promoter {
       }
       FleetDiff diff = renderer == null ? null : renderedDiff(tree, plan, o);
       String summary = diff == null ? "not rendered" : diff.summary();
+      refuseDirty.run();
       ObjectId commitId = commit(repo, inserter, walk.parseCommit(baseId), plan);
       RevCommit mine = walk.parseCommit(commitId);
 
@@ -165,18 +230,27 @@ public final class Promoter {
     }
   }
 
-  private static void refuseDirtyOrOnBranch(Repository repo, String where, String branchRef) {
+  private static void refuseOnBranch(Repository repo, String where, String branchRef) {
     try {
       if (branchRef.equals(repo.getFullBranch())) {
         throw new InvalidInputException(new Problem(where, null, "the promote branch "
             + Repository.shortenRefName(branchRef) + " is checked out; switch to another branch first"));
       }
+    } catch (IOException e) {
+      throw new InvalidInputException(new Problem(where, null, "cannot read the clone's state: " + e.getMessage()));
+    }
+  }
+
+  // The problem of a clone with uncommitted changes, or null.
+  private static InvalidInputException uncommitted(Repository repo, String where) {
+    try {
       if (!repo.isBare() && hasUncommittedChanges(repo)) {
-        throw new InvalidInputException(new Problem(where, null,
+        return new InvalidInputException(new Problem(where, null,
             "has uncommitted changes; commit or stash them first"));
       }
+      return null;
     } catch (IOException | GitAPIException e) {
-      throw new InvalidInputException(new Problem(where, null, "cannot read the clone's state: " + e.getMessage()));
+      return new InvalidInputException(new Problem(where, null, "cannot read the clone's state: " + e.getMessage()));
     }
   }
 
@@ -230,36 +304,38 @@ public final class Promoter {
     }
   }
 
-  // A tree equal to the base's with the edited blobs swapped in, built in memory: the index is not used.
+  /**
+   * One pack for the commit's new objects in a clone on disk (the blobs, the trees above them and the commit: about
+   * two files per cluster if written loose), else the repository's own inserter.
+   */
+  private static ObjectInserter newInserter(Repository repo) {
+    if (repo.getObjectDatabase() instanceof ObjectDirectory objects) {
+      PackInserter pack = objects.newPackInserter();
+      pack.checkExisting(true); // an object the clone has already is not written again
+      return pack;
+    }
+    return repo.newObjectInserter();
+  }
+
+  // A tree equal to the base's with the edited blobs swapped in: only the trees on the way to an edited file are
+  // written again; every other subtree keeps its id (no index, no walk of the whole tree).
   private static ObjectId commit(Repository repo, ObjectInserter inserter, RevCommit base, PromotionPlan plan)
       throws IOException {
-    SortedMap<String, byte[]> files = plan.files();
-    DirCache index = DirCache.newInCore();
-    DirCacheBuilder builder = index.builder();
-    int replaced = 0;
-    try (TreeWalk tw = new TreeWalk(repo)) {
-      tw.addTree(base.getTree());
-      tw.setRecursive(true);
-      while (tw.next()) {
-        DirCacheEntry e = new DirCacheEntry(tw.getRawPath());
-        e.setFileMode(tw.getFileMode(0));
-        byte[] content = files.get(tw.getPathString());
-        if (content != null) {
-          e.setObjectId(inserter.insert(Constants.OBJ_BLOB, content));
-          replaced++;
-        } else {
-          e.setObjectId(tw.getObjectId(0));
-        }
-        builder.add(e);
-      }
+    SortedMap<String, ObjectId> blobs = new TreeMap<>();
+    for (Map.Entry<String, byte[]> f : plan.files().entrySet()) {
+      blobs.put(f.getKey(), inserter.insert(Constants.OBJ_BLOB, f.getValue()));
     }
-    builder.finish();
-    if (replaced != files.size()) {
+    int[] replaced = {0};
+    ObjectId tree;
+    try (ObjectReader reader = repo.newObjectReader()) {
+      tree = withBlobs(reader, inserter, base.getTree(), "", blobs, replaced);
+    }
+    if (replaced[0] != blobs.size()) {
       throw new IllegalStateException("planned files are missing from the base tree");
     }
     PersonIdent who = author(repo);
     CommitBuilder c = new CommitBuilder();
-    c.setTreeId(index.writeTree(inserter));
+    c.setTreeId(tree);
     c.setParentId(base);
     c.setAuthor(who);
     c.setCommitter(who);
@@ -267,6 +343,28 @@ public final class Promoter {
     ObjectId id = inserter.insert(c);
     inserter.flush();
     return id;
+  }
+
+  // The tree `treeId` at `prefix` ("" or ending in '/') with the blobs of `blobs` (full paths, sorted) under it.
+  private static ObjectId withBlobs(ObjectReader reader, ObjectInserter inserter, AnyObjectId treeId, String prefix,
+      SortedMap<String, ObjectId> blobs, int[] replaced) throws IOException {
+    TreeFormatter out = new TreeFormatter();
+    for (CanonicalTreeParser p = new CanonicalTreeParser(null, reader, treeId); !p.eof(); p.next()) {
+      FileMode mode = p.getEntryFileMode();
+      String path = prefix + p.getEntryPathString();
+      ObjectId id = p.getEntryObjectId();
+      if (mode == FileMode.TREE) {
+        SortedMap<String, ObjectId> below = blobs.subMap(path + "/", path + "0"); // '0' follows '/'
+        if (!below.isEmpty()) {
+          id = withBlobs(reader, inserter, id, path + "/", below, replaced);
+        }
+      } else if (blobs.containsKey(path)) {
+        id = blobs.get(path);
+        replaced[0]++;
+      }
+      out.append(p.getEntryPathBuffer(), p.getNameOffset(), p.getNameLength(), mode, id);
+    }
+    return inserter.insert(out);
   }
 
   private static PersonIdent author(Repository repo) {
@@ -314,6 +412,11 @@ public final class Promoter {
     try (Transport t = Transport.open(repo, remote)) {
       t.setCredentialsProvider(login);
       t.setTimeout(GitRepositories.TIMEOUT_SECONDS);
+      // No delta search: the pack holds one commit of small files, a few hundred bytes each once compressed, and
+      // searching a window of similar files for deltas cost more time on both sides than it saves on the wire.
+      PackConfig pack = new PackConfig(repo);
+      pack.setDeltaCompress(false);
+      t.setPackConfig(pack);
       PushResult r = t.push(NullProgressMonitor.INSTANCE, updates);
       if (r == null) {
         throw new InvalidInputException(new Problem(shownUrl, null, "push gave no result"));

@@ -12,7 +12,6 @@ import io.capkit.api.yaml.YamlDocuments;
 import io.capkit.gitops.git.SubTree;
 import io.capkit.gitops.promote.PromotionPlan.ClusterEdit;
 import io.capkit.renderer.ReleaseCatalog;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,10 +103,10 @@ public final class PromotionPlanner {
         problems.add(new Problem(cf.path(), RELEASE_PATH, "current release " + current
             + " does not exist in releases/, so the upgrade path cannot be checked"));
       }
-      ReleaseLineEditor.Edit edit = ReleaseLineEditor.setRelease(cf.path(), bytes, release);
-      WorkloadCluster after = StrictReader.read(cf.path(),
-          YamlDocuments.loadOne(cf.path(), new String(edit.content(), StandardCharsets.UTF_8)),
-          WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster");
+      // The document read above is the one the editor would read again; it hands back the edited one read.
+      ReleaseLineEditor.Edit edit = ReleaseLineEditor.setRelease(cf.path(), bytes, doc, release);
+      WorkloadCluster after = StrictReader.read(cf.path(), edit.document(), WorkloadCluster.class,
+          WorkloadCluster.API_VERSION, "WorkloadCluster");
       if (!release.equals(after.getSpec().getRelease())) {
         problems.add(new Problem(cf.path(), RELEASE_PATH, "edit did not take effect"));
         return FileOutcome.problems(true, problems);

@@ -34,15 +34,25 @@ public final class ReleaseLineEditor {
 
   private ReleaseLineEditor() {}
 
-  /** The edited file and the release it had before. */
-  public record Edit(String previousRelease, byte[] content) {}
+  /** The edited file, the release it had before, and the edited file as read ({@link YamlDocuments#loadOne}). */
+  public record Edit(String previousRelease, byte[] content, Map<String, Object> document) {}
 
   public static Edit setRelease(String file, byte[] original, String release) {
+    return setRelease(file, original, null, release);
+  }
+
+  /**
+   * As {@link #setRelease(String, byte[], String)}, with the file's one document as {@link YamlDocuments} reads
+   * {@code original} already at hand ({@code before}; null: read here).
+   */
+  public static Edit setRelease(String file, byte[] original, Map<String, Object> before, String release) {
     if (!SAFE_VALUE.matcher(release).matches()) {
       throw new InvalidInputException(Problem.at("--release", "\"" + release + "\" is not a release name"));
     }
     String text = decode(file, original);
-    Map<String, Object> before = YamlDocuments.loadOne(file, text);
+    if (before == null) {
+      before = YamlDocuments.loadOne(file, text);
+    }
     ScalarEvent scalar = locate(file, text);
     int start = text.offsetByCodePoints(0, scalar.getStartMark().orElseThrow().getIndex());
     int end = text.offsetByCodePoints(0, scalar.getEndMark().orElseThrow().getIndex());
@@ -57,7 +67,7 @@ public final class ReleaseLineEditor {
     if (!onlyReleaseDiffers(before, after, release)) {
       throw refuse(file, "the edit would change more than spec.release");
     }
-    return new Edit(scalar.getValue(), edited.getBytes(StandardCharsets.UTF_8));
+    return new Edit(scalar.getValue(), edited.getBytes(StandardCharsets.UTF_8), after);
   }
 
   private static ScalarEvent locate(String file, String text) {

@@ -27,7 +27,9 @@ class CanonicalYamlTest {
       "...", "---", "a#b", "a #b", "#a", "'q'", "\"q\"", "é", "a\nb", "a\n", "{a}", "[a]", "a,b", "*a", "&a", "!a",
       "%a", "@a", "`a", "|", ">", "?", "?a", ":a", "/etc/kubernetes/pki", "_x", "10.0.0.0/16", "a".repeat(99),
       "a".repeat(100), "a".repeat(101), "a".repeat(130), "NaN", ".nan", ".inf", "-.inf", "+1", "1_000", "2024-01-01",
-      "x\u0085y", "\t", "a\tb");
+      "x\u0085y", "\t", "a\tb", "kvm://{{ ds.meta_data.instance_id }}", "a: b", "a:  b", "- a", "a - b", "a  b",
+      "é b", "a\u0001b", "\u2028", "\ud83d\ude00 x", "\ud800", "\ufeff", "a'b", "a\"b", "a\\b", "{{ x }}", "[a, b]",
+      "a, b", "x: y: z", "% a", "a\r\nb", "a\n\nb", "  ", "a\u007fb", "x".repeat(200) + " y", "'", "\"");
 
   @Test
   void renderedFleetsAreWrittenDirectlyAndAsSnakeyamlDoes() {

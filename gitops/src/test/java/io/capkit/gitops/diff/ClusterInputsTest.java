@@ -43,6 +43,33 @@ class ClusterInputsTest {
   }
 
   @Test
+  void clusterFilesAreMatchedAsThePatternMatchesThem() {
+    String[] parts = {"management-clusters", "organizations", "workload-clusters", "cluster.yaml", "a", "b-1", "",
+        "x.yaml", "defaults.yaml", "organizations/", "/", "management-clusters/a", "c/d"};
+    java.util.Random r = new java.util.Random(18);
+    int clusters = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder path = new StringBuilder();
+      int n = 1 + r.nextInt(9);
+      for (int k = 0; k < n; k++) {
+        // Mostly the layout's own words in its order, so that many paths are cluster files or nearly.
+        String part = r.nextInt(3) > 0 && k < 7 ? new String[] {"management-clusters", "m", "organizations", "o",
+            "workload-clusters", "w", "cluster.yaml"}[k] : parts[r.nextInt(parts.length)];
+        path.append(k == 0 ? "" : "/").append(part);
+      }
+      String p = path.toString();
+      java.util.regex.Matcher m = ClusterInputs.CLUSTER.matcher(p);
+      java.util.Optional<ClusterPath> c = ClusterInputs.cluster(p);
+      assertEquals(m.matches(), c.isPresent(), p);
+      if (c.isPresent()) {
+        clusters++;
+        assertEquals(new ClusterPath(m.group(1), m.group(2), m.group(3), p), c.get(), p);
+      }
+    }
+    assertTrue(clusters > 1000, clusters + " cluster files");
+  }
+
+  @Test
   void classifiesFleetPaths() {
     assertTrue(ClusterInputs.isDefaults("management-clusters/a/defaults.yaml"));
     assertTrue(ClusterInputs.isDefaults("management-clusters/a/organizations/b/defaults.yaml"));

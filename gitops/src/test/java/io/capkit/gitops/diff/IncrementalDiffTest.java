@@ -22,23 +22,37 @@ import org.junit.jupiter.api.Test;
 /** The incremental diff against the full one, with the real renderer, on edits of a generated fleet. */
 class IncrementalDiffTest {
   private static final Renderer RENDERER = Renderer.standard();
+  /** Files only: the diff parses every changed file. */
   private static final FleetRenderer FULL = (fleet, releases) -> OutputLayout.files(RENDERER.render(fleet, releases)
       .clusters());
+  /** capkit's: the diff reads each cluster's objects from the renderer (WrittenDocuments) instead of its bytes. */
+  private static final FleetRenderer OBJECTS = FleetRenderer.of(() -> RENDERER);
   private static final FleetText FLEET = FleetText.of(2, 3, 4, 7);
   private static final TreeMap<String, String> RELEASES = FleetText.checkedInReleases();
 
   private static final String WC = Fleet.clusterPath("mc-1", "org-1-2", "wc-1");
 
-  /** Renders both versions in full and incrementally; asserts equal reports and returns the incremental run. */
+  /**
+   * Renders both versions in full, parsing every file, and incrementally from the renderer's objects; asserts equal
+   * reports and returns the incremental run.
+   */
   private static IncrementalDiff.Result check(String what, Map<String, String> fleetA, Map<String, String> releasesA,
       Map<String, String> fleetB, Map<String, String> releasesB) {
     FleetDiff full = RenderedDiff.between(FULL, FleetText.tree("a", fleetA), FleetText.tree("r", releasesA),
         FleetText.tree("b", fleetB), FleetText.tree("r", releasesB));
-    IncrementalDiff.Result inc = IncrementalDiff.between(FULL, FleetText.tree("a", fleetA),
+    IncrementalDiff.Result inc = IncrementalDiff.between(OBJECTS, FleetText.tree("a", fleetA),
         FleetText.tree("r", releasesA), FleetText.tree("b", fleetB), FleetText.tree("r", releasesB),
         changed(fleetA, fleetB), changed(releasesA, releasesB));
     assertEquals(full.format(), inc.diff().format(), what);
     assertEquals(full, inc.diff(), what);
+    // The whole fleets compared cluster by cluster from the renderer's objects, in parts of 64 and of 5.
+    assertEquals(full, RenderedDiff.between(OBJECTS, FleetText.tree("a", fleetA), FleetText.tree("r", releasesA),
+        FleetText.tree("b", fleetB), FleetText.tree("r", releasesB)), what);
+    FleetRenderer.Prepared a = OBJECTS.prepare(FleetText.tree("a", fleetA), FleetText.tree("r", releasesA));
+    FleetRenderer.Prepared b = OBJECTS.prepare(FleetText.tree("b", fleetB), FleetText.tree("r", releasesB));
+    Set<String> folders = new TreeSet<>(a.clusterFolders());
+    folders.addAll(b.clusterFolders());
+    assertEquals(full, RenderedDiff.compare(a, b, folders, path -> true, 5), what);
     return inc;
   }
 
@@ -176,6 +190,38 @@ class IncrementalDiffTest {
       partial += check("seed " + seed, a, RELEASES, b, RELEASES).full() ? 0 : 1;
     }
     assertTrue(partial >= 9, "most random pairs take the incremental path: " + partial);
+  }
+
+  @Test
+  void invalidInputGivesTheProblemsOfARenderingOfEachSideOldSideFirst() {
+    TreeMap<String, String> a = FLEET.files();
+    TreeMap<String, String> b = FLEET.files();
+    String other = Fleet.clusterPath("mc-0", "org-0-1", "wc-0");
+    b.put(WC, b.get(WC).replaceAll("WORKER_MACHINE_COUNT: \\d+", "WORKER_MACHINE_COUNT: -2"));
+    // Found while rendering the clusters (not while reading the fleet).
+    String rendering = problems(FULL, a, b);
+    assertTrue(rendering.contains("WORKER_MACHINE_COUNT"), rendering);
+    assertEquals(rendering, problems(OBJECTS, a, b));
+    b.put(other, b.get(other).replaceAll("release: v\\S+", "release: v9.9.9"));
+    String newSide = problems(FULL, a, b);
+    assertTrue(newSide.contains("WORKER_MACHINE_COUNT") && newSide.contains("v9.9.9"), newSide);
+    assertEquals(newSide, problems(OBJECTS, a, b));
+    // Both sides invalid: the old side's problems, as when the old side is rendered first.
+    a.put(other, a.get(other).replaceAll("release: v\\S+", "release: v8.8.8"));
+    String oldSide = problems(FULL, a, b);
+    assertTrue(oldSide.contains("v8.8.8") && !oldSide.contains("v9.9.9"), oldSide);
+    assertEquals(oldSide, problems(OBJECTS, a, b));
+  }
+
+  // The messages of the incremental and the full diff's failures.
+  private static String problems(FleetRenderer renderer, Map<String, String> a, Map<String, String> b) {
+    String inc = org.junit.jupiter.api.Assertions.assertThrows(io.capkit.api.InvalidInputException.class,
+        () -> IncrementalDiff.between(renderer, FleetText.tree("a", a), FleetText.tree("r", RELEASES),
+            FleetText.tree("b", b), FleetText.tree("r", RELEASES), changed(a, b), Set.of())).getMessage();
+    String full = org.junit.jupiter.api.Assertions.assertThrows(io.capkit.api.InvalidInputException.class,
+        () -> RenderedDiff.between(renderer, FleetText.tree("a", a), FleetText.tree("r", RELEASES),
+            FleetText.tree("b", b), FleetText.tree("r", RELEASES))).getMessage();
+    return inc + "\n--\n" + full;
   }
 
   private static String pick(Random r, TreeMap<String, String> files, String regex) {

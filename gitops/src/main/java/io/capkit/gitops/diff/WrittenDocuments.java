@@ -1,0 +1,108 @@
+package io.capkit.gitops.diff;
+
+import io.capkit.api.yaml.YamlDocuments;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The data {@link YamlDocuments#loadAll} reads from a file the renderer's {@code YamlWriter} wrote, taken from the
+ * documents the writer was given instead of from the text: a diff then compares the renderer's objects without
+ * parsing their bytes again. Only values whose reading is certain are taken: maps and lists (read back as
+ * {@link LinkedHashMap} and {@link ArrayList}), strings of printable ASCII, tab and newline (written plain only when
+ * they read back as strings, else double-quoted with escapes), integers (read back as an {@link Integer} when they
+ * fit, else a {@link Long}), booleans and null. Anything else (another type, a non-ASCII character, a duplicate key
+ * once read, an empty document, nesting near the reader's limit, a file near its size limit) gives empty, and the
+ * caller reads the bytes, which gives the same data or the reader's message. {@code WrittenDocumentsTest} holds this
+ * to the reader on random documents and on rendered fleets.
+ */
+final class WrittenDocuments {
+  /** Well inside the reader's nesting limit: deeper documents are read from their bytes. */
+  private static final int MAX_DEPTH = YamlDocuments.MAX_DEPTH - 10;
+
+  private WrittenDocuments() {}
+
+  /**
+   * The documents of a file of {@code size} bytes that the writer wrote from {@code documents}, as the reader reads
+   * them back, or empty when that is not certain here.
+   */
+  static Optional<List<Object>> data(List<? extends Map<String, ?>> documents, int size) {
+    if (documents.isEmpty() || size > YamlDocuments.MAX_CHARS / 2) {
+      return Optional.empty();
+    }
+    List<Object> out = new ArrayList<>(documents.size());
+    for (Map<String, ?> d : documents) {
+      // An empty top-level map is written as nothing at all, which reads back as no document.
+      Object v = d == null || d.isEmpty() ? null : value(d, 0);
+      if (v == null) {
+        return Optional.empty();
+      }
+      out.add(v);
+    }
+    return Optional.of(out);
+  }
+
+  private static final Object UNKNOWN = new Object();
+
+  // The value read back, null for a written null, UNKNOWN when not certain; null at the top means unknown too.
+  private static Object value(Object v, int depth) {
+    Object r = read(v, depth);
+    return r == UNKNOWN ? null : r;
+  }
+
+  private static Object read(Object v, int depth) {
+    if (v == null || v instanceof Boolean || v instanceof Integer) {
+      return v;
+    }
+    if (v instanceof String s) {
+      return printable(s) ? s : UNKNOWN;
+    }
+    if (v instanceof Long l) {
+      return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) (long) l : l;
+    }
+    if (depth >= MAX_DEPTH) {
+      return UNKNOWN;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>(Math.max(4, m.size() * 4 / 3 + 1));
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        Object key = e.getKey();
+        // Keys are scalars; a collection key is not something the writer writes.
+        if (key instanceof Map<?, ?> || key instanceof List<?>) {
+          return UNKNOWN;
+        }
+        Object k = read(key, depth + 1);
+        Object value = read(e.getValue(), depth + 1);
+        if (k == UNKNOWN || value == UNKNOWN || out.containsKey(k)) {
+          return UNKNOWN; // a duplicate once read: the reader refuses it
+        }
+        out.put(k, value);
+      }
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      for (Object item : l) {
+        Object value = read(item, depth + 1);
+        if (value == UNKNOWN) {
+          return UNKNOWN;
+        }
+        out.add(value);
+      }
+      return out;
+    }
+    return UNKNOWN;
+  }
+
+  private static boolean printable(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if ((c < 0x20 || c > 0x7e) && c != '\n' && c != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+}
