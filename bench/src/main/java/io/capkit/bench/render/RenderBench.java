@@ -192,16 +192,18 @@ public final class RenderBench {
         medianCpu / n * 1000, emptyCpu / n * 1000, ccPerCluster / capkitPerCluster, ccPerCluster / (emptyWall / n),
         ccCpuPerCluster / (medianCpu / n), ccCpuPerCluster / (emptyCpu / n));
     String verdict = String.format(Locale.ROOT, """
-        **Target (issue 18), render of 10,000 clusters into an empty folder: wall %s (median %.2f s against ≤ 2 s), \
-        peak RSS %s (%d MiB against ≤ 256 MiB).** \
+        **Target (issue 18), render of 10,000 clusters into an empty folder on %s: wall %s (median %.2f s against \
+        ≤ 2 s), peak RSS %s (%d MiB against ≤ 256 MiB).** \
         Wall time on this shared machine depends on the load average printed beside each run; CPU time (user+sys) is the figure load distorts least.
-        """, wallMet ? "met" : "missed", emptyWall, rssMet ? "met" : "missed", emptyRss / 1024);
+        """, fileSystem(work), wallMet ? "met" : "missed", emptyWall, rssMet ? "met" : "missed", emptyRss / 1024);
     String machine = String.format(Locale.ROOT, """
         Machine: %d CPUs (%s), %s %s, load average at start `%s`, at end `%s` (the machine is shared; \
         other jobs ran at the same time). Command: `bench/render/run.sh`; capkit JVM options from `bin/capkit` \
-        (`%s`, class-data archive).
+        (`%s`, class-data archive). Fleet and output folders on %s (`TMPDIR`; file creation costs differ widely \
+        between file systems: see "The file system on this machine").
         """, Runtime.getRuntime().availableProcessors(), BenchHost.cpuModel(), System.getProperty("java.vm.name"),
-        System.getProperty("java.runtime.version"), loadStart, loadEnd, a.getOrDefault("heapJavaOpts", "?"));
+        System.getProperty("java.runtime.version"), loadStart, loadEnd, a.getOrDefault("heapJavaOpts", "?"),
+        fileSystem(work));
     System.out.println();
     System.out.print(table);
     System.out.print(verdict);
@@ -251,9 +253,9 @@ public final class RenderBench {
         Machine: %d CPUs (%s), load average at start `%s`, at end `%s` (the machine is shared; other jobs ran at the \
         same time). Command: `bench/render/run.sh only=rerender` (the re-render rows alone; `bench/render/run.sh` runs \
         them after the other render rows); capkit through `bin/capkit` (the JVM, options and class-data archive it \
-        picks for `render`).
+        picks for `render`). Fleet and output folders on %s (`TMPDIR`).
         """, Runtime.getRuntime().availableProcessors(), BenchHost.cpuModel(), loadStart,
-        BenchHost.loadAverage(" "));
+        BenchHost.loadAverage(" "), fileSystem(work));
     String section = "## Renderer: re-render after one edit\n\n" + machine + "Fleet: " + fleet.clusters().size()
         + " generated clusters, output in place with the record a full render wrote.\n\n" + incremental;
     System.out.println();
@@ -282,6 +284,11 @@ public final class RenderBench {
         Files.delete(p);
       }
     }
+  }
+
+  /** The file system type of {@code dir} and its folder, e.g. "ext4 (/tmp)" or "tmpfs (/dev/shm)". */
+  static String fileSystem(Path dir) throws IOException {
+    return Files.getFileStore(dir).type() + " (`" + dir.getParent() + "`)";
   }
 
   private static Run timed(List<String> cmd, Path work) throws IOException, InterruptedException {
