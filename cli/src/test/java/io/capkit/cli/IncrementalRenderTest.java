@@ -520,6 +520,37 @@ class IncrementalRenderTest {
   }
 
   @Test
+  void anEditReadsOnlyItsOwnLayersYetTheFleetWideChecksSeeEveryCluster(@TempDir Path tmp) throws IOException {
+    // Only the edited cluster's management cluster and organization folders are read for a cluster-only edit...
+    Set<String> folders =
+        RecordedRender.clusterFolders(Set.of(orgDir("mc-a", "a1") + "/workload-clusters/wc-0/cluster.yaml"));
+    assertEquals(Set.of("management-clusters/mc-a/", "management-clusters/mc-a/organizations/a1/"), folders);
+    assertTrue(RecordedRender.needed("management-clusters/mc-a/defaults.yaml", folders));
+    assertTrue(RecordedRender.needed("management-clusters/mc-a/hosts/h1.yaml", folders));
+    assertTrue(RecordedRender.needed(orgDir("mc-a", "a1") + "/defaults.yaml", folders));
+    assertTrue(RecordedRender.needed("README.md", folders));
+    assertFalse(RecordedRender.needed(orgDir("mc-a", "a2") + "/defaults.yaml", folders));
+    assertFalse(RecordedRender.needed(orgDir("mc-a", "a10") + "/defaults.yaml", folders));
+    assertFalse(RecordedRender.needed("management-clusters/mc-b/defaults.yaml", folders));
+    assertFalse(RecordedRender.needed("management-clusters/mc-b/hosts/h1.yaml", folders));
+    // ...yet moving it into another organization's namespace, beside a cluster of the same name there, is refused
+    // exactly as a full render refuses it (namespace/name unique, namespace owned by one organization).
+    setUp(tmp, 1);
+    assertEquals(0, render().code());
+    SortedMap<String, byte[]> before = CapkitCommandTest.tree(out);
+    Path cluster = fleet.resolve(orgDir("mc-a", "a1") + "/workload-clusters/wc-0/cluster.yaml");
+    write(cluster, Files.readString(cluster).replace("  name: wc-0\n", "  name: wc-0\n  namespace: team-mc-a\n"));
+    CapkitCommandTest.Run inc = render();
+    CapkitCommandTest.Run full = CapkitCommandTest.run("render", "--full", "--fleet", fleet.toString(), "--releases",
+        releases.toString(), "--out", tmp.resolve("full").toString());
+    assertEquals(1, full.code(), full.err());
+    assertEquals(1, inc.code(), inc.out());
+    assertEquals(full.err(), inc.err());
+    assertTrue(inc.err().contains("team-mc-a"), inc.err());
+    CapkitCommandTest.assertSameTree(before, CapkitCommandTest.tree(out));
+  }
+
+  @Test
   void clusterFilesAreRecognisedExactlyAsTheFleetReaderDoes() {
     for (String p : List.of("management-clusters/mc/organizations/o/workload-clusters/wc/cluster.yaml",
         "management-clusters/mc/organizations/o/workload-clusters/wc/cluster.yml",
