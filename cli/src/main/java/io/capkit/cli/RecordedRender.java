@@ -169,13 +169,8 @@ final class RecordedRender {
   private static IncrementalRender.Result partialOrThrow(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
       InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed,
       boolean sharedIntact) {
-    // When no non-cluster input changed (the everyday edit), the defaults and KVMHost files of management clusters
-    // and organizations without a changed cluster are left out of what the renderer reads: they are as the recorded
-    // render (same build, same options) read and checked them, and no cluster rendered now depends on them.
-    Set<String> folders = inputs.equals(rec.inputs()) ? clusterFolders(toRender) : null;
     List<String> fleetFiles = fleetScan.files().stream()
-        .filter(p -> IncrementalRender.isClusterFile(p) ? toRender.contains(p) : folders == null || needed(p, folders))
-        .toList();
+        .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
     RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
     RecordingTree releases = new RecordingTree(new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan),
         false);
@@ -201,14 +196,6 @@ final class RecordedRender {
       if (!IncrementalRender.isClusterFile(p)) {
         newInputs.put("fleet/" + p, fleet.digest(p));
       }
-    }
-    if (folders != null) {
-      // The files left out, as recorded (each one's digest equals the record's: inputs.equals(rec.inputs())).
-      inputs.forEach((k, v) -> {
-        if (k.startsWith("fleet/")) {
-          newInputs.putIfAbsent(k, v);
-        }
-      });
     }
     releases.files().forEach(p -> newInputs.put("releases/" + p, releases.digest(p)));
     IncrementalRender.Contexts contexts = new IncrementalRender.Contexts(inc.build, inc.options, newInputs);
@@ -314,40 +301,6 @@ final class RecordedRender {
     List<String> warnings = new ArrayList<>();
     clusters.values().forEach(c -> warnings.addAll(c.warnings()));
     return new IncrementalRender.Result(clusters.size(), fresh.size(), removed.size(), warnings);
-  }
-
-  /**
-   * The management cluster folders ({@code management-clusters/<mc>/}) and organization folders
-   * ({@code management-clusters/<mc>/organizations/<org>/}) of the given cluster files.
-   */
-  static Set<String> clusterFolders(Set<String> clusterFiles) {
-    Set<String> folders = new HashSet<>();
-    for (String p : clusterFiles) {
-      int mcEnd = p.indexOf('/', "management-clusters/".length());
-      folders.add(p.substring(0, mcEnd + 1));
-      int orgEnd = p.indexOf('/', mcEnd + "/organizations/".length());
-      folders.add(p.substring(0, orgEnd + 1));
-    }
-    return folders;
-  }
-
-  /**
-   * Whether a non-cluster fleet file is read for clusters in {@code folders} ({@link #clusterFolders}): anything not
-   * inside some management cluster's or organization's folder, else only inside theirs.
-   */
-  static boolean needed(String p, Set<String> folders) {
-    if (!p.startsWith("management-clusters/")) {
-      return true;
-    }
-    int mcEnd = p.indexOf('/', "management-clusters/".length());
-    if (mcEnd < 0 || !folders.contains(p.substring(0, mcEnd + 1))) {
-      return mcEnd < 0;
-    }
-    if (!p.startsWith("organizations/", mcEnd + 1)) {
-      return true;
-    }
-    int orgEnd = p.indexOf('/', mcEnd + "/organizations/".length());
-    return orgEnd < 0 || folders.contains(p.substring(0, orgEnd + 1));
   }
 
   /**

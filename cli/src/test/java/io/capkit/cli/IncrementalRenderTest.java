@@ -520,21 +520,10 @@ class IncrementalRenderTest {
   }
 
   @Test
-  void anEditReadsOnlyItsOwnLayersYetTheFleetWideChecksSeeEveryCluster(@TempDir Path tmp) throws IOException {
-    // Only the edited cluster's management cluster and organization folders are read for a cluster-only edit...
-    Set<String> folders =
-        RecordedRender.clusterFolders(Set.of(orgDir("mc-a", "a1") + "/workload-clusters/wc-0/cluster.yaml"));
-    assertEquals(Set.of("management-clusters/mc-a/", "management-clusters/mc-a/organizations/a1/"), folders);
-    assertTrue(RecordedRender.needed("management-clusters/mc-a/defaults.yaml", folders));
-    assertTrue(RecordedRender.needed("management-clusters/mc-a/hosts/h1.yaml", folders));
-    assertTrue(RecordedRender.needed(orgDir("mc-a", "a1") + "/defaults.yaml", folders));
-    assertTrue(RecordedRender.needed("README.md", folders));
-    assertFalse(RecordedRender.needed(orgDir("mc-a", "a2") + "/defaults.yaml", folders));
-    assertFalse(RecordedRender.needed(orgDir("mc-a", "a10") + "/defaults.yaml", folders));
-    assertFalse(RecordedRender.needed("management-clusters/mc-b/defaults.yaml", folders));
-    assertFalse(RecordedRender.needed("management-clusters/mc-b/hosts/h1.yaml", folders));
-    // ...yet moving it into another organization's namespace, beside a cluster of the same name there, is refused
-    // exactly as a full render refuses it (namespace/name unique, namespace owned by one organization).
+  void anEditMovingAClusterIntoAnotherOrganizationsNamespaceIsRefusedAsAFullRenderRefusesIt(@TempDir Path tmp)
+      throws IOException {
+    // The fleet-wide checks (namespace/name unique, a namespace owned by one organization) see every cluster, the
+    // unchanged ones from the record, when one edited cluster moves beside a cluster of the same name elsewhere.
     setUp(tmp, 1);
     assertEquals(0, render().code());
     SortedMap<String, byte[]> before = CapkitCommandTest.tree(out);
