@@ -520,6 +520,26 @@ class IncrementalRenderTest {
   }
 
   @Test
+  void anEditMovingAClusterIntoAnotherOrganizationsNamespaceIsRefusedAsAFullRenderRefusesIt(@TempDir Path tmp)
+      throws IOException {
+    // The fleet-wide checks (namespace/name unique, a namespace owned by one organization) see every cluster, the
+    // unchanged ones from the record, when one edited cluster moves beside a cluster of the same name elsewhere.
+    setUp(tmp, 1);
+    assertEquals(0, render().code());
+    SortedMap<String, byte[]> before = CapkitCommandTest.tree(out);
+    Path cluster = fleet.resolve(orgDir("mc-a", "a1") + "/workload-clusters/wc-0/cluster.yaml");
+    write(cluster, Files.readString(cluster).replace("  name: wc-0\n", "  name: wc-0\n  namespace: team-mc-a\n"));
+    CapkitCommandTest.Run inc = render();
+    CapkitCommandTest.Run full = CapkitCommandTest.run("render", "--full", "--fleet", fleet.toString(), "--releases",
+        releases.toString(), "--out", tmp.resolve("full").toString());
+    assertEquals(1, full.code(), full.err());
+    assertEquals(1, inc.code(), inc.out());
+    assertEquals(full.err(), inc.err());
+    assertTrue(inc.err().contains("team-mc-a"), inc.err());
+    CapkitCommandTest.assertSameTree(before, CapkitCommandTest.tree(out));
+  }
+
+  @Test
   void clusterFilesAreRecognisedExactlyAsTheFleetReaderDoes() {
     for (String p : List.of("management-clusters/mc/organizations/o/workload-clusters/wc/cluster.yaml",
         "management-clusters/mc/organizations/o/workload-clusters/wc/cluster.yml",
