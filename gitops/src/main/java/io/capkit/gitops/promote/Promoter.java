@@ -16,6 +16,14 @@ import io.capkit.gitops.git.GitSourceTree;
 import io.capkit.gitops.git.OverlayTree;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +35,7 @@ import java.util.concurrent.FutureTask;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.dircache.DirCacheTree;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
@@ -56,7 +65,9 @@ import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
 import org.eclipse.jgit.treewalk.filter.IndexDiffFilter;
+import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 
 /**
  * Release promotion against a local clone: fetch the base branch, plan the edits on its tree (no checkout),
@@ -256,24 +267,33 @@ public final class Promoter {
 
   /**
    * What {@code git status} calls uncommitted (untracked files do not count). When the index's cached tree
-   * equals HEAD's tree, the HEAD side needs no walk: only the working tree is compared with the index (stat
-   * data first, content for racily clean entries). Otherwise JGit's full status decides.
+   * equals HEAD's tree, the HEAD side needs no walk: only the working tree is compared with the index. As git does,
+   * an entry whose file has the index's stat data (type, executable bit, size, modification time to the
+   * nanosecond) is clean unless it is racily clean (modified no earlier than the index was written) or smudged;
+   * only the other entries go to JGit's comparison (stat data, then content), so the working tree's folders are
+   * listed only on the way to those. Otherwise JGit's full status decides.
    */
   static boolean hasUncommittedChanges(Repository repo) throws IOException, GitAPIException {
     ObjectId head = repo.resolve(Constants.HEAD + "^{tree}");
+    Path indexFile = repo.getIndexFile().toPath();
+    FileTime indexTime = modified(indexFile);
     DirCache index = repo.readDirCache();
     DirCacheTree cached = index.getCacheTree(false);
     if (head == null || cached == null || !cached.isValid() || !head.equals(cached.getObjectId())
-        || index.hasUnmergedPaths()) {
+        || index.hasUnmergedPaths() || indexTime == null || !indexTime.equals(modified(indexFile))) {
       try (Git git = Git.wrap(repo)) {
         return git.status().call().hasUncommittedChanges();
       }
+    }
+    List<String> doubtful = statMismatches(repo.getWorkTree().toPath(), index, indexTime.toInstant());
+    if (doubtful.isEmpty()) {
+      return false;
     }
     try (TreeWalk walk = new TreeWalk(repo)) {
       walk.addTree(new DirCacheIterator(index));
       walk.addTree(new FileTreeIterator(repo));
       walk.setRecursive(true);
-      walk.setFilter(new IndexDiffFilter(0, 1));
+      walk.setFilter(AndTreeFilter.create(PathFilterGroup.createFromStrings(doubtful), new IndexDiffFilter(0, 1)));
       while (walk.next()) {
         if (walk.getTree(0, DirCacheIterator.class) != null) { // modified or deleted; not untracked
           return true;
@@ -281,6 +301,50 @@ public final class Promoter {
       }
     }
     return false;
+  }
+
+  // The modification time of `file`, or null if it cannot be read.
+  private static FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  // The index entries whose files cannot be called clean from their stat data alone (git's rule, racy entries
+  // included): JGit compares those.
+  static List<String> statMismatches(Path workTree, DirCache index, Instant indexTime) {
+    List<String> doubtful = new ArrayList<>();
+    for (int i = 0, n = index.getEntryCount(); i < n; i++) {
+      DirCacheEntry e = index.getEntry(i);
+      String path = e.getPathString();
+      if (!sameStat(workTree, e, path, indexTime)) {
+        doubtful.add(path);
+      }
+    }
+    return doubtful;
+  }
+
+  private static boolean sameStat(Path workTree, DirCacheEntry e, String path, Instant indexTime) {
+    FileMode mode = e.getFileMode();
+    if (e.getStage() != DirCacheEntry.STAGE_0 || e.isAssumeValid() || e.isUpdateNeeded() || e.isSmudged()
+        || (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE)) {
+      return false;
+    }
+    Instant entryTime = e.getLastModifiedInstant();
+    if (entryTime.compareTo(indexTime) >= 0) { // racily clean: the file may have changed after the index was written
+      return false;
+    }
+    PosixFileAttributes a;
+    try {
+      a = Files.readAttributes(workTree.resolve(path), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | UnsupportedOperationException e2) {
+      return false;
+    }
+    boolean executable = a.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
+    return a.isRegularFile() && a.size() == e.getLength() && executable == (mode == FileMode.EXECUTABLE_FILE)
+        && a.lastModifiedTime().toInstant().equals(entryTime);
   }
 
   private Map<String, Ref> lsRemote(String url, CredentialsProvider login, String shownUrl) {

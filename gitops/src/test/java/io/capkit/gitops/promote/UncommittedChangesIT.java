@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.lib.Repository;
@@ -46,6 +52,68 @@ class UncommittedChangesIT {
       Files.writeString(tmp.resolve("staged.yaml"), "b: 2\n");
       git.add().addFilepattern("staged.yaml").call();
       assertSame(repo, true);
+    }
+  }
+
+  @Test
+  void statDataDecidesOnlyWhatGitWouldTrust() throws Exception {
+    try (Git git = Git.init().setInitialBranch("main").setDirectory(tmp.toFile()).call()) {
+      Repository repo = git.getRepository();
+      FileTime old = FileTime.from(Instant.now().minusSeconds(60));
+      for (int i = 0; i < 10; i++) {
+        Path f = tmp.resolve("mc/org/wc-" + i + "/cluster.yaml");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, "spec:\n  release: v1.0.0\n");
+        Files.setLastModifiedTime(f, old);
+      }
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("fleet").setAuthor("t", "t@t").setCommitter("t", "t@t").call();
+      DirCache index = repo.lockDirCache();
+      index.getCacheTree(true);
+      index.write();
+      index.commit();
+      Instant indexTime = Files.getLastModifiedTime(repo.getIndexFile().toPath()).toInstant();
+      // Files older than the index with its stat data: clean without reading them.
+      assertEquals(List.of(), Promoter.statMismatches(tmp, repo.readDirCache(), indexTime));
+      assertSame(repo, false);
+
+      // Same size and time, executable bit set.
+      Path wc5 = tmp.resolve("mc/org/wc-5/cluster.yaml");
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(wc5);
+      Set<PosixFilePermission> exec = new HashSet<>(perms);
+      exec.add(PosixFilePermission.OWNER_EXECUTE);
+      Files.setPosixFilePermissions(wc5, exec);
+      assertSame(repo, true);
+      Files.setPosixFilePermissions(wc5, perms);
+      assertSame(repo, false);
+
+      // A file replaced by a folder, and a different size with the old time.
+      Path wc6 = tmp.resolve("mc/org/wc-6/cluster.yaml");
+      Files.delete(wc6);
+      Files.createDirectories(wc6);
+      assertSame(repo, true);
+      Files.delete(wc6);
+      Files.writeString(wc6, "spec:\n  release: v1.0.10\n");
+      Files.setLastModifiedTime(wc6, old);
+      assertSame(repo, true);
+      Files.writeString(wc6, "spec:\n  release: v1.0.0\n");
+      Files.setLastModifiedTime(wc6, old);
+      assertEquals(List.of(), Promoter.statMismatches(tmp, repo.readDirCache(), indexTime));
+      assertSame(repo, false);
+
+      // An edit that keeps the size and the time is trusted as clean, as git does, unless it may have happened after
+      // the index was written: with the index written in the files' own tick, every entry is racily clean and only
+      // the content can tell.
+      Files.setLastModifiedTime(repo.getIndexFile().toPath(), old);
+      assertEquals(10, Promoter.statMismatches(tmp, repo.readDirCache(), old.toInstant()).size());
+      assertSame(repo, false);
+      Path wc2 = tmp.resolve("mc/org/wc-2/cluster.yaml");
+      Files.writeString(wc2, "spec:\n  release: v1.0.9\n");
+      Files.setLastModifiedTime(wc2, old);
+      assertSame(repo, true);
+      Files.writeString(wc2, "spec:\n  release: v1.0.0\n");
+      Files.setLastModifiedTime(wc2, old);
+      assertSame(repo, false);
     }
   }
 
