@@ -54,17 +54,6 @@ public final class Renderer {
     return new RenderResult(List.copyOf(renderEach(readInputs(fleet, fleetLabel, releases, releasesLabel), c -> c)));
   }
 
-  /**
-   * As {@link #render(SourceTree, String, SourceTree, String)}, but each cluster is encoded to its output bytes on
-   * the worker thread that rendered it and its object tree dropped: a large fleet never holds every tree at once.
-   */
-  public RenderedFiles renderFiles(SourceTree fleet, String fleetLabel, SourceTree releases, String releasesLabel) {
-    Fleet in = read(fleet, fleetLabel, releases, releasesLabel);
-    OutputLayout.EncodedCluster[] out = new OutputLayout.EncodedCluster[in.clusters().size()];
-    Streamed s = renderEach(in, in.clusters(), (i, c) -> out[i] = c);
-    return new RenderedFiles(s.clusters(), OutputLayout.assemble(java.util.Arrays.asList(out)), s.warnings());
-  }
-
   /** The fleet and the releases, read and checked, before any cluster is rendered. */
   public record Fleet(List<FleetCluster> clusters, ReleaseCatalog catalog) {}
 

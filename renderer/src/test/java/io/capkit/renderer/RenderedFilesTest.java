@@ -13,7 +13,7 @@ class RenderedFilesTest {
   @Test
   void renderFilesMatchesRenderResultFiles() {
     RenderResult result = Renderer.standard().render(RepoFiles.exampleFleet(), RepoFiles.releases());
-    RenderedFiles files = Renderer.standard().renderFiles(RepoFiles.exampleFleet(), "", RepoFiles.releases(), "");
+    RenderedFiles files = RenderedFiles.of(Renderer.standard(), RepoFiles.exampleFleet(), "", RepoFiles.releases(), "");
     SortedMap<String, byte[]> expected = result.files();
     assertFalse(expected.isEmpty());
     assertEquals(result.clusters().size(), files.clusters());

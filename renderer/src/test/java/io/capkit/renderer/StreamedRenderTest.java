@@ -97,7 +97,7 @@ class StreamedRenderTest {
       assertFalse(warnings.isEmpty(), "the fleet has deprecated releases");
     }
     // The in-memory path built on the same pieces agrees too.
-    RenderedFiles rendered = Renderer.standard().renderFiles(fleet, "", RepoFiles.releases(), "");
+    RenderedFiles rendered = RenderedFiles.of(Renderer.standard(), fleet, "", RepoFiles.releases(), "");
     assertEquals(files.keySet(), rendered.files().keySet());
     files.forEach((path, bytes) -> assertArrayEquals(bytes, rendered.files().get(path), path));
   }
