@@ -14,6 +14,7 @@ import io.capkit.gitops.git.GitLocation;
 import io.capkit.gitops.git.GitRepositories;
 import io.capkit.gitops.git.GitSourceTree;
 import io.capkit.gitops.git.OverlayTree;
+import io.capkit.renderer.Background;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,8 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
@@ -117,12 +116,10 @@ public final class Promoter {
     // The working tree is compared with the index on its own thread while capkit fetches, plans and renders; its
     // answer is awaited before anything is committed, and a dirty clone is refused before any other problem is
     // reported, as when it was checked first.
-    FutureTask<InvalidInputException> uncommitted = new FutureTask<>(() -> uncommitted(repo, where));
-    Thread t = new Thread(uncommitted, "capkit-uncommitted-check");
-    t.setDaemon(true);
-    t.start();
+    Background<InvalidInputException> uncommitted = Background.start("capkit-uncommitted-check",
+        () -> uncommitted(repo, where));
     Runnable refuseDirty = () -> {
-      InvalidInputException dirty = await(uncommitted);
+      InvalidInputException dirty = uncommitted.get();
       if (dirty != null) {
         throw dirty;
       }
@@ -136,31 +133,6 @@ public final class Promoter {
     }
     refuseDirty.run();
     return result;
-  }
-
-  private static InvalidInputException await(FutureTask<InvalidInputException> task) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return task.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException r) {
-            throw r;
-          }
-          if (e.getCause() instanceof Error r) {
-            throw r;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   // After the checks of the clone itself; `refuseDirty` runs before the first write of promote's own.
