@@ -214,11 +214,7 @@ public final class RenderBench {
           "%.1f ms wall per cluster", ccPerCluster * 1000) + ".\n\n" + incremental;
       System.out.println();
       System.out.print(incremental);
-      if (a.containsKey("results")) {
-        Path incNotes = repo.resolve("bench/render/notes-incremental.md");
-        String notes = Files.exists(incNotes) ? "\n" + Files.readString(incNotes).stripTrailing() + "\n" : "";
-        ResultsSection.write(Path.of(a.get("results")), "Renderer: re-render after one edit", section + notes);
-      }
+      writeRerenderSection(a, repo, section);
     }
     if (a.containsKey("results")) {
       String notes = a.containsKey("notes") ? Files.readString(Path.of(a.get("notes"))).stripTrailing() + "\n\n" : "";
@@ -260,11 +256,7 @@ public final class RenderBench {
         + " generated clusters, output in place with the record a full render wrote.\n\n" + incremental;
     System.out.println();
     System.out.print(incremental);
-    if (a.containsKey("results")) {
-      Path incNotes = repo.resolve("bench/render/notes-incremental.md");
-      String notes = Files.exists(incNotes) ? "\n" + Files.readString(incNotes).stripTrailing() + "\n" : "";
-      ResultsSection.write(Path.of(a.get("results")), "Renderer: re-render after one edit", section + notes);
-    }
+    writeRerenderSection(a, repo, section);
   }
 
   private static String join(List<Run> runs, java.util.function.Function<Run, String> f) {
@@ -283,6 +275,15 @@ public final class RenderBench {
       for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
+    }
+  }
+
+  /** Writes the re-render section, followed by bench/render/notes-incremental.md, when {@code results} is given. */
+  private static void writeRerenderSection(Map<String, String> a, Path repo, String section) throws IOException {
+    if (a.containsKey("results")) {
+      Path incNotes = repo.resolve("bench/render/notes-incremental.md");
+      String notes = Files.exists(incNotes) ? "\n" + Files.readString(incNotes).stripTrailing() + "\n" : "";
+      ResultsSection.write(Path.of(a.get("results")), "Renderer: re-render after one edit", section + notes);
     }
   }
 

@@ -30,13 +30,7 @@ class UncommittedChangesIT {
         Files.createDirectories(f.getParent());
         Files.writeString(f, "spec:\n  release: v1.0.0\n");
       }
-      git.add().addFilepattern(".").call();
-      git.commit().setMessage("fleet").setAuthor("t", "t@t").setCommitter("t", "t@t").call();
-      // The cached tree in the index makes the fast path apply; git writes it on commit and checkout.
-      DirCache index = repo.lockDirCache();
-      index.getCacheTree(true);
-      index.write();
-      index.commit();
+      commitAll(git, repo);
       assertSame(repo, false);
 
       Files.writeString(tmp.resolve("untracked.yaml"), "a: 1\n");
@@ -66,12 +60,7 @@ class UncommittedChangesIT {
         Files.writeString(f, "spec:\n  release: v1.0.0\n");
         Files.setLastModifiedTime(f, old);
       }
-      git.add().addFilepattern(".").call();
-      git.commit().setMessage("fleet").setAuthor("t", "t@t").setCommitter("t", "t@t").call();
-      DirCache index = repo.lockDirCache();
-      index.getCacheTree(true);
-      index.write();
-      index.commit();
+      commitAll(git, repo);
       Instant indexTime = Files.getLastModifiedTime(repo.getIndexFile().toPath()).toInstant();
       // Files older than the index with its stat data: clean without reading them.
       assertEquals(List.of(), Promoter.statMismatches(tmp, repo.readDirCache(), indexTime));
@@ -115,6 +104,19 @@ class UncommittedChangesIT {
       Files.setLastModifiedTime(wc2, old);
       assertSame(repo, false);
     }
+  }
+
+  /**
+   * Commits everything, then writes the index's cached tree, which makes the fast path apply (git writes it on commit
+   * and checkout).
+   */
+  private static void commitAll(Git git, Repository repo) throws Exception {
+    git.add().addFilepattern(".").call();
+    git.commit().setMessage("fleet").setAuthor("t", "t@t").setCommitter("t", "t@t").call();
+    DirCache index = repo.lockDirCache();
+    index.getCacheTree(true);
+    index.write();
+    index.commit();
   }
 
   private static void assertSame(Repository repo, boolean dirty) throws Exception {
