@@ -26,8 +26,10 @@ import java.util.function.BiFunction;
  * reach ({@link ConnectionLimits}): a request head must arrive whole within {@link ConnectionLimits#request()} of the
  * accept and the answer be read within as long again, else the connection is closed; a head is at most
  * {@value #MAX_HEAD} bytes (431 otherwise); a client address holds at most {@link ConnectionLimits#maxPerPeer()}
- * connections and the server {@link ConnectionLimits#maxConnections()}: past either, a connection is closed as soon
- * as it is accepted. A request body is never read (the connection closes after the answer).
+ * connections, past that a connection is closed as soon as it is accepted; with
+ * {@link ConnectionLimits#maxConnections()} open, new ones wait in the accept backlog until one closes (every open
+ * connection is within its deadline: none is idle). A request body is never read (the connection closes after the
+ * answer).
  *
  * <p>Why not the Netty server the webhook uses ({@code io.capkit.http.HttpServer}): in the provider it only answered
  * these four paths, and loading Netty for them cost about 600 classes, its threads and their code, 5 MiB of the
@@ -42,6 +44,7 @@ final class ProbeServer implements AutoCloseable {
   private final ConnectionLimits limits;
   private final BiFunction<String, String, HttpResponse> handler;
   private final Thread loop;
+  private final SelectionKey acceptKey;
   /** Open connections per client address; the loop thread's only. */
   private final Map<InetAddress, Integer> perPeer = new HashMap<>();
   private int open;
@@ -71,7 +74,7 @@ final class ProbeServer implements AutoCloseable {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       server.bind(address, 64);
       server.configureBlocking(false);
-      server.register(selector, SelectionKey.OP_ACCEPT);
+      acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
     } catch (IOException e) {
       server.close();
       selector.close();
@@ -129,10 +132,10 @@ final class ProbeServer implements AutoCloseable {
 
   private void accept() throws IOException {
     SocketChannel ch;
-    while ((ch = server.accept()) != null) {
+    while (open < limits.maxConnections() && (ch = server.accept()) != null) {
       InetAddress peer = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
       int mine = perPeer.getOrDefault(peer, 0);
-      if (mine >= limits.maxPerPeer() || open >= limits.maxConnections()) {
+      if (mine >= limits.maxPerPeer()) {
         ch.close();
         continue;
       }
@@ -140,6 +143,9 @@ final class ProbeServer implements AutoCloseable {
       open++;
       ch.configureBlocking(false);
       ch.register(selector, SelectionKey.OP_READ, new Conn(peer, System.nanoTime() + limits.request().toNanos()));
+    }
+    if (open >= limits.maxConnections()) {
+      acceptKey.interestOps(0); // full: the rest wait in the backlog until a connection closes (drop)
     }
   }
 
@@ -195,6 +201,9 @@ final class ProbeServer implements AutoCloseable {
       key.attach(null);
       open--;
       perPeer.computeIfPresent(c.peer, (p, v) -> v > 1 ? v - 1 : null);
+      if (acceptKey.isValid() && acceptKey.interestOps() == 0) {
+        acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+      }
     }
   }
 

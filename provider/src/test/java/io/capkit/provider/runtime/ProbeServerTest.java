@@ -3,11 +3,17 @@ package io.capkit.provider.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.capkit.http.ConnectionLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The provider's probe port on a loopback socket, byte for byte: one answer per connection, then the close. */
@@ -65,6 +71,35 @@ class ProbeServerTest {
       assertTrue(exchange(port, huge).startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
       // The server still answers after all of them.
       assertTrue(exchange(port, "GET /readyz HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 200 OK\r\n"));
+    }
+  }
+
+  /**
+   * With every connection taken by half-sent heads (from another address, within the per-address cap), a probe
+   * waits in the accept backlog and is answered once their deadline closes them; it is not refused.
+   */
+  @Test
+  void aFullServerQueuesTheNextConnectionInsteadOfRefusingIt() throws Exception {
+    ConnectionLimits limits = new ConnectionLimits(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(1), 2, 2);
+    List<Socket> slow = new ArrayList<>();
+    try (HealthServer server = new HealthServer("127.0.0.1", 0, limits, () -> true, () -> true, "{}", () -> "")) {
+      for (int i = 0; i < 2; i++) {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        s.getOutputStream().write("GET /healthz HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        slow.add(s);
+      }
+      assertTrue(exchange(server.port(), "GET /healthz HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 200 OK\r\n"));
+      for (Socket s : slow) {
+        s.setSoTimeout(10_000);
+        assertEquals(-1, s.getInputStream().read(), "the half-sent head was closed at its deadline");
+      }
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
     }
   }
 }
