@@ -91,7 +91,7 @@ public final class PromoteCommand implements Callable<Integer> {
    * "Performance"). {@code renderer} is made only when the arguments qualify.
    */
   static PromoteCommand withoutPicocli(Supplier<FleetRenderer> renderer, String... args) {
-    if (args.length < 5 || !"promote".equals(args[0])) {
+    if (args.length < 3 || !"promote".equals(args[0])) {
       return null;
     }
     Map<String, String> given = new HashMap<>();

@@ -41,6 +41,7 @@ class PromoteCommandTest {
   @Test
   void withoutPicocliReadsTheArgumentsPicocliWouldAndLeavesTheRestToIt() {
     List<String[]> plain = List.of(new String[] {"promote", "--release", "v1.2.0", "--select", "mc=mc-0"},
+        new String[] {"promote", "--release=v1.2.0", "--select=mc=mc-0"},
         new String[] {"promote", "--select=org=acme,name=a*", "--release=v1.2.0", "--git", "work", "--base", "trunk",
             "--remote", "upstream", "--forge-url", "https://api.github.com", "--repo", "acme/fleet", "--forge",
             "gitea", "--fleet", "fleet", "--releases", "fleet/releases"},
@@ -63,6 +64,7 @@ class PromoteCommandTest {
       assertEquals(parsed.layout.releasesPath(), quick.layout.releasesPath(), what);
     }
     for (String[] args : List.of(new String[] {"promote"}, new String[] {"promote", "--release", "v1"},
+        new String[] {"promote", "--release=v1"}, new String[] {"promote", "--release=v1", "--select"},
         new String[] {"promote", "--release", "v1", "--select"},
         new String[] {"promote", "--release", "v1", "--select", "mc=a", "-h"},
         new String[] {"promote", "--release", "v1", "--select", "mc=a", "--help"},
