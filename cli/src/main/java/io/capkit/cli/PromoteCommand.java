@@ -150,6 +150,11 @@ public final class PromoteCommand implements Callable<Integer> {
         }
         forge = ForgeKind.parse(forgeKind).connect(forgeUrl, forgeRepo, env);
       }
+      // The renderer's start-up (schemas, flavors, rules) on a thread of its own, beside opening the clone and
+      // fetching (Promoter asks again; only the first call starts it).
+      if (renderer != null) {
+        renderer.warmUp();
+      }
       try (Repository repo = GitRepositories.openLocal(git, git.toString())) {
         Promoter.Result r = new Promoter(credentials, renderer, forge, err).promote(repo,
             new Promoter.Options(release, selector, base, remote, layout.fleetPath(), layout.releasesPath()));

@@ -30,6 +30,7 @@ final class CapkitRenderer implements FleetRenderer {
 
   private final Supplier<Renderer> supplier;
   private Renderer renderer;
+  private boolean warming;
 
   CapkitRenderer(Supplier<Renderer> supplier) {
     this.supplier = supplier;
@@ -43,9 +44,18 @@ final class CapkitRenderer implements FleetRenderer {
     return Collections.unmodifiableMap(m);
   }
 
-  /** Makes the renderer (schemas, flavors, rules) on a daemon thread; the first caller of renderer() waits for it. */
+  /**
+   * Makes the renderer (schemas, flavors, rules) on a daemon thread; the first caller of renderer() waits for it. Only
+   * the first call starts that thread.
+   */
   @Override
   public void warmUp() {
+    synchronized (this) {
+      if (warming || renderer != null) {
+        return;
+      }
+      warming = true;
+    }
     Thread t = new Thread(() -> {
       try {
         renderer();
