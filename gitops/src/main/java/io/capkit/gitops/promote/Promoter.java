@@ -17,6 +17,7 @@ import io.capkit.gitops.git.OverlayTree;
 import io.capkit.renderer.Background;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.eclipse.jgit.api.Git;
@@ -57,10 +59,14 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchConnection;
+import org.eclipse.jgit.transport.PackLock;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.errors.NotSupportedException;
+import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -148,15 +154,7 @@ public final class Promoter {
     String trackingBase = Constants.R_REMOTES + o.remote() + "/" + o.base();
     String trackingBranch = Constants.R_REMOTES + o.remote() + "/" + branch;
 
-    Map<String, Ref> remoteRefs = lsRemote(url, login, shownUrl);
-    if (!remoteRefs.containsKey(Constants.R_HEADS + o.base())) {
-      throw new InvalidInputException(new Problem(shownUrl, null, "has no branch \"" + o.base() + "\""));
-    }
-    ObjectId remoteBranch = Optional.ofNullable(remoteRefs.get(branchRef)).map(Ref::getObjectId).orElse(null);
-    progress.println("fetching " + o.base() + (remoteBranch != null ? " and " + branch : "") + " from " + shownUrl);
-    fetch(repo, o.remote(), login, shownUrl, remoteBranch != null,
-        new RefSpec("+" + Constants.R_HEADS + o.base() + ":" + trackingBase),
-        new RefSpec("+" + branchRef + ":" + trackingBranch));
+    ObjectId remoteBranch = fetch(repo, o, login, shownUrl, branch, trackingBase, trackingBranch);
     ObjectId baseId = GitSourceTree.resolve(repo, trackingBase, where);
 
     try (GitSourceTree tree = GitSourceTree.of(repo, baseId, "git:" + shownUrl);
@@ -319,25 +317,73 @@ public final class Promoter {
         && a.lastModifiedTime().toInstant().equals(entryTime);
   }
 
-  private Map<String, Ref> lsRemote(String url, CredentialsProvider login, String shownUrl) {
-    try {
-      return Git.lsRemoteRepository().setRemote(url).setHeads(true).setCredentialsProvider(login)
-          .setTimeout(GitRepositories.TIMEOUT_SECONDS).callAsMap();
-    } catch (GitAPIException | RuntimeException e) {
-      throw new InvalidInputException(new Problem(shownUrl, null, "cannot reach the remote: "
-          + GitLocation.mask(GitRepositories.rootMessage(e))));
+  /**
+   * Fetches {@code --base} and, if the remote has it, the promote branch into their remote-tracking refs, over one
+   * connection: the refs it advertises decide what to fetch (a missing base is refused before anything is fetched), and
+   * the same connection then fetches them. The promote branch's id on the remote, or null. Only the two tracking refs
+   * are written (no tags, no FETCH_HEAD).
+   */
+  private ObjectId fetch(Repository repo, Options o, CredentialsProvider login, String shownUrl, String branch,
+      String trackingBase, String trackingBranch) {
+    String baseRef = Constants.R_HEADS + o.base();
+    String branchRef = Constants.R_HEADS + branch;
+    try (Transport t = open(repo, o.remote(), login, shownUrl)) {
+      FetchConnection c;
+      Map<String, Ref> advertised;
+      try {
+        c = t.openFetch(List.of(new RefSpec(baseRef), new RefSpec(branchRef)));
+        advertised = c.getRefsMap();
+      } catch (TransportException | NotSupportedException | RuntimeException e) {
+        throw new InvalidInputException(new Problem(shownUrl, null, "cannot reach the remote: "
+            + GitLocation.mask(GitRepositories.rootMessage(e))));
+      }
+      try (c) {
+        Ref base = advertised.get(baseRef);
+        if (base == null || base.getObjectId() == null) {
+          throw new InvalidInputException(new Problem(shownUrl, null, "has no branch \"" + o.base() + "\""));
+        }
+        Ref remoteBranch = advertised.get(branchRef);
+        ObjectId remoteBranchId = remoteBranch == null ? null : remoteBranch.getObjectId();
+        progress.println("fetching " + o.base() + (remoteBranchId != null ? " and " + branch : "") + " from "
+            + shownUrl);
+        List<Ref> want = remoteBranchId != null ? List.of(base, remoteBranch) : List.of(base);
+        try {
+          // Objects already reachable from a local ref are not asked for; then nothing is transferred. A received pack
+          // is kept from garbage collection until the tracking refs point into it.
+          c.setPackLockMessage("capkit promote: fetch from " + shownUrl);
+          c.fetch(NullProgressMonitor.INSTANCE, want, Set.of());
+          Collection<PackLock> locks = c.getPackLocks();
+          try {
+            setRef(repo, trackingBase, base.getObjectId(), "fetch");
+            if (remoteBranchId != null) {
+              setRef(repo, trackingBranch, remoteBranchId, "fetch");
+            }
+          } finally {
+            for (PackLock lock : locks) {
+              lock.unlock();
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          throw new InvalidInputException(new Problem(shownUrl, null, "cannot fetch: "
+              + GitLocation.mask(GitRepositories.rootMessage(e))));
+        }
+        return remoteBranchId;
+      }
     }
   }
 
-  private static void fetch(Repository repo, String remote, CredentialsProvider login, String shownUrl,
-      boolean withBranch, RefSpec base, RefSpec branch) {
-    try (Git git = Git.wrap(repo)) {
-      git.fetch().setRemote(remote).setCredentialsProvider(login).setTimeout(GitRepositories.TIMEOUT_SECONDS)
-          .setRefSpecs(withBranch ? List.of(base, branch) : List.of(base)).call();
-    } catch (GitAPIException | RuntimeException e) {
-      throw new InvalidInputException(new Problem(shownUrl, null, "cannot fetch: "
+  // The transport to `remote` as the clone's configuration describes it.
+  private static Transport open(Repository repo, String remote, CredentialsProvider login, String shownUrl) {
+    Transport t;
+    try {
+      t = Transport.open(repo, remote);
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      throw new InvalidInputException(new Problem(shownUrl, null, "cannot reach the remote: "
           + GitLocation.mask(GitRepositories.rootMessage(e))));
     }
+    t.setCredentialsProvider(login);
+    t.setTimeout(GitRepositories.TIMEOUT_SECONDS);
+    return t;
   }
 
   /**
@@ -479,10 +525,14 @@ public final class Promoter {
   }
 
   private static void setRef(Repository repo, String ref, ObjectId id) throws IOException {
+    setRef(repo, ref, id, "capkit promote");
+  }
+
+  private static void setRef(Repository repo, String ref, ObjectId id, String reflog) throws IOException {
     RefUpdate u = repo.updateRef(ref);
     u.setNewObjectId(id);
     u.setForceUpdate(true);
-    u.setRefLogMessage("capkit promote", false);
+    u.setRefLogMessage(reflog, reflog.equals("fetch"));
     RefUpdate.Result r = u.update();
     if (r == RefUpdate.Result.LOCK_FAILURE || r == RefUpdate.Result.IO_FAILURE || r == RefUpdate.Result.REJECTED) {
       throw new IOException("cannot update " + ref + ": " + r);
