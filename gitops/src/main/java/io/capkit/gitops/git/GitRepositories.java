@@ -58,12 +58,14 @@ public final class GitRepositories {
 
   /** The repository at {@code location}; a remote one is fetched (all branches and tags) first. */
   public Repository open(String location) {
+    GitSystemConfig.install();
     GitLocation where = GitLocation.parse(location);
     return where.remote() ? fetchIntoCache(where) : openLocal(Path.of(location), location);
   }
 
   /** A local clone: a work tree (with {@code .git} folder or file) or a bare repository. */
   public static Repository openLocal(Path path, String where) {
+    GitSystemConfig.install(); // before JGit reads any configuration: no `git` processes to find the system config
     if (!Files.isDirectory(path)) {
       throw new InvalidInputException(new Problem(where, null, "no such folder"));
     }
