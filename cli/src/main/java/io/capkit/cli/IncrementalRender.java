@@ -46,16 +46,29 @@ final class IncrementalRender {
   final String fleetLabel;
   final Path releasesDir;
   final String releasesLabel;
-  final String build;
+  /** capkit's build identity: set by the record half of {@link #run} (read by the rest after it joined). */
+  String build;
+  private final java.util.function.Supplier<String> buildIdentity;
   final String options;
+  /** Set when the record half finds that only a full render will do: the input scan then stops where it is. */
+  private volatile boolean abandoned;
 
   IncrementalRender(Path out, Path fleetDir, String fleetLabel, Path releasesDir, String releasesLabel, String build) {
+    this(out, fleetDir, fleetLabel, releasesDir, releasesLabel, () -> build);
+  }
+
+  /**
+   * {@code build} is asked for on the record's thread, while the inputs are already being scanned: the identity
+   * (the jar's central directory) and the record's first lines are checked beside the scan, not before it.
+   */
+  IncrementalRender(Path out, Path fleetDir, String fleetLabel, Path releasesDir, String releasesLabel,
+                    java.util.function.Supplier<String> build) {
     this.out = out.toAbsolutePath().normalize();
     this.fleetDir = fleetDir;
     this.fleetLabel = fleetLabel;
     this.releasesDir = releasesDir;
     this.releasesLabel = releasesLabel;
-    this.build = build;
+    this.buildIdentity = build;
     this.options = options(fleetLabel, releasesLabel);
   }
 
@@ -102,17 +115,27 @@ final class IncrementalRender {
    * The caller holds the output's lock.
    */
   Result run() {
-    if (!headerMatches()) {
-      return null; // no record, or one of another capkit build or other options: nothing to scan for
-    }
-    // Two halves that need nothing from each other run at once: the record (read, parsed, the output checked against
-    // it) on a thread of its own, and the inputs (listed, read, hashed) on the others; they meet to decide.
-    FutureTask<Recorded> recordedHalf = new FutureTask<>(this::recorded);
+    // Two halves that need nothing from each other run at once: the record (capkit's build identity, the record's
+    // first lines, then the record parsed and the output checked against it) on a thread of its own, and the inputs
+    // (listed, read, hashed) on the others from the start; they meet to decide. No record, or one of another capkit
+    // build or other options (a few hundred bytes read), stops the scan where it is.
+    FutureTask<Recorded> recordedHalf = new FutureTask<>(() -> {
+      try {
+        build = buildIdentity.get();
+        Recorded found = headerMatches() ? recorded() : null;
+        abandoned = found == null;
+        return found;
+      } catch (RuntimeException | Error e) {
+        abandoned = true;
+        throw e;
+      }
+    });
     Thread thread = new Thread(recordedHalf, "capkit-record");
     thread.setDaemon(true);
     thread.start();
-    InputScan fleet = InputScan.of(fleetDir, p -> false, (p, d) -> !isClusterFile(p));
-    InputScan releases = fleet == null ? null : InputScan.of(releasesDir, p -> false, (p, d) -> true);
+    java.util.function.BooleanSupplier stop = () -> abandoned;
+    InputScan fleet = InputScan.of(fleetDir, p -> false, (p, d) -> !isClusterFile(p), stop);
+    InputScan releases = fleet == null ? null : InputScan.of(releasesDir, p -> false, (p, d) -> true, stop);
     Recorded r;
     try {
       r = recordedHalf.get();

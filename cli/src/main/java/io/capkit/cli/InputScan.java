@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -41,6 +42,11 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
    * {@code keep} holds for its path and digest. Returns null when the folder is not one {@code DirectoryTree} reads.
    */
   static InputScan of(Path root, Predicate<String> skip, BiPredicate<String, String> keep) {
+    return of(root, skip, keep, () -> false);
+  }
+
+  /** As {@link #of(Path, Predicate, BiPredicate)}, giving up (null) as soon as {@code stop} holds. */
+  static InputScan of(Path root, Predicate<String> skip, BiPredicate<String, String> keep, BooleanSupplier stop) {
     Path abs = root.toAbsolutePath().normalize();
     if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       return null;
@@ -50,6 +56,9 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     try {
       // Breadth first, each level's folders listed in parallel: listing is most of the cost of a wide tree.
       while (!level.isEmpty()) {
+        if (stop.getAsBoolean()) {
+          return null;
+        }
         List<Listing> listings = level.parallelStream().map(dir -> list(abs, dir)).toList();
         List<String> next = new ArrayList<>();
         for (Listing l : listings) {
@@ -68,6 +77,9 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     Map<String, String> digests = new ConcurrentHashMap<>(found.size() * 2);
     Map<String, byte[]> kept = new ConcurrentHashMap<>();
     boolean ok = found.parallelStream().allMatch(e -> {
+      if (stop.getAsBoolean()) {
+        return false;
+      }
       if (skip.test(e.path)) {
         digests.put(e.path, RenderRecord.UNREAD);
         return true;
@@ -76,14 +88,15 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
         digests.put(e.path, TOO_LARGE);
         return true;
       }
-      byte[] bytes = read(e.file, e.size);
-      if (bytes == null) {
+      Buffer buffer = BUFFER.get();
+      int length = read(e.file, e.size, buffer);
+      if (length < 0) {
         return false;
       }
-      String digest = digest(bytes);
+      String digest = digest(buffer.bytes, length, buffer.sha256);
       digests.put(e.path, digest);
       if (keep.test(e.path, digest)) {
-        kept.put(e.path, bytes);
+        kept.put(e.path, Arrays.copyOf(buffer.bytes, length));
       }
       return true;
     });
@@ -138,29 +151,46 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
    * caller renders everything; one that shrank is read as it now is. Links are not followed: a file swapped for one
    * since it was listed fails to open, and the scan gives up.
    */
-  private static byte[] read(Path file, long listed) {
+  private static int read(Path file, long listed, Buffer buffer) {
     if (listed > YamlDocuments.MAX_CHARS) {
-      return null;
+      return -1;
+    }
+    int want = (int) listed + 1;
+    if (buffer.bytes.length < want) {
+      buffer.bytes = new byte[Math.max(want, 2 * buffer.bytes.length)];
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      ByteBuffer buf = ByteBuffer.allocate((int) listed + 1);
+      ByteBuffer buf = ByteBuffer.wrap(buffer.bytes, 0, want);
       while (buf.hasRemaining() && ch.read(buf) > 0) {
         // keep reading until end of file or one byte past the listed size
       }
       if (buf.position() > listed) {
-        return null; // grew while being scanned
+        return -1; // grew while being scanned
       }
-      return Arrays.copyOf(buf.array(), buf.position());
+      return buf.position();
     } catch (IOException | RuntimeException e) {
-      return null;
+      return -1;
     }
   }
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(RenderRecord::sha256);
+  /**
+   * One read buffer and one SHA-256 per scanning thread: a file's bytes are hashed where they were read, and copied
+   * only when the caller keeps them (the few files that are not cluster files).
+   */
+  private static final class Buffer {
+    byte[] bytes = new byte[16 * 1024];
+    final MessageDigest sha256 = RenderRecord.sha256();
+  }
+
+  private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
 
   static String digest(byte[] bytes) {
-    MessageDigest md = SHA256.get();
+    return digest(bytes, bytes.length, BUFFER.get().sha256);
+  }
+
+  private static String digest(byte[] bytes, int length, MessageDigest md) {
     md.reset();
-    return HexFormat.of().formatHex(md.digest(bytes), 0, 16);
+    md.update(bytes, 0, length);
+    return HexFormat.of().formatHex(md.digest(), 0, 16);
   }
 }
