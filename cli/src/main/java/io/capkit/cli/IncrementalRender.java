@@ -49,7 +49,8 @@ final class IncrementalRender {
   /** capkit's build identity: set by the record half of {@link #run} (read by the rest after it joined). */
   String build;
   private final java.util.function.Supplier<String> buildIdentity;
-  final String options;
+  /** The digest of the options ({@link #options(String, String)}): set with {@link #build}, on the record's thread. */
+  String options;
   /** Set when the record half finds that only a full render will do: the input scan then stops where it is. */
   private volatile boolean abandoned;
 
@@ -69,7 +70,6 @@ final class IncrementalRender {
     this.releasesDir = releasesDir;
     this.releasesLabel = releasesLabel;
     this.buildIdentity = build;
-    this.options = options(fleetLabel, releasesLabel);
   }
 
   /** The digest of what, besides the inputs, shapes the output and the messages: the labels of the two folders. */
@@ -121,6 +121,8 @@ final class IncrementalRender {
     // build or other options (a few hundred bytes read), stops the scan where it is.
     FutureTask<Recorded> recordedHalf = new FutureTask<>(() -> {
       try {
+        // The first digest of the process initialises the JDK's security providers (~10 ms): not on the scan's path.
+        options = options(fleetLabel, releasesLabel);
         build = buildIdentity.get();
         Recorded found = headerMatches() ? recorded() : null;
         abandoned = found == null;
@@ -169,15 +171,33 @@ final class IncrementalRender {
     }
     Contexts contexts = new Contexts(build, options, inputs);
     Set<String> toRender = new TreeSet<>();
+    int stillThere = 0;
+    // Clusters of one organization and Release follow each other (the parsed record shares their names' strings): the
+    // context of the last one is reused without looking it up again.
+    RenderRecord.Cluster last = null;
+    String lastContext = null;
     for (String p : clusterPaths) {
       RenderRecord.Cluster c = recorded.get(p);
-      if (c == null || !c.fileDigest().equals(fleet.digests().get(p)) || r.outputsChanged().contains(p)
-          || !contexts.of(c.managementCluster(), c.organization(), c.release()).equals(c.context())) {
+      if (c == null) {
+        toRender.add(p);
+        continue;
+      }
+      stillThere++;
+      if (last == null || c.managementCluster() != last.managementCluster() || c.organization() != last.organization()
+          || c.release() != last.release()) {
+        lastContext = contexts.of(c.managementCluster(), c.organization(), c.release());
+        last = c;
+      }
+      if (!c.fileDigest().equals(fleet.digests().get(p)) || r.outputsChanged().contains(p)
+          || !lastContext.equals(c.context())) {
         toRender.add(p);
       }
     }
-    Set<String> present = new java.util.HashSet<>(clusterPaths);
-    List<String> removed = recorded.keySet().stream().filter(p -> !present.contains(p)).toList();
+    List<String> removed = List.of();
+    if (stillThere < recorded.size()) {
+      Set<String> present = new java.util.HashSet<>(clusterPaths);
+      removed = recorded.keySet().stream().filter(p -> !present.contains(p)).toList();
+    }
     if (toRender.isEmpty() && removed.isEmpty() && inputs.equals(rec.inputs()) && r.sharedIntact()) {
       if (Boolean.getBoolean(TRAINING)) {
         RecordedRender.warmUp(this, fleet, releases);
@@ -219,9 +239,9 @@ final class IncrementalRender {
     Set<String> outputsChanged = new java.util.HashSet<>();
     for (Map.Entry<String, RenderRecord.Cluster> e : rec.clusters().entrySet()) {
       RenderRecord.Cluster c = e.getValue();
-      String folder = c.folder();
-      if (size(out.resolve(folder + "/manifests.yaml")) != c.manifestsSize()
-          || size(out.resolve(folder + "/kustomization.yaml")) != clusterKustomization) {
+      Path folder = out.resolve(c.folder());
+      if (size(folder.resolve("manifests.yaml")) != c.manifestsSize()
+          || size(folder.resolve("kustomization.yaml")) != clusterKustomization) {
         outputsChanged.add(e.getKey());
       }
     }
@@ -253,16 +273,14 @@ final class IncrementalRender {
       addWithParents(expected, c.folder());
     }
     return expected.entrySet().stream().allMatch(e -> {
-      Set<String> found = new java.util.HashSet<>();
-      try (var s = Files.newDirectoryStream(e.getKey().isEmpty() ? out : out.resolve(e.getKey()))) {
-        for (Path p : s) {
-          found.add(p.getFileName().toString());
-        }
-      } catch (IOException | RuntimeException x) {
+      String[] found;
+      try {
+        found = (e.getKey().isEmpty() ? out : out.resolve(e.getKey())).toFile().list();
+      } catch (RuntimeException x) {
         return false;
       }
       // Missing entries are found below, file by file, and rendered again; only unknown ones need a full render.
-      return e.getValue().containsAll(found);
+      return found != null && e.getValue().containsAll(java.util.Arrays.asList(found));
     });
   }
 

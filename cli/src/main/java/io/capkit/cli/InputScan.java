@@ -13,10 +13,10 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -51,21 +51,24 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
-    List<Entry> found = new ArrayList<>();
+    List<Listing> listed = new ArrayList<>();
     List<String> level = List.of("");
+    int count = 0;
     try {
-      // Breadth first, each level's folders listed in parallel: listing is most of the cost of a wide tree.
+      // Breadth first, each level's folders in parallel (a wide tree: 10,000 cluster folders on one level); each
+      // folder's files are read and hashed by the thread that listed it, so a file is looked up once.
       while (!level.isEmpty()) {
         if (stop.getAsBoolean()) {
           return null;
         }
-        List<Listing> listings = level.parallelStream().map(dir -> list(abs, dir)).toList();
+        List<Listing> listings = level.parallelStream().map(dir -> list(abs, dir, skip, keep, stop)).toList();
         List<String> next = new ArrayList<>();
         for (Listing l : listings) {
           if (l == null) {
             return null;
           }
-          found.addAll(l.files);
+          listed.add(l);
+          count += l.files.size();
           next.addAll(l.folders);
         }
         level = next;
@@ -73,56 +76,40 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     } catch (RuntimeException e) {
       return null;
     }
-    found.sort((a, b) -> a.path.compareTo(b.path));
-    Map<String, String> digests = new ConcurrentHashMap<>(found.size() * 2);
-    Map<String, byte[]> kept = new ConcurrentHashMap<>();
-    boolean ok = found.parallelStream().allMatch(e -> {
-      if (stop.getAsBoolean()) {
-        return false;
+    String[] files = new String[count];
+    Map<String, String> digests = new HashMap<>(count * 2);
+    Map<String, byte[]> kept = new HashMap<>();
+    int i = 0;
+    for (Listing l : listed) {
+      for (int k = 0; k < l.files.size(); k++) {
+        files[i++] = l.files.get(k);
+        digests.put(l.files.get(k), l.digests.get(k));
       }
-      if (skip.test(e.path)) {
-        digests.put(e.path, RenderRecord.UNREAD);
-        return true;
-      }
-      if (e.size > YamlDocuments.MAX_CHARS) {
-        digests.put(e.path, TOO_LARGE);
-        return true;
-      }
-      Buffer buffer = BUFFER.get();
-      int length = read(e.file, e.size, buffer);
-      if (length < 0) {
-        return false;
-      }
-      String digest = digest(buffer.bytes, length, buffer.sha256);
-      digests.put(e.path, digest);
-      if (keep.test(e.path, digest)) {
-        kept.put(e.path, Arrays.copyOf(buffer.bytes, length));
-      }
-      return true;
-    });
-    if (!ok) {
-      return null;
+      kept.putAll(l.kept);
     }
-    List<String> files = new ArrayList<>(found.size());
-    found.forEach(e -> files.add(e.path));
-    return new InputScan(Collections.unmodifiableList(files), digests, kept);
+    Arrays.sort(files);
+    return new InputScan(List.of(files), Collections.unmodifiableMap(digests), Collections.unmodifiableMap(kept));
   }
 
-  /** A regular file as listed: its relative path, its path to open (no second parse) and its size when listed. */
-  private record Entry(String path, Path file, long size) {}
-
-  private record Listing(List<Entry> files, List<String> folders) {}
+  /** One folder: its regular files (relative paths) with their digests, the bytes kept of some, its sub-folders. */
+  private record Listing(List<String> files, List<String> digests, Map<String, byte[]> kept, List<String> folders) {}
 
   // java.io.File#list: the names only, in one opendir/getdents/closedir (a DirectoryStream also dup()s the
-  // descriptor and checks it, and makes a Path per entry): most folders of a fleet hold one file.
-  private static Listing list(Path root, String dir) {
+  // descriptor and checks it, and makes a Path per entry): most folders of a fleet hold one file. Then one lstat per
+  // entry, and each regular file read (its listed size: no second stat) and hashed here. Null when the folder holds
+  // what DirectoryTree refuses (a link, a special file), a file cannot be read, or {@code stop} holds.
+  private static Listing list(Path root, String dir, Predicate<String> skip, BiPredicate<String, String> keep,
+                              BooleanSupplier stop) {
     Path folder = dir.isEmpty() ? root : root.resolve(dir);
     String[] names = folder.toFile().list();
     if (names == null) {
       return null;
     }
-    List<Entry> files = new ArrayList<>();
+    List<String> files = new ArrayList<>(2);
+    List<String> digests = new ArrayList<>(2);
+    Map<String, byte[]> kept = Map.of();
     List<String> folders = new ArrayList<>();
+    Buffer buffer = null;
     try {
       for (String name : names) {
         if (name.startsWith(".")) {
@@ -133,16 +120,39 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
         String rel = dir.isEmpty() ? name : dir + "/" + name;
         if (a.isDirectory()) {
           folders.add(rel);
-        } else if (a.isRegularFile()) {
-          files.add(new Entry(rel, p, a.size()));
-        } else {
+          continue;
+        }
+        if (!a.isRegularFile() || stop.getAsBoolean()) {
           return null;
         }
+        String digest;
+        if (skip.test(rel)) {
+          digest = RenderRecord.UNREAD;
+        } else if (a.size() > YamlDocuments.MAX_CHARS) {
+          digest = TOO_LARGE;
+        } else {
+          if (buffer == null) {
+            buffer = BUFFER.get();
+          }
+          int length = read(p, a.size(), buffer);
+          if (length < 0) {
+            return null;
+          }
+          digest = digest(buffer.bytes, length, buffer.sha256);
+          if (keep.test(rel, digest)) {
+            if (kept.isEmpty()) {
+              kept = new HashMap<>();
+            }
+            kept.put(rel, Arrays.copyOf(buffer.bytes, length));
+          }
+        }
+        files.add(rel);
+        digests.add(digest);
       }
     } catch (IOException | java.nio.file.InvalidPathException e) {
       return null;
     }
-    return new Listing(files, folders);
+    return new Listing(files, digests, kept, folders);
   }
 
   /**
