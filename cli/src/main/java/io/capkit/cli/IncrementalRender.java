@@ -98,16 +98,23 @@ final class IncrementalRender {
 
   // From the '/' at {@code at}: <name>/<fixed1>/<name>/<fixed2>/<name>/<last>, each name non-empty and slash-free.
   private static boolean segmentsAre(String p, int at, String fixed1, String fixed2, String last) {
-    int i = at;
-    for (String fixed : new String[] {fixed1, fixed2}) {
-      int slash = p.indexOf('/', i + 1);
-      if (slash <= i + 1 || !p.startsWith(fixed + "/", slash + 1)) {
-        return false;
-      }
-      i = slash + fixed.length() + 1;
+    int i = fixed(p, at, fixed1);
+    if (i < 0 || (i = fixed(p, i, fixed2)) < 0) {
+      return false;
     }
     int slash = p.indexOf('/', i + 1);
     return slash > i + 1 && p.length() == slash + 1 + last.length() && p.startsWith(last, slash + 1);
+  }
+
+  // From the '/' at {@code at}: <name>/<fixed>/ ; the index of that last '/', or -1 (no string built: this runs
+  // several times per cluster).
+  private static int fixed(String p, int at, String fixed) {
+    int slash = p.indexOf('/', at + 1);
+    int end = slash + 1 + fixed.length();
+    if (slash <= at + 1 || end >= p.length() || !p.startsWith(fixed, slash + 1) || p.charAt(end) != '/') {
+      return -1;
+    }
+    return end;
   }
 
   /**
@@ -269,8 +276,20 @@ final class IncrementalRender {
         addWithParents(expected, path);
       }
     }
+    // Clusters come in fleet order: the folder holding the last one's folder is reused while the organization is the
+    // same (the parsed record shares the names' strings), so each cluster adds its name, not a copy of its path.
+    RenderRecord.Cluster last = null;
+    Set<String> names = null;
     for (RenderRecord.Cluster c : rec.clusters().values()) {
-      addWithParents(expected, c.folder());
+      if (last == null || c.managementCluster() != last.managementCluster()
+          || c.organization() != last.organization()) {
+        String folder = c.folder();
+        addWithParents(expected, folder);
+        names = expected.get(folder.substring(0, folder.length() - c.name().length() - 1));
+      } else {
+        names.add(c.name());
+      }
+      last = c;
     }
     return expected.entrySet().stream().allMatch(e -> {
       String[] found;
