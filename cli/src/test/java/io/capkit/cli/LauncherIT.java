@@ -166,9 +166,10 @@ class LauncherIT {
   /**
    * With its archive, a one-file validate that passes never reads capkit.jar (opening it indexes 18,500 entries):
    * once the archives are recorded, the jar's bytes are replaced by zeros of the same size and time (what the archives
-   * check), and the file still validates on JDK 25 and 17. Launched with {@code -jar}, or with one class-path lookup
-   * reaching capkit.jar, the run would fail on the broken jar. (Other runs, e.g. a folder holding other kinds of
-   * files, may load classes the one-file archive lacks: those still come from capkit.jar.)
+   * check), and the file still validates on JDK 25 and 17, as do other cluster and defaults files whose rules load
+   * classes the archive, trained on the first file, lacks (capkit-validate.jar holds the api module and
+   * snakeyaml-engine). Launched with {@code -jar}, or with one class-path lookup reaching capkit.jar, the run would
+   * fail on the broken jar. (Other runs, e.g. a folder holding KVM hosts, may load classes from capkit.jar.)
    */
   @Test
   void aValidateThatPassesNeverReadsTheBigJar(@TempDir Path tmp) throws Exception {
@@ -184,8 +185,14 @@ class LauncherIT {
     FileTime built = Files.getLastModifiedTime(jar);
     Files.write(jar, new byte[(int) Files.size(jar)]);
     Files.setLastModifiedTime(jar, built);
+    Path org = ROOT.resolve("fleet-repo-example/management-clusters/mc-berlin/organizations/initech");
+    List<String> others = List.of(org.resolve("workload-clusters/edge-metal/cluster.yaml").toString(),
+        org.resolve("workload-clusters/hosted/cluster.yaml").toString(), org.resolve("defaults.yaml").toString());
     for (Map<String, String> env : List.of(Map.<String, String>of(), jdk17)) {
       assertEquals(expected, launch(root, env, "validate", CLUSTER.toString()), "one file: " + env);
+      for (String other : others) {
+        assertEquals(new Result(0, "1 files valid\n", ""), launch(root, env, "validate", other), other + " " + env);
+      }
     }
     Result broken = launch(root, Map.of(), "flavors");
     assertTrue(broken.code() != 0, "the zeroed jar really is unreadable: " + broken);
