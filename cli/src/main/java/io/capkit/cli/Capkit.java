@@ -48,9 +48,11 @@ public final class Capkit implements Runnable {
     // `validate FILE...` from a pre-commit hook or an editor, and `render` of an output whose record says little or
     // nothing changed, skip picocli's start-up (see ValidateCommand and RenderCommand).
     ValidateCommand quickValidate = ValidateCommand.withoutPicocli(args);
+    PromoteCommand quickPromote = quickValidate == null ? PromoteCommand.withoutPicocli(Capkit::renderer, args) : null;
     int code;
     try {
       Integer quick = quickValidate != null ? quickValidate.callWithoutPicocli(out, err)
+          : quickPromote != null ? promoteWithoutPicocli(quickPromote, out, err)
           : RenderCommand.withoutPicocli(out, err, args);
       code = quick != null ? quick : commandLine(out, err).execute(args);
     } finally {
@@ -61,9 +63,29 @@ public final class Capkit implements Runnable {
     return code;
   }
 
+  /**
+   * A promote made by {@link PromoteCommand#withoutPicocli}, run as picocli runs it: invalid input is the command's to
+   * report; anything else that escapes it is printed as picocli prints an unhandled exception (its stack trace), exit 1.
+   * It never runs twice: a promote may have pushed before it failed.
+   */
+  private static Integer promoteWithoutPicocli(PromoteCommand promote, PrintWriter out, PrintWriter err) {
+    try {
+      return promote.call(out, err);
+    } catch (RuntimeException e) {
+      e.printStackTrace(err);
+      err.flush();
+      return INVALID_INPUT;
+    }
+  }
+
+  // The renderer diff and promote share: made on first use (schemas, flavors, rules).
+  private static FleetRenderer renderer() {
+    return FleetRenderer.of(Renderer::standard);
+  }
+
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Capkit());
-    FleetRenderer renderer = FleetRenderer.of(Renderer::standard);
+    FleetRenderer renderer = renderer();
     cl.addSubcommand("diff", new DiffCommand(renderer));
     cl.addSubcommand("promote", new PromoteCommand(renderer));
     cl.setOut(out);

@@ -11,9 +11,14 @@ import io.capkit.gitops.promote.ClusterSelector;
 import io.capkit.gitops.promote.Promoter;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,10 +82,65 @@ public final class PromoteCommand implements Callable<Integer> {
     this.credentials = credentials;
   }
 
+  /**
+   * {@code promote} given only its options, each once, as {@code --name VALUE} or {@code --name=VALUE} with plain values
+   * (the form scripts and CI use): the command with the fields picocli would set, or null, and then picocli parses the
+   * arguments (help, a missing or repeated option, a deprecated spelling, an {@code @file}, a value that looks like an
+   * option or does not convert). picocli is compiled for Java 5, so the AOT cache cannot hold its classes, and building
+   * capkit's command tree by reflection cost a promote run ~0.1 s of CPU on its main thread (docs/gitops.md,
+   * "Performance"). {@code renderer} is made only when the arguments qualify.
+   */
+  static PromoteCommand withoutPicocli(Supplier<FleetRenderer> renderer, String... args) {
+    if (args.length < 3 || !"promote".equals(args[0])) {
+      return null;
+    }
+    Map<String, String> given = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      int eq = arg.indexOf('=');
+      String name = eq > 0 ? arg.substring(0, eq) : arg;
+      if (!QUICK_OPTIONS.contains(name)) {
+        return null;
+      }
+      String value = eq > 0 ? arg.substring(eq + 1) : ++i < args.length ? args[i] : null;
+      if (value == null || value.isEmpty() || value.startsWith("-") || value.startsWith("@")
+          || given.put(name, value) != null) {
+        return null;
+      }
+    }
+    if (!given.containsKey("--release") || !given.containsKey("--select")) {
+      return null;
+    }
+    PromoteCommand c = new PromoteCommand(renderer.get());
+    try {
+      c.git = Path.of(given.getOrDefault("--git", "."));
+      c.forgeUrl = given.containsKey("--forge-url") ? new URI(given.get("--forge-url")) : null;
+    } catch (URISyntaxException | InvalidPathException e) {
+      return null; // picocli says why, its own way
+    }
+    c.release = given.get("--release");
+    c.select = given.get("--select");
+    c.base = given.getOrDefault("--base", "main");
+    c.remote = given.getOrDefault("--remote", "origin");
+    c.forgeRepo = given.get("--repo");
+    c.forgeKind = given.getOrDefault("--forge", "github");
+    c.layout = new FleetLayoutOptions();
+    c.layout.fleetPath = given.getOrDefault("--fleet", "");
+    c.layout.releasesPath = given.getOrDefault("--releases", "releases");
+    return c;
+  }
+
+  /** The options {@link #withoutPicocli} reads; any other argument goes to picocli. */
+  static final Set<String> QUICK_OPTIONS = Set.of("--release", "--select", "--git", "--base", "--remote",
+      "--forge-url", "--repo", "--forge", "--fleet", "--releases");
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** The command, writing to {@code out} and {@code err}; its exit code. */
+  Integer call(PrintWriter out, PrintWriter err) {
     try {
       ClusterSelector selector = ClusterSelector.parse(select);
       Forge forge = null;

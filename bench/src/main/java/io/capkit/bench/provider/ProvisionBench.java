@@ -637,7 +637,8 @@ public final class ProvisionBench {
       + " Process: a common ForkJoinPool of 2 (else the JDK HTTP client starts a thread per API response on 2 CPUs),"
       + " ChaCha20-Poly1305 offered first to the API server (C1 has no AES-GCM intrinsics), no per-request kubeconfig"
       + " re-read by fabric8's token refresh for a certificate-only kubeconfig, a heap that starts at 16 MiB, C1 only,"
-      + " SerialGC, unpooled Netty, 2 malloc arenas (flags in the table; reasons in docs/provider.md).";
+      + " SerialGC, 2 malloc arenas (flags in the table; reasons in docs/provider.md); /healthz, /readyz and /metrics"
+      + " served by one thread of the JDK's non-blocking sockets (ProbeServer), not Netty; one API client (session 7).";
 
   /** The runtime version a java launcher reports (its {@code release} file's JAVA_VERSION). */
   static String javaVersion(String java) {
@@ -665,7 +666,31 @@ public final class ProvisionBench {
       + " libvirt's test driver and the reconcile code, the HTTP client's TLS and JSON, and C1 compiling the burst's"
       + " code paths. RSS: the heap is about a fifth of it (NMT at the end: heap 37, metaspace 35 for about 8,100"
       + " classes, code 17, symbols 9, CDS archive 12 MiB); JDK 25 with compact object headers was not smaller."
-      + " Measured alternatives: docs/provider.md, \"JVM options of the provider process\".";
+      + " Measured alternatives: docs/provider.md, \"JVM options of the provider process\"."
+      + "\n\nSession 7 (back to back on the shared 2-core machine, load 7-12; provider CPU during the run, VmHWM):"
+      + " the health and metrics port off Netty (ProbeServer) and one API client instead of two: 172, 172 and 169 MiB"
+      + " against 175, 177 and 176 MiB before (main), provider CPU 5.6-6.2 against 5.8-6.5 s (three pairs, alternating,"
+      + " load 6.5-11); 7,440 classes loaded against 8,121; adopted. fabric8's other HTTP clients in the provider"
+      + " (same version 7.6.1, ChaCha20 first, three runs each, all three clients on the class path, where fabric8's"
+      + " ServiceLoader instantiates every client factory, so the RSS figures compare with each other only): OkHttp 5.3.2 6.0-6.6 s provider CPU (its HTTP"
+      + " threads 1.27-1.36 s) and 180-182 MiB against the JDK client's 6.5-7.1 s (HTTP threads 1.78-1.93 s) and"
+      + " 177-180 MiB, the API server's CPU the same (8.7-9.6 s); Vert.x 4.5.24 7.4 s (HTTP threads 2.21 s), 198 MiB"
+      + " (one run). Not adopted: OkHttp's 0.5 s of provider CPU is 0.25 s of wall on 2 cores in a run the API server"
+      + " bounds, for 2-4 MiB more RSS (Kotlin's standard library, okio) on the target that is further away, and in the"
+      + " one shaded jar it would become every command's fabric8 client (highest ServiceLoader priority). HTTP/1.1"
+      + " instead of HTTP/2 (kubernetes.http2.disable): JDK client 6.1-6.6 s, 179-180 MiB, API server 8.4-8.9 s; no"
+      + " clear change. Reflection accessors left native (sun.reflect.inflationThreshold): 178 MiB, no change. What is"
+      + " left for RSS: fabric8's ServiceLoader scan of every KubernetesResource class on the class path loads about"
+      + " 650 model classes the provider never uses (Pod, ReplicationController, Gateway API...), about 3 MiB. Here"
+      + " it is started by fabric8 reading the kubeconfig through its static Serialization (KubeConfigUtils.parseConfig;"
+      + " JFR class-load stacks), so a provider serialization without class-loader search (tried: 7,443 classes"
+      + " still loaded, 172 MiB) does not avoid it; in a cluster (service-account token, no kubeconfig) it could,"
+      + " with every kind that arrives untyped registered by hand, not measured and not adopted. The live heap after a full GC at the end of the burst is 20-25"
+      + " MiB (class histograms during the run; the informer caches of 500 KVMMachines and Machines a few MiB of it):"
+      + " smaller informer caches cannot close 12 MiB. Reconcile CPU (JFR, 1 ms samples of the reconcile threads' Java"
+      + " code): MachineProvisioner (libvirt calls through JNA, domain XML, seed) 40 %, API calls through fabric8"
+      + " (request bodies, URLs, response parsing) 30 %, the per-host count of machines for placement 8 %, JOSDK's"
+      + " clone of the primary 3 %; no single item outside libvirt is worth more than 0.1-0.2 s of the run.";
 
   private static long memGib() {
     return Math.round(RssSampler.readFile("/proc/meminfo", "MemTotal:") / 1024.0 / 1024.0);

@@ -41,14 +41,21 @@ public final class RenderedDiff {
    */
   public static FleetDiff between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
       SourceTree fleetAfter, SourceTree releasesAfter) {
+    return between(renderer, fleetBefore, releasesBefore, fleetAfter, releasesAfter, false);
+  }
+
+  /** As above; {@code onDemand}: see {@link FleetDiff.ObjectChange#diff()}. */
+  static FleetDiff between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
+      SourceTree fleetAfter, SourceTree releasesAfter, boolean onDemand) {
     try {
       Prepared a = renderer.prepare(fleetBefore, releasesBefore);
       Prepared b = renderer.prepare(fleetAfter, releasesAfter);
       Set<String> clusters = new HashSet<>(a.clusterFolders());
       clusters.addAll(b.clusterFolders());
-      return compare(a, b, clusters, path -> true);
+      return compare(a, b, clusters, path -> true, PART, onDemand);
     } catch (InvalidInputException e) {
-      return compare(renderer.render(fleetBefore, releasesBefore), renderer.render(fleetAfter, releasesAfter));
+      return result(folderResults(RenderedOutput.of(renderer.render(fleetBefore, releasesBefore)),
+          RenderedOutput.of(renderer.render(fleetAfter, releasesAfter)), onDemand));
     }
   }
 
@@ -66,7 +73,7 @@ public final class RenderedDiff {
    * the same data ({@link WrittenDocuments}).
    */
   public static FleetDiff compare(RenderedOutput before, RenderedOutput after) {
-    return result(folderResults(before, after));
+    return result(folderResults(before, after, false));
   }
 
   /**
@@ -78,12 +85,21 @@ public final class RenderedDiff {
    */
   static FleetDiff compare(Prepared before, Prepared after, Collection<String> clusters,
       Predicate<String> keepShared) {
-    return compare(before, after, clusters, keepShared, PART);
+    return compare(before, after, clusters, keepShared, PART, false);
   }
 
   /** As above, {@code part} clusters of each side at a time. */
   static FleetDiff compare(Prepared before, Prepared after, Collection<String> clusters,
       Predicate<String> keepShared, int part) {
+    return compare(before, after, clusters, keepShared, part, false);
+  }
+
+  /**
+   * As above. {@code onDemand}: each changed object's unified diff is
+   * made when first asked for ({@link FleetDiff.ObjectChange#diff()}), and the two objects are kept until then.
+   */
+  static FleetDiff compare(Prepared before, Prepared after, Collection<String> clusters,
+      Predicate<String> keepShared, int part, boolean onDemand) {
     RenderedOutput sharedA = keep(before.shared(), keepShared);
     RenderedOutput sharedB = keep(after.shared(), keepShared);
     List<String> folders = new ArrayList<>(new TreeSet<>(clusters));
@@ -93,7 +109,7 @@ public final class RenderedDiff {
     for (String path : sharedB.files().keySet()) {
       refuseInCluster(path, before, after);
     }
-    List<FolderResult> results = new ArrayList<>(folderResults(sharedA, sharedB));
+    List<FolderResult> results = new ArrayList<>(folderResults(sharedA, sharedB, onDemand));
     for (int from = 0; from < folders.size(); from += part) {
       List<String> some = folders.subList(from, Math.min(folders.size(), from + part));
       Map<String, RenderedOutput> held = new ConcurrentHashMap<>();
@@ -101,13 +117,13 @@ public final class RenderedDiff {
       Queue<FolderResult> done = new ConcurrentLinkedQueue<>();
       after.renderClusters(some.stream().filter(after.clusterFolders()::contains).toList(), (folder, b) -> {
         RenderedOutput a = held.remove(folder);
-        FolderResult r = FolderResult.between(folder, a == null ? RenderedOutput.EMPTY : a, b);
+        FolderResult r = FolderResult.between(folder, a == null ? RenderedOutput.EMPTY : a, b, onDemand);
         if (r != null) {
           done.add(r);
         }
       });
       held.forEach((folder, a) -> {
-        FolderResult r = FolderResult.between(folder, a, RenderedOutput.EMPTY);
+        FolderResult r = FolderResult.between(folder, a, RenderedOutput.EMPTY, onDemand);
         if (r != null) {
           done.add(r);
         }
@@ -144,7 +160,8 @@ public final class RenderedDiff {
   }
 
   // Each changed folder's result, in folder order.
-  private static List<FolderResult> folderResults(RenderedOutput beforeOutput, RenderedOutput afterOutput) {
+  private static List<FolderResult> folderResults(RenderedOutput beforeOutput, RenderedOutput afterOutput,
+      boolean onDemand) {
     SortedMap<String, byte[]> before = beforeOutput.files();
     SortedMap<String, byte[]> after = afterOutput.files();
     Set<String> changedFolders = new HashSet<>();
@@ -160,7 +177,8 @@ public final class RenderedDiff {
     group(after, changedFolders, folders, false);
     // Clusters compare independently (the YAML dumps for the unified diffs dominate): in parallel.
     return folders.entrySet().stream().toList().parallelStream()
-        .map(e -> FolderResult.of(e.getKey(), e.getValue(), beforeOutput.documents(), afterOutput.documents()))
+        .map(e -> FolderResult.of(e.getKey(), e.getValue(), beforeOutput.documents(), afterOutput.documents(),
+            onDemand))
         .toList();
   }
 
@@ -211,20 +229,20 @@ public final class RenderedDiff {
 
   private record FolderResult(String cluster, Side before, Side after, ClusterChanges changes) {
     static FolderResult of(String cluster, FolderFiles files, Map<String, List<? extends Map<String, ?>>> before,
-        Map<String, List<? extends Map<String, ?>>> after) {
+        Map<String, List<? extends Map<String, ?>>> after, boolean onDemand) {
       // Most documents of a changed file are the same on both sides: each distinct text is parsed once.
       Map<String, List<Object>> parsed = new HashMap<>();
       Side a = Side.parse(files.before(), before, parsed);
       Side b = Side.parse(files.after(), after, parsed);
       ClusterChanges changes = null;
       if (a.failure() == null && b.failure() == null && a.problems().isEmpty() && b.problems().isEmpty()) {
-        changes = RenderedDiff.changes(cluster, a.objects(), b.objects());
+        changes = RenderedDiff.changes(cluster, a.objects(), b.objects(), onDemand);
       }
       return new FolderResult(cluster, a.withoutObjects(), b.withoutObjects(), changes);
     }
 
     /** The result of one folder whose files on each side are {@code a} and {@code b}; null when they are equal. */
-    static FolderResult between(String folder, RenderedOutput a, RenderedOutput b) {
+    static FolderResult between(String folder, RenderedOutput a, RenderedOutput b, boolean onDemand) {
       Set<String> paths = new HashSet<>(a.files().keySet());
       paths.addAll(b.files().keySet());
       boolean changed = false;
@@ -243,7 +261,7 @@ public final class RenderedDiff {
       group(b.files(), changedFolders, folders, false);
       String cluster = folder.isEmpty() ? RenderedObjects.ROOT : folder;
       FolderFiles files = folders.getOrDefault(cluster, new FolderFiles(new TreeMap<>(), new TreeMap<>()));
-      return of(cluster, files, a.documents(), b.documents());
+      return of(cluster, files, a.documents(), b.documents(), onDemand);
     }
 
     Side side(boolean before) {
@@ -269,7 +287,7 @@ public final class RenderedDiff {
 
   // null when nothing changed.
   private static ClusterChanges changes(String cluster, SortedMap<ObjectKey, RenderedObject> oa,
-      SortedMap<ObjectKey, RenderedObject> ob) {
+      SortedMap<ObjectKey, RenderedObject> ob, boolean onDemand) {
     TreeSet<ObjectKey> keys = new TreeSet<>(oa.keySet());
     keys.addAll(ob.keySet());
     List<ObjectChange> changes = new ArrayList<>();
@@ -281,10 +299,15 @@ public final class RenderedDiff {
       } else if (y == null) {
         changes.add(new ObjectChange(ChangeType.REMOVED, key, ""));
       } else if (!Objects.equals(x.data(), y.data())) {
-        changes.add(new ObjectChange(ChangeType.CHANGED, key, UnifiedDiff.of(key.toString(), x.yaml(), y.yaml())));
+        changes.add(onDemand ? ObjectChange.onDemand(ChangeType.CHANGED, key, () -> unifiedDiff(key, x, y))
+            : new ObjectChange(ChangeType.CHANGED, key, unifiedDiff(key, x, y)));
       }
     }
     return changes.isEmpty() ? null : new ClusterChanges(cluster, List.copyOf(changes));
+  }
+
+  private static String unifiedDiff(ObjectKey key, RenderedObject x, RenderedObject y) {
+    return UnifiedDiff.of(key.toString(), x.yaml(), y.yaml());
   }
 
   private static String folder(String path) {

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * JSON over a forge's REST API, shared by the forge clients: fixed headers (the token among them), the expected
@@ -23,7 +24,7 @@ final class ForgeApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
   private final String api;
   private final Map<String, String> headers;
   private final String token;
@@ -31,9 +32,9 @@ final class ForgeApi {
 
   /**
    * {@code apiUrl} must be https without credentials (plain http only to this machine, for tests); {@code headers}
-   * carry the token.
+   * carry the token. {@code http} is asked for the client at each request (it may still be being built).
    */
-  ForgeApi(HttpClient http, URI apiUrl, Map<String, String> headers, String token, String repository) {
+  ForgeApi(Supplier<HttpClient> http, URI apiUrl, Map<String, String> headers, String token, String repository) {
     String scheme = apiUrl.getScheme();
     if (scheme == null || !(scheme.equals("https") || scheme.equals("http")) || apiUrl.getRawUserInfo() != null
         || apiUrl.getHost() == null) {
@@ -68,7 +69,7 @@ final class ForgeApi {
         b.header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
       }
-      HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = http.get().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       JsonNode json = r.body().length == 0 ? JSON.nullNode() : parse(r.body());
       if (r.statusCode() != expected) {
         String message = message(json);

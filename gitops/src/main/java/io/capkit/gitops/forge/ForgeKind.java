@@ -2,6 +2,7 @@ package io.capkit.gitops.forge;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import io.capkit.renderer.Background;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -28,9 +29,11 @@ public enum ForgeKind {
       throw new InvalidInputException(Problem.at("--forge-url", "needs a token in CAPKIT_FORGE_TOKEN or "
           + fallback));
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-    return this == GITLAB ? new GitLabForge(http, apiUrl, repository, token)
-        : new GitHubForge(http, apiUrl, repository, token, this == GITEA);
+    // The client is built on a thread of its own: its TLS set-up (the JDK's trust store, ~150 certificates parsed) is
+    // CPU that promote's main thread need not wait for while it fetches, plans and renders; the first request waits.
+    Background<HttpClient> http = Background.start("capkit-forge-client", () -> HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NEVER).build());
+    return this == GITLAB ? new GitLabForge(http::get, apiUrl, repository, token)
+        : new GitHubForge(http::get, apiUrl, repository, token, this == GITEA);
   }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Pull requests through the GitHub REST v3 API (also served by Gitea under {@code /api/v1}): list open pull
@@ -21,6 +22,11 @@ public final class GitHubForge implements Forge {
   private final boolean gitea;
 
   public GitHubForge(HttpClient http, URI apiUrl, String repository, String token, boolean gitea) {
+    this(() -> http, apiUrl, repository, token, gitea);
+  }
+
+  /** {@code http} is asked for the client at the first request. */
+  GitHubForge(Supplier<HttpClient> http, URI apiUrl, String repository, String token, boolean gitea) {
     String[] parts = repository == null ? new String[0] : repository.split("/", -1);
     if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
       throw new InvalidInputException(Problem.at("--repo", "\"" + repository + "\" is not OWNER/NAME"));

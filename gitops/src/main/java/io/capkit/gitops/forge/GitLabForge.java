@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Merge requests through the GitLab REST v4 API ({@code https://gitlab.example/api/v4}): list open merge requests
@@ -19,6 +20,11 @@ public final class GitLabForge implements Forge {
   private final String project;
 
   public GitLabForge(HttpClient http, URI apiUrl, String repository, String token) {
+    this(() -> http, apiUrl, repository, token);
+  }
+
+  /** {@code http} is asked for the client at the first request. */
+  GitLabForge(Supplier<HttpClient> http, URI apiUrl, String repository, String token) {
     String[] parts = repository == null ? new String[0] : repository.split("/", -1);
     if (parts.length < 2 || java.util.Arrays.stream(parts).anyMatch(String::isEmpty)) {
       throw new InvalidInputException(Problem.at("--repo", "\"" + repository + "\" is not GROUP/NAME"));

@@ -497,12 +497,13 @@ public final class Promoter {
     }
   }
 
-  // Only the edited clusters (and what shares output with them) are rendered, before and after the edit.
+  // Only the edited clusters (and what shares output with them) are rendered, before and after the edit. The body
+  // shows the report's first ~60,000 characters: only the diffs of those are made (on demand).
   private FleetDiff renderedDiff(SourceTree base, PromotionPlan plan, Options o) {
     SourceTree edited = new OverlayTree(base, plan.files());
     FleetLayout l = new FleetLayout(o.fleetPath(), o.releasesPath());
     return IncrementalDiff.between(renderer, l.fleet(base), l.releases(base), l.fleet(edited), l.releases(edited),
-        l.fleetPaths(plan.files().keySet()), l.releases(base).inside(plan.files().keySet())).diff();
+        l.fleetPaths(plan.files().keySet()), l.releases(base).inside(plan.files().keySet()), true).diff();
   }
 
   private static String body(PromotionPlan plan, FleetDiff diff) {

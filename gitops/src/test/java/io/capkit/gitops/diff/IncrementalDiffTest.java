@@ -45,6 +45,15 @@ class IncrementalDiffTest {
         changed(fleetA, fleetB), changed(releasesA, releasesB));
     assertEquals(full.format(), inc.diff().format(), what);
     assertEquals(full, inc.diff(), what);
+    // As promote makes it: each object's diff made when the pull request body asks for it; the same report.
+    IncrementalDiff.Result onDemand = IncrementalDiff.between(OBJECTS, FleetText.tree("a", fleetA),
+        FleetText.tree("r", releasesA), FleetText.tree("b", fleetB), FleetText.tree("r", releasesB),
+        changed(fleetA, fleetB), changed(releasesA, releasesB), true);
+    assertEquals(full.markdown(2_000), onDemand.diff().markdown(2_000), what);
+    assertEquals(full.markdown(60_000), onDemand.diff().markdown(60_000), what);
+    assertEquals(full, onDemand.diff(), what);
+    assertEquals(full, RenderedDiff.between(OBJECTS, FleetText.tree("a", fleetA), FleetText.tree("r", releasesA),
+        FleetText.tree("b", fleetB), FleetText.tree("r", releasesB), true), what);
     // The whole fleets compared cluster by cluster from the renderer's objects, in parts of 64 and of 5.
     assertEquals(full, RenderedDiff.between(OBJECTS, FleetText.tree("a", fleetA), FleetText.tree("r", releasesA),
         FleetText.tree("b", fleetB), FleetText.tree("r", releasesB)), what);

@@ -1,10 +1,7 @@
 package io.capkit.provider.runtime;
 
 import io.capkit.http.ConnectionLimits;
-import io.capkit.http.HttpHandler;
-import io.capkit.http.HttpRequest;
 import io.capkit.http.HttpResponse;
-import io.capkit.http.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +10,16 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz}, {@code /readyz}, {@code /version} and {@code /metrics} on one plain HTTP port, served by the same
- * server as the webhook ({@link HttpServer}): a deadline on every step a peer controls, a cap per client address, so
- * that half-sent requests cannot freeze the port the kubelet's liveness probe reads.
+ * {@code /healthz}, {@code /readyz}, {@code /version} and {@code /metrics} on one plain HTTP port ({@link ProbeServer}:
+ * one thread of the JDK's non-blocking sockets, one request per connection): a deadline on every step a peer controls,
+ * a cap per client address, so that half-sent requests cannot freeze the port the kubelet's liveness probe reads.
  */
 public final class HealthServer implements AutoCloseable {
-  /** Probes and scrapes are GETs: no body, short steps, few connections. */
+  /** Probes and scrapes are GETs: no body, short steps, few connections (handshake and idle do not apply here). */
   static final ConnectionLimits LIMITS = new ConnectionLimits(Duration.ofSeconds(5), Duration.ofSeconds(5),
       Duration.ofSeconds(5), Duration.ofSeconds(60), 256, 64);
-  private static final int MAX_BODY = 1024;
 
-  private final HttpServer server;
+  private final ProbeServer server;
 
   public HealthServer(String address, int port, BooleanSupplier healthy, BooleanSupplier ready, String versionJson,
       Supplier<String> metrics) throws IOException {
@@ -32,19 +28,18 @@ public final class HealthServer implements AutoCloseable {
 
   HealthServer(String address, int port, ConnectionLimits limits, BooleanSupplier healthy, BooleanSupplier ready,
       String versionJson, Supplier<String> metrics) throws IOException {
-    HttpHandler handler = request -> answer(request, healthy, ready, versionJson, metrics);
-    server = HttpServer.startPlain(new InetSocketAddress(address, port), limits, 1, MAX_BODY, handler);
+    server = new ProbeServer(new InetSocketAddress(address, port), limits,
+        (method, path) -> answer(method, path, healthy, ready, versionJson, metrics));
   }
 
   public int port() {
     return server.port();
   }
 
-  private static HttpResponse answer(HttpRequest request, BooleanSupplier healthy, BooleanSupplier ready,
+  static HttpResponse answer(String method, String path, BooleanSupplier healthy, BooleanSupplier ready,
       String versionJson, Supplier<String> metrics) {
-    String method = request.method();
     boolean head = "HEAD".equals(method);
-    HttpResponse r = switch (request.path()) {
+    HttpResponse r = switch (path) {
       case "/healthz" -> probe(healthy);
       case "/readyz" -> probe(ready);
       case "/version" -> HttpResponse.of(200, "application/json", versionJson.getBytes(StandardCharsets.UTF_8),

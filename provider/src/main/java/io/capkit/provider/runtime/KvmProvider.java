@@ -75,8 +75,14 @@ public final class KvmProvider implements AutoCloseable {
   /** As {@link #start(ProviderConfig, KubernetesClient, LibvirtConnections)}; tests keep their JVM on a lost lease. */
   static KvmProvider start(ProviderConfig config, KubernetesClient given, LibvirtConnections connections,
       boolean exitOnLostLease) {
+    return start(config, given.getConfiguration(), connections, exitOnLostLease);
+  }
+
+  /** As above, with the client's configuration alone: the provider builds its own client from it. */
+  private static KvmProvider start(ProviderConfig config, Config clientConfig, LibvirtConnections connections,
+      boolean exitOnLostLease) {
     ProviderMetrics metrics = new ProviderMetrics();
-    KubernetesClient client = asProvider(given, new ApiRequests(metrics.registry()));
+    KubernetesClient client = asProvider(clientConfig, new ApiRequests(metrics.registry()));
     Clock clock = Clock.systemUTC();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -145,14 +151,15 @@ public final class KvmProvider implements AutoCloseable {
       LOG.warn("the common ForkJoinPool has fewer than 2 threads: every API response starts a thread; start the JVM"
           + " with -D{}=2", AsyncPool.PARALLELISM);
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    // The in-cluster or kubeconfig configuration, as KubernetesClientBuilder reads it; only the provider's own
+    // client is built from it (a client built here as well kept a second HTTP client and its selector thread).
+    Config clientConfig = new ConfigBuilder().build();
     LibvirtConnections connections = LibvirtConnections.jna();
-    KvmProvider provider = start(config, client, connections);
+    KvmProvider provider = start(config, clientConfig, connections, true);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       provider.close();
       connections.close();
-      client.close();
       stopped.countDown();
     }, "capkit-provider-shutdown"));
     stopped.await();
@@ -182,7 +189,11 @@ public final class KvmProvider implements AutoCloseable {
    * {@code counter} counts its requests ({@link ApiRequests}).
    */
   static KubernetesClient asProvider(KubernetesClient given, ApiRequests counter) {
-    Config config = new ConfigBuilder(given.getConfiguration()).withUserAgent(FIELD_MANAGER + "/" + VERSION).build();
+    return asProvider(given.getConfiguration(), counter);
+  }
+
+  private static KubernetesClient asProvider(Config given, ApiRequests counter) {
+    Config config = new ConfigBuilder(given).withUserAgent(FIELD_MANAGER + "/" + VERSION).build();
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new ApiHttpClientFactory(config))
         .withHttpClientBuilderConsumer(b -> {
           b.addOrReplaceInterceptor(ApiRequests.NAME, counter);
