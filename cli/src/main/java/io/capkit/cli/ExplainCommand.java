@@ -24,7 +24,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!cluster.matches("[^/]+/[^/]+")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+      throw UsageError.of(spec,
           "expected NAMESPACE/NAME, got " + cluster);
     }
     Explanation e = input.with(t -> Renderer.standard().explain(t.fleet(), t.fleetLabel(), t.releases(),

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
@@ -37,7 +36,7 @@ final class FleetInput {
   <T> T with(Function<Trees, T> use) {
     if (!source.given()) {
       if (fleet == null || releases == null) {
-        throw new ParameterException(spec.commandLine(), "Missing required option: '"
+        throw UsageError.of(spec, "Missing required option: '"
             + (fleet == null ? "--fleet" : "--releases") + "=DIR' (or read both from a commit with --git)");
       }
       return use.apply(new Trees(DirectoryTree.open(Path.of(fleet)), fleet, DirectoryTree.open(Path.of(releases)),

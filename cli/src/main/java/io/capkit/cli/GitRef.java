@@ -7,7 +7,6 @@ import java.util.function.BiFunction;
 import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code --git URL|PATH --ref REF}: read input from one commit instead of the file system. A picocli mixin. */
@@ -25,7 +24,7 @@ final class GitRef {
 
   boolean given() {
     if (git == null && ref != null) {
-      throw new ParameterException(spec.commandLine(), "--ref needs --git");
+      throw UsageError.of(spec, "--ref needs --git");
     }
     return git != null;
   }

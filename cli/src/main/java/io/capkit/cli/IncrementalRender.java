@@ -46,17 +46,30 @@ final class IncrementalRender {
   final String fleetLabel;
   final Path releasesDir;
   final String releasesLabel;
-  final String build;
-  final String options;
+  /** capkit's build identity: set by the record half of {@link #run} (read by the rest after it joined). */
+  String build;
+  private final java.util.function.Supplier<String> buildIdentity;
+  /** The digest of the options ({@link #options(String, String)}): set with {@link #build}, on the record's thread. */
+  String options;
+  /** Set when the record half finds that only a full render will do: the input scan then stops where it is. */
+  private volatile boolean abandoned;
 
   IncrementalRender(Path out, Path fleetDir, String fleetLabel, Path releasesDir, String releasesLabel, String build) {
+    this(out, fleetDir, fleetLabel, releasesDir, releasesLabel, () -> build);
+  }
+
+  /**
+   * {@code build} is asked for on the record's thread, while the inputs are already being scanned: the identity
+   * (the jar's central directory) and the record's first lines are checked beside the scan, not before it.
+   */
+  IncrementalRender(Path out, Path fleetDir, String fleetLabel, Path releasesDir, String releasesLabel,
+                    java.util.function.Supplier<String> build) {
     this.out = out.toAbsolutePath().normalize();
     this.fleetDir = fleetDir;
     this.fleetLabel = fleetLabel;
     this.releasesDir = releasesDir;
     this.releasesLabel = releasesLabel;
-    this.build = build;
-    this.options = options(fleetLabel, releasesLabel);
+    this.buildIdentity = build;
   }
 
   /** The digest of what, besides the inputs, shapes the output and the messages: the labels of the two folders. */
@@ -85,16 +98,23 @@ final class IncrementalRender {
 
   // From the '/' at {@code at}: <name>/<fixed1>/<name>/<fixed2>/<name>/<last>, each name non-empty and slash-free.
   private static boolean segmentsAre(String p, int at, String fixed1, String fixed2, String last) {
-    int i = at;
-    for (String fixed : new String[] {fixed1, fixed2}) {
-      int slash = p.indexOf('/', i + 1);
-      if (slash <= i + 1 || !p.startsWith(fixed + "/", slash + 1)) {
-        return false;
-      }
-      i = slash + fixed.length() + 1;
+    int i = fixed(p, at, fixed1);
+    if (i < 0 || (i = fixed(p, i, fixed2)) < 0) {
+      return false;
     }
     int slash = p.indexOf('/', i + 1);
     return slash > i + 1 && p.length() == slash + 1 + last.length() && p.startsWith(last, slash + 1);
+  }
+
+  // From the '/' at {@code at}: <name>/<fixed>/ ; the index of that last '/', or -1 (no string built: this runs
+  // several times per cluster).
+  private static int fixed(String p, int at, String fixed) {
+    int slash = p.indexOf('/', at + 1);
+    int end = slash + 1 + fixed.length();
+    if (slash <= at + 1 || end >= p.length() || !p.startsWith(fixed, slash + 1) || p.charAt(end) != '/') {
+      return -1;
+    }
+    return end;
   }
 
   /**
@@ -102,17 +122,29 @@ final class IncrementalRender {
    * The caller holds the output's lock.
    */
   Result run() {
-    if (!headerMatches()) {
-      return null; // no record, or one of another capkit build or other options: nothing to scan for
-    }
-    // Two halves that need nothing from each other run at once: the record (read, parsed, the output checked against
-    // it) on a thread of its own, and the inputs (listed, read, hashed) on the others; they meet to decide.
-    FutureTask<Recorded> recordedHalf = new FutureTask<>(this::recorded);
+    // Two halves that need nothing from each other run at once: the record (capkit's build identity, the record's
+    // first lines, then the record parsed and the output checked against it) on a thread of its own, and the inputs
+    // (listed, read, hashed) on the others from the start; they meet to decide. No record, or one of another capkit
+    // build or other options (a few hundred bytes read), stops the scan where it is.
+    FutureTask<Recorded> recordedHalf = new FutureTask<>(() -> {
+      try {
+        // The first digest of the process initialises the JDK's security providers (~10 ms): not on the scan's path.
+        options = options(fleetLabel, releasesLabel);
+        build = buildIdentity.get();
+        Recorded found = headerMatches() ? recorded() : null;
+        abandoned = found == null;
+        return found;
+      } catch (RuntimeException | Error e) {
+        abandoned = true;
+        throw e;
+      }
+    });
     Thread thread = new Thread(recordedHalf, "capkit-record");
     thread.setDaemon(true);
     thread.start();
-    InputScan fleet = InputScan.of(fleetDir, p -> false, (p, d) -> !isClusterFile(p));
-    InputScan releases = fleet == null ? null : InputScan.of(releasesDir, p -> false, (p, d) -> true);
+    java.util.function.BooleanSupplier stop = () -> abandoned;
+    InputScan fleet = InputScan.of(fleetDir, p -> false, (p, d) -> !isClusterFile(p), stop);
+    InputScan releases = fleet == null ? null : InputScan.of(releasesDir, p -> false, (p, d) -> true, stop);
     Recorded r;
     try {
       r = recordedHalf.get();
@@ -146,15 +178,33 @@ final class IncrementalRender {
     }
     Contexts contexts = new Contexts(build, options, inputs);
     Set<String> toRender = new TreeSet<>();
+    int stillThere = 0;
+    // Clusters of one organization and Release follow each other (the parsed record shares their names' strings): the
+    // context of the last one is reused without looking it up again.
+    RenderRecord.Cluster last = null;
+    String lastContext = null;
     for (String p : clusterPaths) {
       RenderRecord.Cluster c = recorded.get(p);
-      if (c == null || !c.fileDigest().equals(fleet.digests().get(p)) || r.outputsChanged().contains(p)
-          || !contexts.of(c.managementCluster(), c.organization(), c.release()).equals(c.context())) {
+      if (c == null) {
+        toRender.add(p);
+        continue;
+      }
+      stillThere++;
+      if (last == null || c.managementCluster() != last.managementCluster() || c.organization() != last.organization()
+          || c.release() != last.release()) {
+        lastContext = contexts.of(c.managementCluster(), c.organization(), c.release());
+        last = c;
+      }
+      if (!c.fileDigest().equals(fleet.digests().get(p)) || r.outputsChanged().contains(p)
+          || !lastContext.equals(c.context())) {
         toRender.add(p);
       }
     }
-    Set<String> present = new java.util.HashSet<>(clusterPaths);
-    List<String> removed = recorded.keySet().stream().filter(p -> !present.contains(p)).toList();
+    List<String> removed = List.of();
+    if (stillThere < recorded.size()) {
+      Set<String> present = new java.util.HashSet<>(clusterPaths);
+      removed = recorded.keySet().stream().filter(p -> !present.contains(p)).toList();
+    }
     if (toRender.isEmpty() && removed.isEmpty() && inputs.equals(rec.inputs()) && r.sharedIntact()) {
       if (Boolean.getBoolean(TRAINING)) {
         RecordedRender.warmUp(this, fleet, releases);
@@ -196,9 +246,9 @@ final class IncrementalRender {
     Set<String> outputsChanged = new java.util.HashSet<>();
     for (Map.Entry<String, RenderRecord.Cluster> e : rec.clusters().entrySet()) {
       RenderRecord.Cluster c = e.getValue();
-      String folder = c.folder();
-      if (size(out.resolve(folder + "/manifests.yaml")) != c.manifestsSize()
-          || size(out.resolve(folder + "/kustomization.yaml")) != clusterKustomization) {
+      Path folder = out.resolve(c.folder());
+      if (size(folder.resolve("manifests.yaml")) != c.manifestsSize()
+          || size(folder.resolve("kustomization.yaml")) != clusterKustomization) {
         outputsChanged.add(e.getKey());
       }
     }
@@ -226,20 +276,30 @@ final class IncrementalRender {
         addWithParents(expected, path);
       }
     }
+    // Clusters come in fleet order: the folder holding the last one's folder is reused while the organization is the
+    // same (the parsed record shares the names' strings), so each cluster adds its name, not a copy of its path.
+    RenderRecord.Cluster last = null;
+    Set<String> names = null;
     for (RenderRecord.Cluster c : rec.clusters().values()) {
-      addWithParents(expected, c.folder());
+      if (last == null || c.managementCluster() != last.managementCluster()
+          || c.organization() != last.organization()) {
+        String folder = c.folder();
+        addWithParents(expected, folder);
+        names = expected.get(folder.substring(0, folder.length() - c.name().length() - 1));
+      } else {
+        names.add(c.name());
+      }
+      last = c;
     }
     return expected.entrySet().stream().allMatch(e -> {
-      Set<String> found = new java.util.HashSet<>();
-      try (var s = Files.newDirectoryStream(e.getKey().isEmpty() ? out : out.resolve(e.getKey()))) {
-        for (Path p : s) {
-          found.add(p.getFileName().toString());
-        }
-      } catch (IOException | RuntimeException x) {
+      String[] found;
+      try {
+        found = (e.getKey().isEmpty() ? out : out.resolve(e.getKey())).toFile().list();
+      } catch (RuntimeException x) {
         return false;
       }
       // Missing entries are found below, file by file, and rendered again; only unknown ones need a full render.
-      return e.getValue().containsAll(found);
+      return found != null && e.getValue().containsAll(java.util.Arrays.asList(found));
     });
   }
 

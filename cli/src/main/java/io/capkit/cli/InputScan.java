@@ -13,11 +13,12 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -41,22 +42,33 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
    * {@code keep} holds for its path and digest. Returns null when the folder is not one {@code DirectoryTree} reads.
    */
   static InputScan of(Path root, Predicate<String> skip, BiPredicate<String, String> keep) {
+    return of(root, skip, keep, () -> false);
+  }
+
+  /** As {@link #of(Path, Predicate, BiPredicate)}, giving up (null) as soon as {@code stop} holds. */
+  static InputScan of(Path root, Predicate<String> skip, BiPredicate<String, String> keep, BooleanSupplier stop) {
     Path abs = root.toAbsolutePath().normalize();
     if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
-    List<Entry> found = new ArrayList<>();
+    List<Listing> listed = new ArrayList<>();
     List<String> level = List.of("");
+    int count = 0;
     try {
-      // Breadth first, each level's folders listed in parallel: listing is most of the cost of a wide tree.
+      // Breadth first, each level's folders in parallel (a wide tree: 10,000 cluster folders on one level); each
+      // folder's files are read and hashed by the thread that listed it, so a file is looked up once.
       while (!level.isEmpty()) {
-        List<Listing> listings = level.parallelStream().map(dir -> list(abs, dir)).toList();
+        if (stop.getAsBoolean()) {
+          return null;
+        }
+        List<Listing> listings = level.parallelStream().map(dir -> list(abs, dir, skip, keep, stop)).toList();
         List<String> next = new ArrayList<>();
         for (Listing l : listings) {
           if (l == null) {
             return null;
           }
-          found.addAll(l.files);
+          listed.add(l);
+          count += l.files.size();
           next.addAll(l.folders);
         }
         level = next;
@@ -64,52 +76,40 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     } catch (RuntimeException e) {
       return null;
     }
-    found.sort((a, b) -> a.path.compareTo(b.path));
-    Map<String, String> digests = new ConcurrentHashMap<>(found.size() * 2);
-    Map<String, byte[]> kept = new ConcurrentHashMap<>();
-    boolean ok = found.parallelStream().allMatch(e -> {
-      if (skip.test(e.path)) {
-        digests.put(e.path, RenderRecord.UNREAD);
-        return true;
+    String[] files = new String[count];
+    Map<String, String> digests = new HashMap<>(count * 2);
+    Map<String, byte[]> kept = new HashMap<>();
+    int i = 0;
+    for (Listing l : listed) {
+      for (int k = 0; k < l.files.size(); k++) {
+        files[i++] = l.files.get(k);
+        digests.put(l.files.get(k), l.digests.get(k));
       }
-      if (e.size > YamlDocuments.MAX_CHARS) {
-        digests.put(e.path, TOO_LARGE);
-        return true;
-      }
-      byte[] bytes = read(e.file, e.size);
-      if (bytes == null) {
-        return false;
-      }
-      String digest = digest(bytes);
-      digests.put(e.path, digest);
-      if (keep.test(e.path, digest)) {
-        kept.put(e.path, bytes);
-      }
-      return true;
-    });
-    if (!ok) {
-      return null;
+      kept.putAll(l.kept);
     }
-    List<String> files = new ArrayList<>(found.size());
-    found.forEach(e -> files.add(e.path));
-    return new InputScan(Collections.unmodifiableList(files), digests, kept);
+    Arrays.sort(files);
+    return new InputScan(List.of(files), Collections.unmodifiableMap(digests), Collections.unmodifiableMap(kept));
   }
 
-  /** A regular file as listed: its relative path, its path to open (no second parse) and its size when listed. */
-  private record Entry(String path, Path file, long size) {}
-
-  private record Listing(List<Entry> files, List<String> folders) {}
+  /** One folder: its regular files (relative paths) with their digests, the bytes kept of some, its sub-folders. */
+  private record Listing(List<String> files, List<String> digests, Map<String, byte[]> kept, List<String> folders) {}
 
   // java.io.File#list: the names only, in one opendir/getdents/closedir (a DirectoryStream also dup()s the
-  // descriptor and checks it, and makes a Path per entry): most folders of a fleet hold one file.
-  private static Listing list(Path root, String dir) {
+  // descriptor and checks it, and makes a Path per entry): most folders of a fleet hold one file. Then one lstat per
+  // entry, and each regular file read (its listed size: no second stat) and hashed here. Null when the folder holds
+  // what DirectoryTree refuses (a link, a special file), a file cannot be read, or {@code stop} holds.
+  private static Listing list(Path root, String dir, Predicate<String> skip, BiPredicate<String, String> keep,
+                              BooleanSupplier stop) {
     Path folder = dir.isEmpty() ? root : root.resolve(dir);
     String[] names = folder.toFile().list();
     if (names == null) {
       return null;
     }
-    List<Entry> files = new ArrayList<>();
+    List<String> files = new ArrayList<>(2);
+    List<String> digests = new ArrayList<>(2);
+    Map<String, byte[]> kept = Map.of();
     List<String> folders = new ArrayList<>();
+    Buffer buffer = null;
     try {
       for (String name : names) {
         if (name.startsWith(".")) {
@@ -120,16 +120,39 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
         String rel = dir.isEmpty() ? name : dir + "/" + name;
         if (a.isDirectory()) {
           folders.add(rel);
-        } else if (a.isRegularFile()) {
-          files.add(new Entry(rel, p, a.size()));
-        } else {
+          continue;
+        }
+        if (!a.isRegularFile() || stop.getAsBoolean()) {
           return null;
         }
+        String digest;
+        if (skip.test(rel)) {
+          digest = RenderRecord.UNREAD;
+        } else if (a.size() > YamlDocuments.MAX_CHARS) {
+          digest = TOO_LARGE;
+        } else {
+          if (buffer == null) {
+            buffer = BUFFER.get();
+          }
+          int length = read(p, a.size(), buffer);
+          if (length < 0) {
+            return null;
+          }
+          digest = digest(buffer.bytes, length, buffer.sha256);
+          if (keep.test(rel, digest)) {
+            if (kept.isEmpty()) {
+              kept = new HashMap<>();
+            }
+            kept.put(rel, Arrays.copyOf(buffer.bytes, length));
+          }
+        }
+        files.add(rel);
+        digests.add(digest);
       }
     } catch (IOException | java.nio.file.InvalidPathException e) {
       return null;
     }
-    return new Listing(files, folders);
+    return new Listing(files, digests, kept, folders);
   }
 
   /**
@@ -138,29 +161,46 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
    * caller renders everything; one that shrank is read as it now is. Links are not followed: a file swapped for one
    * since it was listed fails to open, and the scan gives up.
    */
-  private static byte[] read(Path file, long listed) {
+  private static int read(Path file, long listed, Buffer buffer) {
     if (listed > YamlDocuments.MAX_CHARS) {
-      return null;
+      return -1;
+    }
+    int want = (int) listed + 1;
+    if (buffer.bytes.length < want) {
+      buffer.bytes = new byte[Math.max(want, 2 * buffer.bytes.length)];
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      ByteBuffer buf = ByteBuffer.allocate((int) listed + 1);
+      ByteBuffer buf = ByteBuffer.wrap(buffer.bytes, 0, want);
       while (buf.hasRemaining() && ch.read(buf) > 0) {
         // keep reading until end of file or one byte past the listed size
       }
       if (buf.position() > listed) {
-        return null; // grew while being scanned
+        return -1; // grew while being scanned
       }
-      return Arrays.copyOf(buf.array(), buf.position());
+      return buf.position();
     } catch (IOException | RuntimeException e) {
-      return null;
+      return -1;
     }
   }
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(RenderRecord::sha256);
+  /**
+   * One read buffer and one SHA-256 per scanning thread: a file's bytes are hashed where they were read, and copied
+   * only when the caller keeps them (the few files that are not cluster files).
+   */
+  private static final class Buffer {
+    byte[] bytes = new byte[16 * 1024];
+    final MessageDigest sha256 = RenderRecord.sha256();
+  }
+
+  private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
 
   static String digest(byte[] bytes) {
-    MessageDigest md = SHA256.get();
+    return digest(bytes, bytes.length, BUFFER.get().sha256);
+  }
+
+  private static String digest(byte[] bytes, int length, MessageDigest md) {
     md.reset();
-    return HexFormat.of().formatHex(md.digest(bytes), 0, 16);
+    md.update(bytes, 0, length);
+    return HexFormat.of().formatHex(md.digest(), 0, 16);
   }
 }

@@ -174,8 +174,12 @@ final class RecordedRender {
     RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
     RecordingTree releases = new RecordingTree(new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan),
         false);
-    Renderer renderer = Renderer.standard();
-    Renderer.Fleet changed = renderer.read(fleet, inc.fleetLabel, releases, inc.releasesLabel);
+    // As a full render does: the renderer (contract schema, flavors) is built on a thread of its own while the
+    // fleet's defaults, the changed clusters and the Releases are read; neither needs the other.
+    io.capkit.renderer.Background<Renderer> building =
+        io.capkit.renderer.Background.start("capkit-renderer", Renderer::standard);
+    Renderer.Fleet changed = Renderer.readFleet(fleet, inc.fleetLabel, releases, inc.releasesLabel);
+    Renderer renderer = building.get();
     Fresh[] rendered = new Fresh[changed.clusters().size()];
     renderer.renderEach(changed, changed.clusters(), (i, c) -> rendered[i] = Fresh.of(changed.clusters().get(i), c));
     List<Fresh> fresh = Arrays.asList(rendered);
@@ -316,9 +320,11 @@ final class RecordedRender {
       }
       List<String> files = fleetScan.files().stream()
           .filter(p -> !IncrementalRender.isClusterFile(p) || p.equals(first)).toList();
-      Renderer renderer = Renderer.standard();
-      Renderer.Fleet one = renderer.read(new Snapshot(inc.fleetDir, files, fleetScan), inc.fleetLabel,
+      io.capkit.renderer.Background<Renderer> building =
+          io.capkit.renderer.Background.start("capkit-renderer", Renderer::standard);
+      Renderer.Fleet one = Renderer.readFleet(new Snapshot(inc.fleetDir, files, fleetScan), inc.fleetLabel,
           new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan), inc.releasesLabel);
+      Renderer renderer = building.get();
       renderer.renderEach(one, one.clusters(), (i, c) -> OutputLayout.clusterFiles(c));
     } catch (RuntimeException e) {
       // Training only: the archive then lacks some classes, which costs start-up time, never a result.

@@ -181,7 +181,7 @@ final class RenderCommand implements Callable<Integer> {
     boolean keep = false;
     try {
       IncrementalRender.Result result = new IncrementalRender(abs, Path.of(fleet), fleet, Path.of(releases), releases,
-          BuildIdentity.current()).run();
+          BuildIdentity::current).run();
       keep = result == null;
       return new Attempt(result, keep ? lock : null);
     } finally {

@@ -104,7 +104,10 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
   }
 
   // Read straight from the bytes, a line and a field at a time (no copy of the body, no String per line): a
-  // 10,000-cluster record is ~1.8 MB, and splitting it as text was a fifth of an up-to-date render's own work.
+  // 10,000-cluster record is ~1.8 MB, and splitting it as text was a fifth of an up-to-date render's own work. Fields
+  // are kept as offsets; a String is made only for what the record keeps, and the values most cluster lines repeat
+  // (management cluster, organization, Release, namespace) are taken from the line before when their bytes are equal,
+  // checked once when they change.
   private static RenderRecord parseOrThrow(byte[] bytes) {
     int n = bytes.length;
     require(n >= 2 && bytes[n - 1] == '\n');
@@ -125,7 +128,12 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
     String[] pending = null; // the last cluster line's fields, until its warnings are read
     List<String> warnings = new ArrayList<>();
     String previousPath = null;
-    String[] f = new String[9];
+    String mc = null;
+    String org = null;
+    String release = null;
+    String namespace = null;
+    int[] from = new int[9];
+    int[] to = new int[9];
     int line = 0;
     for (int pos = 0; pos < bodyLength; line++) {
       int count = 0;
@@ -134,8 +142,9 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
       while (true) {
         byte c = bytes[i];
         if (c == '\t' || c == '\n') {
-          require(count < f.length);
-          f[count++] = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+          require(count < from.length);
+          from[count] = start;
+          to[count++] = i;
           start = i + 1;
           if (c == '\n') {
             break;
@@ -145,49 +154,80 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
       }
       pos = i + 1;
       if (line == 0) {
-        require(count == 2 && (f[0] + "\t" + f[1]).equals(VERSION));
+        require(count == 2 && (text(bytes, from[0], to[0]) + "\t" + text(bytes, from[1], to[1])).equals(VERSION));
         continue;
       }
-      if (pending != null && !f[0].equals("warning")) {
+      int kind = kind(bytes, from[0], to[0]);
+      if (pending != null && kind != WARNING) {
         clusters.put(pending[0], cluster(pending, warnings));
         pending = null;
       }
-      switch (f[0]) {
-        case "build" -> {
-          require(count == 2 && build == null && line == 1 && digest(f[1]));
-          build = f[1];
+      switch (kind) {
+        case BUILD -> {
+          String b = text(bytes, from[1], to[1]);
+          require(count == 2 && build == null && line == 1 && digest(b));
+          build = b;
         }
-        case "options" -> {
-          require(count == 2 && options == null && line == 2 && digest(f[1]));
-          options = f[1];
+        case OPTIONS -> {
+          String o = text(bytes, from[1], to[1]);
+          require(count == 2 && options == null && line == 2 && digest(o));
+          options = o;
         }
-        case "input" -> {
-          require(count == 3 && safePath(f[1]) && (f[2].equals(UNREAD) || digest(f[2])));
-          require(inputs.put(f[1], f[2]) == null);
+        case INPUT -> {
+          require(count == 3);
+          String path = text(bytes, from[1], to[1]);
+          String digest = text(bytes, from[2], to[2]);
+          require(safePath(path) && (digest.equals(UNREAD) || digest(digest)));
+          require(inputs.put(path, digest) == null);
         }
-        case "org" -> {
-          require(count == 5 && label(f[1]) && label(f[2]) && label(f[3]) && (f[4].equals("-1") || size(f[4])));
+        case ORG -> {
+          require(count == 5);
+          String[] f = new String[5];
+          for (int k = 1; k < 5; k++) {
+            f[k] = text(bytes, from[k], to[k]);
+          }
+          require(label(f[1]) && label(f[2]) && label(f[3]) && (f[4].equals("-1") || size(f[4])));
           Org o = new Org(f[1], f[2], f[3], Long.parseLong(f[4]));
           require(orgs.put(o.key(), o) == null);
         }
-        case "cluster" -> {
-          require(count == 9 && label(f[1]) && label(f[2]) && label(f[3]) && digest(f[4])
-              && digest(f[5]) && release(f[6]) && label(f[7]) && size(f[8]));
-          require(orgs.containsKey(f[1] + "/" + f[2]));
-          String path = clusterPath(f[1], f[2], f[3]);
+        case CLUSTER -> {
+          require(count == 9);
+          boolean placeChanged = !same(mc, bytes, from[1], to[1]) | !same(org, bytes, from[2], to[2]);
+          if (placeChanged) {
+            mc = text(bytes, from[1], to[1]);
+            org = text(bytes, from[2], to[2]);
+            require(label(mc) && label(org) && orgs.containsKey(mc + "/" + org));
+          }
+          if (!same(release, bytes, from[6], to[6])) {
+            release = text(bytes, from[6], to[6]);
+            require(release(release));
+          }
+          if (!same(namespace, bytes, from[7], to[7])) {
+            namespace = text(bytes, from[7], to[7]);
+            require(label(namespace));
+          }
+          String name = text(bytes, from[3], to[3]);
+          String fileDigest = text(bytes, from[4], to[4]);
+          String context = text(bytes, from[5], to[5]);
+          String size = text(bytes, from[8], to[8]);
+          require(label(name) && digest(fileDigest) && digest(context) && size(size));
+          String path = clusterPath(mc, org, name);
           // Clusters are written in fleet (path) order; anything else was not written by capkit.
           require(previousPath == null || path.compareTo(previousPath) > 0);
           previousPath = path;
-          pending = new String[] {path, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]};
+          pending = new String[] {path, mc, org, name, fileDigest, context, release, namespace, size};
           warnings.clear();
         }
-        case "warning" -> {
+        case WARNING -> {
           require(count == 2 && pending != null);
-          warnings.add(unescape(f[1]));
+          warnings.add(unescape(text(bytes, from[1], to[1])));
         }
-        case "file" -> {
-          require(count == 3 && safePath(f[1]) && size(f[2]));
-          require(files.put(f[1], Long.parseLong(f[2])) == null);
+        case FILE_LINE -> {
+          require(count == 3);
+          String path = text(bytes, from[1], to[1]);
+          String size = text(bytes, from[2], to[2]);
+          require(safePath(path) && size(size));
+          require(files.put(path, Long.parseLong(size)) == null);
         }
         default -> throw new IllegalArgumentException("unknown line");
       }
@@ -197,6 +237,43 @@ record RenderRecord(String build, String options, Map<String, String> inputs, Ma
     }
     require(line >= 3 && build != null && options != null);
     return new RenderRecord(build, options, inputs, orgs, clusters, files);
+  }
+
+  private static final int UNKNOWN = 0;
+  private static final int BUILD = 1;
+  private static final int OPTIONS = 2;
+  private static final int INPUT = 3;
+  private static final int ORG = 4;
+  private static final int CLUSTER = 5;
+  private static final int WARNING = 6;
+  private static final int FILE_LINE = 7;
+  private static final String[] KINDS = {"", "build", "options", "input", "org", "cluster", "warning", "file"};
+
+  // Which line a first field names, compared as bytes (no String per line).
+  private static int kind(byte[] bytes, int from, int to) {
+    for (int k = 1; k < KINDS.length; k++) {
+      if (same(KINDS[k], bytes, from, to)) {
+        return k;
+      }
+    }
+    return UNKNOWN;
+  }
+
+  // Whether bytes[from, to) are exactly the ASCII string s (false for null or any byte outside ASCII).
+  private static boolean same(String s, byte[] bytes, int from, int to) {
+    if (s == null || s.length() != to - from) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      if (bytes[i] != s.charAt(i - from) || bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String text(byte[] bytes, int from, int to) {
+    return new String(bytes, from, to - from, StandardCharsets.UTF_8);
   }
 
   private static Cluster cluster(String[] p, List<String> warnings) {

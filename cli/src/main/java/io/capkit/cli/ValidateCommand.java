@@ -144,7 +144,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   private int validatePaths(DocumentValidator validator, List<Problem> problems) throws IOException {
     if (paths.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at least one PATH, or --git");
+      throw UsageError.of(spec, "give at least one PATH, or --git");
     }
     int files = 0;
     for (String name : paths) {

@@ -581,6 +581,33 @@ class IncrementalRenderTest {
     assertNull(RenderRecord.parse(sealed(body.replace("build\t", "build\tx\t"))));
   }
 
+  @Test
+  void everyClusterLineIsCheckedNotOnlyTheFirstOfARun() {
+    // The parser takes a cluster line's management cluster, organization, Release and namespace from the line before
+    // when their bytes are equal (checked once): a value that differs on a later line is checked again.
+    RenderRecord.Cluster a = new RenderRecord.Cluster("mc", "org", "a", "0".repeat(32), "1".repeat(32), "v1.0.0",
+        "ns", 42, List.of());
+    RenderRecord.Cluster b = new RenderRecord.Cluster("mc", "org", "b", "2".repeat(32), "1".repeat(32), "v1.0.0",
+        "ns", 43, List.of("w"));
+    java.util.LinkedHashMap<String, RenderRecord.Cluster> clusters = new java.util.LinkedHashMap<>();
+    clusters.put(a.path(), a);
+    clusters.put(b.path(), b);
+    RenderRecord r = new RenderRecord("a".repeat(32), "b".repeat(32), new TreeMap<>(),
+        new TreeMap<>(Map.of("mc/org", new RenderRecord.Org("mc", "org", "ns", -1))), clusters,
+        new TreeMap<>(Map.of("kustomization.yaml", 7L)));
+    byte[] bytes = r.format();
+    assertEquals(r, RenderRecord.parse(bytes));
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    String body = text.substring(0, text.lastIndexOf("end\t"));
+    String second = "cluster\tmc\torg\tb\t" + "2".repeat(32) + "\t" + "1".repeat(32) + "\tv1.0.0\tns\t43\n";
+    assertTrue(body.contains(second));
+    for (String bad : List.of(second.replace("\tns\t", "\tNS_bad\t"), second.replace("v1.0.0", "v1 .0"),
+        second.replace("\torg\t", "\tother\t"), second.replace("\tmc\t", "\t-mc\t"),
+        second.replace("\t43\n", "\t043\n"))) {
+      assertNull(RenderRecord.parse(sealed(body.replace(second, bad))), bad);
+    }
+  }
+
   private void assertEqualsFullRender(Path tmp, String context) throws IOException {
     Path fullOut = tmp.resolve("full-" + Math.abs(context.hashCode()));
     deleteTree(fullOut);

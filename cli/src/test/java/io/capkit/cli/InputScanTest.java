@@ -59,6 +59,9 @@ class InputScanTest {
     assertNotNull(scan);
     assertEquals(InputScan.TOO_LARGE, scan.digests().get("big.yaml"));
     assertEquals(RenderRecord.digest(new byte[YamlDocuments.MAX_CHARS]), scan.digests().get("limit.yaml"));
+    // Asked to stop (the record says a full render): no result, whatever the folder holds.
+    assertNull(InputScan.of(fleet, p -> false, (p, d) -> false, () -> true));
+    assertNotNull(InputScan.of(fleet, p -> false, (p, d) -> false, () -> false));
     // Not a folder at all.
     assertNull(InputScan.of(fleet.resolve("a/cluster.yaml"), p -> false, (p, d) -> false));
     assertNull(InputScan.of(tmp.resolve("missing"), p -> false, (p, d) -> false));

@@ -7,6 +7,7 @@ import io.capkit.api.contract.Contract;
 import io.capkit.api.TenantNamespaces;
 import io.capkit.api.fleet.FleetDefaults;
 import io.capkit.api.fleet.WorkloadCluster;
+import io.capkit.api.fleet.WorkloadClusterSpec;
 import io.capkit.api.fleet.WorkloadClusterRules;
 import io.capkit.api.infra.KVMHost;
 import io.capkit.api.infra.KvmHostRules;
@@ -109,10 +110,13 @@ public final class DocumentValidator {
     String kind = String.valueOf(o.get("kind"));
     List<Problem> problems = new ArrayList<>();
     if (WorkloadCluster.API_VERSION.equals(apiVersion) && "WorkloadCluster".equals(kind)) {
-      WorkloadCluster wc = StrictReader.read(file, o, WorkloadCluster.class, apiVersion, kind);
-      List<Problem> found = new ArrayList<>(clusters.validate(wc, inherited(file, files)));
-      if (releases != null && wc.getSpec() != null) {
-        found.addAll(clusters.checkRelease(wc.getSpec(), name -> releases.find(name).map(ReleaseInfo::release),
+      // Read into metadata and spec only: no WorkloadCluster object, whose first construction costs a one-file
+      // capkit validate ~15 ms of fabric8 annotation parsing (StrictReader.readParts).
+      StrictReader.Parts<WorkloadClusterSpec, Void> wc = StrictReader.readParts(file, o, WorkloadCluster.class,
+          apiVersion, kind);
+      List<Problem> found = new ArrayList<>(clusters.validate(wc.metadata(), wc.spec(), inherited(file, files)));
+      if (releases != null && wc.spec() != null) {
+        found.addAll(clusters.checkRelease(wc.spec(), name -> releases.find(name).map(ReleaseInfo::release),
             new ArrayList<>()));
       }
       found.forEach(p -> problems.add(p.inFile(file)));

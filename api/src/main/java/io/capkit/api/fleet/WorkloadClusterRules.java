@@ -12,6 +12,7 @@ import io.capkit.api.flavor.FlavorRules;
 import io.capkit.api.release.Release;
 import io.capkit.api.release.ReleaseRules;
 import io.capkit.api.yaml.StrictReader;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,8 +96,15 @@ public final class WorkloadClusterRules {
    * over the defaults ({@link #validateVariables}), then {@link #checkResolved} on the resolved values.
    */
   public List<Problem> validate(WorkloadCluster cluster, Map<String, ?> inherited) {
-    List<Problem> problems = new ArrayList<>(validateObject(cluster));
-    WorkloadClusterSpec spec = cluster.getSpec();
+    return validate(cluster.getMetadata(), cluster.getSpec(), inherited);
+  }
+
+  /**
+   * {@link #validate(WorkloadCluster, Map)} on a cluster's metadata and spec, e.g. as {@link
+   * io.capkit.api.yaml.StrictReader#readParts} reads them (no {@code WorkloadCluster} object made).
+   */
+  public List<Problem> validate(ObjectMeta metadata, WorkloadClusterSpec spec, Map<String, ?> inherited) {
+    List<Problem> problems = new ArrayList<>(validateObject(metadata, spec));
     if (spec != null) {
       List<Problem> variables = validateVariables(spec.getVariables(), inherited);
       problems.addAll(variables);
@@ -105,8 +113,7 @@ public final class WorkloadClusterRules {
         if (spec.getVariables() != null) {
           resolved.putAll(spec.getVariables());
         }
-        problems.addAll(checkResolved(spec, cluster.getMetadata() == null ? null : cluster.getMetadata().getName(),
-            resolved));
+        problems.addAll(checkResolved(spec, metadata == null ? null : metadata.getName(), resolved));
       }
     }
     problems.sort(null);
@@ -159,19 +166,23 @@ public final class WorkloadClusterRules {
    * renderer applies these to each cluster file and checks the variables after layering the fleet's defaults.
    */
   public List<Problem> validateObject(WorkloadCluster cluster) {
+    return validateObject(cluster.getMetadata(), cluster.getSpec());
+  }
+
+  /** {@link #validateObject(WorkloadCluster)} on a cluster's metadata and spec. */
+  public List<Problem> validateObject(ObjectMeta metadata, WorkloadClusterSpec spec) {
     List<Problem> problems = new ArrayList<>();
-    String name = cluster.getMetadata() == null ? null : cluster.getMetadata().getName();
+    String name = metadata == null ? null : metadata.getName();
     Optional<String> badName = Names.checkLabel(name);
     if (badName.isEmpty() && name.length() > MAX_NAME) {
       badName = Optional.of("\"" + name + "\" is longer than " + MAX_NAME + " characters (\"-md-0\" is appended for "
           + "the worker pool's label values, which have 63 at most)");
     }
     badName.ifPresent(m -> problems.add(Problem.at("metadata.name", m)));
-    String namespace = cluster.getMetadata() == null ? null : cluster.getMetadata().getNamespace();
+    String namespace = metadata == null ? null : metadata.getNamespace();
     if (namespace != null) {
       TenantNamespaces.check(namespace).ifPresent(m -> problems.add(Problem.at("metadata.namespace", m)));
     }
-    WorkloadClusterSpec spec = cluster.getSpec();
     if (spec == null) {
       problems.add(Problem.at("spec", "is required"));
       problems.sort(null);

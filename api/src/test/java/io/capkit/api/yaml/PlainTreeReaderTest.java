@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link StrictReader} with and without {@link PlainTreeReader}'s direct path must give the same objects (the same
  * JSON, the same Java types inside maps) and the same problems, for every file of the repository and for random
- * trees; the direct path must be the one taken for the plain files it exists for.
+ * trees; the direct path must be the one taken for the plain files it exists for. {@link StrictReader#readParts} must
+ * give what {@link StrictReader#read} puts into a WorkloadCluster, or the same problems, on the same trees.
  */
 class PlainTreeReaderTest {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -60,6 +61,7 @@ class PlainTreeReaderTest {
         if ("WorkloadCluster".equals(tree.get("kind"))) {
           clusters++;
           assertSame(file + "", tree, WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster");
+          assertEquals(partsOutcome(tree, false), partsOutcome(tree, true), file + "");
           if (PlainTreeReader.read(tree.get("spec"), WorkloadClusterSpec.class) != null) {
             direct++;
           }
@@ -130,6 +132,7 @@ class PlainTreeReaderTest {
       }
       assertSame("tree " + i + " " + tree, tree, WorkloadCluster.class, WorkloadCluster.API_VERSION,
           "WorkloadCluster");
+      assertEquals(partsOutcome(tree, false), partsOutcome(tree, true), "tree " + i + " " + tree);
       Map<String, Object> d = randomMap(random, List.of("namespace", "variables", "kind", "extra"));
       d.put("apiVersion", FleetDefaults.API_VERSION);
       d.put("kind", FleetDefaults.KIND);
@@ -188,6 +191,57 @@ class PlainTreeReaderTest {
       }
       default -> new LinkedHashMap<>(Map.of("k", String.valueOf(randomValue(random, depth + 1))));
     };
+  }
+
+  @Test
+  void readPartsGivesWhatReadPutsIntoTheObject() {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("apiVersion", WorkloadCluster.API_VERSION);
+    tree.put("kind", "WorkloadCluster");
+    tree.put("metadata", new LinkedHashMap<>(Map.of("name", "a", "namespace", "org-x")));
+    tree.put("spec", new LinkedHashMap<>(Map.of("release", "v1.1.0")));
+    List<Map<String, Object>> cases = new ArrayList<>();
+    cases.add(tree);
+    for (String key : List.of("metadata", "spec", "apiVersion", "kind")) {
+      Map<String, Object> without = new LinkedHashMap<>(tree);
+      without.remove(key);
+      cases.add(without);
+    }
+    List<Map.Entry<String, Object>> changes = List.of(Map.entry("status", Map.of("ready", true)),
+        Map.entry("kind", "Cluster"), Map.entry("extra", 1), Map.entry("metadata", Map.of("name", "a", "uid", 3)),
+        Map.entry("spec", Map.of("release", 7)), Map.entry("spec", "text"));
+    for (Map.Entry<String, Object> e : changes) {
+      Map<String, Object> changed = new LinkedHashMap<>(tree);
+      changed.put(e.getKey(), e.getValue());
+      cases.add(changed);
+    }
+    int objects = 0;
+    for (Map<String, Object> c : cases) {
+      String read = partsOutcome(c, false);
+      assertEquals(read, partsOutcome(c, true), c.toString());
+      objects += read.startsWith("object ") ? 1 : 0;
+    }
+    assertTrue(objects >= 3 && objects < cases.size(), objects + " of " + cases.size() + " read");
+    StrictReader.Parts<WorkloadClusterSpec, Void> parts = StrictReader.readParts("f.yaml", cases.get(1),
+        WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster");
+    assertNotNull(parts.metadata(), "no metadata in the tree: an empty one, as a new WorkloadCluster has");
+    assertNull(parts.metadata().getName());
+  }
+
+  // read's WorkloadCluster and readParts' parts: the same metadata and spec (JSON and Java types), or the same problems.
+  private static String partsOutcome(Map<String, Object> tree, boolean viaParts) {
+    try {
+      if (viaParts) {
+        StrictReader.Parts<WorkloadClusterSpec, Void> p = StrictReader.readParts("f.yaml", tree,
+            WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster");
+        return "object " + describe(p.metadata()) + " " + describe(p.spec()) + " " + p.status();
+      }
+      WorkloadCluster wc = StrictReader.read("f.yaml", tree, WorkloadCluster.class, WorkloadCluster.API_VERSION,
+          "WorkloadCluster");
+      return "object " + describe(wc.getMetadata()) + " " + describe(wc.getSpec()) + " " + wc.getStatus();
+    } catch (InvalidInputException e) {
+      return "problems " + e.problems();
+    }
   }
 
   private static void assertSame(String what, Map<String, Object> tree, Class<?> type, String apiVersion,
