@@ -168,6 +168,14 @@ class PromoteIT {
     assertTrue(out.contains("updated branch " + branch), out);
     ObjectId second = remoteRef(branch);
     assertNotEquals(first, second);
+    // The moved base was fetched over promote's one connection into its tracking ref, and the fetched pack is no
+    // longer held from garbage collection (no .keep left).
+    Repository clone = work.getRepository();
+    assertEquals(moved.getId(), GitFixture.ref(clone, "refs/remotes/origin/main"));
+    assertEquals(second, GitFixture.ref(clone, "refs/remotes/origin/" + branch));
+    try (var packs = Files.list(clone.getDirectory().toPath().resolve("objects/pack"))) {
+      assertEquals(List.of(), packs.filter(f -> f.toString().endsWith(".keep")).toList());
+    }
     try (Repository r = Git.open(remote.toFile()).getRepository(); RevWalk walk = new RevWalk(r)) {
       RevCommit c = walk.parseCommit(second);
       assertEquals(moved.getId(), c.getParent(0).getId());

@@ -39,6 +39,9 @@ import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.dircache.DirCacheTree;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.errors.NotSupportedException;
+import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.internal.storage.file.PackInserter;
 import org.eclipse.jgit.lib.AnyObjectId;
@@ -55,6 +58,7 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.lib.UserConfig;
+import org.eclipse.jgit.revwalk.ObjectWalk;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.pack.PackConfig;
@@ -65,8 +69,6 @@ import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
-import org.eclipse.jgit.errors.NotSupportedException;
-import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -348,11 +350,14 @@ public final class Promoter {
             + shownUrl);
         List<Ref> want = remoteBranchId != null ? List.of(base, remoteBranch) : List.of(base);
         try {
-          // Objects already reachable from a local ref are not asked for; then nothing is transferred. A received pack
-          // is kept from garbage collection until the tracking refs point into it.
-          c.setPackLockMessage("capkit promote: fetch from " + shownUrl);
-          c.fetch(NullProgressMonitor.INSTANCE, want, Set.of());
-          Collection<PackLock> locks = c.getPackLocks();
+          // Nothing is asked for when the clone has it all (reachable from its refs): then no pack is negotiated. A
+          // received pack is kept from garbage collection until the tracking refs point into it.
+          Collection<PackLock> locks = List.of();
+          if (!haveAll(repo, want)) {
+            c.setPackLockMessage("capkit promote: fetch from " + shownUrl);
+            c.fetch(NullProgressMonitor.INSTANCE, want, Set.of());
+            locks = c.getPackLocks();
+          }
           try {
             setRef(repo, trackingBase, base.getObjectId(), "fetch");
             if (remoteBranchId != null) {
@@ -369,6 +374,24 @@ public final class Promoter {
         }
         return remoteBranchId;
       }
+    }
+  }
+
+  // Whether every object of `want` is in the clone with everything it reaches, as seen from the clone's refs.
+  private static boolean haveAll(Repository repo, List<Ref> want) throws IOException {
+    try (ObjectWalk walk = new ObjectWalk(repo)) {
+      for (Ref r : want) {
+        walk.markStart(walk.parseAny(r.getObjectId()));
+      }
+      for (Ref r : repo.getRefDatabase().getRefs()) {
+        if (r.getObjectId() != null) {
+          walk.markUninteresting(walk.parseAny(r.getObjectId()));
+        }
+      }
+      walk.checkConnectivity();
+      return true;
+    } catch (MissingObjectException e) {
+      return false;
     }
   }
 
