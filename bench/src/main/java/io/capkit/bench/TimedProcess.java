@@ -22,9 +22,20 @@ public record TimedProcess(double wallS, double cpuS, long maxRssKb, String out)
   public static TimedProcess run(Path dir, Path work, Map<String, String> env, List<String> cmd, String what,
       boolean quietStderr) throws IOException, InterruptedException {
     Path time = work.resolve("time.txt");
+    return run(dir, work, env, cmd, what, quietStderr,
+        List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", time.toString()), time);
+  }
+
+  /**
+   * The same, measured by {@code wrapper} (a command that runs the command given after it and writes
+   * {@code wall_s user_s sys_s maxrss_kb} to {@code time}), e.g. bench/validate/wait4.py, which prints wait4's
+   * rusage in microseconds where /usr/bin/time rounds to 10 ms.
+   */
+  public static TimedProcess run(Path dir, Path work, Map<String, String> env, List<String> cmd, String what,
+      boolean quietStderr, List<String> wrapper, Path time) throws IOException, InterruptedException {
     Path out = work.resolve("cmd.out");
     Path err = work.resolve("cmd.err");
-    List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", time.toString()));
+    List<String> full = new ArrayList<>(wrapper);
     full.addAll(cmd);
     ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectOutput(out.toFile())
         .redirectError(err.toFile());
