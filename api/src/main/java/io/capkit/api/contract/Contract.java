@@ -1,12 +1,14 @@
 package io.capkit.api.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Formats;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.ValidatorTypeCode;
 import io.capkit.api.Names;
 import io.capkit.api.Problem;
 import io.capkit.api.yaml.JsonTrees;
@@ -43,12 +45,43 @@ public final class Contract {
   private final LruMemo<Map.Entry<String, String>, Boolean> overlapsByPair = new LruMemo<>(MAX_REMEMBERED);
   private final LruMemo<Map.Entry<String, Object>, Optional<String>> rulesByValue = new LruMemo<>(MAX_REMEMBERED);
 
+  /** JSON Schema 2020-12, the meta-schema networknt builds ({@code JsonMetaSchema.getV202012()}). */
+  static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
+
+  /**
+   * The meta-schema the contract is compiled with: networknt's draft 2020-12 (its {@code Version202012}: the same IRI,
+   * id keyword, keywords, vocabularies) plus capkit's annotation keywords, and networknt's formats only when the
+   * document has a {@code format} key anywhere. The contract uses none, and {@code Version202012}'s formats are
+   * built in class initialisers (regexes, date-time formatters, the e-mail and domain validators: ~4 ms of a
+   * one-file validate, never cached by an AOT cache); a schema that uses no {@code format} keyword validates the
+   * same without them. {@code ContractTest} compares this with {@code JsonMetaSchema.getV202012()}.
+   */
+  static JsonMetaSchema metaSchema(JsonNode document) {
+    JsonMetaSchema.Builder meta = JsonMetaSchema.builder(DRAFT_2020_12).specification(SpecVersion.VersionFlag.V202012)
+        .idKeyword("$id").keywords(ValidatorTypeCode.getKeywords(SpecVersion.VersionFlag.V202012))
+        .keyword(new NonValidationKeyword("definitions")).vocabularies(DRAFT_2020_12_VOCABULARIES);
+    if (!document.findParents("format").isEmpty()) {
+      meta.formats(Formats.DEFAULT);
+    }
+    ANNOTATIONS.forEach(k -> meta.keyword(new NonValidationKeyword(k)));
+    return meta.build();
+  }
+
+  // A HashMap filled as networknt's Version202012 fills its own: the same iteration order when the meta-schema is built.
+  private static final Map<String, Boolean> DRAFT_2020_12_VOCABULARIES = new java.util.HashMap<>();
+
+  static {
+    for (String v : List.of("core", "applicator", "unevaluated", "validation", "meta-data", "format-annotation",
+        "content")) {
+      DRAFT_2020_12_VOCABULARIES.put("https://json-schema.org/draft/2020-12/vocab/" + v, true);
+    }
+  }
+
   private Contract(JsonNode document) {
     this.document = document;
-    JsonMetaSchema.Builder meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012());
-    ANNOTATIONS.forEach(k -> meta.keyword(new NonValidationKeyword(k)));
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-        b -> b.metaSchema(meta.build()));
+    JsonMetaSchema meta = metaSchema(document);
+    JsonSchemaFactory factory = JsonSchemaFactory.builder().defaultMetaSchemaIri(meta.getIri()).metaSchema(meta)
+        .build();
     // Messages in English whatever the default locale: they reach users and must not vary by machine.
     this.schema = factory.getSchema(document,
         com.networknt.schema.SchemaValidatorsConfig.builder().locale(java.util.Locale.ENGLISH)

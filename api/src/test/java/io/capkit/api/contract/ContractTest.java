@@ -106,4 +106,42 @@ class ContractTest {
     assertEquals(List.of("wc/cluster.yaml: KUBERNETES_VERSION: is set by capkit from release; remove it from variables"),
         ResolvedVariables.resolve(contract, List.of(sneaky), derived).problems().stream().map(Problem::format).toList());
   }
+
+  @Test
+  void metaSchemaIsNetworkntsDraft202012WithTheAnnotationsAndFormatsOnlyWhereUsed() throws Exception {
+    com.networknt.schema.JsonMetaSchema upstream = com.networknt.schema.JsonMetaSchema.getV202012();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode standard = Contract.standard().schemaDocument();
+    com.fasterxml.jackson.databind.JsonNode withFormat = json.readTree(
+        "{\"$schema\":\"" + Contract.DRAFT_2020_12 + "\",\"properties\":{\"A\":{\"type\":\"string\",\"format\":\"ipv4\"}}}");
+    for (com.fasterxml.jackson.databind.JsonNode doc : List.of(standard, withFormat)) {
+      com.networknt.schema.JsonMetaSchema meta = Contract.metaSchema(doc);
+      assertEquals(upstream.getIri(), meta.getIri());
+      assertEquals(upstream.getIdKeyword(), meta.getIdKeyword());
+      assertEquals(upstream.getSpecification(), meta.getSpecification());
+      assertEquals(upstream.getVocabularies(), meta.getVocabularies());
+      Map<String, String> expected = new java.util.TreeMap<>();
+      upstream.getKeywords().forEach((k, v) -> expected.put(k, v.getClass().getName()));
+      for (String a : List.of("x-capkit-rule", "x-capkit-source", "x-capkit-clusterctl-required", "x-capkit-disjoint",
+          "x-capkit-flavors")) {
+        expected.put(a, com.networknt.schema.NonValidationKeyword.class.getName());
+      }
+      Map<String, String> actual = new java.util.TreeMap<>();
+      meta.getKeywords().forEach((k, v) -> actual.put(k, v.getClass().getName()));
+      assertEquals(expected, actual);
+    }
+    assertTrue(standard.findParents("format").isEmpty(), "the contract uses no format: compiled without formats");
+    // A schema that does use a format gets networknt's: an address that is no IPv4 fails as with getV202012().
+    com.networknt.schema.JsonSchemaFactory factory = com.networknt.schema.JsonSchemaFactory.builder()
+        .defaultMetaSchemaIri(Contract.DRAFT_2020_12).metaSchema(Contract.metaSchema(withFormat)).build();
+    com.networknt.schema.JsonSchema schema = factory.getSchema(withFormat,
+        com.networknt.schema.SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+    com.networknt.schema.JsonSchema reference = com.networknt.schema.JsonSchemaFactory
+        .getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012).getSchema(withFormat,
+            com.networknt.schema.SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+    com.fasterxml.jackson.databind.JsonNode bad = json.readTree("{\"A\":\"10.0.0.300\"}");
+    assertEquals(1, schema.validate(bad).size());
+    assertEquals(reference.validate(bad).toString(), schema.validate(bad).toString());
+    assertEquals(0, schema.validate(json.readTree("{\"A\":\"10.0.0.3\"}")).size());
+  }
 }
