@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -197,5 +198,43 @@ class ValidateCommandTest {
     assertTrue(needsCrds.err().startsWith(brokenCrds.toString()), needsCrds.err());
     assertEquals(new CapkitCommandTest.Run(0, "1 files valid\n", ""),
         CapkitCommandTest.run("validate", "--crds", brokenCrds.toString(), valid.toString()));
+  }
+
+  /**
+   * A CRD folder that cannot be listed (a link in it, or no folder at all) fails the run with its problems and
+   * nothing else, whatever the files hold and whether they need CRDs: the listing runs beside the files' checks.
+   */
+  @Test
+  void aCrdFolderThatCannotBeListedFailsTheRunWithItsProblemsOnly(@TempDir Path tmp) throws IOException {
+    Path valid = ROOT.resolve(
+        "fleet-repo-example/management-clusters/mc-berlin/organizations/acme/workload-clusters/prod-eu/cluster.yaml");
+    Path invalid = tmp.resolve("cluster.yaml");
+    Files.writeString(invalid, "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: A}\n"
+        + "spec: {release: v1, variables: {POD_IP_RANGE: 10.0.0.0/33}}\n");
+    Path manifest = tmp.resolve("m.yaml");
+    Files.writeString(manifest, "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: a}\n");
+    Path linked = tmp.resolve("crds");
+    Files.createDirectories(linked.resolve("capi"));
+    try (Stream<Path> capi = Files.list(crds().resolve("capi"))) {
+      Files.copy(capi.sorted().findFirst().orElseThrow(), linked.resolve("capi/first.yaml"));
+    }
+    Files.createSymbolicLink(linked.resolve("capi/link.yaml"), linked.resolve("capi/first.yaml"));
+    String linkProblem = "capi/link.yaml: is a symbolic link; links could point outside crds, copy the file instead\n";
+    Path missing = tmp.resolve("no-such-folder");
+    for (List<String> files : List.of(List.of(valid.toString()), List.of(invalid.toString(), valid.toString()),
+        List.of(manifest.toString()), List.of(tmp.resolve("missing.yaml").toString()))) {
+      List<String> args = new ArrayList<>(List.of("validate", "--crds", linked.toString()));
+      args.addAll(files);
+      String[] argv = args.toArray(String[]::new);
+      assertEquals(new CapkitCommandTest.Run(1, "", linkProblem), CapkitCommandTest.run(argv), args.toString());
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = Capkit.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(argv);
+      assertEquals(new CapkitCommandTest.Run(1, "", linkProblem),
+          new CapkitCommandTest.Run(code, out.toString(), err.toString()), "picocli: " + args);
+      args.set(2, missing.toString());
+      assertEquals(new CapkitCommandTest.Run(1, "", missing + ": is not a folder\n"),
+          CapkitCommandTest.run(args.toArray(String[]::new)), args.toString());
+    }
   }
 }
