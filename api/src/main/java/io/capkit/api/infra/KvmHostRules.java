@@ -37,14 +37,23 @@ public final class KvmHostRules {
    */
   public static final String TEST_URI = "test:///default";
   private static final Set<String> QEMU_PATHS = Set.of("/system", "/session");
-  /** libvirt object names (pools, networks, volumes) as this provider accepts them: no path separators. */
-  private static final Pattern LIBVIRT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-  private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
-  private static final Pattern PATH_CHARACTERS = Pattern.compile("/[-A-Za-z0-9_./]{0,4095}");
-  /** Volumes the provider creates for a machine: {@code <namespace>.<name>-<role>.<format>}. */
-  private static final Pattern MACHINE_VOLUME = Pattern.compile(
-      "[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?-(root|docker|kubelet|etcd)\\.qcow2"
-          + "|[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?-seed\\.iso");
+  /**
+   * The patterns, compiled at their first use rather than with this class: a fleet cluster's {@code KVM_HOSTS} check
+   * ({@link #checkHostList}, every {@code capkit validate} of a WorkloadCluster file) needs none of them, and a
+   * one-file validate runs {@code Pattern.compile} interpreted (bench/validate/notes.md).
+   */
+  private static final class Patterns {
+    /** libvirt object names (pools, networks, volumes) as this provider accepts them: no path separators. */
+    static final Pattern LIBVIRT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
+    static final Pattern PATH_CHARACTERS = Pattern.compile("/[-A-Za-z0-9_./]{0,4095}");
+    /** Volumes the provider creates for a machine: {@code <namespace>.<name>-<role>.<format>}. */
+    static final Pattern MACHINE_VOLUME = Pattern.compile(
+        "[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?-(root|docker|kubelet|etcd)\\.qcow2"
+            + "|[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?-seed\\.iso");
+
+    private Patterns() {}
+  }
   private static final Set<String> SELECTOR_OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
   private KvmHostRules() {}
@@ -73,7 +82,7 @@ public final class KvmHostRules {
     SecretKeyReference key = spec.getSshKeySecretRef();
     if (key != null) {
       Names.checkSubdomain(key.getName()).ifPresent(m -> p.add(Problem.at("spec.sshKeySecretRef.name", m)));
-      if (key.getKey() != null && !SECRET_KEY.matcher(key.getKey()).matches()) {
+      if (key.getKey() != null && !Patterns.SECRET_KEY.matcher(key.getKey()).matches()) {
         p.add(Problem.at("spec.sshKeySecretRef.key", "\"" + key.getKey() + "\" is not a Secret data key"));
       }
       String scheme = scheme(spec.getUri());
@@ -191,7 +200,7 @@ public final class KvmHostRules {
   }
 
   private static boolean inTestDriverDir(String file, java.nio.file.Path dir) {
-    if (dir == null || file == null || !dir.isAbsolute() || !PATH_CHARACTERS.matcher(file).matches()
+    if (dir == null || file == null || !dir.isAbsolute() || !Patterns.PATH_CHARACTERS.matcher(file).matches()
         || file.contains("/../") || file.endsWith("/..")) {
       return false;
     }
@@ -201,7 +210,7 @@ public final class KvmHostRules {
 
   /** Whether a volume name has the form of the volumes the provider creates for machines. */
   public static boolean isMachineVolume(String volume) {
-    return volume != null && MACHINE_VOLUME.matcher(volume).matches();
+    return volume != null && Patterns.MACHINE_VOLUME.matcher(volume).matches();
   }
 
   // ---- what a tenant may take ----
@@ -475,7 +484,7 @@ public final class KvmHostRules {
   private static void libvirtName(String name, String path, List<Problem> p) {
     if (name == null || name.isEmpty()) {
       p.add(Problem.at(path, "is required"));
-    } else if (!LIBVIRT_NAME.matcher(name).matches()) {
+    } else if (!Patterns.LIBVIRT_NAME.matcher(name).matches()) {
       p.add(Problem.at(path, "\"" + name + "\" is not a libvirt object name (letters, digits, '.', '_', '-'; at "
           + "most 200)"));
     }
@@ -486,7 +495,7 @@ public final class KvmHostRules {
       p.add(Problem.at(path, "is required"));
     } else if (!file.startsWith("/") || file.contains("/../") || file.endsWith("/..")) {
       p.add(Problem.at(path, "\"" + file + "\" must be an absolute path without '..'"));
-    } else if (!PATH_CHARACTERS.matcher(file).matches()) {
+    } else if (!Patterns.PATH_CHARACTERS.matcher(file).matches()) {
       p.add(Problem.at(path, "\"" + file + "\" has characters other than letters, digits, '-', '_', '.' and '/'"));
     }
   }

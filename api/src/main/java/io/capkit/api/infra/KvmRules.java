@@ -32,10 +32,18 @@ public final class KvmRules {
   private static final int MAX_MOUNT_TAG = 31;
   /** The 9p tag the provider gives etcdStorage.hostPath. */
   public static final String ETCD_MOUNT_TAG = "etcd";
-  private static final Pattern PATH_CHARACTERS = Pattern.compile("/[-A-Za-z0-9_./]{0,4095}");
-  /** RFC 3720 iSCSI names: iqn.YYYY-MM.reversed.domain[:anything] or eui.16-hex. */
-  private static final Pattern ISCSI = Pattern.compile(
-      "iqn\\.[0-9]{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[-a-z0-9.:]+)?|eui\\.[0-9A-F]{16}");
+  /**
+   * The patterns, compiled at their first use rather than with this class, which every {@code capkit validate} sets
+   * up and a WorkloadCluster file's checks do not use (a one-file validate runs {@code Pattern.compile} interpreted).
+   */
+  private static final class Patterns {
+    static final Pattern PATH_CHARACTERS = Pattern.compile("/[-A-Za-z0-9_./]{0,4095}");
+    /** RFC 3720 iSCSI names: iqn.YYYY-MM.reversed.domain[:anything] or eui.16-hex. */
+    static final Pattern ISCSI = Pattern.compile(
+        "iqn\\.[0-9]{4}-(0[1-9]|1[0-2])\\.[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[-a-z0-9.:]+)?|eui\\.[0-9A-F]{16}");
+
+    private Patterns() {}
+  }
 
   private static final String TEMPLATE_SPEC = "spec.template.spec";
   private final Contract contract;
@@ -117,7 +125,7 @@ public final class KvmRules {
       }
     }
     String iscsi = spec.getIscsiInitiatorName();
-    if (iscsi != null && !ISCSI.matcher(iscsi).matches()) {
+    if (iscsi != null && !Patterns.ISCSI.matcher(iscsi).matches()) {
       p.add(Problem.at(path + ".iscsiInitiatorName",
           "\"" + iscsi + "\" is not an iSCSI name (iqn.YYYY-MM.reversed.domain[:id] or eui.<16 hex digits>)"));
     }
@@ -388,7 +396,7 @@ public final class KvmRules {
       p.add(Problem.at(path, "is required"));
     } else if (!file.startsWith("/") || file.contains("/../") || file.endsWith("/..")) {
       p.add(Problem.at(path, "\"" + file + "\" must be an absolute path without '..'"));
-    } else if (!PATH_CHARACTERS.matcher(file).matches()) {
+    } else if (!Patterns.PATH_CHARACTERS.matcher(file).matches()) {
       // The path goes into domain XML and cloud-init mounts unquoted.
       p.add(Problem.at(path, "\"" + file + "\" has characters other than letters, digits, '-', '_', '.' and '/',"
           + " or is longer than 4096"));
