@@ -56,7 +56,11 @@ public final class Capkit implements Runnable {
           : RenderCommand.withoutPicocli(out, err, args);
       code = quick != null ? quick : commandLine(out, err).execute(args);
     } finally {
-      RenderCommand.releaseHandoff();
+      // Only a render hands a lock over; a validate without picocli leaves RenderCommand (its class initialiser and
+      // its thread-local) untouched.
+      if (quickValidate == null) {
+        RenderCommand.releaseHandoff();
+      }
     }
     out.flush();
     err.flush();
