@@ -9,14 +9,19 @@ public final class Names {
   private static final Pattern DNS1123_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
-  private static final Pattern IPV4 = Pattern.compile(
-      "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+  /** Compiled at the first {@link #isIpv4} (KVM storage checks), not with the name rules every validate uses. */
+  private static final class Ipv4 {
+    static final Pattern IPV4 = Pattern.compile(
+        "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
+    private Ipv4() {}
+  }
 
   private Names() {}
 
   /** True for a dotted-quad IPv4 address without leading zeros. */
   public static boolean isIpv4(String s) {
-    return s != null && IPV4.matcher(s).matches();
+    return s != null && Ipv4.IPV4.matcher(s).matches();
   }
 
   /** A problem message when {@code host} (an API endpoint host) is neither a DNS-1123 subdomain nor an IPv4 address. */

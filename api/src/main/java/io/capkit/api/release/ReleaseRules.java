@@ -23,7 +23,12 @@ import java.util.regex.Pattern;
 public final class ReleaseRules {
   /** Release names are plain semantic versions with a leading {@code v}: {@code v1.2.3}. */
   private static final Pattern NAME = Pattern.compile("v(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})");
-  private static final Pattern CHART_REPOSITORY = Pattern.compile("(https|oci)://[^\\s/?#@]+(/\\S*)?");
+  /** Compiled at the first {@link #isChartRepository} (release files), not with the name rule a cluster uses. */
+  private static final class ChartRepository {
+    static final Pattern CHART_REPOSITORY = Pattern.compile("(https|oci)://[^\\s/?#@]+(/\\S*)?");
+
+    private ChartRepository() {}
+  }
   /** Which contract a cluster-api-core version follows; releases on none are refused. */
   private static final CompatibilityMatrix MATRIX = CompatibilityMatrix.standard();
   /** Forward moves along wip → preview → active → deprecated; deprecated → active undoes a deprecation. */
@@ -147,7 +152,7 @@ public final class ReleaseRules {
 
   /** True for an {@code https://} or {@code oci://} URL with a host: charts are never fetched in clear text. */
   public static boolean isChartRepository(String url) {
-    return url != null && CHART_REPOSITORY.matcher(url).matches();
+    return url != null && ChartRepository.CHART_REPOSITORY.matcher(url).matches();
   }
 
   /**
