@@ -685,7 +685,7 @@ public final class ProvisionBench {
       + " it is started by fabric8 reading the kubeconfig through its static Serialization (KubeConfigUtils.parseConfig;"
       + " JFR class-load stacks), so a provider serialization without class-loader search (tried: 7,443 classes"
       + " still loaded, 172 MiB) does not avoid it; in a cluster (service-account token, no kubeconfig) it could,"
-      + " with every kind that arrives untyped registered by hand, not measured and not adopted. The live heap after a full GC at the end of the burst is 20-25"
+      + " and pre-filling fabric8's table with the kinds the provider receives untyped (by reflection: fabric8 has no option) measured 163-166 MiB against 169-174 MiB, not adopted (docs/provider.md). The live heap after a full GC at the end of the burst is 20-25"
       + " MiB (class histograms during the run; the informer caches of 500 KVMMachines and Machines a few MiB of it):"
       + " smaller informer caches cannot close 12 MiB. Reconcile CPU (JFR, 1 ms samples of the reconcile threads' Java"
       + " code): MachineProvisioner (libvirt calls through JNA, domain XML, seed) 40 %, API calls through fabric8"
