@@ -5,6 +5,7 @@ import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.SourceTree;
+import io.capkit.renderer.Background;
 import io.capkit.renderer.DocumentValidator;
 import io.capkit.renderer.ReleaseCatalog;
 import io.capkit.renderer.schema.CrdSchemas;
@@ -155,50 +156,34 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   /**
-   * {@link DirectoryTree#open} of each CRD folder, run on a daemon thread: listing the upstream CRD cache (~70 files)
-   * cost a one-file validate ~3 ms of its main thread, and a WorkloadCluster or KVM file never reads it. {@link
+   * {@link DirectoryTree#open} of each CRD folder, run in the {@link Background}: listing the upstream CRD cache (~70
+   * files) cost a one-file validate ~3 ms of its main thread, and a WorkloadCluster or KVM file never reads it. {@link
    * #trees} are trees that wait for the listing when first asked (a file that needs a CRD); {@link #rethrowFailure}
-   * waits for the thread to end (so that none is left when {@code main} returns) and throws what the listing threw.
+   * waits for the listing's thread to end (so that none is left when {@code main} returns) and throws what it threw.
    */
-  private static final class CrdScan implements Runnable {
-    private final List<Path> dirs;
-    private final Thread thread;
-    private List<DirectoryTree> scanned;
-    private RuntimeException failed;
-    private Error error;
+  private static final class CrdScan {
+    private final int count;
+    private final Background<List<DirectoryTree>> listing;
 
     private CrdScan(List<Path> dirs) {
-      this.dirs = dirs;
-      this.thread = dirs.isEmpty() ? null : new Thread(this, "capkit-crd-scan");
+      List<Path> copy = List.copyOf(dirs);
+      this.count = copy.size();
+      this.listing = copy.isEmpty() ? null : Background.start("capkit-crd-scan", () -> {
+        List<DirectoryTree> trees = new ArrayList<>();
+        for (Path dir : copy) {
+          trees.add(DirectoryTree.open(dir));
+        }
+        return trees;
+      });
     }
 
     static CrdScan start(List<Path> dirs) {
-      CrdScan scan = new CrdScan(List.copyOf(dirs));
-      if (scan.thread != null) {
-        scan.thread.setDaemon(true);
-        scan.thread.start();
-      }
-      return scan;
-    }
-
-    @Override
-    public void run() {
-      try {
-        List<DirectoryTree> trees = new ArrayList<>();
-        for (Path dir : dirs) {
-          trees.add(DirectoryTree.open(dir));
-        }
-        scanned = trees;
-      } catch (RuntimeException e) {
-        failed = e;
-      } catch (Error e) {
-        error = e;
-      }
+      return new CrdScan(dirs);
     }
 
     List<SourceTree> trees() {
       List<SourceTree> trees = new ArrayList<>();
-      for (int i = 0; i < dirs.size(); i++) {
+      for (int i = 0; i < count; i++) {
         int index = i;
         trees.add(new SourceTree() {
           @Override
@@ -217,8 +202,7 @@ final class ValidateCommand implements Callable<Integer> {
           }
 
           private DirectoryTree tree() {
-            rethrowFailure();
-            return scanned.get(index);
+            return listing.get().get(index);
           }
         });
       }
@@ -226,26 +210,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     void rethrowFailure() {
-      if (thread == null) {
-        return;
-      }
-      boolean interrupted = false;
-      while (true) {
-        try {
-          thread.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      if (error != null) {
-        throw error;
-      }
-      if (failed != null) {
-        throw failed;
+      if (listing != null) {
+        listing.get();
       }
     }
   }
