@@ -163,13 +163,10 @@ class ValidateCommandTest {
   /** The same arguments through picocli and without it: the same exit code, stdout and stderr. */
   @Test
   void withoutPicocliPrintsWhatPicocliPrints(@TempDir Path tmp) throws IOException {
-    Path valid = ROOT.resolve(
-        "fleet-repo-example/management-clusters/mc-berlin/organizations/acme/workload-clusters/prod-eu/cluster.yaml");
-    Path invalid = tmp.resolve("cluster.yaml");
-    Files.writeString(invalid, "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: A}\n"
-        + "spec: {release: v1, variables: {POD_IP_RANGE: 10.0.0.0/33}}\n");
-    Path manifest = tmp.resolve("m.yaml");
-    Files.writeString(manifest, "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: a}\n");
+    Inputs in = Inputs.in(tmp);
+    Path valid = in.valid();
+    Path invalid = in.invalid();
+    Path manifest = in.manifest();
     Path brokenCrds = tmp.resolve("crds");
     Files.createDirectories(brokenCrds);
     Files.writeString(brokenCrds.resolve("crd.yaml"), "kind: [\n");
@@ -206,13 +203,10 @@ class ValidateCommandTest {
    */
   @Test
   void aCrdFolderThatCannotBeListedFailsTheRunWithItsProblemsOnly(@TempDir Path tmp) throws IOException {
-    Path valid = ROOT.resolve(
-        "fleet-repo-example/management-clusters/mc-berlin/organizations/acme/workload-clusters/prod-eu/cluster.yaml");
-    Path invalid = tmp.resolve("cluster.yaml");
-    Files.writeString(invalid, "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: A}\n"
-        + "spec: {release: v1, variables: {POD_IP_RANGE: 10.0.0.0/33}}\n");
-    Path manifest = tmp.resolve("m.yaml");
-    Files.writeString(manifest, "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: a}\n");
+    Inputs in = Inputs.in(tmp);
+    Path valid = in.valid();
+    Path invalid = in.invalid();
+    Path manifest = in.manifest();
     Path linked = tmp.resolve("crds");
     Files.createDirectories(linked.resolve("capi"));
     try (Stream<Path> capi = Files.list(crds().resolve("capi"))) {
@@ -235,6 +229,19 @@ class ValidateCommandTest {
       args.set(2, missing.toString());
       assertEquals(new CapkitCommandTest.Run(1, "", missing + ": is not a folder\n"),
           CapkitCommandTest.run(args.toArray(String[]::new)), args.toString());
+    }
+  }
+
+  /** A valid cluster file of the example fleet, an invalid one and a CAPI manifest (needs CRDs), written to {@code tmp}. */
+  private record Inputs(Path valid, Path invalid, Path manifest) {
+    static Inputs in(Path tmp) throws IOException {
+      Path invalid = tmp.resolve("cluster.yaml");
+      Files.writeString(invalid, "apiVersion: fleet.capkit.io/v1alpha1\nkind: WorkloadCluster\nmetadata: {name: A}\n"
+          + "spec: {release: v1, variables: {POD_IP_RANGE: 10.0.0.0/33}}\n");
+      Path manifest = tmp.resolve("m.yaml");
+      Files.writeString(manifest, "apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: a}\n");
+      return new Inputs(ROOT.resolve("fleet-repo-example/management-clusters/mc-berlin/organizations/acme/"
+          + "workload-clusters/prod-eu/cluster.yaml"), invalid, manifest);
     }
   }
 }
