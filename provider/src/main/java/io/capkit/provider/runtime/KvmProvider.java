@@ -11,7 +11,11 @@ import io.capkit.provider.machine.HostKeys;
 import io.capkit.provider.machine.KvmMachineReconciler;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capkit.api.infra.KVMHost;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,6 +27,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -151,9 +156,10 @@ public final class KvmProvider implements AutoCloseable {
       LOG.warn("the common ForkJoinPool has fewer than 2 threads: every API response starts a thread; start the JVM"
           + " with -D{}=2", AsyncPool.PARALLELISM);
     }
-    // The in-cluster or kubeconfig configuration, as KubernetesClientBuilder reads it; only the provider's own
-    // client is built from it (a client built here as well kept a second HTTP client and its selector thread).
-    Config clientConfig = new ConfigBuilder().build();
+    // The in-cluster or kubeconfig configuration, as KubernetesClientBuilder reads it (a plain kubeconfig read by
+    // capkit: Kubeconfig); only the provider's own client is built from it (a client built here as well kept a second
+    // HTTP client and its selector thread).
+    Config clientConfig = Kubeconfig.clientConfig();
     LibvirtConnections connections = LibvirtConnections.jna();
     KvmProvider provider = start(config, clientConfig, connections, true);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -225,9 +231,22 @@ public final class KvmProvider implements AutoCloseable {
    * leaves the server's as they are.
    */
   static KubernetesSerialization serialization() {
-    return new KubernetesSerialization(new ObjectMapper().addMixIn(ObjectMeta.class, WithoutManagedFields.class),
-        true);
+    KubernetesSerialization s = new KubernetesSerialization(
+        new ObjectMapper().addMixIn(ObjectMeta.class, WithoutManagedFields.class), false);
+    RECEIVED_UNTYPED.forEach(s::registerKubernetesResource);
+    return s;
   }
+
+  /**
+   * The kinds the provider's client may receive where fabric8 does not know the type it expects: a watch event's
+   * {@code object}. {@link Status} first: a watch's ERROR event (410 Gone and the like) must arrive as a Status for
+   * fabric8 to re-list; the watched kinds then arrive as their classes, not as a generic object converted again.
+   * The provider's serialization registers these instead of searching the class path for every
+   * {@code KubernetesResource} (about 600 model classes it never uses; any other kind arrives as a
+   * {@code GenericKubernetesResource}).
+   */
+  static final List<Class<? extends KubernetesResource>> RECEIVED_UNTYPED =
+      List.of(Status.class, KVMMachine.class, KVMCluster.class, KVMHost.class, Namespace.class);
 
   @JsonIgnoreProperties("managedFields")
   private abstract static class WithoutManagedFields {}

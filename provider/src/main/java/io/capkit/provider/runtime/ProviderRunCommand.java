@@ -85,7 +85,13 @@ public final class ProviderRunCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return 1;
     }
-    KvmProvider.run(config);
+    try {
+      KvmProvider.run(config);
+    } catch (Kubeconfig.Unreadable e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
     return 0;
   }
 
