@@ -2,6 +2,8 @@ package io.capkit.provider.runtime;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
+import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,22 +79,94 @@ public final class ProviderRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    return call(spec.commandLine().getErr());
+  }
+
+  /** The command, writing its problems to {@code err}; runs until the JVM stops, or returns 1 for invalid input. */
+  public Integer call(PrintWriter err) throws InterruptedException {
     ProviderConfig config;
     try {
       config = config();
     } catch (InvalidInputException e) {
-      e.problems().forEach(p -> spec.commandLine().getErr().println(p.format()));
-      spec.commandLine().getErr().flush();
+      e.problems().forEach(p -> err.println(p.format()));
+      err.flush();
       return 1;
     }
     try {
       KvmProvider.run(config);
     } catch (Kubeconfig.Unreadable e) {
-      spec.commandLine().getErr().println(e.getMessage());
-      spec.commandLine().getErr().flush();
+      err.println(e.getMessage());
+      err.flush();
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * The command for {@code args} (the flags after {@code run}) read without picocli, when every argument is one of
+   * {@link #QUICK_OPTIONS} with a plain value (or {@code --leader-elect}); null for anything else (help, version, an
+   * unknown or repeated flag, a value picocli might read differently), which picocli then parses and reports as
+   * before. Building picocli's command model loads about 170 classes the provider otherwise never needs, for the
+   * lifetime of a long-running process; the values and defaults are the same ({@code ProviderRunCommandTest}).
+   */
+  public static ProviderRunCommand withoutPicocli(String... args) {
+    ProviderRunCommand c = new ProviderRunCommand();
+    c.libvirtUri = ProviderConfig.DEFAULT_URI;
+    c.storagePool = ProviderConfig.DEFAULT_POOL;
+    c.network = ProviderConfig.DEFAULT_NETWORK;
+    c.bindAddress = "0.0.0.0";
+    c.httpPort = 8080;
+    c.reconcileThreads = 50;
+    Set<String> seen = new TreeSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if ("--leader-elect".equals(arg) && seen.add(arg)) {
+        c.leaderElect = true;
+        continue;
+      }
+      int eq = arg.indexOf('=');
+      String name = eq > 0 ? arg.substring(0, eq) : arg;
+      if (!QUICK_OPTIONS.contains(name) || !seen.add(name) && !"--namespace".equals(name)) {
+        return null;
+      }
+      String value = eq > 0 ? arg.substring(eq + 1) : ++i < args.length ? args[i] : null;
+      if (value == null || value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
+        return null;
+      }
+      try {
+        switch (name) {
+          case "--libvirt-uri" -> c.libvirtUri = value;
+          case "--storage-pool" -> c.storagePool = value;
+          case "--network" -> c.network = value;
+          case "--bind-address" -> c.bindAddress = value;
+          case "--http-port" -> c.httpPort = number(value);
+          case "--namespace" -> c.namespaces.add(value);
+          case "--lease-namespace" -> c.leaseNamespace = value;
+          case "--reconcile-threads" -> c.reconcileThreads = number(value);
+          case "--test-driver-dir" -> c.testDriverDir = Path.of(value);
+          case "--provider-namespace" -> c.providerNamespace = value;
+          default -> {
+            return null;
+          }
+        }
+      } catch (NumberFormatException | InvalidPathException e) {
+        return null; // picocli says why, its own way
+      }
+    }
+    return c;
+  }
+
+  /** The flags {@link #withoutPicocli} reads besides {@code --leader-elect}; any other argument goes to picocli. */
+  static final Set<String> QUICK_OPTIONS = Set.of("--libvirt-uri", "--storage-pool", "--network", "--bind-address",
+      "--http-port", "--namespace", "--lease-namespace", "--reconcile-threads", "--test-driver-dir",
+      "--provider-namespace");
+
+  /** Plain decimal digits only; anything else (signs, hex, spaces) is left to picocli's converter. */
+  private static int number(String value) {
+    if (value.length() > 9 || !value.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+      throw new NumberFormatException();
+    }
+    return Integer.parseInt(value);
   }
 
   /** The typed settings; every invalid value is a {@link Problem} named by its flag. */
