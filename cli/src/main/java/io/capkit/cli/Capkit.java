@@ -1,12 +1,14 @@
 package io.capkit.cli;
 
 import io.capkit.gitops.diff.FleetRenderer;
+import io.capkit.provider.runtime.ProviderMain;
 import io.capkit.renderer.Renderer;
 
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,6 +55,9 @@ public final class Capkit implements Runnable {
     try {
       Integer quick = quickValidate != null ? quickValidate.callWithoutPicocli(out, err)
           : quickPromote != null ? promoteWithoutPicocli(quickPromote, out, err)
+          : args.length >= 2 && "provider".equals(args[0]) && "run".equals(args[1])
+              // The long-running provider's plain flags, without picocli's ~170 classes (ProviderRunCommand).
+              ? ProviderMain.withoutPicocli(err, Arrays.copyOfRange(args, 2, args.length))
           : RenderCommand.withoutPicocli(out, err, args);
       code = quick != null ? quick : commandLine(out, err).execute(args);
     } finally {
