@@ -28,8 +28,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * The provider's client configuration. fabric8 reads a kubeconfig into its model through its static
  * {@code Serialization}, and the first deserializer that serialization builds loads and instantiates every
  * {@code KubernetesResource} class its ServiceLoader finds (about 600 model classes the provider never uses, some
- * 6 MiB of a process that has 160; docs/provider.md). So capkit reads the plain kubeconfig itself, with snakeyaml-engine
- * (already loaded for the API types), and builds fabric8's {@link Config} through its public builder with the same
+ * 6 MiB of a process whose target is 160; docs/provider.md). So capkit reads the plain kubeconfig itself, with
+ * snakeyaml-engine (already loaded for the API types), and builds fabric8's {@link Config} through its public builder with the same
  * values fabric8 would set: the current context's server, CA (file or data, a relative path taken from the
  * kubeconfig's folder), {@code insecure-skip-tls-verify}, {@code tls-server-name}, namespace, client certificate and
  * key (file or data), the contexts; then fabric8's own system-property and environment overrides
