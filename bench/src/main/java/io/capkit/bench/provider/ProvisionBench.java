@@ -711,7 +711,9 @@ public final class ProvisionBench {
       + " beside them, not adopted: -XX:CompileThresholdScaling=1.5 (fewer C1 compilations) 160, 157, 158 MiB"
       + " against 160, 160, 162 MiB with the adopted code (load 7-13), for 1.3, -0.2 and 0.1 s more provider CPU,"
       + " against a time target met with little margin on a quiet machine; -XX:MetaspaceReclaimPolicy=aggressive 159,"
-      + " 159, 162 against 162, 161, 158 MiB (no change beyond the spread). What is left is the code the provider"
+      + " 159, 162 against 162, 161, 158 MiB (no change beyond the spread); -Xmn6m instead of -Xmn8m 161, 158, 157,"
+      + " 158, 160 against 164, 162, 158, 162, 159 MiB (load 1.4-4.8) at the same provider CPU, but the run's wall"
+      + " time longer in four pairs of five (8.8 against 7.4 s on average). What is left is the code the provider"
       + " runs: about 6,700 classes, their C1 code, the JVM itself, and libvirt's test-driver state, in the process"
       + " only because the bench's hosts are test drivers.";
 
