@@ -80,7 +80,7 @@ public final class PromotionPlanner {
       SortedMap<String, Release> releases) {
     try {
       byte[] bytes = repo.read(cf.path()).orElseThrow();
-      List<Object> docs = YamlDocuments.loadAll(cf.path(), bytes);
+      List<Object> docs = documents(cf.path(), bytes);
       if (docs.size() != 1 || !(docs.get(0) instanceof Map<?, ?>)) {
         return FileOutcome.problems(false, List.of(new Problem(cf.path(), null, "holds " + docs.size()
             + " YAML documents; a cluster file holds exactly one WorkloadCluster mapping")));
@@ -121,6 +121,19 @@ public final class PromotionPlanner {
       return new FileOutcome(true, problems, new ClusterEdit(cf, current, edit.content()), null);
     } catch (InvalidInputException e) {
       return FileOutcome.problems(false, e.problems());
+    }
+  }
+
+  /**
+   * The file's documents as {@link YamlDocuments#loadAll} reads them. A cluster file is one mapping, most often of
+   * plain {@code key: value} lines, which {@link YamlDocuments#loadOne} reads the same through its cheaper reader; any
+   * other file, or one that reader refuses, is read whole, so its problems and its count of documents are loadAll's.
+   */
+  private static List<Object> documents(String path, byte[] bytes) {
+    try {
+      return List.of(YamlDocuments.loadOne(path, bytes));
+    } catch (InvalidInputException e) {
+      return YamlDocuments.loadAll(path, bytes);
     }
   }
 
