@@ -163,7 +163,7 @@ public final class RenderedDiff {
       boolean onDemand, Runnable newSideRendered, List<FolderResult> results) {
     Map<String, Held> held = new ConcurrentHashMap<>();
     after.renderClusters(folders.stream().filter(after.clusterFolders()::contains).toList(),
-        (folder, b) -> held.put(folder, Held.of(folder, b)));
+        (folder, b) -> held.put(folder, Held.of(folder, b, onDemand)));
     boolean clean = held.values().stream().allMatch(h -> h.side().clean())
         && results.stream().allMatch(r -> r.after().clean());
     if (clean) {
@@ -194,9 +194,9 @@ public final class RenderedDiff {
   private record Held(SortedMap<String, byte[]> files, Side side) {
     static final Held EMPTY = new Held(RenderedOutput.EMPTY.files(), null);
 
-    static Held of(String folder, RenderedOutput b) {
+    static Held of(String folder, RenderedOutput b, boolean onDemand) {
       FolderFiles files = FolderResult.files(folder, RenderedOutput.EMPTY, b);
-      return new Held(b.files(), Side.parse(files.after(), b.documents(), new HashMap<>()));
+      return new Held(b.files(), Side.parse(files.after(), b.documents(), new HashMap<>(), onDemand));
     }
   }
 
@@ -268,13 +268,21 @@ public final class RenderedDiff {
    */
   private record Side(SortedMap<ObjectKey, RenderedObject> objects, String failedFile,
       InvalidInputException failure, List<Problem> problems) {
+    /**
+     * {@code asWritten}: the renderer's documents themselves stand for their data where they can (only the objects a
+     * report shows are then copied, for their text; a report that shows them all is better off copying them here).
+     */
     static Side parse(SortedMap<String, byte[]> files, Map<String, List<? extends Map<String, ?>>> documents,
-        Map<String, List<Object>> parsed) {
+        Map<String, List<Object>> parsed, boolean asWritten) {
       SortedMap<ObjectKey, RenderedObject> objects = new TreeMap<>();
       List<Problem> problems = new ArrayList<>();
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
         List<? extends Map<String, ?>> written = documents.get(f.getKey());
-        List<Object> docs = written == null ? null
+        // The renderer's documents themselves where they stand for their data (most), else a copy, else the bytes.
+        boolean standing = asWritten && written != null
+            && WrittenDocuments.standForTheirData(written, f.getValue().length);
+        @SuppressWarnings("unchecked")
+        List<Object> docs = standing ? (List<Object>) (List<?>) written : written == null ? null
             : WrittenDocuments.data(written, f.getValue().length).orElse(null);
         try {
           if (docs == null) {
@@ -283,7 +291,7 @@ public final class RenderedDiff {
         } catch (InvalidInputException e) {
           return new Side(null, f.getKey(), e, List.of());
         }
-        RenderedObjects.add(objects, f.getKey(), docs, problems);
+        RenderedObjects.add(objects, f.getKey(), docs, problems, standing);
       }
       return new Side(objects, null, null, problems);
     }
@@ -303,8 +311,8 @@ public final class RenderedDiff {
         Map<String, List<? extends Map<String, ?>>> after, boolean onDemand) {
       // Most documents of a changed file are the same on both sides: each distinct text is parsed once.
       Map<String, List<Object>> parsed = new HashMap<>();
-      return of(cluster, Side.parse(files.before(), before, parsed), Side.parse(files.after(), after, parsed),
-          onDemand);
+      return of(cluster, Side.parse(files.before(), before, parsed, onDemand),
+          Side.parse(files.after(), after, parsed, onDemand), onDemand);
     }
 
     static FolderResult of(String cluster, Side a, Side b, boolean onDemand) {
@@ -328,8 +336,9 @@ public final class RenderedDiff {
       if (!changed(folder, a.files(), b.files())) {
         return null;
       }
-      Side sa = Side.parse(files(folder, a, RenderedOutput.EMPTY).before(), a.documents(), new HashMap<>());
-      Side sb = b.side() != null ? b.side() : Side.parse(new TreeMap<>(), Map.of(), new HashMap<>());
+      Side sa = Side.parse(files(folder, a, RenderedOutput.EMPTY).before(), a.documents(), new HashMap<>(),
+          onDemand);
+      Side sb = b.side() != null ? b.side() : Side.parse(new TreeMap<>(), Map.of(), new HashMap<>(), onDemand);
       return of(cluster(folder), sa, sb, onDemand);
     }
 
@@ -393,7 +402,7 @@ public final class RenderedDiff {
         changes.add(new ObjectChange(ChangeType.ADDED, key, ""));
       } else if (y == null) {
         changes.add(new ObjectChange(ChangeType.REMOVED, key, ""));
-      } else if (!Objects.equals(x.data(), y.data())) {
+      } else if (!x.sameData(y)) {
         changes.add(onDemand ? ObjectChange.onDemand(ChangeType.CHANGED, key, () -> unifiedDiff(key, x, y))
             : new ObjectChange(ChangeType.CHANGED, key, unifiedDiff(key, x, y)));
       }

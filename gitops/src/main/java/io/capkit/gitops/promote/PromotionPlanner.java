@@ -86,9 +86,9 @@ public final class PromotionPlanner {
             + " YAML documents; a cluster file holds exactly one WorkloadCluster mapping")));
       }
       Map<String, Object> doc = (Map<String, Object>) docs.get(0);
-      // Read and checked as StrictReader.read reads a WorkloadCluster, without making the fabric8 object: its constructor
-      // works out the resource's plural name with fabric8's Pluralize (regular expressions) every time, ~5 % of a
-      // 1,000-cluster promote's CPU for the two reads of each file (docs/gitops.md, "Performance").
+      // Read and checked as StrictReader.read reads a WorkloadCluster, without making the fabric8 object: its
+      // constructor works out the resource's plural name with fabric8's Pluralize (regular expressions) every time,
+      // ~5 % of a 1,000-cluster promote's CPU for the two reads of each file (docs/gitops.md, "Performance").
       WorkloadClusterSpec spec = StrictReader.<WorkloadClusterSpec, Void>readParts(cf.path(), doc,
           WorkloadCluster.class, WorkloadCluster.API_VERSION, "WorkloadCluster").spec();
       if (!selector.matches(cf, doc)) {

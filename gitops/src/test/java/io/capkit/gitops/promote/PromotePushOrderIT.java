@@ -191,7 +191,8 @@ class PromotePushOrderIT {
       StringWriter progress = new StringWriter();
       Promoter.Result r = promote(git.getRepository(), renderer, progress);
       assertEquals(Promoter.Outcome.CREATED, r.outcome(), progress.toString());
-      assertEquals(Boolean.TRUE, renderer.pushedBeforeOldSide, "the remote had the branch before the old side rendered");
+      assertEquals(Boolean.TRUE, renderer.pushedBeforeOldSide,
+          "the remote had the branch before the old side rendered");
       assertEquals(r.commit(), promoteBranch(remote));
       assertEquals(r.commit(), GitFixture.ref(git.getRepository(), "refs/heads/" + r.branch()));
       // The report still compares both sides.
