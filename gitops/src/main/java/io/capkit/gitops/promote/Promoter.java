@@ -83,9 +83,11 @@ import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
  *
  * <p>The promote branch belongs to capkit: a re-run re-creates its one commit on the current base and
  * replaces the remote branch only if it still holds capkit's previous commit (the push carries the expected
- * old id, so the server refuses if anyone pushed meanwhile). Nothing is left behind on failure: the local
- * branch is updated only after a successful push, and a remote branch created by this run is deleted again if
- * the pull request cannot be opened.
+ * old id, so the server refuses if anyone pushed meanwhile). The push waits for the rules and for the edited side to
+ * render; the old side is rendered and compared meanwhile, for the pull request body. Nothing is left behind on
+ * failure: the local branch is updated only after a successful push and rendered diff, a remote branch created by
+ * this run is deleted again if the pull request cannot be opened, and a push the old side's rendering fails after is
+ * taken back (a created branch deleted, a replaced one given capkit's previous commit again).
  */
 public final class Promoter {
   /** GitHub's pull request body limit is 65536 characters. */
