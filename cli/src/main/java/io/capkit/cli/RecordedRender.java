@@ -151,6 +151,27 @@ final class RecordedRender {
     }
   }
 
+  /** The changed clusters read (the trees record what was read) and rendered: what a partial render writes from. */
+  record Rendered(List<String> fleetFiles, RecordingTree fleet, RecordingTree releases, Renderer.Fleet changed,
+                  List<Fresh> fresh) {}
+
+  /**
+   * Reads the fleet as listed by {@code fleetFiles} (its defaults, hosts and the clusters to render; the bytes are the
+   * scan's, re-read files checked against its digests) and the Releases, and renders those clusters with the renderer
+   * {@code building} yields (built on a thread of its own meanwhile, as a full render does).
+   */
+  static Rendered readAndRender(IncrementalRender inc, List<String> fleetFiles, InputScan fleetScan,
+                                InputScan releasesScan, io.capkit.renderer.Background<Renderer> building) {
+    RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
+    RecordingTree releases = new RecordingTree(new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan),
+        false);
+    Renderer.Fleet changed = Renderer.readFleet(fleet, inc.fleetLabel, releases, inc.releasesLabel);
+    Renderer renderer = building.get();
+    Fresh[] rendered = new Fresh[changed.clusters().size()];
+    renderer.renderEach(changed, changed.clusters(), (i, c) -> rendered[i] = Fresh.of(changed.clusters().get(i), c));
+    return new Rendered(List.copyOf(fleetFiles), fleet, releases, changed, Arrays.asList(rendered));
+  }
+
   /**
    * Renders the clusters in {@code toRender}, drops those in {@code removed}, brings the shared files (HelmRepositories,
    * kustomizations) up to date and writes it all into the output in place, then a new record. Returns null, having
@@ -171,18 +192,16 @@ final class RecordedRender {
       boolean sharedIntact) {
     List<String> fleetFiles = fleetScan.files().stream()
         .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
-    RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
-    RecordingTree releases = new RecordingTree(new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan),
-        false);
-    // As a full render does: the renderer (contract schema, flavors) is built on a thread of its own while the
-    // fleet's defaults, the changed clusters and the Releases are read; neither needs the other.
-    io.capkit.renderer.Background<Renderer> building =
-        io.capkit.renderer.Background.start("capkit-renderer", Renderer::standard);
-    Renderer.Fleet changed = Renderer.readFleet(fleet, inc.fleetLabel, releases, inc.releasesLabel);
-    Renderer renderer = building.get();
-    Fresh[] rendered = new Fresh[changed.clusters().size()];
-    renderer.renderEach(changed, changed.clusters(), (i, c) -> rendered[i] = Fresh.of(changed.clusters().get(i), c));
-    List<Fresh> fresh = Arrays.asList(rendered);
+    // The changed clusters may have been read and rendered already, while the scan ran (IncrementalRender#speculate):
+    // used when that render read exactly these files (the same listing, the bytes checked below); else here.
+    Rendered done = inc.speculated(fleetFiles);
+    if (done == null) {
+      done = readAndRender(inc, fleetFiles, fleetScan, releasesScan, inc.rendererBuilding());
+    }
+    RecordingTree fleet = done.fleet();
+    RecordingTree releases = done.releases();
+    Renderer.Fleet changed = done.changed();
+    List<Fresh> fresh = done.fresh();
     Map<String, Fresh> freshByPath = new HashMap<>();
     fresh.forEach(f -> freshByPath.put(f.path(), f));
     if (!freshByPath.keySet().equals(toRender)) {
