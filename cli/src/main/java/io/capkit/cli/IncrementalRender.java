@@ -206,29 +206,13 @@ final class IncrementalRender {
       }
     }
     Contexts contexts = new Contexts(build, options, inputs);
-    Set<String> toRender = new TreeSet<>();
-    int stillThere = 0;
-    // Clusters of one organization and Release follow each other (the parsed record shares their names' strings): the
-    // context of the last one is reused without looking it up again.
-    RenderRecord.Cluster last = null;
-    String lastContext = null;
+    ClusterCompare compare = new ClusterCompare(recorded, fleet.digests(), r.outputsChanged(), contexts);
+    // One call per cluster (a loop body run 10,000 times once is never compiled; a method called as often is).
     for (String p : clusterPaths) {
-      RenderRecord.Cluster c = recorded.get(p);
-      if (c == null) {
-        toRender.add(p);
-        continue;
-      }
-      stillThere++;
-      if (last == null || c.managementCluster() != last.managementCluster() || c.organization() != last.organization()
-          || c.release() != last.release()) {
-        lastContext = contexts.of(c.managementCluster(), c.organization(), c.release());
-        last = c;
-      }
-      if (!c.fileDigest().equals(fleet.digests().get(p)) || r.outputsChanged().contains(p)
-          || !lastContext.equals(c.context())) {
-        toRender.add(p);
-      }
+      compare.cluster(p);
     }
+    Set<String> toRender = compare.toRender;
+    int stillThere = compare.stillThere;
     List<String> removed = List.of();
     if (stillThere < recorded.size()) {
       Set<String> present = new java.util.HashSet<>(clusterPaths);
@@ -243,6 +227,45 @@ final class IncrementalRender {
       return new Result(recorded.size(), 0, 0, warnings);
     }
     return RecordedRender.partial(this, rec, fleet, releases, inputs, toRender, removed, r.sharedIntact());
+  }
+
+  /** Which recorded clusters must be rendered again: their file, their context or their output changed. */
+  private static final class ClusterCompare {
+    private final Map<String, RenderRecord.Cluster> recorded;
+    private final Map<String, String> digests;
+    private final Set<String> outputsChanged;
+    private final Contexts contexts;
+    final Set<String> toRender = new TreeSet<>();
+    int stillThere;
+    // Clusters of one organization and Release follow each other (the parsed record shares their names' strings):
+    // the context of the last one is reused without looking it up again.
+    private RenderRecord.Cluster last;
+    private String lastContext;
+
+    ClusterCompare(Map<String, RenderRecord.Cluster> recorded, Map<String, String> digests,
+                   Set<String> outputsChanged, Contexts contexts) {
+      this.recorded = recorded;
+      this.digests = digests;
+      this.outputsChanged = outputsChanged;
+      this.contexts = contexts;
+    }
+
+    void cluster(String p) {
+      RenderRecord.Cluster c = recorded.get(p);
+      if (c == null) {
+        toRender.add(p);
+        return;
+      }
+      stillThere++;
+      if (last == null || c.managementCluster() != last.managementCluster() || c.organization() != last.organization()
+          || c.release() != last.release()) {
+        lastContext = contexts.of(c.managementCluster(), c.organization(), c.release());
+        last = c;
+      }
+      if (!c.fileDigest().equals(digests.get(p)) || outputsChanged.contains(p) || !lastContext.equals(c.context())) {
+        toRender.add(p);
+      }
+    }
   }
 
   /**

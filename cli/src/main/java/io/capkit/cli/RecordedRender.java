@@ -223,16 +223,15 @@ final class RecordedRender {
     releases.files().forEach(p -> newInputs.put("releases/" + p, releases.digest(p)));
     IncrementalRender.Contexts contexts = new IncrementalRender.Contexts(inc.build, inc.options, newInputs);
 
-    // The clusters of the new output, in fleet order: recorded ones left as they are, and the fresh ones.
-    Set<String> gone = new HashSet<>(removed);
-    TreeSet<String> paths = new TreeSet<>(toRender);
-    rec.clusters().keySet().stream().filter(p -> !gone.contains(p)).forEach(paths::add);
-    Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>();
-    for (String p : paths) {
-      Fresh f = freshByPath.get(p);
-      clusters.put(p, f == null ? rec.clusters().get(p) : cluster(f.facts(), fleet.digest(p), contexts));
+    // The clusters of the new output, in fleet order: recorded ones left as they are, and the fresh ones. The record
+    // holds them in fleet (path) order already: clusters added are merged in, not everything sorted again.
+    Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>(rec.clusters().size() * 4 / 3 + 16);
+    ClusterMerge merge = new ClusterMerge(clusters, freshByPath, new HashSet<>(removed), fleet, contexts,
+        toRender.stream().filter(p -> !rec.clusters().containsKey(p)).iterator());
+    for (Map.Entry<String, RenderRecord.Cluster> e : rec.clusters().entrySet()) {
+      merge.recorded(e.getKey(), e.getValue());
     }
-
+    merge.rest();
     if (sharedIntact && sameShape(rec, newInputs, fresh, removed)) {
       // Only cluster files changed, and no cluster moved to another namespace or Release: every file above the
       // clusters (HelmRepositories, kustomizations), every organization's namespace and the fleet-wide checks are as
@@ -327,6 +326,53 @@ final class RecordedRender {
   }
 
   /**
+   * The clusters of a partial render's output in fleet order, from the record's (in that order) and the clusters added
+   * ({@code added}, in that order too): a call per recorded cluster, so that C1 compiles it.
+   */
+  private static final class ClusterMerge {
+    private final Map<String, RenderRecord.Cluster> clusters;
+    private final Map<String, Fresh> fresh;
+    private final Set<String> gone;
+    private final RecordingTree fleet;
+    private final IncrementalRender.Contexts contexts;
+    private final java.util.Iterator<String> added;
+    private String nextAdded;
+
+    ClusterMerge(Map<String, RenderRecord.Cluster> clusters, Map<String, Fresh> fresh, Set<String> gone,
+                 RecordingTree fleet, IncrementalRender.Contexts contexts, java.util.Iterator<String> added) {
+      this.clusters = clusters;
+      this.fresh = fresh;
+      this.gone = gone;
+      this.fleet = fleet;
+      this.contexts = contexts;
+      this.added = added;
+      this.nextAdded = added.hasNext() ? added.next() : null;
+    }
+
+    void recorded(String path, RenderRecord.Cluster c) {
+      while (nextAdded != null && nextAdded.compareTo(path) < 0) {
+        addFresh(nextAdded);
+        nextAdded = added.hasNext() ? added.next() : null;
+      }
+      if (gone.isEmpty() || !gone.contains(path)) {
+        Fresh f = fresh.get(path);
+        clusters.put(path, f == null ? c : cluster(f.facts(), fleet.digest(path), contexts));
+      }
+    }
+
+    void rest() {
+      while (nextAdded != null) {
+        addFresh(nextAdded);
+        nextAdded = added.hasNext() ? added.next() : null;
+      }
+    }
+
+    private void addFresh(String path) {
+      clusters.put(path, cluster(fresh.get(path).facts(), fleet.digest(path), contexts));
+    }
+  }
+
+  /**
    * For a run that trains bin/capkit's class-data archive ({@link IncrementalRender#TRAINING}) and found nothing to
    * render: renders the fleet's first cluster in memory and drops it, so the archive holds the classes a one-edit
    * render needs. Writes nothing and reports nothing: any problem is left to the runs that render.
@@ -411,7 +457,8 @@ final class RecordedRender {
         Files.deleteIfExists(target);
         removeEmptyParents(out, target.getParent());
       }
-      writeAtomically(out.resolve(RenderRecord.FILE), next.format());
+      byte[] formatted = next.format();
+      writeAtomically(out.resolve(RenderRecord.FILE), formatted);
     } catch (IOException e) {
       throw new InvalidInputException(new Problem(out.toString(), null, "cannot be written ("
           + e.getClass().getSimpleName() + ": " + e.getMessage() + "); run capkit render --full"));
