@@ -457,8 +457,7 @@ final class RecordedRender {
         Files.deleteIfExists(target);
         removeEmptyParents(out, target.getParent());
       }
-      byte[] formatted = next.format();
-      writeAtomically(out.resolve(RenderRecord.FILE), formatted);
+      writeAtomically(out.resolve(RenderRecord.FILE), next.format());
     } catch (IOException e) {
       throw new InvalidInputException(new Problem(out.toString(), null, "cannot be written ("
           + e.getClass().getSimpleName() + ": " + e.getMessage() + "); run capkit render --full"));
