@@ -53,6 +53,22 @@ final class IncrementalRender {
   String options;
   /** Set when the record half finds that only a full render will do: the input scan then stops where it is. */
   private volatile boolean abandoned;
+  /**
+   * The record once parsed and found to be of this build and options (set by the record half): from then on the scan
+   * compares each cluster file it hashes with it ({@link #scanned}); those hashed before are kept in {@link #early}
+   * for the record half to compare.
+   */
+  private volatile RenderRecord parsed;
+  private final Map<String, String> early = new ConcurrentHashMap<>();
+  /** The Releases as scanned (before the fleet), and the fleet files of the levels above the one being listed. */
+  private volatile InputScan releasesScanned;
+  private volatile InputScan above;
+  /** Whether a changed cluster was seen during the scan; then the renderer and that cluster's render are started. */
+  private final java.util.concurrent.atomic.AtomicBoolean speculating =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile io.capkit.renderer.Background<io.capkit.renderer.Renderer> renderer;
+  private volatile io.capkit.renderer.Background<RecordedRender.Rendered> speculative;
+  private volatile boolean speculationUsed;
 
   IncrementalRender(Path out, Path fleetDir, String fleetLabel, Path releasesDir, String releasesLabel, String build) {
     this(out, fleetDir, fleetLabel, releasesDir, releasesLabel, () -> build);
@@ -143,8 +159,21 @@ final class IncrementalRender {
     thread.setDaemon(true);
     thread.start();
     java.util.function.BooleanSupplier stop = () -> abandoned;
-    InputScan fleet = InputScan.of(fleetDir, p -> false, (p, d) -> !isClusterFile(p), stop);
-    InputScan releases = fleet == null ? null : InputScan.of(releasesDir, p -> false, (p, d) -> true, stop);
+    // The Releases first (a few files): a changed cluster found in the fleet's scan can then be rendered at once.
+    InputScan releases = InputScan.of(releasesDir, p -> false, (p, d) -> true, stop);
+    releasesScanned = releases;
+    InputScan fleet = releases == null ? null : InputScan.of(fleetDir, p -> false, (p, d) -> !isClusterFile(p), stop,
+        new InputScan.Progress() {
+          @Override
+          public void level(InputScan soFar) {
+            above = soFar;
+          }
+
+          @Override
+          public void read(String path, String digest) {
+            scanned(path, digest);
+          }
+        });
     Recorded r;
     try {
       r = recordedHalf.get();
@@ -177,29 +206,13 @@ final class IncrementalRender {
       }
     }
     Contexts contexts = new Contexts(build, options, inputs);
-    Set<String> toRender = new TreeSet<>();
-    int stillThere = 0;
-    // Clusters of one organization and Release follow each other (the parsed record shares their names' strings): the
-    // context of the last one is reused without looking it up again.
-    RenderRecord.Cluster last = null;
-    String lastContext = null;
+    ClusterCompare compare = new ClusterCompare(recorded, fleet.digests(), r.outputsChanged(), contexts);
+    // One call per cluster (a loop body run 10,000 times once is never compiled; a method called as often is).
     for (String p : clusterPaths) {
-      RenderRecord.Cluster c = recorded.get(p);
-      if (c == null) {
-        toRender.add(p);
-        continue;
-      }
-      stillThere++;
-      if (last == null || c.managementCluster() != last.managementCluster() || c.organization() != last.organization()
-          || c.release() != last.release()) {
-        lastContext = contexts.of(c.managementCluster(), c.organization(), c.release());
-        last = c;
-      }
-      if (!c.fileDigest().equals(fleet.digests().get(p)) || r.outputsChanged().contains(p)
-          || !lastContext.equals(c.context())) {
-        toRender.add(p);
-      }
+      compare.cluster(p);
     }
+    Set<String> toRender = compare.toRender;
+    int stillThere = compare.stillThere;
     List<String> removed = List.of();
     if (stillThere < recorded.size()) {
       Set<String> present = new java.util.HashSet<>(clusterPaths);
@@ -214,6 +227,141 @@ final class IncrementalRender {
       return new Result(recorded.size(), 0, 0, warnings);
     }
     return RecordedRender.partial(this, rec, fleet, releases, inputs, toRender, removed, r.sharedIntact());
+  }
+
+  /** Which recorded clusters must be rendered again: their file, their context or their output changed. */
+  private static final class ClusterCompare {
+    private final Map<String, RenderRecord.Cluster> recorded;
+    private final Map<String, String> digests;
+    private final Set<String> outputsChanged;
+    private final Contexts contexts;
+    final Set<String> toRender = new TreeSet<>();
+    int stillThere;
+    // Clusters of one organization and Release follow each other (the parsed record shares their names' strings):
+    // the context of the last one is reused without looking it up again.
+    private RenderRecord.Cluster last;
+    private String lastContext;
+
+    ClusterCompare(Map<String, RenderRecord.Cluster> recorded, Map<String, String> digests,
+                   Set<String> outputsChanged, Contexts contexts) {
+      this.recorded = recorded;
+      this.digests = digests;
+      this.outputsChanged = outputsChanged;
+      this.contexts = contexts;
+    }
+
+    void cluster(String p) {
+      RenderRecord.Cluster c = recorded.get(p);
+      if (c == null) {
+        toRender.add(p);
+        return;
+      }
+      stillThere++;
+      if (last == null || c.managementCluster() != last.managementCluster() || c.organization() != last.organization()
+          || c.release() != last.release()) {
+        lastContext = contexts.of(c.managementCluster(), c.organization(), c.release());
+        last = c;
+      }
+      if (!c.fileDigest().equals(digests.get(p)) || outputsChanged.contains(p) || !lastContext.equals(c.context())) {
+        toRender.add(p);
+      }
+    }
+  }
+
+  /**
+   * A fleet file was hashed (on a scanning thread). Once the record is parsed, a cluster file whose digest differs
+   * from its recorded one (or that the record lacks) starts that cluster's render at once ({@link #speculate}); before,
+   * cluster files are kept for the record half to compare when it has parsed the record. For speed only: what is
+   * rendered is decided after the scan, as before, and this render is used only when it matches (see
+   * {@link #speculated}).
+   */
+  private void scanned(String path, String digest) {
+    if (!isClusterFile(path) || speculating.get()) {
+      return;
+    }
+    RenderRecord rec = parsed;
+    if (rec == null) {
+      early.put(path, digest);
+      rec = parsed; // set meanwhile: the record half may have compared what early held before this put
+      if (rec == null) {
+        return;
+      }
+    }
+    compare(rec, path, digest);
+  }
+
+  private void compare(RenderRecord rec, String path, String digest) {
+    RenderRecord.Cluster c = rec.clusters().get(path);
+    if (c == null || !c.fileDigest().equals(digest)) {
+      speculate(path, digest);
+    }
+  }
+
+  /**
+   * The first changed cluster file seen during the scan: builds the renderer (needed now whatever else changed) and,
+   * on another thread, reads and renders that cluster over the fleet files of the levels above it (defaults, hosts)
+   * and the Releases, while the scan goes on. A run where nothing changed never gets here.
+   */
+  private void speculate(String path, String digest) {
+    if (!speculating.compareAndSet(false, true)) {
+      return;
+    }
+    io.capkit.renderer.Background<io.capkit.renderer.Renderer> building =
+        io.capkit.renderer.Background.start("capkit-renderer", io.capkit.renderer.Renderer::standard);
+    renderer = building;
+    InputScan up = above;
+    InputScan rel = releasesScanned;
+    if (up == null || rel == null) {
+      return;
+    }
+    List<String> files = new ArrayList<>();
+    for (String f : up.files()) {
+      if (!isClusterFile(f)) {
+        files.add(f);
+      }
+    }
+    files.add(path);
+    java.util.Collections.sort(files);
+    Map<String, String> digests = new java.util.HashMap<>(up.digests());
+    digests.put(path, digest);
+    InputScan scan = new InputScan(List.copyOf(files), digests, up.kept());
+    speculative = io.capkit.renderer.Background.start("capkit-speculative",
+        () -> RecordedRender.readAndRender(this, scan.files(), scan, rel, building));
+  }
+
+  /**
+   * The render started during the scan, if it read exactly {@code fleetFiles} (what the partial render would read
+   * now); else null, and the partial render reads and renders itself (an exception there is left for it to meet).
+   */
+  RecordedRender.Rendered speculated(List<String> fleetFiles) {
+    io.capkit.renderer.Background<RecordedRender.Rendered> s = speculative;
+    if (s == null) {
+      return null;
+    }
+    try {
+      RecordedRender.Rendered r = s.get();
+      speculationUsed = r.fleetFiles().equals(fleetFiles);
+      return speculationUsed ? r : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Whether the scan saw a changed cluster file and started rendering it (tests). */
+  boolean speculationStarted() {
+    return speculating.get();
+  }
+
+  /** Whether the partial render used the render started during the scan (tests). */
+  boolean speculationUsed() {
+    return speculationUsed;
+  }
+
+  /** The renderer being built since the scan saw a changed cluster, or one started now. */
+  io.capkit.renderer.Background<io.capkit.renderer.Renderer> rendererBuilding() {
+    io.capkit.renderer.Background<io.capkit.renderer.Renderer> b = renderer;
+    return b != null ? b : io.capkit.renderer.Background.start("capkit-renderer",
+        io.capkit.renderer.Renderer::standard);
   }
 
   /**
@@ -242,6 +390,8 @@ final class IncrementalRender {
     if (rec == null || !rec.build().equals(build) || !rec.options().equals(options) || !upperFoldersAsRecorded(rec)) {
       return null;
     }
+    parsed = rec;
+    early.forEach((path, digest) -> compare(rec, path, digest));
     long clusterKustomization = rec.files().getOrDefault(CLUSTER_KUSTOMIZATION, -1L);
     Set<String> outputsChanged = new java.util.HashSet<>();
     for (Map.Entry<String, RenderRecord.Cluster> e : rec.clusters().entrySet()) {

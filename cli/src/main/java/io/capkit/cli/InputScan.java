@@ -47,6 +47,24 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
 
   /** As {@link #of(Path, Predicate, BiPredicate)}, giving up (null) as soon as {@code stop} holds. */
   static InputScan of(Path root, Predicate<String> skip, BiPredicate<String, String> keep, BooleanSupplier stop) {
+    return of(root, skip, keep, stop, null);
+  }
+
+  /**
+   * What a caller may learn while the scan runs (for speed only: the scan's result is the same with or without it).
+   * Both are called on scanning threads, several at once.
+   */
+  interface Progress {
+    /** Before each level of folders is listed: every file of the levels above it, as {@link #of} would return them. */
+    void level(InputScan above);
+
+    /** A file was read and hashed (not called for skipped files or files over the size limit). */
+    void read(String path, String digest);
+  }
+
+  /** As {@link #of(Path, Predicate, BiPredicate, BooleanSupplier)}, telling {@code progress} (when not null). */
+  static InputScan of(Path root, Predicate<String> skip, BiPredicate<String, String> keep, BooleanSupplier stop,
+                      Progress progress) {
     Path abs = root.toAbsolutePath().normalize();
     if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       return null;
@@ -61,7 +79,11 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
         if (stop.getAsBoolean()) {
           return null;
         }
-        List<Listing> listings = level.parallelStream().map(dir -> list(abs, dir, skip, keep, stop)).toList();
+        if (progress != null) {
+          progress.level(merge(listed, count));
+        }
+        List<Listing> listings = level.parallelStream().map(dir -> list(abs, dir, skip, keep, stop, progress))
+            .toList();
         List<String> next = new ArrayList<>();
         for (Listing l : listings) {
           if (l == null) {
@@ -76,6 +98,11 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     } catch (RuntimeException e) {
       return null;
     }
+    return merge(listed, count);
+  }
+
+  // The scan's result from the folders listed so far ({@code count} files in all).
+  private static InputScan merge(List<Listing> listed, int count) {
     String[] files = new String[count];
     Map<String, String> digests = new HashMap<>(count * 2);
     Map<String, byte[]> kept = new HashMap<>();
@@ -99,7 +126,7 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
   // entry, and each regular file read (its listed size: no second stat) and hashed here. Null when the folder holds
   // what DirectoryTree refuses (a link, a special file), a file cannot be read, or {@code stop} holds.
   private static Listing list(Path root, String dir, Predicate<String> skip, BiPredicate<String, String> keep,
-                              BooleanSupplier stop) {
+                              BooleanSupplier stop, Progress progress) {
     Path folder = dir.isEmpty() ? root : root.resolve(dir);
     String[] names = folder.toFile().list();
     if (names == null) {
@@ -144,6 +171,9 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
               kept = new HashMap<>();
             }
             kept.put(rel, Arrays.copyOf(buffer.bytes, length));
+          }
+          if (progress != null) {
+            progress.read(rel, digest);
           }
         }
         files.add(rel);

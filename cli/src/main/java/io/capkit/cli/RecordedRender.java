@@ -151,6 +151,27 @@ final class RecordedRender {
     }
   }
 
+  /** The changed clusters read (the trees record what was read) and rendered: what a partial render writes from. */
+  record Rendered(List<String> fleetFiles, RecordingTree fleet, RecordingTree releases, Renderer.Fleet changed,
+                  List<Fresh> fresh) {}
+
+  /**
+   * Reads the fleet as listed by {@code fleetFiles} (its defaults, hosts and the clusters to render; the bytes are the
+   * scan's, re-read files checked against its digests) and the Releases, and renders those clusters with the renderer
+   * {@code building} yields (built on a thread of its own meanwhile, as a full render does).
+   */
+  static Rendered readAndRender(IncrementalRender inc, List<String> fleetFiles, InputScan fleetScan,
+                                InputScan releasesScan, io.capkit.renderer.Background<Renderer> building) {
+    RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
+    RecordingTree releases = new RecordingTree(new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan),
+        false);
+    Renderer.Fleet changed = Renderer.readFleet(fleet, inc.fleetLabel, releases, inc.releasesLabel);
+    Renderer renderer = building.get();
+    Fresh[] rendered = new Fresh[changed.clusters().size()];
+    renderer.renderEach(changed, changed.clusters(), (i, c) -> rendered[i] = Fresh.of(changed.clusters().get(i), c));
+    return new Rendered(List.copyOf(fleetFiles), fleet, releases, changed, Arrays.asList(rendered));
+  }
+
   /**
    * Renders the clusters in {@code toRender}, drops those in {@code removed}, brings the shared files (HelmRepositories,
    * kustomizations) up to date and writes it all into the output in place, then a new record. Returns null, having
@@ -171,18 +192,16 @@ final class RecordedRender {
       boolean sharedIntact) {
     List<String> fleetFiles = fleetScan.files().stream()
         .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
-    RecordingTree fleet = new RecordingTree(new Snapshot(inc.fleetDir, fleetFiles, fleetScan), true);
-    RecordingTree releases = new RecordingTree(new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan),
-        false);
-    // As a full render does: the renderer (contract schema, flavors) is built on a thread of its own while the
-    // fleet's defaults, the changed clusters and the Releases are read; neither needs the other.
-    io.capkit.renderer.Background<Renderer> building =
-        io.capkit.renderer.Background.start("capkit-renderer", Renderer::standard);
-    Renderer.Fleet changed = Renderer.readFleet(fleet, inc.fleetLabel, releases, inc.releasesLabel);
-    Renderer renderer = building.get();
-    Fresh[] rendered = new Fresh[changed.clusters().size()];
-    renderer.renderEach(changed, changed.clusters(), (i, c) -> rendered[i] = Fresh.of(changed.clusters().get(i), c));
-    List<Fresh> fresh = Arrays.asList(rendered);
+    // The changed clusters may have been read and rendered already, while the scan ran (IncrementalRender#speculate):
+    // used when that render read exactly these files (the same listing, the bytes checked below); else here.
+    Rendered done = inc.speculated(fleetFiles);
+    if (done == null) {
+      done = readAndRender(inc, fleetFiles, fleetScan, releasesScan, inc.rendererBuilding());
+    }
+    RecordingTree fleet = done.fleet();
+    RecordingTree releases = done.releases();
+    Renderer.Fleet changed = done.changed();
+    List<Fresh> fresh = done.fresh();
     Map<String, Fresh> freshByPath = new HashMap<>();
     fresh.forEach(f -> freshByPath.put(f.path(), f));
     if (!freshByPath.keySet().equals(toRender)) {
@@ -204,16 +223,15 @@ final class RecordedRender {
     releases.files().forEach(p -> newInputs.put("releases/" + p, releases.digest(p)));
     IncrementalRender.Contexts contexts = new IncrementalRender.Contexts(inc.build, inc.options, newInputs);
 
-    // The clusters of the new output, in fleet order: recorded ones left as they are, and the fresh ones.
-    Set<String> gone = new HashSet<>(removed);
-    TreeSet<String> paths = new TreeSet<>(toRender);
-    rec.clusters().keySet().stream().filter(p -> !gone.contains(p)).forEach(paths::add);
-    Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>();
-    for (String p : paths) {
-      Fresh f = freshByPath.get(p);
-      clusters.put(p, f == null ? rec.clusters().get(p) : cluster(f.facts(), fleet.digest(p), contexts));
+    // The clusters of the new output, in fleet order: recorded ones left as they are, and the fresh ones. The record
+    // holds them in fleet (path) order already: clusters added are merged in, not everything sorted again.
+    Map<String, RenderRecord.Cluster> clusters = new LinkedHashMap<>(rec.clusters().size() * 4 / 3 + 16);
+    ClusterMerge merge = new ClusterMerge(clusters, freshByPath, new HashSet<>(removed), fleet, contexts,
+        toRender.stream().filter(p -> !rec.clusters().containsKey(p)).iterator());
+    for (Map.Entry<String, RenderRecord.Cluster> e : rec.clusters().entrySet()) {
+      merge.recorded(e.getKey(), e.getValue());
     }
-
+    merge.rest();
     if (sharedIntact && sameShape(rec, newInputs, fresh, removed)) {
       // Only cluster files changed, and no cluster moved to another namespace or Release: every file above the
       // clusters (HelmRepositories, kustomizations), every organization's namespace and the fleet-wide checks are as
@@ -305,6 +323,53 @@ final class RecordedRender {
     List<String> warnings = new ArrayList<>();
     clusters.values().forEach(c -> warnings.addAll(c.warnings()));
     return new IncrementalRender.Result(clusters.size(), fresh.size(), removed.size(), warnings);
+  }
+
+  /**
+   * The clusters of a partial render's output in fleet order, from the record's (in that order) and the clusters added
+   * ({@code added}, in that order too): a call per recorded cluster, so that C1 compiles it.
+   */
+  private static final class ClusterMerge {
+    private final Map<String, RenderRecord.Cluster> clusters;
+    private final Map<String, Fresh> fresh;
+    private final Set<String> gone;
+    private final RecordingTree fleet;
+    private final IncrementalRender.Contexts contexts;
+    private final java.util.Iterator<String> added;
+    private String nextAdded;
+
+    ClusterMerge(Map<String, RenderRecord.Cluster> clusters, Map<String, Fresh> fresh, Set<String> gone,
+                 RecordingTree fleet, IncrementalRender.Contexts contexts, java.util.Iterator<String> added) {
+      this.clusters = clusters;
+      this.fresh = fresh;
+      this.gone = gone;
+      this.fleet = fleet;
+      this.contexts = contexts;
+      this.added = added;
+      this.nextAdded = added.hasNext() ? added.next() : null;
+    }
+
+    void recorded(String path, RenderRecord.Cluster c) {
+      while (nextAdded != null && nextAdded.compareTo(path) < 0) {
+        addFresh(nextAdded);
+        nextAdded = added.hasNext() ? added.next() : null;
+      }
+      if (gone.isEmpty() || !gone.contains(path)) {
+        Fresh f = fresh.get(path);
+        clusters.put(path, f == null ? c : cluster(f.facts(), fleet.digest(path), contexts));
+      }
+    }
+
+    void rest() {
+      while (nextAdded != null) {
+        addFresh(nextAdded);
+        nextAdded = added.hasNext() ? added.next() : null;
+      }
+    }
+
+    private void addFresh(String path) {
+      clusters.put(path, cluster(fresh.get(path).facts(), fleet.digest(path), contexts));
+    }
   }
 
   /**

@@ -339,6 +339,60 @@ class IncrementalRenderTest {
   }
 
   @Test
+  void aChangedClusterSeenDuringTheScanIsRenderedThenAndThatRenderUsedOnlyWhenItReadWhatAPartialRenderReads(
+      @TempDir Path tmp) throws IOException {
+    setUp(tmp, 3);
+    assertEquals(0, render().code());
+    IncrementalRender none = incremental();
+    assertEquals(0, none.run().rendered());
+    assertFalse(none.speculationStarted(), "nothing changed: no renderer started");
+
+    Path a = fleet.resolve(orgDir("mc-a", "a1") + "/workload-clusters/wc-1/cluster.yaml");
+    Path b = fleet.resolve(orgDir("mc-b", "b2") + "/workload-clusters/wc-2/cluster.yaml");
+    write(a, Files.readString(a).replace("WORKER_MACHINE_COUNT: 2", "WORKER_MACHINE_COUNT: 5"));
+    IncrementalRender one = incremental();
+    assertEquals(1, one.run().rendered());
+    assertTrue(one.speculationStarted() && one.speculationUsed(), "one edit: rendered while the scan ran");
+    assertEqualsFullRender(tmp, "one cluster edited");
+
+    // Each of these renders more, or other files, than the one cluster seen first: that render is not used.
+    write(a, Files.readString(a) + "# again\n");
+    write(b, Files.readString(b) + "# too\n");
+    IncrementalRender two = incremental();
+    assertEquals(2, two.run().rendered());
+    assertTrue(two.speculationStarted());
+    assertFalse(two.speculationUsed(), "two clusters changed");
+    assertEqualsFullRender(tmp, "two clusters edited");
+
+    write(a, Files.readString(a) + "# once more\n");
+    Path defaults = fleet.resolve(orgDir("mc-a", "a1") + "/defaults.yaml");
+    write(defaults, Files.readString(defaults).replace("WORKER_MACHINE_MEMORY: 8GB", "WORKER_MACHINE_MEMORY: 16GB"));
+    IncrementalRender org = incremental();
+    assertEquals(3, org.run().rendered(), "the organization's three clusters");
+    assertFalse(org.speculationUsed(), "a cluster and its organization's defaults changed");
+    assertEqualsFullRender(tmp, "a cluster and its defaults edited");
+
+    // A file beside a cluster file, listed on the same level after that cluster was seen: outside the fleet layout,
+    // which only a full render reports; the render started during the scan never saw it and is not used.
+    write(b, Files.readString(b) + "# beside a new file\n");
+    write(b.resolveSibling("notes.txt"), "not a cluster file\n");
+    IncrementalRender beside = incremental();
+    assertNull(beside.run(), "a full render reports the file outside the layout");
+    assertTrue(beside.speculationStarted());
+    assertFalse(beside.speculationUsed(), "a file the render started during the scan had not seen");
+    Files.delete(b.resolveSibling("notes.txt"));
+    IncrementalRender after = incremental();
+    assertEquals(1, after.run().rendered());
+    assertTrue(after.speculationUsed());
+    assertEqualsFullRender(tmp, "the file beside removed");
+  }
+
+  private IncrementalRender incremental() {
+    return new IncrementalRender(out, fleet, fleet.toString(), releases, releases.toString(),
+        BuildIdentity.current());
+  }
+
+  @Test
   void deletedOrAlteredOutputFilesAreRenderedAgain(@TempDir Path tmp) throws IOException {
     setUp(tmp, 2);
     assertEquals(0, render().code());

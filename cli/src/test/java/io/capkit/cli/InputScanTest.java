@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.capkit.api.yaml.YamlDocuments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +40,52 @@ class InputScanTest {
     }
     assertEquals(Set.of("a/b/cluster.yaml"), scan.kept().keySet());
     assertArrayEquals(Files.readAllBytes(tmp.resolve("a/b/cluster.yaml")), scan.kept().get("a/b/cluster.yaml"));
+  }
+
+  @Test
+  void progressReportsEachFileReadAndEveryLevelAboveAsTheResultHasThem(@TempDir Path tmp) throws IOException {
+    for (int i = 0; i < 30; i++) {
+      Files.createDirectories(tmp.resolve("m/o" + (i % 3) + "/w/c" + i));
+      Files.writeString(tmp.resolve("m/o" + (i % 3) + "/w/c" + i + "/cluster.yaml"), "n: " + i + "\n");
+    }
+    for (int o = 0; o < 3; o++) {
+      Files.writeString(tmp.resolve("m/o" + o + "/defaults.yaml"), "d: " + o + "\n");
+    }
+    Files.writeString(tmp.resolve("m/README.md"), "notes\n");
+    Files.write(tmp.resolve("m/big.yaml"), new byte[YamlDocuments.MAX_CHARS + 1]);
+    Map<String, String> read = new ConcurrentHashMap<>();
+    List<InputScan> levels = new ArrayList<>();
+    InputScan scan = InputScan.of(tmp, p -> p.endsWith(".md"), (p, d) -> p.endsWith("defaults.yaml"), () -> false,
+        new InputScan.Progress() {
+          @Override
+          public void level(InputScan above) {
+            levels.add(above);
+          }
+
+          @Override
+          public void read(String path, String digest) {
+            assertNull(read.put(path, digest), "once: " + path);
+          }
+        });
+    assertNotNull(scan);
+    // Every file read and hashed, with the digest the result has; files listed but not read are not reported.
+    Map<String, String> expected = new java.util.HashMap<>(scan.digests());
+    expected.remove("m/README.md");
+    expected.remove("m/big.yaml");
+    assertEquals(expected, read);
+    // Levels: the root, m, m/o*, m/o*/w, m/o*/w/c*; each sees exactly the result's files of the levels above it.
+    assertEquals(5, levels.size());
+    assertEquals(List.of(), levels.get(0).files());
+    assertEquals(List.of(), levels.get(1).files());
+    assertEquals(List.of("m/README.md", "m/big.yaml"), levels.get(2).files());
+    List<String> upper = scan.files().stream().filter(p -> !p.endsWith("cluster.yaml")).toList();
+    assertEquals(upper, levels.get(4).files());
+    for (InputScan above : levels) {
+      above.files().forEach(p -> assertEquals(scan.digests().get(p), above.digests().get(p), p));
+      assertTrue(scan.files().containsAll(above.files()));
+    }
+    assertArrayEquals(Files.readAllBytes(tmp.resolve("m/o1/defaults.yaml")),
+        levels.get(4).kept().get("m/o1/defaults.yaml"));
   }
 
   @Test

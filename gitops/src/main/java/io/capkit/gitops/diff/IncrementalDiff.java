@@ -51,6 +51,40 @@ public final class IncrementalDiff {
   public static Result between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
       SourceTree fleetAfter, SourceTree releasesAfter, Set<String> changedFleet, Set<String> changedReleases,
       boolean onDemand) {
+    return between(renderer, fleetBefore, releasesBefore, fleetAfter, releasesAfter, changedFleet, changedReleases,
+        onDemand, null);
+  }
+
+  /**
+   * As above. {@code newSideRendered}, when not null, runs once on the calling thread, after the new version has
+   * rendered, and been read into objects, without an error or a problem, and before this returns a result (never when
+   * it throws before that point): as soon as the new side is done when the comparison goes cluster by cluster, then
+   * the old side is rendered and compared; else just before the result is returned. The result, and what is thrown,
+   * are as without it; the old side may still throw after it ran. {@code capkit promote} pushes from there.
+   */
+  public static Result between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
+      SourceTree fleetAfter, SourceTree releasesAfter, Set<String> changedFleet, Set<String> changedReleases,
+      boolean onDemand, Runnable newSideRendered) {
+    if (newSideRendered == null) {
+      return diff(renderer, fleetBefore, releasesBefore, fleetAfter, releasesAfter, changedFleet, changedReleases,
+          onDemand, null);
+    }
+    boolean[] ran = {false};
+    Runnable once = () -> {
+      if (!ran[0]) {
+        ran[0] = true;
+        newSideRendered.run();
+      }
+    };
+    Result r = diff(renderer, fleetBefore, releasesBefore, fleetAfter, releasesAfter, changedFleet, changedReleases,
+        onDemand, once);
+    once.run();
+    return r;
+  }
+
+  private static Result diff(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
+      SourceTree fleetAfter, SourceTree releasesAfter, Set<String> changedFleet, Set<String> changedReleases,
+      boolean onDemand, Runnable newSideRendered) {
     if (changedFleet.isEmpty() && changedReleases.isEmpty()) {
       return new Result(new FleetDiff(List.of()), 0, false);
     }
@@ -61,7 +95,7 @@ public final class IncrementalDiff {
         ClusterInputs.cluster(p).isEmpty() && !ClusterInputs.isDefaults(p) && !ClusterInputs.isIgnored(p));
     if (unknownChange || !orgs(before.values()).equals(orgs(after.values()))) {
       return new Result(RenderedDiff.between(renderer, fleetBefore, releasesBefore, fleetAfter, releasesAfter,
-          onDemand), total, true);
+          onDemand, newSideRendered), total, true);
     }
     Map<String, ClusterPath> all = new TreeMap<>(before);
     all.putAll(after);
@@ -82,10 +116,10 @@ public final class IncrementalDiff {
     Selection s = new Selection(fleetBefore, releasesBefore, fleetAfter, releasesAfter, before, after, all,
         affected, wholeOrgs, onDemand);
     try {
-      return s.diff(renderer::prepare, true);
+      return s.diff(renderer::prepare, true, newSideRendered);
     } catch (InvalidInputException e) {
       // Invalid input: each side rendered whole, as a rendering of it reports its problems (the old side's first).
-      return s.diff((fleet, releases) -> FleetRenderer.whole(renderer.render(fleet, releases)), false);
+      return s.diff((fleet, releases) -> FleetRenderer.whole(renderer.render(fleet, releases)), false, null);
     }
   }
 
@@ -95,7 +129,7 @@ public final class IncrementalDiff {
       Map<String, ClusterPath> all, Set<String> affected, Set<String> firstWholeOrgs, boolean onDemand) {
 
     /** {@code together}: the two sides are prepared at the same time (their problems then need not come in order). */
-    Result diff(BiFunction<SourceTree, SourceTree, Prepared> prepare, boolean together) {
+    Result diff(BiFunction<SourceTree, SourceTree, Prepared> prepare, boolean together, Runnable newSideRendered) {
       Set<String> wholeOrgs = new TreeSet<>(firstWholeOrgs);
       while (true) {
         Set<String> selected = new HashSet<>(affected);
@@ -142,7 +176,8 @@ public final class IncrementalDiff {
               }
             }
           }
-          return new Result(RenderedDiff.compare(a, b, folders, keep, RenderedDiff.PART, onDemand), rendered, false);
+          return new Result(RenderedDiff.compare(a, b, folders, keep, RenderedDiff.PART, onDemand, newSideRendered),
+              rendered, false);
         }
         wholeOrgs.addAll(moreOrgs);
       }

@@ -47,12 +47,19 @@ public final class RenderedDiff {
   /** As above; {@code onDemand}: see {@link FleetDiff.ObjectChange#diff()}. */
   static FleetDiff between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
       SourceTree fleetAfter, SourceTree releasesAfter, boolean onDemand) {
+    return between(renderer, fleetBefore, releasesBefore, fleetAfter, releasesAfter, onDemand, null);
+  }
+
+  /** As above; {@code newSideRendered}: see {@link #compare(Prepared, Prepared, Collection, Predicate, int, boolean,
+   * Runnable)}. */
+  static FleetDiff between(FleetRenderer renderer, SourceTree fleetBefore, SourceTree releasesBefore,
+      SourceTree fleetAfter, SourceTree releasesAfter, boolean onDemand, Runnable newSideRendered) {
     try {
       Prepared a = renderer.prepare(fleetBefore, releasesBefore);
       Prepared b = renderer.prepare(fleetAfter, releasesAfter);
       Set<String> clusters = new HashSet<>(a.clusterFolders());
       clusters.addAll(b.clusterFolders());
-      return compare(a, b, clusters, path -> true, PART, onDemand);
+      return compare(a, b, clusters, path -> true, PART, onDemand, newSideRendered);
     } catch (InvalidInputException e) {
       return result(folderResults(RenderedOutput.of(renderer.render(fleetBefore, releasesBefore)),
           RenderedOutput.of(renderer.render(fleetAfter, releasesAfter)), onDemand));
@@ -100,6 +107,18 @@ public final class RenderedDiff {
    */
   static FleetDiff compare(Prepared before, Prepared after, Collection<String> clusters,
       Predicate<String> keepShared, int part, boolean onDemand) {
+    return compare(before, after, clusters, keepShared, part, onDemand, null);
+  }
+
+  /**
+   * As above; with {@code newSideRendered} not null, the new side is rendered first, all of it, and read into objects
+   * (held until its folders are compared); when that side rendered and read without an error or a problem, its
+   * shared files included, {@code newSideRendered} runs, on the calling thread, before the old side is rendered and
+   * compared part by part. The result, and what is thrown, are the same either way. {@code capkit promote} pushes from
+   * there, while the old side renders: the pull request body is all the old side is needed for.
+   */
+  static FleetDiff compare(Prepared before, Prepared after, Collection<String> clusters,
+      Predicate<String> keepShared, int part, boolean onDemand, Runnable newSideRendered) {
     RenderedOutput sharedA = keep(before.shared(), keepShared);
     RenderedOutput sharedB = keep(after.shared(), keepShared);
     List<String> folders = new ArrayList<>(new TreeSet<>(clusters));
@@ -110,28 +129,75 @@ public final class RenderedDiff {
       refuseInCluster(path, before, after);
     }
     List<FolderResult> results = new ArrayList<>(folderResults(sharedA, sharedB, onDemand));
+    if (newSideRendered != null) {
+      compareNewSideFirst(before, after, folders, part, onDemand, newSideRendered, results);
+    } else {
+      for (int from = 0; from < folders.size(); from += part) {
+        List<String> some = folders.subList(from, Math.min(folders.size(), from + part));
+        Map<String, RenderedOutput> held = new ConcurrentHashMap<>();
+        before.renderClusters(some.stream().filter(before.clusterFolders()::contains).toList(), held::put);
+        Queue<FolderResult> done = new ConcurrentLinkedQueue<>();
+        after.renderClusters(some.stream().filter(after.clusterFolders()::contains).toList(), (folder, b) -> {
+          RenderedOutput a = held.remove(folder);
+          FolderResult r = FolderResult.between(folder, a == null ? RenderedOutput.EMPTY : a, b, onDemand);
+          if (r != null) {
+            done.add(r);
+          }
+        });
+        held.forEach((folder, a) -> {
+          FolderResult r = FolderResult.between(folder, a, RenderedOutput.EMPTY, onDemand);
+          if (r != null) {
+            done.add(r);
+          }
+        });
+        results.addAll(done);
+      }
+    }
+    results.sort(Comparator.comparing(FolderResult::cluster));
+    return result(results);
+  }
+
+  // The new side's clusters rendered and read into objects first, then the old side's, `part` at a time, each folder
+  // compared with the held one as it comes.
+  private static void compareNewSideFirst(Prepared before, Prepared after, List<String> folders, int part,
+      boolean onDemand, Runnable newSideRendered, List<FolderResult> results) {
+    Map<String, Held> held = new ConcurrentHashMap<>();
+    after.renderClusters(folders.stream().filter(after.clusterFolders()::contains).toList(),
+        (folder, b) -> held.put(folder, Held.of(folder, b, onDemand)));
+    boolean clean = held.values().stream().allMatch(h -> h.side().clean())
+        && results.stream().allMatch(r -> r.after().clean());
+    if (clean) {
+      newSideRendered.run();
+    }
     for (int from = 0; from < folders.size(); from += part) {
-      List<String> some = folders.subList(from, Math.min(folders.size(), from + part));
-      Map<String, RenderedOutput> held = new ConcurrentHashMap<>();
-      before.renderClusters(some.stream().filter(before.clusterFolders()::contains).toList(), held::put);
+      List<String> some = folders.subList(from, Math.min(folders.size(), from + part)).stream()
+          .filter(before.clusterFolders()::contains).toList();
       Queue<FolderResult> done = new ConcurrentLinkedQueue<>();
-      after.renderClusters(some.stream().filter(after.clusterFolders()::contains).toList(), (folder, b) -> {
-        RenderedOutput a = held.remove(folder);
-        FolderResult r = FolderResult.between(folder, a == null ? RenderedOutput.EMPTY : a, b, onDemand);
-        if (r != null) {
-          done.add(r);
-        }
-      });
-      held.forEach((folder, a) -> {
-        FolderResult r = FolderResult.between(folder, a, RenderedOutput.EMPTY, onDemand);
+      before.renderClusters(some, (folder, a) -> {
+        Held b = held.remove(folder);
+        FolderResult r = FolderResult.between(folder, a, b == null ? Held.EMPTY : b, onDemand);
         if (r != null) {
           done.add(r);
         }
       });
       results.addAll(done);
     }
-    results.sort(Comparator.comparing(FolderResult::cluster));
-    return result(results);
+    held.forEach((folder, b) -> {
+      FolderResult r = FolderResult.between(folder, RenderedOutput.EMPTY, b, onDemand);
+      if (r != null) {
+        results.add(r);
+      }
+    });
+  }
+
+  /** One folder of the new side, rendered: its files, and its YAML files read into objects. */
+  private record Held(SortedMap<String, byte[]> files, Side side) {
+    static final Held EMPTY = new Held(RenderedOutput.EMPTY.files(), null);
+
+    static Held of(String folder, RenderedOutput b, boolean onDemand) {
+      FolderFiles files = FolderResult.files(folder, RenderedOutput.EMPTY, b);
+      return new Held(b.files(), Side.parse(files.after(), b.documents(), new HashMap<>(), onDemand));
+    }
   }
 
   private static RenderedOutput keep(RenderedOutput out, Predicate<String> keep) {
@@ -202,13 +268,21 @@ public final class RenderedDiff {
    */
   private record Side(SortedMap<ObjectKey, RenderedObject> objects, String failedFile,
       InvalidInputException failure, List<Problem> problems) {
+    /**
+     * {@code asWritten}: the renderer's documents themselves stand for their data where they can (only the objects a
+     * report shows are then copied, for their text; a report that shows them all is better off copying them here).
+     */
     static Side parse(SortedMap<String, byte[]> files, Map<String, List<? extends Map<String, ?>>> documents,
-        Map<String, List<Object>> parsed) {
+        Map<String, List<Object>> parsed, boolean asWritten) {
       SortedMap<ObjectKey, RenderedObject> objects = new TreeMap<>();
       List<Problem> problems = new ArrayList<>();
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
         List<? extends Map<String, ?>> written = documents.get(f.getKey());
-        List<Object> docs = written == null ? null
+        // The renderer's documents themselves where they stand for their data (most), else a copy, else the bytes.
+        boolean standing = asWritten && written != null
+            && WrittenDocuments.standForTheirData(written, f.getValue().length);
+        @SuppressWarnings("unchecked")
+        List<Object> docs = standing ? (List<Object>) (List<?>) written : written == null ? null
             : WrittenDocuments.data(written, f.getValue().length).orElse(null);
         try {
           if (docs == null) {
@@ -217,9 +291,14 @@ public final class RenderedDiff {
         } catch (InvalidInputException e) {
           return new Side(null, f.getKey(), e, List.of());
         }
-        RenderedObjects.add(objects, f.getKey(), docs, problems);
+        RenderedObjects.add(objects, f.getKey(), docs, problems, standing);
       }
       return new Side(objects, null, null, problems);
+    }
+
+    /** Read without a failure or a problem. */
+    boolean clean() {
+      return failure == null && problems.isEmpty();
     }
 
     Side withoutObjects() {
@@ -232,8 +311,11 @@ public final class RenderedDiff {
         Map<String, List<? extends Map<String, ?>>> after, boolean onDemand) {
       // Most documents of a changed file are the same on both sides: each distinct text is parsed once.
       Map<String, List<Object>> parsed = new HashMap<>();
-      Side a = Side.parse(files.before(), before, parsed);
-      Side b = Side.parse(files.after(), after, parsed);
+      return of(cluster, Side.parse(files.before(), before, parsed, onDemand),
+          Side.parse(files.after(), after, parsed, onDemand), onDemand);
+    }
+
+    static FolderResult of(String cluster, Side a, Side b, boolean onDemand) {
       ClusterChanges changes = null;
       if (a.failure() == null && b.failure() == null && a.problems().isEmpty() && b.problems().isEmpty()) {
         changes = RenderedDiff.changes(cluster, a.objects(), b.objects(), onDemand);
@@ -243,25 +325,47 @@ public final class RenderedDiff {
 
     /** The result of one folder whose files on each side are {@code a} and {@code b}; null when they are equal. */
     static FolderResult between(String folder, RenderedOutput a, RenderedOutput b, boolean onDemand) {
-      Set<String> paths = new HashSet<>(a.files().keySet());
-      paths.addAll(b.files().keySet());
+      if (!changed(folder, a.files(), b.files())) {
+        return null;
+      }
+      return of(cluster(folder), files(folder, a, b), a.documents(), b.documents(), onDemand);
+    }
+
+    /** As above, with the new side's files read already ({@link Held}). */
+    static FolderResult between(String folder, RenderedOutput a, Held b, boolean onDemand) {
+      if (!changed(folder, a.files(), b.files())) {
+        return null;
+      }
+      Side sa = Side.parse(files(folder, a, RenderedOutput.EMPTY).before(), a.documents(), new HashMap<>(),
+          onDemand);
+      Side sb = b.side() != null ? b.side() : Side.parse(new TreeMap<>(), Map.of(), new HashMap<>(), onDemand);
+      return of(cluster(folder), sa, sb, onDemand);
+    }
+
+    private static boolean changed(String folder, SortedMap<String, byte[]> a, SortedMap<String, byte[]> b) {
+      Set<String> paths = new HashSet<>(a.keySet());
+      paths.addAll(b.keySet());
       boolean changed = false;
       for (String path : paths) {
         if (!folder.equals(folder(path))) {
           throw new IllegalStateException(path + " is not in the cluster folder " + folder);
         }
-        changed |= !Arrays.equals(a.files().get(path), b.files().get(path));
+        changed |= !Arrays.equals(a.get(path), b.get(path));
       }
-      if (!changed) {
-        return null;
-      }
+      return changed;
+    }
+
+    private static String cluster(String folder) {
+      return folder.isEmpty() ? RenderedObjects.ROOT : folder;
+    }
+
+    /** The YAML files of the folder on each side. */
+    static FolderFiles files(String folder, RenderedOutput a, RenderedOutput b) {
       SortedMap<String, FolderFiles> folders = new TreeMap<>();
       Set<String> changedFolders = Set.of(folder);
       group(a.files(), changedFolders, folders, true);
       group(b.files(), changedFolders, folders, false);
-      String cluster = folder.isEmpty() ? RenderedObjects.ROOT : folder;
-      FolderFiles files = folders.getOrDefault(cluster, new FolderFiles(new TreeMap<>(), new TreeMap<>()));
-      return of(cluster, files, a.documents(), b.documents(), onDemand);
+      return folders.getOrDefault(cluster(folder), new FolderFiles(new TreeMap<>(), new TreeMap<>()));
     }
 
     Side side(boolean before) {
@@ -298,7 +402,7 @@ public final class RenderedDiff {
         changes.add(new ObjectChange(ChangeType.ADDED, key, ""));
       } else if (y == null) {
         changes.add(new ObjectChange(ChangeType.REMOVED, key, ""));
-      } else if (!Objects.equals(x.data(), y.data())) {
+      } else if (!x.sameData(y)) {
         changes.add(onDemand ? ObjectChange.onDemand(ChangeType.CHANGED, key, () -> unifiedDiff(key, x, y))
             : new ObjectChange(ChangeType.CHANGED, key, unifiedDiff(key, x, y)));
       }

@@ -21,11 +21,29 @@ public final class RenderedObjects {
 
   private RenderedObjects() {}
 
-  /** One object: where it came from and its data. */
-  public record RenderedObject(ObjectKey key, String file, Object data) {
+  /**
+   * One object: where it came from and its data; {@code written}: {@code data} is the document the renderer wrote the
+   * object from, which stands for its data ({@link WrittenDocuments#standForTheirData}).
+   */
+  public record RenderedObject(ObjectKey key, String file, Object data, boolean written) {
+    public RenderedObject(ObjectKey key, String file, Object data) {
+      this(key, file, data, false);
+    }
+
     /** Canonical block YAML; made only for the objects a diff shows, since dumping dominates large diffs. */
     public String yaml() {
-      return CanonicalYaml.dump(data);
+      return CanonicalYaml.dump(written ? WrittenDocuments.data(List.of(asMap(data)), 0).orElseThrow().get(0) : data);
+    }
+
+    /** Whether the two objects' data are equal. */
+    boolean sameData(RenderedObject other) {
+      return written || other.written ? WrittenDocuments.same(data, other.data)
+          : java.util.Objects.equals(data, other.data);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> asMap(Object document) {
+      return (Map<String, ?>) document;
     }
   }
 
@@ -81,11 +99,17 @@ public final class RenderedObjects {
   /** Adds the documents of {@code file} to its cluster's objects; a key seen before is a problem. */
   static void add(SortedMap<ObjectKey, RenderedObject> objects, String file, List<Object> docs,
       List<Problem> problems) {
+    add(objects, file, docs, problems, false);
+  }
+
+  /** As above; {@code written}: the documents are the renderer's ({@link RenderedObject#written}). */
+  static void add(SortedMap<ObjectKey, RenderedObject> objects, String file, List<Object> docs,
+      List<Problem> problems, boolean written) {
     int slash = file.lastIndexOf('/');
     String base = slash < 0 ? file : file.substring(slash + 1);
     for (int i = 0; i < docs.size(); i++) {
       ObjectKey key = key(docs.get(i), base, i);
-      RenderedObject o = new RenderedObject(key, file, docs.get(i));
+      RenderedObject o = new RenderedObject(key, file, docs.get(i), written);
       RenderedObject before = objects.putIfAbsent(key, o);
       if (before != null) {
         problems.add(new Problem(file, null, key + " is also in " + before.file()));

@@ -29,13 +29,70 @@ final class WrittenDocuments {
    * them back, or empty when that is not certain here.
    */
   static Optional<List<Object>> data(List<? extends Map<String, ?>> documents, int size) {
+    return read(documents, size, true);
+  }
+
+  /**
+   * Whether {@code documents} stand for their own data: {@link #data} would give it, and every map key in them is a
+   * string, so the data differ from the documents only in that a {@link Long} that fits reads back as an
+   * {@link Integer}. A diff then holds and compares the documents themselves ({@link #same}) and copies them
+   * ({@link #data}) only for the few objects whose text it shows: the copy was most of reading a rendered cluster.
+   */
+  static boolean standForTheirData(List<? extends Map<String, ?>> documents, int size) {
+    return read(documents, size, false).isPresent();
+  }
+
+  /**
+   * Whether {@code a} and {@code b}, each a document that {@link #standForTheirData} or data as the reader reads it
+   * (or a part of one), are equal once read: {@code Objects.equals} of the data, with an {@link Integer} and a
+   * {@link Long} equal when their values are, as both read back the same.
+   */
+  static boolean same(Object a, Object b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null) {
+      return false;
+    }
+    if ((a instanceof Integer || a instanceof Long) && (b instanceof Integer || b instanceof Long)) {
+      return ((Number) a).longValue() == ((Number) b).longValue();
+    }
+    if (a instanceof Map<?, ?> x) {
+      if (!(b instanceof Map<?, ?> y) || x.size() != y.size()) {
+        return false;
+      }
+      for (Map.Entry<?, ?> e : x.entrySet()) {
+        Object other = y.get(e.getKey());
+        if (other == null && !y.containsKey(e.getKey()) || !same(e.getValue(), other)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof List<?> x) {
+      if (!(b instanceof List<?> y) || x.size() != y.size()) {
+        return false;
+      }
+      java.util.Iterator<?> i = y.iterator();
+      for (Object item : x) {
+        if (!same(item, i.next())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return a.equals(b);
+  }
+
+  // `copy`: the data, else the documents themselves, when they stand for it (string keys only).
+  private static Optional<List<Object>> read(List<? extends Map<String, ?>> documents, int size, boolean copy) {
     if (documents.isEmpty() || size > YamlDocuments.MAX_CHARS / 2) {
       return Optional.empty();
     }
     List<Object> out = new ArrayList<>(documents.size());
     for (Map<String, ?> d : documents) {
       // An empty top-level map is written as nothing at all, which reads back as no document.
-      Object v = d == null || d.isEmpty() ? null : value(d, 0);
+      Object v = d == null || d.isEmpty() ? null : value(d, 0, copy);
       if (v == null) {
         return Optional.empty();
       }
@@ -47,12 +104,13 @@ final class WrittenDocuments {
   private static final Object UNKNOWN = new Object();
 
   // The value read back, null for a written null, UNKNOWN when not certain; null at the top means unknown too.
-  private static Object value(Object v, int depth) {
-    Object r = read(v, depth);
+  private static Object value(Object v, int depth, boolean copy) {
+    Object r = read(v, depth, copy);
     return r == UNKNOWN ? null : r;
   }
 
-  private static Object read(Object v, int depth) {
+  // With `copy` false: `v` itself, or UNKNOWN; a map key must then be a string (no two keys read back as one).
+  private static Object read(Object v, int depth, boolean copy) {
     if (v == null || v instanceof Boolean || v instanceof Integer) {
       return v;
     }
@@ -60,38 +118,45 @@ final class WrittenDocuments {
       return printable(s) ? s : UNKNOWN;
     }
     if (v instanceof Long l) {
-      return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) (long) l : l;
+      return copy && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) (long) l : l;
     }
     if (depth >= MAX_DEPTH) {
       return UNKNOWN;
     }
     if (v instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new LinkedHashMap<>(Math.max(4, m.size() * 4 / 3 + 1));
+      Map<Object, Object> out = copy ? new LinkedHashMap<>(Math.max(4, m.size() * 4 / 3 + 1)) : null;
       for (Map.Entry<?, ?> e : m.entrySet()) {
         Object key = e.getKey();
         // Keys are scalars; a collection key is not something the writer writes.
-        if (key instanceof Map<?, ?> || key instanceof List<?>) {
+        if (key instanceof Map<?, ?> || key instanceof List<?> || !copy && !(key instanceof String)) {
           return UNKNOWN;
         }
-        Object k = read(key, depth + 1);
-        Object value = read(e.getValue(), depth + 1);
-        if (k == UNKNOWN || value == UNKNOWN || out.containsKey(k)) {
-          return UNKNOWN; // a duplicate once read: the reader refuses it
+        Object k = read(key, depth + 1, copy);
+        Object value = read(e.getValue(), depth + 1, copy);
+        if (k == UNKNOWN || value == UNKNOWN) {
+          return UNKNOWN;
         }
-        out.put(k, value);
+        if (copy) {
+          if (out.containsKey(k)) {
+            return UNKNOWN; // a duplicate once read: the reader refuses it
+          }
+          out.put(k, value);
+        }
       }
-      return out;
+      return copy ? out : m;
     }
     if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
+      List<Object> out = copy ? new ArrayList<>(l.size()) : null;
       for (Object item : l) {
-        Object value = read(item, depth + 1);
+        Object value = read(item, depth + 1, copy);
         if (value == UNKNOWN) {
           return UNKNOWN;
         }
-        out.add(value);
+        if (copy) {
+          out.add(value);
+        }
       }
-      return out;
+      return copy ? out : l;
     }
     return UNKNOWN;
   }

@@ -83,9 +83,11 @@ import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
  *
  * <p>The promote branch belongs to capkit: a re-run re-creates its one commit on the current base and
  * replaces the remote branch only if it still holds capkit's previous commit (the push carries the expected
- * old id, so the server refuses if anyone pushed meanwhile). Nothing is left behind on failure: the local
- * branch is updated only after a successful push, and a remote branch created by this run is deleted again if
- * the pull request cannot be opened.
+ * old id, so the server refuses if anyone pushed meanwhile). The push waits for the rules and for the edited side to
+ * render; the old side is rendered and compared meanwhile, for the pull request body. Nothing is left behind on
+ * failure: the local branch is updated only after a successful push and rendered diff, a remote branch created by
+ * this run is deleted again if the pull request cannot be opened, and a push the old side's rendering fails after is
+ * taken back (a created branch deleted, a replaced one given capkit's previous commit again).
  */
 public final class Promoter {
   /** GitHub's pull request body limit is 65536 characters. */
@@ -167,37 +169,36 @@ public final class Promoter {
       if (plan.edits().isEmpty()) {
         return new Result(Outcome.NOTHING_TO_DO, branch, null, plan, Optional.empty(), "no changes");
       }
-      FleetDiff diff = renderer == null ? null : renderedDiff(tree, plan, o);
-      String summary = diff == null ? "not rendered" : diff.summary();
-      refuseDirty.run();
-      ObjectId commitId = commit(repo, inserter, walk.parseCommit(baseId), plan);
-      RevCommit mine = walk.parseCommit(commitId);
-
-      boolean unchanged = false;
-      if (remoteBranch != null) {
-        RevCommit theirs = walk.parseCommit(remoteBranch);
-        unchanged = theirs.getTree().equals(mine.getTree()) && theirs.getParentCount() == 1
-            && theirs.getParent(0).equals(baseId);
-        if (!unchanged && !madeByCapkit(walk, theirs, baseId)) {
-          throw new InvalidInputException(new Problem(shownUrl, null, "branch " + branch
-              + " has commits capkit did not make; refusing to replace them (merge or delete that branch first)"));
+      // The commit and the push wait for the rules (the plan) and for the new side to render and read without a
+      // problem; the old side is rendered and compared meanwhile, for the pull request body only.
+      Pusher pusher = new Pusher(repo, o, login, shownUrl, branch, branchRef, remoteBranch, baseId, plan, inserter,
+          walk, refuseDirty);
+      FleetDiff diff = null;
+      String body;
+      if (renderer == null) {
+        pusher.run();
+      }
+      try {
+        if (renderer != null) {
+          diff = renderedDiff(tree, plan, o, pusher::start);
         }
+        body = forge == null ? null : body(plan, diff); // while the push may still run
+      } catch (RuntimeException | Error e) {
+        pusher.undo(); // a push that went ahead is taken back: the old side failed
+        throw e;
       }
-      Optional<PullRequest> existing = forge == null ? Optional.empty() : forge.findOpen(branch);
+      String summary = diff == null ? "not rendered" : diff.summary();
+      Pushed p = pusher.result();
+      boolean unchanged = p.unchanged();
+      ObjectId commitId = p.commit();
       ObjectId pushed = unchanged ? remoteBranch : commitId;
-      if (!unchanged) {
-        progress.println((remoteBranch == null ? "pushing new branch " : "replacing capkit's commit on ")
-            + branch + " (" + plan.edits().size() + " cluster(s))");
-        push(repo, o.remote(), login, shownUrl, branchRef, commitId, remoteBranch);
-      }
       setRef(repo, branchRef, pushed);
       setRef(repo, trackingBranch, pushed);
       Optional<PullRequest> pr = Optional.empty();
       if (forge != null) {
-        String body = body(plan, diff);
         try {
-          pr = Optional.of(existing.isPresent()
-              ? forge.update(existing.get().number(), plan.title(), body)
+          pr = Optional.of(p.existing().isPresent()
+              ? forge.update(p.existing().get().number(), plan.title(), body)
               : forge.create(plan.title(), branch, o.base(), body));
         } catch (InvalidInputException e) {
           if (remoteBranch == null) {
@@ -534,13 +535,16 @@ public final class Promoter {
     }
   }
 
+  // Deletes the branch this run created on the remote and, with `trackingRef` given, the local refs this run wrote.
   private void undoNewBranch(Repository repo, String remote, CredentialsProvider login, String shownUrl,
       String ref, ObjectId pushed, String trackingRef) {
     try {
       RemoteRefUpdate delete = new RemoteRefUpdate(repo, (String) null, ObjectId.zeroId(), ref, true, null, pushed);
       pushUpdates(repo, remote, login, shownUrl, List.of(delete));
-      deleteRef(repo, ref);
-      deleteRef(repo, trackingRef);
+      if (trackingRef != null) {
+        deleteRef(repo, ref);
+        deleteRef(repo, trackingRef);
+      }
     } catch (IOException | InvalidInputException e) {
       progress.println("could not delete branch " + Repository.shortenRefName(ref) + " again on " + shownUrl
           + "; delete it by hand");
@@ -571,12 +575,140 @@ public final class Promoter {
   }
 
   // Only the edited clusters (and what shares output with them) are rendered, before and after the edit. The body
-  // shows the report's first ~60,000 characters: only the diffs of those are made (on demand).
-  private FleetDiff renderedDiff(SourceTree base, PromotionPlan plan, Options o) {
+  // shows the report's first ~60,000 characters: only the diffs of those are made (on demand). `newSideRendered` runs
+  // once the edited side rendered without a problem (IncrementalDiff).
+  private FleetDiff renderedDiff(SourceTree base, PromotionPlan plan, Options o, Runnable newSideRendered) {
     SourceTree edited = new OverlayTree(base, plan.files());
     FleetLayout l = new FleetLayout(o.fleetPath(), o.releasesPath());
     return IncrementalDiff.between(renderer, l.fleet(base), l.releases(base), l.fleet(edited), l.releases(edited),
-        l.fleetPaths(plan.files().keySet()), l.releases(base).inside(plan.files().keySet()), true).diff();
+        l.fleetPaths(plan.files().keySet()), l.releases(base).inside(plan.files().keySet()), true, newSideRendered)
+        .diff();
+  }
+
+  /** What the push step did: the commit, whether the remote branch held it already, the open pull request. */
+  private record Pushed(ObjectId commit, boolean unchanged, Optional<PullRequest> existing) {}
+
+  /**
+   * The commit and the push, after the plan's rules and the new side's render passed: on a thread of its own while the
+   * old side renders ({@link #start}), or on the caller's ({@link #run}). Writes nothing before the uncommitted-changes
+   * check passed; the local refs are left to the caller, once the pull request body can be written.
+   */
+  private final class Pusher {
+    private final Repository repo;
+    private final Options o;
+    private final CredentialsProvider login;
+    private final String shownUrl;
+    private final String branch;
+    private final String branchRef;
+    private final ObjectId remoteBranch;
+    private final ObjectId baseId;
+    private final PromotionPlan plan;
+    private final ObjectInserter inserter;
+    private final RevWalk walk;
+    private final Runnable refuseDirty;
+    private Background<Pushed> running;
+    private Pushed done;
+
+    Pusher(Repository repo, Options o, CredentialsProvider login, String shownUrl, String branch, String branchRef,
+        ObjectId remoteBranch, ObjectId baseId, PromotionPlan plan, ObjectInserter inserter, RevWalk walk,
+        Runnable refuseDirty) {
+      this.repo = repo;
+      this.o = o;
+      this.login = login;
+      this.shownUrl = shownUrl;
+      this.branch = branch;
+      this.branchRef = branchRef;
+      this.remoteBranch = remoteBranch;
+      this.baseId = baseId;
+      this.plan = plan;
+      this.inserter = inserter;
+      this.walk = walk;
+      this.refuseDirty = refuseDirty;
+    }
+
+    void start() {
+      running = Background.start("capkit-push", this::push);
+    }
+
+    void run() {
+      done = push();
+    }
+
+    /** The push's outcome; throws what pushing threw. */
+    Pushed result() {
+      if (done == null) {
+        if (running == null) {
+          run(); // not started: the diff gave its result without saying when the new side was done
+        } else {
+          done = running.get();
+        }
+      }
+      return done;
+    }
+
+    /** After the diff failed: waits for a push that was started, and takes back what it changed on the remote. */
+    void undo() {
+      if (running == null) {
+        return;
+      }
+      Pushed p;
+      try {
+        p = running.get();
+      } catch (RuntimeException | Error e) {
+        return; // nothing was pushed, or the push failed: the diff's problem is the one to report
+      }
+      if (p.unchanged()) {
+        return;
+      }
+      if (remoteBranch == null) {
+        undoNewBranch(repo, o.remote(), login, shownUrl, branchRef, p.commit(), null); // no local ref written yet
+      } else {
+        restoreBranch(repo, o.remote(), login, shownUrl, branchRef, p.commit(), remoteBranch);
+      }
+    }
+
+    private Pushed push() {
+      try {
+        refuseDirty.run();
+        ObjectId commitId = commit(repo, inserter, walk.parseCommit(baseId), plan);
+        RevCommit mine = walk.parseCommit(commitId);
+        boolean unchanged = false;
+        if (remoteBranch != null) {
+          RevCommit theirs = walk.parseCommit(remoteBranch);
+          unchanged = theirs.getTree().equals(mine.getTree()) && theirs.getParentCount() == 1
+              && theirs.getParent(0).equals(baseId);
+          if (!unchanged && !madeByCapkit(walk, theirs, baseId)) {
+            throw new InvalidInputException(new Problem(shownUrl, null, "branch " + branch
+                + " has commits capkit did not make; refusing to replace them (merge or delete that branch first)"));
+          }
+        }
+        Optional<PullRequest> existing = forge == null ? Optional.empty() : forge.findOpen(branch);
+        if (!unchanged) {
+          progress.println((remoteBranch == null ? "pushing new branch " : "replacing capkit's commit on ")
+              + branch + " (" + plan.edits().size() + " cluster(s))");
+          Promoter.this.push(repo, o.remote(), login, shownUrl, branchRef, commitId, remoteBranch);
+        }
+        return new Pushed(commitId, unchanged, existing);
+      } catch (IOException e) {
+        String where = repo.isBare() ? repo.getDirectory().toString() : repo.getWorkTree().toString();
+        throw new InvalidInputException(new Problem(where, null, "cannot write the commit: " + e.getMessage()));
+      }
+    }
+  }
+
+  // Puts capkit's previous commit back on the remote branch this run replaced (only if it still holds this run's).
+  private void restoreBranch(Repository repo, String remote, CredentialsProvider login, String shownUrl, String ref,
+      ObjectId pushed, ObjectId previous) {
+    try {
+      RemoteRefUpdate back = new RemoteRefUpdate(repo, (String) null, previous, ref, true, null, pushed);
+      pushUpdates(repo, remote, login, shownUrl, List.of(back));
+      if (back.getStatus() != RemoteRefUpdate.Status.OK && back.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+        throw new IOException(back.getStatus().name());
+      }
+    } catch (IOException | InvalidInputException e) {
+      progress.println("could not put branch " + Repository.shortenRefName(ref) + " back on " + shownUrl
+          + "; it holds this run's commit " + pushed.name());
+    }
   }
 
   private static String body(PromotionPlan plan, FleetDiff diff) {

@@ -52,6 +52,14 @@ class IncrementalDiffTest {
     assertEquals(full.markdown(2_000), onDemand.diff().markdown(2_000), what);
     assertEquals(full.markdown(60_000), onDemand.diff().markdown(60_000), what);
     assertEquals(full, onDemand.diff(), what);
+    // As promote makes it: told when the new side is done (it pushes from there); the same report, told once.
+    int[] told = {0};
+    IncrementalDiff.Result pushing = IncrementalDiff.between(OBJECTS, FleetText.tree("a", fleetA),
+        FleetText.tree("r", releasesA), FleetText.tree("b", fleetB), FleetText.tree("r", releasesB),
+        changed(fleetA, fleetB), changed(releasesA, releasesB), true, () -> told[0]++);
+    assertEquals(full.markdown(60_000), pushing.diff().markdown(60_000), what);
+    assertEquals(full, pushing.diff(), what);
+    assertEquals(1, told[0], what);
     assertEquals(full, RenderedDiff.between(OBJECTS, FleetText.tree("a", fleetA), FleetText.tree("r", releasesA),
         FleetText.tree("b", fleetB), FleetText.tree("r", releasesB), true), what);
     // The whole fleets compared cluster by cluster from the renderer's objects, in parts of 64 and of 5.
@@ -62,7 +70,42 @@ class IncrementalDiffTest {
     Set<String> folders = new TreeSet<>(a.clusterFolders());
     folders.addAll(b.clusterFolders());
     assertEquals(full, RenderedDiff.compare(a, b, folders, path -> true, 5), what);
+    // The new side first, then the old one in parts of 5: told once, before the first old part is rendered.
+    List<String> order = new ArrayList<>();
+    FleetRenderer.Prepared oldSide = recording(a, "old", order);
+    FleetRenderer.Prepared newSide = recording(b, "new", order);
+    assertEquals(full, RenderedDiff.compare(oldSide, newSide, folders, path -> true, 5, false,
+        () -> order.add("told")), what);
+    if (!a.clusterFolders().isEmpty() || !b.clusterFolders().isEmpty()) {
+      int toldAt = order.indexOf("told");
+      assertTrue(toldAt >= 0, what + ": " + order);
+      assertTrue(order.subList(0, toldAt).stream().allMatch("new"::equals), what + ": " + order);
+      assertTrue(order.subList(toldAt + 1, order.size()).stream().allMatch("old"::equals), what + ": " + order);
+    }
     return inc;
+  }
+
+  // `p`, noting `side` in `order` for each call that renders clusters.
+  private static FleetRenderer.Prepared recording(FleetRenderer.Prepared p, String side, List<String> order) {
+    return new FleetRenderer.Prepared() {
+      @Override
+      public Set<String> clusterFolders() {
+        return p.clusterFolders();
+      }
+
+      @Override
+      public RenderedOutput shared() {
+        return p.shared();
+      }
+
+      @Override
+      public void renderClusters(java.util.Collection<String> folders, BiConsumer<String, RenderedOutput> sink) {
+        synchronized (order) {
+          order.add(side);
+        }
+        p.renderClusters(folders, sink);
+      }
+    };
   }
 
   private static IncrementalDiff.Result check(String what, Map<String, String> fleetB) {
@@ -211,10 +254,14 @@ class IncrementalDiffTest {
     String rendering = problems(FULL, a, b);
     assertTrue(rendering.contains("WORKER_MACHINE_COUNT"), rendering);
     assertEquals(rendering, problems(OBJECTS, a, b));
+    assertEquals(0, told(a, b), "a new side that does not render is never announced");
+    // Only the old side invalid: the new side is announced, and the old side's problems still come.
+    assertEquals(1, told(b, a));
     b.put(other, b.get(other).replaceAll("release: v\\S+", "release: v9.9.9"));
     String newSide = problems(FULL, a, b);
     assertTrue(newSide.contains("WORKER_MACHINE_COUNT") && newSide.contains("v9.9.9"), newSide);
     assertEquals(newSide, problems(OBJECTS, a, b));
+    assertEquals(0, told(a, b));
     // Both sides invalid: the old side's problems, as when the old side is rendered first.
     a.put(other, a.get(other).replaceAll("release: v\\S+", "release: v8.8.8"));
     String oldSide = problems(FULL, a, b);
@@ -231,6 +278,21 @@ class IncrementalDiffTest {
         () -> RenderedDiff.between(renderer, FleetText.tree("a", a), FleetText.tree("r", RELEASES),
             FleetText.tree("b", b), FleetText.tree("r", RELEASES))).getMessage();
     return inc + "\n--\n" + full;
+  }
+
+  // How often the incremental diff from the renderer's objects says the new side is done, for input that fails: it
+  // fails with the same problems as without being asked.
+  private static int told(Map<String, String> a, Map<String, String> b) {
+    int[] told = {0};
+    String asked = org.junit.jupiter.api.Assertions.assertThrows(io.capkit.api.InvalidInputException.class,
+        () -> IncrementalDiff.between(OBJECTS, FleetText.tree("a", a), FleetText.tree("r", RELEASES),
+            FleetText.tree("b", b), FleetText.tree("r", RELEASES), changed(a, b), Set.of(), true, () -> told[0]++))
+        .getMessage();
+    String plain = org.junit.jupiter.api.Assertions.assertThrows(io.capkit.api.InvalidInputException.class,
+        () -> IncrementalDiff.between(OBJECTS, FleetText.tree("a", a), FleetText.tree("r", RELEASES),
+            FleetText.tree("b", b), FleetText.tree("r", RELEASES), changed(a, b), Set.of())).getMessage();
+    assertEquals(plain, asked);
+    return told[0];
   }
 
   private static String pick(Random r, TreeMap<String, String> files, String regex) {

@@ -23,6 +23,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The data taken from the writer's documents against the reader on the bytes the writer wrote, value and type. */
+@SuppressWarnings("unchecked")
 class WrittenDocumentsTest {
   private static final List<String> STRINGS = List.of("", "x", "a-b", "v1.2.3", "1.17.8", "123", "-5", "0", "007",
       "1.5", "1e5", "1E5", ".5", "0x1F", "0o17", "true", "True", "TRUE", "false", "yes", "Yes", "no", "y", "n", "on",
@@ -48,7 +49,98 @@ class WrittenDocumentsTest {
           + e.getMessage());
     }
     assertSame(read, data.get(), what);
+    if (WrittenDocuments.standForTheirData(documents, bytes.length)) {
+      for (int i = 0; i < documents.size(); i++) {
+        assertTrue(WrittenDocuments.same(documents.get(i), read.get(i)), what);
+        assertTrue(WrittenDocuments.same(read.get(i), documents.get(i)), what);
+      }
+    }
     return true;
+  }
+
+  @Test
+  void documentsThatStandForTheirDataCompareAsTheirDataDo() {
+    Random r = new Random(81);
+    int standing = 0;
+    int equal = 0;
+    for (int i = 0; i < 5_000; i++) {
+      Map<String, Object> a = map(r, 0);
+      // Another document: the same with its numbers retyped (a Long that fits and an Integer read back alike), then
+      // perhaps one value changed somewhere.
+      Map<String, Object> b = (Map<String, Object>) retype(a, r);
+      if (r.nextBoolean()) {
+        b = (Map<String, Object>) mutate(b, r);
+      }
+      Optional<List<Object>> da = WrittenDocuments.data(List.of(a), 100);
+      Optional<List<Object>> db = WrittenDocuments.data(List.of(b), 100);
+      boolean sa = WrittenDocuments.standForTheirData(List.of(a), 100);
+      boolean sb = WrittenDocuments.standForTheirData(List.of(b), 100);
+      assertTrue(!sa || da.isPresent(), "standing implies certain: " + a);
+      if (da.isEmpty() || db.isEmpty()) {
+        continue;
+      }
+      boolean expected = da.get().equals(db.get());
+      equal += expected ? 1 : 0;
+      if (sa) {
+        standing++;
+        assertEquals(expected, WrittenDocuments.same(a, db.get().get(0)), a + " / " + b);
+        assertEquals(expected, WrittenDocuments.same(db.get().get(0), a), a + " / " + b);
+        if (sb) {
+          assertEquals(expected, WrittenDocuments.same(a, b), a + " / " + b);
+        }
+      }
+    }
+    assertTrue(standing > 1_000, standing + " documents stand for their data");
+    assertTrue(equal > 500 && equal < standing, equal + " equal pairs");
+  }
+
+  // `v` with each Integer or Long that fits an int turned into the other type at random; new collections.
+  private static Object retype(Object v, Random r) {
+    if (v instanceof Integer i) {
+      return r.nextBoolean() ? (Object) (long) i : i;
+    }
+    if (v instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+      return r.nextBoolean() ? (Object) (int) (long) l : l;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, retype(x, r)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(x -> out.add(retype(x, r)));
+      return out;
+    }
+    return v;
+  }
+
+  // `v` with one value somewhere replaced, added or removed.
+  @SuppressWarnings("unchecked")
+  private static Object mutate(Object v, Random r) {
+    if (v instanceof Map<?, ?> m && !m.isEmpty()) {
+      Map<Object, Object> out = new LinkedHashMap<>((Map<Object, Object>) m);
+      List<Object> keys = new ArrayList<>(out.keySet());
+      Object k = keys.get(r.nextInt(keys.size()));
+      switch (r.nextInt(4)) {
+        case 0 -> out.put(k, value(r, 3));
+        case 1 -> out.put("k" + r.nextInt(30), value(r, 3));
+        case 2 -> out.put(k, mutate(out.get(k), r));
+        default -> {
+          if (out.size() > 1) {
+            out.remove(k);
+          }
+        }
+      }
+      return out;
+    }
+    if (v instanceof List<?> l && !l.isEmpty()) {
+      List<Object> out = new ArrayList<>(l);
+      int i = r.nextInt(out.size());
+      out.set(i, r.nextBoolean() ? value(r, 3) : mutate(out.get(i), r));
+      return out;
+    }
+    return value(r, 3);
   }
 
   // Equal values of the same classes, maps in the same order (a canonical dump follows the order).
@@ -123,6 +215,8 @@ class WrittenDocumentsTest {
           Optional<List<Object>> data = WrittenDocuments.data(e.getValue(), bytes.length);
           assertTrue(data.isPresent(), "every rendered cluster is taken from its objects: " + e.getKey());
           assertSame(YamlDocuments.loadAll(e.getKey(), bytes), data.get(), e.getKey());
+          assertTrue(WrittenDocuments.standForTheirData(e.getValue(), bytes.length), "compared as written: "
+              + e.getKey());
           files++;
           kustomizations += e.getKey().endsWith("/" + OutputLayout.KUSTOMIZATION) ? 1 : 0;
         }
