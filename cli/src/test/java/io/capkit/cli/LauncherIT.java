@@ -198,6 +198,22 @@ class LauncherIT {
     assertTrue(broken.code() != 0, "the zeroed jar really is unreadable: " + broken);
   }
 
+  /**
+   * bin/capkit is a POSIX shell script, run by /bin/sh (Debian's dash starts in a fraction of bash's time): a validate
+   * whose archive is in place, as a pre-commit hook or an editor runs it on every save, starts no program but the JVM,
+   * so it runs with nothing on PATH (the old {@code #!/usr/bin/env bash} launcher needed env and bash there).
+   */
+  @Test
+  void aValidateWithItsArchiveStartsOnlyTheJvm(@TempDir Path tmp) throws Exception {
+    Path root = install(tmp);
+    assertEquals("#!/bin/sh", Files.readAllLines(root.resolve("bin/capkit")).get(0));
+    Result expected = inProcess("validate", CLUSTER.toString());
+    assertEquals(expected, launch(root, Map.of(), "validate", CLUSTER.toString()), "records the archive");
+    assertEquals(1, recorded(root).size(), recorded(root).toString());
+    Path nothing = Files.createDirectory(tmp.resolve("empty-path"));
+    assertEquals(expected, launch(root, Map.of("PATH", nothing.toString()), "validate", CLUSTER.toString()));
+  }
+
   @Test
   void capkitJavaPicksTheJvmAndJdk17GetsItsOwnAppCdsArchive(@TempDir Path tmp) throws Exception {
     Path root = install(tmp);

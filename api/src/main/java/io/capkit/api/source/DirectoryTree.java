@@ -45,6 +45,12 @@ public final class DirectoryTree implements SourceTree {
     }
     List<String> found = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
+    // Every path of the walk is abs.resolve(...): its name relative to abs (what abs.relativize spells) is its string
+    // past abs's and a separator, taken without a relativized Path and a file-name Path per entry (every validate
+    // lists the upstream CRD cache, ~70 entries, interpreted code).
+    String sep = abs.getFileSystem().getSeparator();
+    String top = abs.toString();
+    int cut = top.endsWith(sep) ? top.length() : top.length() + sep.length();
     try {
       Files.walkFileTree(abs, new SimpleFileVisitor<>() {
         @Override
@@ -54,10 +60,10 @@ public final class DirectoryTree implements SourceTree {
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          if (hidden(file)) {
+          String rel = relative(file);
+          if (rel.startsWith(".", rel.lastIndexOf('/') + 1)) { // hidden: its file name starts with a dot
             return FileVisitResult.CONTINUE;
           }
-          String rel = relative(abs, file);
           if (attrs.isSymbolicLink()) {
             problems.add(new Problem(rel, null, "is a symbolic link; links could point outside "
                 + abs.getFileName() + ", copy the file instead"));
@@ -71,8 +77,14 @@ public final class DirectoryTree implements SourceTree {
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException e) {
-          problems.add(new Problem(relative(abs, file), null, "cannot be read: " + e.getClass().getSimpleName()));
+          problems.add(new Problem(relative(file), null, "cannot be read: " + e.getClass().getSimpleName()));
           return FileVisitResult.CONTINUE;
+        }
+
+        private String relative(Path file) {
+          String path = file.toString();
+          String rel = path.length() < cut ? "" : path.substring(cut); // "": abs itself (it could not be read)
+          return sep.equals("/") ? rel : rel.replace(sep, "/");
         }
       });
     } catch (IOException e) {
@@ -85,10 +97,6 @@ public final class DirectoryTree implements SourceTree {
 
   private static boolean hidden(Path p) {
     return p.getFileName() != null && p.getFileName().toString().startsWith(".");
-  }
-
-  private static String relative(Path root, Path file) {
-    return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
   }
 
   @Override
