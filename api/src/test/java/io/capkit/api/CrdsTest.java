@@ -51,6 +51,9 @@ class CrdsTest {
     assertEquals(WorkloadCluster.API_VERSION, wc.getApiVersion());
     assertEquals("workloadclusters", wc.getPlural());
     assertEquals("workloadcluster", wc.getSingular());
+    // The declared plural (it spares each new WorkloadCluster fabric8's Pluralize) is the one fabric8 would derive.
+    assertEquals(io.fabric8.kubernetes.api.Pluralize.toPlural("workloadcluster"),
+        WorkloadCluster.class.getAnnotation(io.fabric8.kubernetes.model.annotation.Plural.class).value());
   }
 
   @Test

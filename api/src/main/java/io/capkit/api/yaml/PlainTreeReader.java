@@ -3,13 +3,20 @@ package io.capkit.api.yaml;
 import io.capkit.api.fleet.ApiEndpoint;
 import io.capkit.api.fleet.FleetDefaults;
 import io.capkit.api.fleet.WorkloadClusterSpec;
+import io.capkit.api.release.ChartSource;
+import io.capkit.api.release.ReleaseApp;
+import io.capkit.api.release.ReleaseComponent;
+import io.capkit.api.release.ReleaseSpec;
+import io.capkit.api.release.ReleaseState;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@link StrictReader}'s direct path for the types nearly every file holds (metadata, a WorkloadCluster's spec, fleet
- * defaults): a tree whose every field is known and of exactly the Java type Jackson would store is bound by calling
+ * defaults, a Release's spec): a tree whose every field is known and of exactly the Java type Jackson would store is bound by calling
  * the setters Jackson would call. Jackson's bean deserializers cost a short run most of its start-up (annotation
  * proxies, the deserializer graph of ObjectMeta and every type it names, all interpreted). Anything else (an unknown
  * field, a null, a number or string Jackson would coerce or refuse) returns null, and Jackson reads the tree, so its
@@ -31,6 +38,9 @@ final class PlainTreeReader {
     }
     if (type == FleetDefaults.class) {
       return fleetDefaults(map);
+    }
+    if (type == ReleaseSpec.class) {
+      return releaseSpec(map);
     }
     return null;
   }
@@ -162,6 +172,132 @@ final class PlainTreeReader {
       }
     }
     return defaults;
+  }
+
+  private static ReleaseSpec releaseSpec(Map<?, ?> tree) {
+    ReleaseSpec spec = new ReleaseSpec();
+    for (Map.Entry<?, ?> e : tree.entrySet()) {
+      Object v = e.getValue();
+      if (!(e.getKey() instanceof String key)) {
+        return null;
+      }
+      switch (key) {
+        case "apps" -> {
+          if (!(v instanceof List<?> list)) {
+            return null;
+          }
+          List<ReleaseApp> apps = new ArrayList<>(list.size()); // Jackson's List: an ArrayList
+          for (Object item : list) {
+            ReleaseApp app = item instanceof Map<?, ?> m ? releaseApp(m) : null;
+            if (app == null) {
+              return null;
+            }
+            apps.add(app);
+          }
+          spec.setApps(apps);
+        }
+        case "components" -> {
+          if (!(v instanceof List<?> list)) {
+            return null;
+          }
+          List<ReleaseComponent> components = new ArrayList<>(list.size()); // Jackson's List: an ArrayList
+          for (Object item : list) {
+            ReleaseComponent component = item instanceof Map<?, ?> m ? releaseComponent(m) : null;
+            if (component == null) {
+              return null;
+            }
+            components.add(component);
+          }
+          spec.setComponents(components);
+        }
+        case "date" -> {
+          if (!(v instanceof String s)) {
+            return null;
+          }
+          spec.setDate(s);
+        }
+        case "state" -> {
+          // Jackson's names are the constants' @JsonProperty values; anything else (another case, an index) is its call.
+          ReleaseState state = v instanceof String s ? switch (s) {
+            case "wip" -> ReleaseState.WIP;
+            case "preview" -> ReleaseState.PREVIEW;
+            case "active" -> ReleaseState.ACTIVE;
+            case "deprecated" -> ReleaseState.DEPRECATED;
+            default -> null;
+          } : null;
+          if (state == null) {
+            return null;
+          }
+          spec.setState(state);
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return spec;
+  }
+
+  private static ReleaseApp releaseApp(Map<?, ?> tree) {
+    ReleaseApp app = new ReleaseApp();
+    for (Map.Entry<?, ?> e : tree.entrySet()) {
+      Object v = e.getValue();
+      if (!(e.getKey() instanceof String key)) {
+        return null;
+      }
+      if (key.equals("chart")) {
+        ChartSource chart = v instanceof Map<?, ?> m ? chartSource(m) : null;
+        if (chart == null) {
+          return null;
+        }
+        app.setChart(chart);
+        continue;
+      }
+      if (!(v instanceof String s)) {
+        return null;
+      }
+      switch (key) {
+        case "name" -> app.setName(s);
+        case "version" -> app.setVersion(s);
+        case "componentVersion" -> app.setComponentVersion(s);
+        default -> {
+          return null;
+        }
+      }
+    }
+    return app;
+  }
+
+  private static ChartSource chartSource(Map<?, ?> tree) {
+    ChartSource chart = new ChartSource();
+    for (Map.Entry<?, ?> e : tree.entrySet()) {
+      Object v = e.getValue();
+      if ("repository".equals(e.getKey()) && v instanceof String s) {
+        chart.setRepository(s);
+      } else if ("name".equals(e.getKey()) && v instanceof String s) {
+        chart.setName(s);
+      } else {
+        return null;
+      }
+    }
+    return chart;
+  }
+
+  private static ReleaseComponent releaseComponent(Map<?, ?> tree) {
+    ReleaseComponent component = new ReleaseComponent();
+    for (Map.Entry<?, ?> e : tree.entrySet()) {
+      Object v = e.getValue();
+      if ("name".equals(e.getKey()) && v instanceof String s) {
+        component.setName(s);
+      } else if ("version".equals(e.getKey()) && v instanceof String s) {
+        component.setVersion(s);
+      } else if ("releaseOperatorDeploy".equals(e.getKey()) && v instanceof Boolean b) {
+        component.setReleaseOperatorDeploy(b);
+      } else {
+        return null;
+      }
+    }
+    return component;
   }
 
   // Map<String, String>: Jackson builds a LinkedHashMap in the tree's order.

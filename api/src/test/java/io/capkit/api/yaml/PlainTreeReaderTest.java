@@ -11,6 +11,9 @@ import io.capkit.api.InvalidInputException;
 import io.capkit.api.fleet.FleetDefaults;
 import io.capkit.api.fleet.WorkloadCluster;
 import io.capkit.api.fleet.WorkloadClusterSpec;
+import io.capkit.api.release.Release;
+import io.capkit.api.release.ReleaseSpec;
+import io.capkit.api.release.ReleaseState;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link StrictReader} with and without {@link PlainTreeReader}'s direct path must give the same objects (the same
- * JSON, the same Java types inside maps) and the same problems, for every file of the repository and for random
- * trees; the direct path must be the one taken for the plain files it exists for. {@link StrictReader#readParts} must
+ * JSON, the same Java types inside maps and lists) and the same problems, for every file of the repository, for random
+ * WorkloadCluster trees and for mutated Releases; the direct path must be the one taken for the plain files it exists for. {@link StrictReader#readParts} must
  * give what {@link StrictReader#read} puts into a WorkloadCluster, or the same problems, on the same trees.
  */
 class PlainTreeReaderTest {
@@ -45,6 +48,8 @@ class PlainTreeReaderTest {
     int defaults = 0;
     int metadata = 0;
     int direct = 0;
+    int releases = 0;
+    int releasesDirect = 0;
     for (Path file : yamlFiles()) {
       List<Object> docs;
       try {
@@ -68,6 +73,15 @@ class PlainTreeReaderTest {
         } else if ("FleetDefaults".equals(tree.get("kind"))) {
           defaults++;
           assertSame(file + "", tree, FleetDefaults.class, FleetDefaults.API_VERSION, FleetDefaults.KIND);
+        } else if ("Release".equals(tree.get("kind"))) {
+          releases++;
+          assertSame(file + "", tree, Release.class, Release.API_VERSION, "Release");
+          if (PlainTreeReader.read(tree.get("spec"), ReleaseSpec.class) != null) {
+            releasesDirect++;
+          }
+          if (file.startsWith(REPO.resolve("releases"))) {
+            assertNotNull(PlainTreeReader.read(tree.get("spec"), ReleaseSpec.class), file + ": the direct path");
+          }
         }
         if (tree.get("metadata") instanceof Map<?, ?> meta) {
           metadata++;
@@ -78,6 +92,8 @@ class PlainTreeReaderTest {
     assertTrue(clusters >= 5 && defaults >= 3 && metadata >= 50,
         clusters + " WorkloadClusters, " + defaults + " FleetDefaults, " + metadata + " metadata");
     assertTrue(direct * 2 > clusters, "the direct path read " + direct + " of " + clusters + " cluster specs");
+    assertTrue(releases >= 15 && releasesDirect * 2 > releases,
+        "the direct path read " + releasesDirect + " of " + releases + " release specs");
   }
 
   @Test
@@ -139,6 +155,163 @@ class PlainTreeReaderTest {
       assertSame("defaults " + i + " " + d, d, FleetDefaults.class, FleetDefaults.API_VERSION, FleetDefaults.KIND);
     }
     assertTrue(direct > 100 && problems > 100, direct + " direct, " + problems + " with problems");
+  }
+
+  @Test
+  void mutatedReleasesReadTheSameWithAndWithoutTheDirectPath() throws IOException {
+    List<Map<String, Object>> bases = new ArrayList<>();
+    for (Path file : yamlFiles()) {
+      if (file.getFileName().toString().equals("release.yaml")) {
+        try {
+          bases.add(YamlDocuments.loadOne(file.toString(), Files.readAllBytes(file)));
+        } catch (InvalidInputException e) {
+          // not one mapping document on purpose
+        }
+      }
+    }
+    assertTrue(bases.size() >= 15, bases.size() + " release files");
+    Random random = new Random(1818);
+    int direct = 0;
+    int fallback = 0;
+    int problems = 0;
+    for (int i = 0; i < 4000; i++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> tree = (Map<String, Object>) copy(bases.get(random.nextInt(bases.size())));
+      int mutations = random.nextInt(4);
+      for (int m = 0; m < mutations; m++) {
+        mutate(tree.get(random.nextInt(5) == 0 ? "metadata" : "spec"), random);
+      }
+      if (PlainTreeReader.read(tree.get("spec"), ReleaseSpec.class) != null) {
+        direct++;
+      } else {
+        fallback++;
+      }
+      String read = outcome(tree, Release.class, Release.API_VERSION, "Release", true);
+      problems += read.startsWith("problems") ? 1 : 0;
+      assertEquals(outcome(tree, Release.class, Release.API_VERSION, "Release", false), read, "tree " + i + " " + tree);
+    }
+    assertTrue(direct > 1000 && fallback > 1000 && problems > 500,
+        direct + " direct, " + fallback + " to Jackson, " + problems + " with problems");
+  }
+
+  @Test
+  void badReleaseSpecsKeepJacksonsProblemsAndFieldPaths() {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("components", new ArrayList<>(List.of(new LinkedHashMap<>(Map.of("name", "kubernetes",
+        "version", "1.33.4")))));
+    spec.put("date", "2026-01-01T00:00:00Z");
+    spec.put("state", "active");
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("apiVersion", Release.API_VERSION);
+    tree.put("kind", "Release");
+    tree.put("metadata", new LinkedHashMap<>(Map.of("name", "v1.0.0")));
+    tree.put("spec", spec);
+    assertNotNull(PlainTreeReader.read(spec, ReleaseSpec.class));
+    assertEquals(ReleaseState.ACTIVE, StrictReader.read("r.yaml", tree, Release.class, Release.API_VERSION,
+        "Release").getSpec().getState());
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("state=Active", "[f.yaml: spec.state: invalid value \"Active\" for one of [wip, preview, active,"
+        + " deprecated]]");
+    expected.put("components.0.versoin=1", "[f.yaml: spec.components[0].versoin: unknown field]");
+    expected.put("components.0.releaseOperatorDeploy=yes",
+        "[f.yaml: spec.components[0].releaseOperatorDeploy: wrong type, expected object (Boolean)]");
+    expected.put("apps=x", "[f.yaml: spec.apps: wrong type, expected list]");
+    expected.put("chart=x", "[f.yaml: spec.chart: unknown field]");
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> bad = (Map<String, Object>) copy(tree);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> s = (Map<String, Object>) bad.get("spec");
+      String[] change = e.getKey().split("=");
+      Object value = change[1].matches("[0-9]+") ? (Object) Integer.valueOf(change[1]) : change[1];
+      String[] path = change[0].split("\\.");
+      if (path.length == 1) {
+        s.put(path[0], value);
+      } else {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> item = (Map<String, Object>) ((List<Object>) s.get(path[0]))
+            .get(Integer.parseInt(path[1]));
+        item.put(path[2], value);
+      }
+      assertNull(PlainTreeReader.read(s, ReleaseSpec.class), e.getKey());
+      assertEquals("problems " + e.getValue(), outcome(bad, Release.class, Release.API_VERSION, "Release", true),
+          e.getKey());
+      assertEquals(outcome(bad, Release.class, Release.API_VERSION, "Release", false),
+          outcome(bad, Release.class, Release.API_VERSION, "Release", true), e.getKey());
+    }
+  }
+
+  // One random change somewhere inside a release tree: a value replaced or removed, an unknown or odd key, a near-miss.
+  private static void mutate(Object node, Random r) {
+    List<Object> containers = new ArrayList<>();
+    collect(node, containers);
+    if (containers.isEmpty()) {
+      return;
+    }
+    Object target = containers.get(r.nextInt(containers.size()));
+    if (target instanceof List<?> l) {
+      @SuppressWarnings("unchecked")
+      List<Object> list = (List<Object>) l;
+      switch (r.nextInt(4)) {
+        case 0 -> list.add(randomValue(r, 1));
+        case 1 -> {
+          if (!list.isEmpty()) {
+            list.remove(r.nextInt(list.size()));
+          }
+        }
+        case 2 -> {
+          if (!list.isEmpty()) {
+            list.set(r.nextInt(list.size()), randomValue(r, 1));
+          }
+        }
+        default -> {
+          if (!list.isEmpty()) {
+            list.add(copy(list.get(r.nextInt(list.size()))));
+          }
+        }
+      }
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<Object, Object> map = (Map<Object, Object>) target;
+    List<Object> keys = new ArrayList<>(map.keySet());
+    Object key = keys.isEmpty() ? "name" : keys.get(r.nextInt(keys.size()));
+    switch (r.nextInt(8)) {
+      case 0 -> map.remove(key);
+      case 1 -> map.put(key, randomValue(r, 0));
+      case 2 -> map.put(List.of("nmae", "versions", "State", "repo", "extra", "chartName").get(r.nextInt(6)), "v");
+      case 3 -> map.put(7, "non-string key");
+      case 4 -> map.put("state", List.of("wip", "preview", "active", "deprecated", "Active", "ACTIVE", "active ",
+          "", "retired").get(r.nextInt(9)));
+      case 5 -> map.put("releaseOperatorDeploy", List.of(true, false, "true", 1, "yes").get(r.nextInt(5)));
+      case 6 -> map.put(key, String.valueOf(map.get(key)));
+      default -> map.put(List.of("name", "version", "componentVersion", "date", "repository").get(r.nextInt(5)),
+          r.nextInt(3) == 0 ? (Object) r.nextInt(10) : "1.2." + r.nextInt(10));
+    }
+  }
+
+  private static void collect(Object node, List<Object> out) {
+    if (node instanceof Map<?, ?> m) {
+      out.add(m);
+      m.values().forEach(v -> collect(v, out));
+    } else if (node instanceof List<?> l) {
+      out.add(l);
+      l.forEach(v -> collect(v, out));
+    }
+  }
+
+  private static Object copy(Object node) {
+    if (node instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(k, copy(v)));
+      return out;
+    }
+    if (node instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(v -> out.add(copy(v)));
+      return out;
+    }
+    return node;
   }
 
   private static Map<String, Object> randomMap(Random random, List<String> keys) {
@@ -278,6 +451,19 @@ class PlainTreeReaderTest {
     StringBuilder b = new StringBuilder();
     if (value instanceof WorkloadCluster wc) {
       value = wc.getSpec();
+    }
+    if (value instanceof Release r) {
+      value = r.getSpec();
+    }
+    if (value instanceof ReleaseSpec s) {
+      walk(s.getApps(), b);
+      walk(s.getComponents(), b);
+      if (s.getApps() != null) {
+        s.getApps().forEach(a -> walk(a == null ? null : a.getChart(), b));
+      }
+      if (s.getComponents() != null) {
+        s.getComponents().forEach(c -> walk(c == null ? null : c.getReleaseOperatorDeploy(), b));
+      }
     }
     if (value instanceof WorkloadClusterSpec s) {
       walk(s.getVariables(), b);
