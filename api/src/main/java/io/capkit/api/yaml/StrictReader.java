@@ -3,11 +3,14 @@ package io.capkit.api.yaml;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -31,6 +34,14 @@ public final class StrictReader {
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        // The API server's schema check refuses a number where an enum's string belongs and a number or boolean
+        // where a string belongs; Jackson would take the enum's index and the number's text (`state: 1`,
+        // `date: 20260101`, `version: 1.30` read as "1.3").
+        .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+        .withCoercionConfig(LogicalType.Textual, c -> c
+            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
         .build();
   }
 
@@ -147,6 +158,10 @@ public final class StrictReader {
       String path = path(jm);
       if (jm instanceof UnrecognizedPropertyException u) {
         return new Problem(file, path, "unknown field");
+      }
+      if (jm instanceof InvalidFormatException f && f.getTargetType() == String.class
+          && !(f.getValue() instanceof String)) {
+        return new Problem(file, path, "wrong type, expected string"); // a number or boolean, not coerced
       }
       if (jm instanceof InvalidFormatException f) {
         return new Problem(file, path, "invalid value " + quote(f.getValue()) + " for "

@@ -217,6 +217,10 @@ class PlainTreeReaderTest {
         "[f.yaml: spec.components[0].releaseOperatorDeploy: wrong type, expected object (Boolean)]");
     expected.put("apps=x", "[f.yaml: spec.apps: wrong type, expected list]");
     expected.put("chart=x", "[f.yaml: spec.chart: unknown field]");
+    // Jackson alone would read these as `preview` (the enum's index) and "20260101"; the API server refuses both.
+    expected.put("state=1", "[f.yaml: spec.state: invalid value 1 for one of [wip, preview, active, deprecated]]");
+    expected.put("date=20260101", "[f.yaml: spec.date: wrong type, expected string]");
+    expected.put("components.0.version=133", "[f.yaml: spec.components[0].version: wrong type, expected string]");
     for (Map.Entry<String, String> e : expected.entrySet()) {
       @SuppressWarnings("unchecked")
       Map<String, Object> bad = (Map<String, Object>) copy(tree);
