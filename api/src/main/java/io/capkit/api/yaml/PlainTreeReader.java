@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@link StrictReader}'s direct path for the types nearly every file holds (metadata, a WorkloadCluster's spec, fleet
@@ -183,30 +184,16 @@ final class PlainTreeReader {
       }
       switch (key) {
         case "apps" -> {
-          if (!(v instanceof List<?> list)) {
+          List<ReleaseApp> apps = objectList(v, PlainTreeReader::releaseApp);
+          if (apps == null) {
             return null;
-          }
-          List<ReleaseApp> apps = new ArrayList<>(list.size()); // Jackson's List: an ArrayList
-          for (Object item : list) {
-            ReleaseApp app = item instanceof Map<?, ?> m ? releaseApp(m) : null;
-            if (app == null) {
-              return null;
-            }
-            apps.add(app);
           }
           spec.setApps(apps);
         }
         case "components" -> {
-          if (!(v instanceof List<?> list)) {
+          List<ReleaseComponent> components = objectList(v, PlainTreeReader::releaseComponent);
+          if (components == null) {
             return null;
-          }
-          List<ReleaseComponent> components = new ArrayList<>(list.size()); // Jackson's List: an ArrayList
-          for (Object item : list) {
-            ReleaseComponent component = item instanceof Map<?, ?> m ? releaseComponent(m) : null;
-            if (component == null) {
-              return null;
-            }
-            components.add(component);
           }
           spec.setComponents(components);
         }
@@ -298,6 +285,22 @@ final class PlainTreeReader {
       }
     }
     return component;
+  }
+
+  // A list of objects, each bound by `bind` (null when it must go to Jackson); Jackson's List is an ArrayList.
+  private static <T> List<T> objectList(Object tree, Function<Map<?, ?>, T> bind) {
+    if (!(tree instanceof List<?> list)) {
+      return null;
+    }
+    List<T> out = new ArrayList<>(list.size());
+    for (Object item : list) {
+      T bound = item instanceof Map<?, ?> m ? bind.apply(m) : null;
+      if (bound == null) {
+        return null;
+      }
+      out.add(bound);
+    }
+    return out;
   }
 
   // Map<String, String>: Jackson builds a LinkedHashMap in the tree's order.
