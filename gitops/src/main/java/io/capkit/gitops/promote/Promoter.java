@@ -175,9 +175,6 @@ public final class Promoter {
           walk, refuseDirty);
       FleetDiff diff = null;
       String body;
-      if (renderer == null) {
-        pusher.run();
-      }
       try {
         if (renderer != null) {
           diff = renderedDiff(tree, plan, o, pusher::start);
@@ -590,7 +587,7 @@ public final class Promoter {
 
   /**
    * The commit and the push, after the plan's rules and the new side's render passed: on a thread of its own while the
-   * old side renders ({@link #start}), or on the caller's ({@link #run}). Writes nothing before the uncommitted-changes
+   * old side renders ({@link #start}), or on the caller's when nothing started it ({@link #result}). Writes nothing before the uncommitted-changes
    * check passed; the local refs are left to the caller, once the pull request body can be written.
    */
   private final class Pusher {
@@ -630,15 +627,11 @@ public final class Promoter {
       running = Background.start("capkit-push", this::push);
     }
 
-    void run() {
-      done = push();
-    }
-
     /** The push's outcome; throws what pushing threw. */
     Pushed result() {
       if (done == null) {
         if (running == null) {
-          run(); // not started: the diff gave its result without saying when the new side was done
+          done = push(); // not started: no renderer, or the diff gave its result without saying when the new side was done
         } else {
           done = running.get();
         }
