@@ -34,9 +34,22 @@ public final class ResolvedVariables {
 
   /**
    * What a resolution depends on: the values of each layer and of the derived layer (names and origins only label
-   * values and problems). Compared by value; a shared defaults map compares by identity first.
+   * values and problems). Compared by value; a shared defaults map compares by identity first. equals and hashCode
+   * are written out: a record's own are made at run time from method handles (java.lang.runtime.ObjectMethods), a
+   * few milliseconds of class generation the first time a key is hashed, in every process that renders.
    */
-  record Key(List<Map<String, Object>> layers, Map<String, Object> derived) {}
+  record Key(List<Map<String, Object>> layers, Map<String, Object> derived) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && java.util.Objects.equals(layers, k.layers)
+          && java.util.Objects.equals(derived, k.derived);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * java.util.Objects.hashCode(layers) + java.util.Objects.hashCode(derived);
+    }
+  }
 
   /**
    * A valid resolution without its layer objects: each value in contract order with the index of the layer it came
