@@ -235,7 +235,7 @@ final class IncrementalRender {
     }
     if (toRender.isEmpty() && removed.isEmpty() && inputs.equals(rec.inputs()) && r.sharedIntact()) {
       if (Boolean.getBoolean(TRAINING)) {
-        RecordedRender.warmUp(this, fleet, releases);
+        RecordedRender.warmUp(this, rec, fleet, releases, inputs);
       }
       return new Result(recorded.size(), 0, 0, warningText(recorded.values()));
     }
@@ -315,7 +315,7 @@ final class IncrementalRender {
    * on another thread, reads and renders that cluster over the fleet files of the levels above it (defaults, hosts)
    * and the Releases, while the scan goes on. A run where nothing changed never gets here.
    */
-  private void speculate(String path, String digest) {
+  void speculate(String path, String digest) {
     if (!speculating.compareAndSet(false, true)) {
       return;
     }

@@ -181,7 +181,7 @@ final class RecordedRender {
                                           InputScan releasesScan, Map<String, String> inputs, Set<String> toRender,
                                           List<String> removed, boolean sharedIntact) {
     try {
-      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed, sharedIntact);
+      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed, sharedIntact, true);
     } catch (NotIncremental | InvalidInputException e) {
       return null;
     }
@@ -189,7 +189,7 @@ final class RecordedRender {
 
   private static IncrementalRender.Result partialOrThrow(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
       InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed,
-      boolean sharedIntact) {
+      boolean sharedIntact, boolean write) {
     List<String> fleetFiles = fleetScan.files().stream()
         .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
     // The changed clusters may have been read and rendered already, while the scan ran (IncrementalRender#speculate):
@@ -243,7 +243,7 @@ final class RecordedRender {
       Map<String, byte[]> writes = new TreeMap<>();
       fresh.forEach(f -> writes.putAll(OutputLayout.clusterFiles(f.encoded())));
       String warnings = IncrementalRender.warningText(clusters.values());
-      apply(inc.out, writes, Set.of(), next);
+      apply(inc.out, writes, Set.of(), next, write);
       return new IncrementalRender.Result(clusters.size(), fresh.size(), 0, warnings);
     }
 
@@ -322,7 +322,7 @@ final class RecordedRender {
     rec.files().keySet().stream().filter(p -> !p.equals(IncrementalRender.CLUSTER_KUSTOMIZATION)
         && !files.containsKey(p)).forEach(deletes::add);
     String warnings = IncrementalRender.warningText(clusters.values());
-    apply(inc.out, writes, deletes, next);
+    apply(inc.out, writes, deletes, next, write);
     return new IncrementalRender.Result(clusters.size(), fresh.size(), removed.size(), warnings);
   }
 
@@ -375,27 +375,33 @@ final class RecordedRender {
 
   /**
    * For a run that trains bin/capkit's class-data archive ({@link IncrementalRender#TRAINING}) and found nothing to
-   * render: renders the fleet's first cluster in memory and drops it, so the archive holds the classes a one-edit
-   * render needs. Writes nothing and reports nothing: any problem is left to the runs that render.
+   * render: renders the fleet's first cluster as if its file had changed, the whole way but the writing, so the
+   * archive holds the classes a one-edit render needs (bench/render trains it so: its first incremental run finds
+   * nothing changed). Writes nothing and reports nothing: any problem is left to the runs that render.
    */
-  static void warmUp(IncrementalRender inc, InputScan fleetScan, InputScan releasesScan) {
+  static void warmUp(IncrementalRender inc, RenderRecord rec, InputScan fleetScan, InputScan releasesScan,
+                     Map<String, String> inputs) {
     try {
-      String first = fleetScan.files().stream().filter(IncrementalRender::isClusterFile).findFirst().orElse(null);
+      String first = null;
+      for (String p : fleetScan.files()) {
+        if (IncrementalRender.isClusterFile(p)) {
+          first = p;
+          break;
+        }
+      }
       if (first == null) {
         return;
       }
-      List<String> files = fleetScan.files().stream()
-          .filter(p -> !IncrementalRender.isClusterFile(p) || p.equals(first)).toList();
-      io.capkit.renderer.Background<Renderer> building =
-          io.capkit.renderer.Background.start("capkit-renderer", Renderer::standard);
-      Renderer.Fleet one = Renderer.readFleet(new Snapshot(inc.fleetDir, files, fleetScan), inc.fleetLabel,
-          new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan), inc.releasesLabel);
-      Renderer renderer = building.get();
-      renderer.renderEach(one, one.clusters(), (i, c) -> OutputLayout.clusterFiles(c));
+      // The way a one-edit run goes: the cluster's render started as the scan would start it, then the partial render
+      // of that one cluster (merged into the record, the record formatted, the files compared with the disk), with
+      // nothing written. The archive then holds what such a run loads and links, lambdas included.
+      inc.speculate(first, fleetScan.digests().get(first));
+      partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, Set.of(first), List.of(), true, false);
     } catch (RuntimeException e) {
       // Training only: the archive then lacks some classes, which costs start-up time, never a result.
     }
   }
+
 
   /**
    * Whether the output above the cluster folders is the same as the record's: no cluster added or removed, every
@@ -459,9 +465,11 @@ final class RecordedRender {
    * Applies the changes in place. The record goes first (a render stopped halfway leaves none, so the next one renders
    * everything), then files, each written to a temporary file beside it and renamed: clusters' files before the
    * kustomizations that list them, deepest first, deletions last, so that Flux or Argo CD reading meanwhile never sees
-   * a kustomization naming a missing file. The new record goes last.
+   * a kustomization naming a missing file. The new record goes last. Without {@code write} (a training run) it
+   * stops before the first change to the disk.
    */
-  private static void apply(Path out, Map<String, byte[]> writes, Set<String> deletes, Background<byte[]> next) {
+  private static void apply(Path out, Map<String, byte[]> writes, Set<String> deletes, Background<byte[]> next,
+                            boolean write) {
     try {
       Map<String, byte[]> changed = new LinkedHashMap<>();
       List<String> order = new ArrayList<>(writes.keySet());
@@ -475,6 +483,10 @@ final class RecordedRender {
       }
       for (String p : deletes) {
         checkedPath(out, p);
+      }
+      if (!write) {
+        next.get(); // a training run (warmUp): everything up to the writing, nothing written
+        return;
       }
       Files.deleteIfExists(out.resolve(RenderRecord.FILE));
       for (Map.Entry<String, byte[]> e : changed.entrySet()) {
