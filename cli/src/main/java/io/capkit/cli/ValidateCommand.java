@@ -125,10 +125,11 @@ final class ValidateCommand implements Callable<Integer> {
     // (or its exception) and nothing else, whatever the files held.
     // The validator's rules (the contract's schema compiled, the rules set up: ~4 ms of a one-file run, interpreted)
     // are made on a thread of their own too, while the first file is read and parsed; what making them throws is
-    // thrown when a file first needs them, or after the files when none did.
+    // thrown when a file first needs them, or after the files when none did. The CRD listing starts when they are
+    // made: the three together were more than two cores, and a file waits for the rules, not for the listing.
     Background<DocumentValidator.Rules> rules = Background.start("capkit-rules",
         () -> new DocumentValidator.Rules(Contract.standard()));
-    CrdScan scan = CrdScan.start(crdFolders());
+    CrdScan scan = CrdScan.start(crdFolders(), rules);
     int files;
     try {
       files = validateFiles(scan.trees(), rules);
@@ -168,15 +169,22 @@ final class ValidateCommand implements Callable<Integer> {
    * files) cost a one-file validate ~3 ms of its main thread, and a WorkloadCluster or KVM file never reads it. {@link
    * #trees} are trees that wait for the listing when first asked (a file that needs a CRD); {@link #rethrowFailure}
    * waits for the listing's thread to end (so that none is left when {@code main} returns) and throws what it threw.
+   * The listing starts once {@code after} (the validator's rules) is done, whatever that gave or threw: the main
+   * thread gets that itself.
    */
   private static final class CrdScan {
     private final int count;
     private final Background<List<DirectoryTree>> listing;
 
-    private CrdScan(List<Path> dirs) {
+    private CrdScan(List<Path> dirs, Background<?> after) {
       List<Path> copy = List.copyOf(dirs);
       this.count = copy.size();
       this.listing = copy.isEmpty() ? null : Background.start("capkit-crd-scan", () -> {
+        try {
+          after.get();
+        } catch (RuntimeException | Error e) {
+          // The main thread gets it and throws it there.
+        }
         List<DirectoryTree> trees = new ArrayList<>();
         for (Path dir : copy) {
           trees.add(DirectoryTree.open(dir));
@@ -185,8 +193,8 @@ final class ValidateCommand implements Callable<Integer> {
       });
     }
 
-    static CrdScan start(List<Path> dirs) {
-      return new CrdScan(dirs);
+    static CrdScan start(List<Path> dirs, Background<?> after) {
+      return new CrdScan(dirs, after);
     }
 
     List<SourceTree> trees() {
