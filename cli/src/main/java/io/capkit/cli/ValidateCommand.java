@@ -3,6 +3,7 @@ package io.capkit.cli;
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
+import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.SourceTree;
 import io.capkit.renderer.Background;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,6 +125,11 @@ final class ValidateCommand implements Callable<Integer> {
     // The CRD folders are listed (every link or special file in them is a problem) on a thread of their own while
     // the files are checked; a listing that failed fails the run as it did when the listing came first: its problems
     // (or its exception) and nothing else, whatever the files held.
+    // slf4j binds its provider here, before any other thread of this run can make a logger: networknt makes its first
+    // loggers as the contract compiles, on the rules' thread, while the main thread may compile a CRD's schema (with
+    // networknt, making loggers too); a logger made while another thread binds is a substitute whose calls slf4j
+    // records and replays, with a warning on stderr. Binding first, the rules' thread has that much less to do.
+    LoggerFactory.getILoggerFactory();
     // The validator's rules (the contract's schema compiled, the rules set up: ~4 ms of a one-file run, interpreted)
     // are made on a thread of their own too, while the first file is read and parsed; what making them throws is
     // thrown when a file first needs them, or after the files when none did. The CRD listing starts when they are
@@ -149,7 +156,13 @@ final class ValidateCommand implements Callable<Integer> {
     ReleaseCatalog catalog = releases == null ? null
         : ReleaseCatalog.read(DirectoryTree.open(releases), releases.toString());
     // CRDs are read when a file first needs them: a WorkloadCluster or KVM file needs none.
-    DocumentValidator validator = new DocumentValidator(rules::get, CrdSchemas.lazy(crdTrees), catalog);
+    // When a file first needs the rules, the main thread reads the compatibility matrix they read (once per process)
+    // before it waits for them: it has time to spare then, and the rules' thread, still compiling the contract, finds
+    // it read.
+    DocumentValidator validator = new DocumentValidator(() -> {
+      CompatibilityMatrix.standard();
+      return rules.get();
+    }, CrdSchemas.lazy(crdTrees), catalog);
     List<Problem> problems = new ArrayList<>();
     int files;
     try {
