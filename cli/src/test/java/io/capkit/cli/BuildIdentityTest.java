@@ -50,6 +50,21 @@ class BuildIdentityTest {
     assertThrows(UncheckedIOException.class, () -> BuildIdentity.centralDirectoryCheck(notJar));
   }
 
+  @Test
+  void theAnchorsRootsFromTheirClassesAreTheRootsOfTheirResources() {
+    ClassLoader loader = BuildIdentity.class.getClassLoader();
+    for (String anchor : java.util.List.of("io/capkit/cli/RenderCommand.class", "io/capkit/renderer/Renderer.class",
+        "io/capkit/api/contract/Contract.class", "org/snakeyaml/engine/v2/api/Load.class",
+        "com/fasterxml/jackson/databind/ObjectMapper.class", "io/fabric8/kubernetes/api/model/ObjectMeta.class")) {
+      java.net.URL url = loader.getResource(anchor);
+      org.junit.jupiter.api.Assertions.assertNotNull(url, anchor);
+      assertEquals(BuildIdentity.root(url, anchor), BuildIdentity.rootOf(loader, anchor), anchor);
+    }
+    assertEquals(BuildIdentity.root(loader.getResource("io/capkit/cli/Capkit.class"), "io/capkit/cli/Capkit.class"),
+        BuildIdentity.rootOf(loader, "io/capkit/cli/Capkit.class"));
+    org.junit.jupiter.api.Assertions.assertNull(BuildIdentity.rootOf(loader, "no/such/Anchor.class"));
+  }
+
   private Path jar(String name, int entries, String suffix) throws IOException {
     Path jar = dir.resolve(name);
     try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
