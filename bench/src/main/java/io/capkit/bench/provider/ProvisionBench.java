@@ -636,8 +636,9 @@ public final class ProvisionBench {
       + " one domain lookup; one libvirt connection per host kept open; libvirt XML built with reused JAXP objects."
       + " Process: a common ForkJoinPool of 2 (else the JDK HTTP client starts a thread per API response on 2 CPUs),"
       + " ChaCha20-Poly1305 offered first to the API server (C1 has no AES-GCM intrinsics), no per-request kubeconfig"
-      + " re-read by fabric8's token refresh for a certificate-only kubeconfig, a heap that starts at 16 MiB, C1 only,"
-      + " SerialGC, 2 malloc arenas (flags in the table; reasons in docs/provider.md); /healthz, /readyz and /metrics"
+      + " re-read by fabric8's token refresh for a certificate-only kubeconfig, a heap that starts at 16 MiB, C1 only"
+      + " with shallower inlining (session 9), SerialGC, 2 malloc arenas (flags in the table; reasons in"
+      + " docs/provider.md); /healthz, /readyz and /metrics"
       + " served by one thread of the JDK's non-blocking sockets (ProbeServer), not Netty; one API client (session 7);"
       + " the kubeconfig read by capkit (not through fabric8's model, whose first parse loads every model class on the"
       + " class path) and a client serialization that registers the kinds it receives instead of searching for them;"
@@ -694,7 +695,7 @@ public final class ProvisionBench {
       + " code): MachineProvisioner (libvirt calls through JNA, domain XML, seed) 40 %, API calls through fabric8"
       + " (request bodies, URLs, response parsing) 30 %, the per-host count of machines for placement 8 %, JOSDK's"
       + " clone of the primary 3 %; no single item outside libvirt is worth more than 0.1-0.2 s of the run."
-      + "\n\n" + ProvisionBench.SESSION8; // a constant: no forward reference at run time
+      + "\n\n" + ProvisionBench.SESSION8 + "\n\n" + ProvisionBench.SESSION9; // constants: no forward reference at run time
 
   /** Session 8's A/B runs (issue 18): what closed the RSS gap and what was measured beside it. */
   static final String SESSION8 = "Session 8 (A/B back to back on the shared 2-core machine, load 3-13, VmHWM and"
@@ -716,6 +717,23 @@ public final class ProvisionBench {
       + " time longer in four pairs of five (8.8 against 7.4 s on average). What is left is the code the provider"
       + " runs: about 6,700 classes, their C1 code, the JVM itself, and libvirt's test-driver state, in the process"
       + " only because the bench's hosts are test drivers.";
+
+  /** Session 9's look at when the peak happens and where it grows (issue 18), and what was measured on it. */
+  static final String SESSION9 = "Session 9 (A/B on the shared 2-core machine, load 5-16, pairs alternating; details"
+      + " in docs/provider.md, session 9): the peak is the end of the burst, reached by a steady climb from about"
+      + " 104 MiB when the provider is ready (VmRSS every 20 ms; no spike, GC or initial list behind it). Of the"
+      + " burst's +62 MiB (smaps): Java heap +9.4, glibc's two arenas +22 (outside the JVM: NMT's malloc stays at"
+      + " 14 MiB; a malloc uprobe counted 5.8 of 6.1 million calls from libxml2, libvirt's XPath-driven parsing of"
+      + " domain, volume and pool XML, 585 MiB allocated and freed; trimming the native heap released at most 1 MiB),"
+      + " C1's code +8.3, metaspace +3 and the pages of libvirt's ~40 libraries +16 MiB (libvirt, libcrypto,"
+      + " libxml2, gnutls, glib...). Adopted: C1 inlines less (-XX:C1MaxInlineSize=20 -XX:C1MaxInlineLevel=4): 157"
+      + " MiB in six runs against 159-162 MiB with the options before (load 10-16), provider CPU the same (4.4-5.3"
+      + " against 4.4-5.1 s). Measured, not adopted: a CDS archive of the provider's classes (the module folders"
+      + " jarred, the same wrapper on both sides): dynamic 156, 157 against 162, 162 MiB, static from the provider's"
+      + " class list 157, 156 against 161, 162 MiB, about 5 MiB, which needs the archive built into the image and"
+      + " the bench starting the provider from the shaded jar; -XX:CICompilerCount=1 156, 155, 156 against 157, 157,"
+      + " 157, 156 MiB (within the spread); -XX:TrimNativeHeapInterval=1000 163 MiB; glibc.malloc.mxfast=0 162, 160"
+      + " against 162 MiB.";
 
   private static long memGib() {
     return Math.round(RssSampler.readFile("/proc/meminfo", "MemTotal:") / 1024.0 / 1024.0);
