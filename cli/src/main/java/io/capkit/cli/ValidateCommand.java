@@ -3,6 +3,7 @@ package io.capkit.cli;
 import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import io.capkit.api.contract.Contract;
+import io.capkit.api.flavor.CompatibilityMatrix;
 import io.capkit.api.source.DirectoryTree;
 import io.capkit.api.source.SourceTree;
 import io.capkit.renderer.Background;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,24 +125,44 @@ final class ValidateCommand implements Callable<Integer> {
     // The CRD folders are listed (every link or special file in them is a problem) on a thread of their own while
     // the files are checked; a listing that failed fails the run as it did when the listing came first: its problems
     // (or its exception) and nothing else, whatever the files held.
-    CrdScan scan = CrdScan.start(crdFolders());
+    // slf4j binds its provider here, before any other thread of this run can make a logger: networknt makes its first
+    // loggers as the contract compiles, on the rules' thread, while the main thread may compile a CRD's schema (with
+    // networknt, making loggers too); a logger made while another thread binds is a substitute whose calls slf4j
+    // records and replays, with a warning on stderr. Binding first, the rules' thread has that much less to do.
+    LoggerFactory.getILoggerFactory();
+    // The validator's rules (the contract's schema compiled, the rules set up: ~4 ms of a one-file run, interpreted)
+    // are made on a thread of their own too, while the first file is read and parsed; what making them throws is
+    // thrown when a file first needs them, or after the files when none did. The CRD listing starts when they are
+    // made: the three together were more than two cores, and a file waits for the rules, not for the listing.
+    Background<DocumentValidator.Rules> rules = Background.start("capkit-rules",
+        () -> new DocumentValidator.Rules(Contract.standard()));
+    CrdScan scan = CrdScan.start(crdFolders(), rules);
     int files;
     try {
-      files = validateFiles(scan.trees());
+      files = validateFiles(scan.trees(), rules);
     } catch (IOException | RuntimeException | Error e) {
       scan.rethrowFailure();
+      rules.get();
       throw e;
     }
     scan.rethrowFailure();
+    rules.get();
     out.println(files + " files valid");
     return Capkit.OK;
   }
 
-  private int validateFiles(List<SourceTree> crdTrees) throws IOException {
+  private int validateFiles(List<SourceTree> crdTrees, Background<DocumentValidator.Rules> rules)
+      throws IOException {
     ReleaseCatalog catalog = releases == null ? null
         : ReleaseCatalog.read(DirectoryTree.open(releases), releases.toString());
     // CRDs are read when a file first needs them: a WorkloadCluster or KVM file needs none.
-    DocumentValidator validator = new DocumentValidator(Contract.standard(), CrdSchemas.lazy(crdTrees), catalog);
+    // When a file first needs the rules, the main thread reads the compatibility matrix they read (once per process)
+    // before it waits for them: it has time to spare then, and the rules' thread, still compiling the contract, finds
+    // it read.
+    DocumentValidator validator = new DocumentValidator(() -> {
+      CompatibilityMatrix.standard();
+      return rules.get();
+    }, CrdSchemas.lazy(crdTrees), catalog);
     List<Problem> problems = new ArrayList<>();
     int files;
     try {
@@ -160,15 +182,22 @@ final class ValidateCommand implements Callable<Integer> {
    * files) cost a one-file validate ~3 ms of its main thread, and a WorkloadCluster or KVM file never reads it. {@link
    * #trees} are trees that wait for the listing when first asked (a file that needs a CRD); {@link #rethrowFailure}
    * waits for the listing's thread to end (so that none is left when {@code main} returns) and throws what it threw.
+   * The listing starts once {@code after} (the validator's rules) is done, whatever that gave or threw: the main
+   * thread gets that itself.
    */
   private static final class CrdScan {
     private final int count;
     private final Background<List<DirectoryTree>> listing;
 
-    private CrdScan(List<Path> dirs) {
+    private CrdScan(List<Path> dirs, Background<?> after) {
       List<Path> copy = List.copyOf(dirs);
       this.count = copy.size();
       this.listing = copy.isEmpty() ? null : Background.start("capkit-crd-scan", () -> {
+        try {
+          after.get();
+        } catch (RuntimeException | Error e) {
+          // The main thread gets it and throws it there.
+        }
         List<DirectoryTree> trees = new ArrayList<>();
         for (Path dir : copy) {
           trees.add(DirectoryTree.open(dir));
@@ -177,8 +206,8 @@ final class ValidateCommand implements Callable<Integer> {
       });
     }
 
-    static CrdScan start(List<Path> dirs) {
-      return new CrdScan(dirs);
+    static CrdScan start(List<Path> dirs, Background<?> after) {
+      return new CrdScan(dirs, after);
     }
 
     List<SourceTree> trees() {

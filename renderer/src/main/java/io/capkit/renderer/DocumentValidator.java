@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,11 +37,27 @@ import java.util.regex.Pattern;
 public final class DocumentValidator {
   private static final Pattern CLUSTER_FILE = Pattern.compile(
       "(.*/|)management-clusters/([^/]+)/organizations/([^/]+)/workload-clusters/[^/]+/cluster\\.yaml");
-  private final Contract contract;
-  private final WorkloadClusterRules clusters;
-  private final KvmRules kvm;
+  private final Supplier<Rules> rulesSource;
+  private Rules rules;
   private final CrdSchemas schemas;
   private final ReleaseCatalog releases;
+
+  /**
+   * The rules a validator applies, made from a contract. Compiling the contract's schema and setting the rules up is
+   * most of what a validator costs before its first file; {@code capkit validate} makes them on a thread of its own
+   * while the first file is read and parsed ({@link #DocumentValidator(Supplier, CrdSchemas, ReleaseCatalog)}).
+   */
+  public static final class Rules {
+    private final Contract contract;
+    private final WorkloadClusterRules clusters;
+    private final KvmRules kvm;
+
+    public Rules(Contract contract) {
+      this.contract = contract;
+      this.clusters = new WorkloadClusterRules(contract);
+      this.kvm = new KvmRules(contract);
+    }
+  }
 
   /** A validator that checks WorkloadClusters without their releases. */
   public DocumentValidator(Contract contract, CrdSchemas schemas) {
@@ -49,11 +66,27 @@ public final class DocumentValidator {
 
   /** {@code releases}, when not null, is the catalog WorkloadClusters are checked against. */
   public DocumentValidator(Contract contract, CrdSchemas schemas, ReleaseCatalog releases) {
-    this.contract = contract;
-    this.clusters = new WorkloadClusterRules(contract);
-    this.kvm = new KvmRules(contract);
+    this.rules = new Rules(contract);
+    this.rulesSource = null;
     this.schemas = schemas;
     this.releases = releases;
+  }
+
+  /**
+   * A validator whose rules come from {@code rules} when a file first needs them (a file's text is read and parsed
+   * first); whatever getting them throws is thrown there. Only the caller's thread uses the validator.
+   */
+  public DocumentValidator(Supplier<Rules> rules, CrdSchemas schemas, ReleaseCatalog releases) {
+    this.rulesSource = rules;
+    this.schemas = schemas;
+    this.releases = releases;
+  }
+
+  private Rules rules() {
+    if (rules == null) {
+      rules = rulesSource.get();
+    }
+    return rules;
   }
 
   /** Every problem in the bytes of {@code file} (UTF-8 YAML); empty when valid. */
@@ -114,7 +147,9 @@ public final class DocumentValidator {
       // capkit validate ~15 ms of fabric8 annotation parsing (StrictReader.readParts).
       StrictReader.Parts<WorkloadClusterSpec, Void> wc = StrictReader.readParts(file, o, WorkloadCluster.class,
           apiVersion, kind);
-      List<Problem> found = new ArrayList<>(clusters.validate(wc.metadata(), wc.spec(), inherited(file, files)));
+      Map<String, Object> inherited = inherited(file, files);
+      WorkloadClusterRules clusters = rules().clusters;
+      List<Problem> found = new ArrayList<>(clusters.validate(wc.metadata(), wc.spec(), inherited));
       if (releases != null && wc.spec() != null) {
         found.addAll(clusters.checkRelease(wc.spec(), name -> releases.find(name).map(ReleaseInfo::release),
             new ArrayList<>()));
@@ -137,7 +172,7 @@ public final class DocumentValidator {
       KVMHost h = StrictReader.read(file, o, KVMHost.class, apiVersion, kind);
       KvmHostRules.validateHost(h.getMetadata().getName(), h.getSpec()).forEach(p -> problems.add(p.inFile(file)));
     } else if (Infra.API_VERSION.equals(apiVersion) && KvmRules.KINDS.containsKey(kind)) {
-      kvm.validateObject(kind, o, null).forEach(p -> problems.add(p.inFile(file)));
+      rules().kvm.validateObject(kind, o, null).forEach(p -> problems.add(p.inFile(file)));
     } else {
       problems.addAll(schemas.validate(file, o));
     }
@@ -172,6 +207,7 @@ public final class DocumentValidator {
     if (values == null) {
       return;
     }
+    Contract contract = rules().contract;
     contract.validate(values).forEach(p -> problems.add(new Problem(file, at + "." + p.path(), p.message())));
     contract.derivedProblems(values).forEach(p -> problems.add(new Problem(file, at + "." + p.path(), p.message())));
   }

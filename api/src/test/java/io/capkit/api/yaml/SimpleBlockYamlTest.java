@@ -53,7 +53,7 @@ class SimpleBlockYamlTest {
 
   private static Object full(String text) {
     try {
-      List<Object> docs = YamlDocuments.loadAll("f", text);
+      List<Object> docs = YamlDocuments.loadAllFull("f", text);
       return docs.size() == 1 ? docs.get(0) : "documents: " + docs.size();
     } catch (InvalidInputException e) {
       return e;
@@ -89,6 +89,31 @@ class SimpleBlockYamlTest {
     }
     assertTrue(taken > 300, "the fast path takes the usual fleet files: " + taken);
     assertTrue(stepped > 300, "and steps aside for the rest: " + stepped);
+  }
+
+  /** {@link YamlDocuments#loadAll} takes the fast path where it can: every text reads as the full reader reads it. */
+  @Test
+  void loadAllGivesWhatTheFullReaderGives() {
+    int fast = 0;
+    for (String doc : corpus()) {
+      List<Object> full;
+      try {
+        full = YamlDocuments.loadAllFull("f.yaml", doc);
+      } catch (InvalidInputException e) {
+        InvalidInputException same = assertThrows(InvalidInputException.class, () -> YamlDocuments.loadAll("f.yaml", doc),
+            doc);
+        assertEquals(e.problems(), same.problems(), doc);
+        continue;
+      }
+      List<Object> read = YamlDocuments.loadAll("f.yaml", doc);
+      assertEquals(full, read, doc);
+      if (SimpleBlockYaml.load(doc) != null) {
+        fast++;
+        assertSameTree(full.get(0), read.get(0), doc); // the same classes too (string keys only on this path)
+      }
+      read.add("a list the caller may change, as the full reader's");
+    }
+    assertTrue(fast > 300, "texts the fast path reads: " + fast);
   }
 
   @Test
