@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How long the KVM provider takes to provision N KVMMachines, against its floor cost. The provider runs in its own
- * JVM (ProviderMain) against an embedded kube-apiserver + etcd started here; N Machines, bootstrap Secrets and
+ * JVM, started as the Deployment's image starts it ({@code java <the Deployment's options> -jar capkit.jar provider
+ * run}, {@link ProviderDeployment#imageEntryPoint()}) against an embedded kube-apiserver + etcd started here; N Machines, bootstrap Secrets and
  * KVMMachines are created as CAPI would, in one cluster whose KVMCluster has H hosts, each its own libvirt
  * test-driver node. Measured: creation of the first object until every KVMMachine reports
  * {@code status.initialization.provisioned=true}, reconciles per second (from the provider's metrics) and the
@@ -140,7 +141,7 @@ public final class ProvisionBench {
           crds.resolve("infrastructure.cluster.x-k8s.io_kvmmachines.yaml"),
           crds.resolve("infrastructure.cluster.x-k8s.io_kvmhosts.yaml"),
           capi.resolve("cluster.x-k8s.io_machines.yaml"), capi.resolve("cluster.x-k8s.io_clusters.yaml")));
-      provider = runProvider(o, api, work);
+      provider = runProvider(o, api, work, ProviderDeployment.imageEntryPoint());
     }
     DirectRun direct = runDirect(o, work);
     String report = report(o, provider, direct, apiVersion, loadBefore, loadAverage());
@@ -151,8 +152,18 @@ public final class ProvisionBench {
     }
   }
 
-  /** The provider in its own JVM, its kubeconfig written 0600 (it holds a client key). */
+  /** The provider started from the harness's class path ({@code ProviderMain}): bench/capi's provider-alone peer. */
   static ProviderRun runProvider(Options o, EmbeddedApiServer api, Path work) throws Exception {
+    return runProvider(o, api, work, List.of("-cp", System.getProperty("java.class.path"),
+        "io.capkit.provider.runtime.ProviderMain"));
+  }
+
+  /**
+   * The provider in its own JVM, its kubeconfig written 0600 (it holds a client key); {@code entryPoint} is what follows
+   * the JVM options on its command line (the class path and main class, or {@code -jar capkit.jar provider run}).
+   */
+  static ProviderRun runProvider(Options o, EmbeddedApiServer api, Path work, List<String> entryPoint)
+      throws Exception {
     KubernetesClient client = api.client();
     Path kubeconfig = work.resolve("kubeconfig");
     Files.createFile(kubeconfig, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -173,9 +184,9 @@ public final class ProvisionBench {
     if (o.xmx() != null) {
       cmd.add("-Xmx" + o.xmx()); // after the Deployment's own -Xmx: the last one counts
     }
-    cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), "io.capkit.provider.runtime.ProviderMain",
-        "--libvirt-uri", "test:///default", "--bind-address", "127.0.0.1", "--http-port", Integer.toString(port),
+    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    cmd.addAll(entryPoint);
+    cmd.addAll(List.of("--libvirt-uri", "test:///default", "--bind-address", "127.0.0.1", "--http-port", Integer.toString(port),
         "--namespace", NAMESPACE, "--reconcile-threads", Integer.toString(o.threads()),
         "--test-driver-dir", work.toAbsolutePath().toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -602,7 +613,9 @@ public final class ProvisionBench {
         r.reconciles(), (double) r.reconciles() / o.machines()));
     b.append(String.format(Locale.ROOT, "| provider: machines/s | %.1f | |%n", o.machines() / seconds));
     b.append(String.format(Locale.ROOT, "| provider JVM | %s: `%s%s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads"
-        + " (the Deployment's, provider/config/manager.yaml) | |%n", javaVersion(o.java()), o.jvm(),
+        + " (the Deployment's, provider/config/manager.yaml), started as the image starts it: `-jar capkit.jar"
+        + " provider run` (the shaded jar, cli/target/capkit.jar; before session 9 from the harness's class path) | |%n",
+        javaVersion(o.java()), o.jvm(),
         o.xmx() == null ? "" : " -Xmx" + o.xmx(), DEPLOYMENT.mallocArenaMax(), o.threads()));
     b.append(String.format(Locale.ROOT, "| harness JVM | `%s` | |%n", String.join(" ",
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())));
@@ -728,10 +741,14 @@ public final class ProvisionBench {
       + " C1's code +8.3, metaspace +3 and the pages of libvirt's ~40 libraries +16 MiB (libvirt, libcrypto,"
       + " libxml2, gnutls, glib...). Adopted: C1 inlines less (-XX:C1MaxInlineSize=20 -XX:C1MaxInlineLevel=4): 157"
       + " MiB in each of eight pairs against 159-162 MiB with the options before (load 4-16), provider CPU the same"
-      + " (4.4-5.3 against 4.4-5.1 s). Measured, not adopted: a CDS archive of the provider's classes (the module folders"
-      + " jarred, the same wrapper on both sides): dynamic 156, 157 against 162, 162 MiB, static from the provider's"
-      + " class list 157, 156 against 161, 162 MiB, about 5 MiB, which needs the archive built into the image and"
-      + " the bench starting the provider from the shaded jar; -XX:CICompilerCount=1 156, 155, 156 against 157, 157,"
+      + " (4.4-5.3 against 4.4-5.1 s). Adopted in the harness: the provider started as the Deployment's image starts"
+      + " it (java -jar capkit.jar provider run, one shaded jar) instead of ProviderMain on the harness's class path"
+      + " (seven reactor class folders and ~100 jars): 152, 153, 153 against 157, 157 MiB, the same code and options"
+      + " (load 4-8); figures before session 9 are about 4 MiB higher for that alone. Measured, not adopted: a CDS"
+      + " archive of the provider's classes: from the shaded jar, a static archive dumped from the provider's class"
+      + " list 147, 147 against 153, 153 MiB (load 7-8, provider CPU 4.8, 4.8 against 4.6, 5.1 s); it needs the"
+      + " archive built into the image from /app/capkit.jar and named in the Deployment's options, and the harness"
+      + " dumping the same; -XX:CICompilerCount=1 156, 155, 156 against 157, 157,"
       + " 157, 156 MiB (within the spread); -XX:TrimNativeHeapInterval=1000 163 MiB; glibc.malloc.mxfast=0 162, 160"
       + " against 162 MiB. The ratio, bounded: on 2 cores the wall time is at least the run's CPU over two. In this"
       + " session's 33 runs the API server and etcd took 6.2-7.6 s during the run, 1.7-2.1 s of it the floor's cost"
