@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The variables of one cluster after layering (contract &lt; management cluster &lt; organization &lt; cluster),
@@ -36,7 +37,20 @@ public final class ResolvedVariables {
    * What a resolution depends on: the values of each layer and of the derived layer (names and origins only label
    * values and problems). Compared by value; a shared defaults map compares by identity first.
    */
-  record Key(List<Map<String, Object>> layers, Map<String, Object> derived) {}
+  record Key(List<Map<String, Object>> layers, Map<String, Object> derived) {
+    // Written out as a record's generated methods behave (Objects.equals of each component; 31 * h(layers) +
+    // h(derived)): the generated ones are bound at their first call by ObjectMethods' bootstrap, which spins method
+    // handle classes at run time (the AOT cache does not keep them), on the render workers' path.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && Objects.equals(layers, k.layers) && Objects.equals(derived, k.derived);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Objects.hashCode(layers) + Objects.hashCode(derived);
+    }
+  }
 
   /**
    * A valid resolution without its layer objects: each value in contract order with the index of the layer it came
