@@ -32,8 +32,23 @@ final class IncrementalRender {
   /** Pseudo-path under which the record keeps the size of every cluster folder's {@code kustomization.yaml}. */
   static final String CLUSTER_KUSTOMIZATION = "*/kustomization.yaml";
 
-  /** What an incremental render did: clusters in the output, rendered now, removed, and all warnings in fleet order. */
-  record Result(int clusters, int rendered, int removed, List<String> warnings) {}
+  /**
+   * What an incremental render did: clusters in the output, rendered now, removed, and all warnings in fleet order
+   * as they are printed ({@link #warningText}: a {@code warning: } line each).
+   */
+  record Result(int clusters, int rendered, int removed, String warnings) {}
+
+  /** The warnings of {@code clusters}, in that order, as printed: one {@code warning: TEXT} line each. */
+  static String warningText(java.util.Collection<RenderRecord.Cluster> clusters) {
+    StringBuilder text = new StringBuilder();
+    String newline = System.lineSeparator();
+    for (RenderRecord.Cluster c : clusters) {
+      for (String w : c.warnings()) {
+        text.append("warning: ").append(w).append(newline);
+      }
+    }
+    return text.toString();
+  }
 
   /**
    * Set by bin/capkit on the run that records its class-data archive: a render that finds nothing changed then also
@@ -220,11 +235,9 @@ final class IncrementalRender {
     }
     if (toRender.isEmpty() && removed.isEmpty() && inputs.equals(rec.inputs()) && r.sharedIntact()) {
       if (Boolean.getBoolean(TRAINING)) {
-        RecordedRender.warmUp(this, fleet, releases);
+        RecordedRender.warmUp(this, rec, fleet, releases, inputs);
       }
-      List<String> warnings = new ArrayList<>();
-      recorded.values().forEach(c -> warnings.addAll(c.warnings()));
-      return new Result(recorded.size(), 0, 0, warnings);
+      return new Result(recorded.size(), 0, 0, warningText(recorded.values()));
     }
     return RecordedRender.partial(this, rec, fleet, releases, inputs, toRender, removed, r.sharedIntact());
   }
@@ -302,7 +315,7 @@ final class IncrementalRender {
    * on another thread, reads and renders that cluster over the fleet files of the levels above it (defaults, hosts)
    * and the Releases, while the scan goes on. A run where nothing changed never gets here.
    */
-  private void speculate(String path, String digest) {
+  void speculate(String path, String digest) {
     if (!speculating.compareAndSet(false, true)) {
       return;
     }
@@ -394,11 +407,12 @@ final class IncrementalRender {
     early.forEach((path, digest) -> compare(rec, path, digest));
     long clusterKustomization = rec.files().getOrDefault(CLUSTER_KUSTOMIZATION, -1L);
     Set<String> outputsChanged = new java.util.HashSet<>();
+    String outPrefix = out + "/";
     for (Map.Entry<String, RenderRecord.Cluster> e : rec.clusters().entrySet()) {
       RenderRecord.Cluster c = e.getValue();
-      Path folder = out.resolve(c.folder());
-      if (size(folder.resolve("manifests.yaml")) != c.manifestsSize()
-          || size(folder.resolve("kustomization.yaml")) != clusterKustomization) {
+      String folder = outPrefix + c.folder() + "/";
+      if (outputSize(folder + "manifests.yaml", c.manifestsSize()) != c.manifestsSize()
+          || outputSize(folder + "kustomization.yaml", clusterKustomization) != clusterKustomization) {
         outputsChanged.add(e.getKey());
       }
     }
@@ -509,6 +523,17 @@ final class IncrementalRender {
     try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       return java.util.Arrays.equals(in.readNBytes(header.length), header);
     }
+  }
+
+  /**
+   * The size of a cluster's output file as the record's check of 20,000 of them needs it: {@code java.io.File#length}
+   * (one {@code stat}, a number back), a third less CPU than {@link #size}'s attributes object per file. It follows a
+   * link, as {@link #size} does not; the check is of sizes only (a file rewritten to the same size passes either way,
+   * and {@code render --check} or {@code --full} compares contents), and a file gone reads as 0 bytes. A recorded
+   * size of 0 (never written by a render) is checked by {@link #size}.
+   */
+  static long outputSize(String absolute, long recorded) {
+    return recorded > 0 ? new java.io.File(absolute).length() : size(Path.of(absolute));
   }
 
   /** Size of a regular file (links not followed), or -1 when there is none. */

@@ -70,7 +70,7 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
       return null;
     }
     List<Listing> listed = new ArrayList<>();
-    List<String> level = List.of("");
+    List<Folder> level = List.of(new Folder("", null));
     int count = 0;
     try {
       // Breadth first, each level's folders in parallel (a wide tree: 10,000 cluster folders on one level); each
@@ -82,9 +82,9 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
         if (progress != null) {
           progress.level(merge(listed, count));
         }
-        List<Listing> listings = level.parallelStream().map(dir -> list(abs, dir, skip, keep, stop, progress))
+        List<Listing> listings = level.parallelStream().map(f -> list(abs, f, skip, keep, stop, progress))
             .toList();
-        List<String> next = new ArrayList<>();
+        List<Folder> next = new ArrayList<>();
         for (Listing l : listings) {
           if (l == null) {
             return null;
@@ -119,34 +119,55 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
   }
 
   /** One folder: its regular files (relative paths) with their digests, the bytes kept of some, its sub-folders. */
-  private record Listing(List<String> files, List<String> digests, Map<String, byte[]> kept, List<String> folders) {}
+  private record Listing(List<String> files, List<String> digests, Map<String, byte[]> kept, List<Folder> folders) {}
+
+  /** A folder to list (relative path), with its entries' names when its parent has listed them already. */
+  private record Folder(String path, String[] names) {}
 
   // java.io.File#list: the names only, in one opendir/getdents/closedir (a DirectoryStream also dup()s the
-  // descriptor and checks it, and makes a Path per entry): most folders of a fleet hold one file. Then one lstat per
-  // entry, and each regular file read (its listed size: no second stat) and hashed here. Null when the folder holds
-  // what DirectoryTree refuses (a link, a special file), a file cannot be read, or {@code stop} holds.
-  private static Listing list(Path root, String dir, Predicate<String> skip, BiPredicate<String, String> keep,
+  // descriptor and checks it, and makes a Path per entry): most folders of a fleet hold one file. Each entry is listed
+  // in turn: one that lists is a folder (its names kept for the next level, which does not list it again) unless it
+  // is a link to one, which the folder's link count rules out below; one that does not gets an lstat, and a regular
+  // file is read (its listed size: no second stat) and hashed here. So a cluster folder costs no lstat of its own.
+  // Null when the folder holds what DirectoryTree refuses (a link, a special file), a file or folder cannot be read,
+  // or {@code stop} holds.
+  private static Listing list(Path root, Folder f, Predicate<String> skip, BiPredicate<String, String> keep,
                               BooleanSupplier stop, Progress progress) {
+    String dir = f.path();
     Path folder = dir.isEmpty() ? root : root.resolve(dir);
-    String[] names = folder.toFile().list();
+    java.io.File folderFile = folder.toFile();
+    String[] names = f.names() != null ? f.names() : folderFile.list();
     if (names == null) {
       return null;
     }
     List<String> files = new ArrayList<>(2);
     List<String> digests = new ArrayList<>(2);
     Map<String, byte[]> kept = Map.of();
-    List<String> folders = new ArrayList<>();
+    List<Folder> folders = new ArrayList<>();
+    boolean hidden = false;
+    int listed = 0; // folders taken as such because they listed (a link to a folder lists too)
     Buffer buffer = null;
     try {
       for (String name : names) {
         if (name.startsWith(".")) {
+          hidden = true;
           continue;
+        }
+        String rel = dir.isEmpty() ? name : dir + "/" + name;
+        // A name without a dot (wc-1, mc-0, organizations) is listed first: most are folders. Others (cluster.yaml)
+        // get their lstat first, as a file would fail to list (one failed open for nothing).
+        if (name.indexOf('.') < 0) {
+          String[] below = new java.io.File(folderFile, name).list();
+          if (below != null) {
+            folders.add(new Folder(rel, below));
+            listed++;
+            continue;
+          }
         }
         Path p = folder.resolve(name);
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        String rel = dir.isEmpty() ? name : dir + "/" + name;
         if (a.isDirectory()) {
-          folders.add(rel);
+          folders.add(new Folder(rel, null)); // listed at the next level, as any folder was before
           continue;
         }
         if (!a.isRegularFile() || stop.getAsBoolean()) {
@@ -179,10 +200,34 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
         files.add(rel);
         digests.add(digest);
       }
-    } catch (IOException | java.nio.file.InvalidPathException e) {
+      if (listed > 0 && !onlyFolders(folder, folders.size(), hidden)) {
+        // Not shown by the link count: each entry that listed is checked to be a folder, not a link to one.
+        for (Folder sub : folders) {
+          if (sub.names() != null && !Files.readAttributes(root.resolve(sub.path()), BasicFileAttributes.class,
+              LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+            return null;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
       return null;
     }
     return new Listing(files, digests, kept, folders);
+  }
+
+  /**
+   * Whether the {@code folders} entries of {@code folder} taken as folders (by listing them or by their lstat) are all
+   * folders, no link to one among them, from the folder's link count: a folder's count is 2 plus its sub-folders (each
+   * one's {@code ..}); a link adds nothing. Read after the entries were listed, so a folder swapped for a link meanwhile lowers it. False, and
+   * each entry is checked on its own, when the count cannot tell: a hidden entry (not looked at, perhaps a folder),
+   * or a file system that does not count sub-folders (btrfs says 1).
+   */
+  private static boolean onlyFolders(Path folder, int folders, boolean hidden) throws IOException {
+    if (hidden) {
+      return false;
+    }
+    Object links = Files.getAttribute(folder, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+    return links instanceof Integer n && n == 2L + folders;
   }
 
   /**
@@ -201,8 +246,12 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buf = ByteBuffer.wrap(buffer.bytes, 0, want);
-      while (buf.hasRemaining() && ch.read(buf) > 0) {
-        // keep reading until end of file or one byte past the listed size
+      // Until end of file or one byte past the listed size. Once exactly the listed size is read, the read asked for
+      // one byte more and got none of it: a regular file's read falls short only at its end, so the read that would
+      // return -1 is not made (one read per file instead of two: 10,000 system calls in a large fleet). Anything else
+      // (a file that shrank, a read cut short elsewhere) reads on as before.
+      while (buf.hasRemaining() && ch.read(buf) > 0 && buf.position() != listed) {
+        // keep reading
       }
       if (buf.position() > listed) {
         return -1; // grew while being scanned

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
-import java.util.UUID;
 
 /**
  * The right to write one output folder: an exclusive lock on a file beside it, held by one render at a time, in this
@@ -88,7 +87,7 @@ final class OutputLock implements AutoCloseable {
 
   /** The file key of the lock file when the path still names the file this channel locked, else null. */
   private static Object owns(Path file, FileChannel channel) throws IOException {
-    byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] token = UniqueName.next().getBytes(StandardCharsets.US_ASCII);
     channel.truncate(0);
     channel.write(ByteBuffer.wrap(token), 0);
     Object key = fileKey(file);

@@ -4,6 +4,7 @@ import io.capkit.api.InvalidInputException;
 import io.capkit.api.Problem;
 import io.capkit.api.source.SourceTree;
 import io.capkit.renderer.AppObjects;
+import io.capkit.renderer.Background;
 import io.capkit.renderer.FleetCluster;
 import io.capkit.renderer.FleetReader;
 import io.capkit.renderer.KubeObject;
@@ -31,7 +32,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * The renderer side of recorded renders: a full render that also produces its {@link RenderRecord}, and a partial
@@ -181,7 +181,7 @@ final class RecordedRender {
                                           InputScan releasesScan, Map<String, String> inputs, Set<String> toRender,
                                           List<String> removed, boolean sharedIntact) {
     try {
-      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed, sharedIntact);
+      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed, sharedIntact, true);
     } catch (NotIncremental | InvalidInputException e) {
       return null;
     }
@@ -189,7 +189,7 @@ final class RecordedRender {
 
   private static IncrementalRender.Result partialOrThrow(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
       InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed,
-      boolean sharedIntact) {
+      boolean sharedIntact, boolean write) {
     List<String> fleetFiles = fleetScan.files().stream()
         .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
     // The changed clusters may have been read and rendered already, while the scan ran (IncrementalRender#speculate):
@@ -236,12 +236,14 @@ final class RecordedRender {
       // Only cluster files changed, and no cluster moved to another namespace or Release: every file above the
       // clusters (HelmRepositories, kustomizations), every organization's namespace and the fleet-wide checks are as
       // recorded, so only the re-rendered clusters' own files and the record are written.
+      // The new record is formatted (a line per cluster) on a thread of its own while this one checks and writes the
+      // clusters' files and puts the warnings together; it is written last, as before.
+      Background<byte[]> next = formatting(new RenderRecord(inc.build, inc.options, newInputs, rec.orgs(), clusters,
+          rec.files()));
       Map<String, byte[]> writes = new TreeMap<>();
       fresh.forEach(f -> writes.putAll(OutputLayout.clusterFiles(f.encoded())));
-      apply(inc.out, writes, Set.of(), new RenderRecord(inc.build, inc.options, newInputs, rec.orgs(), clusters,
-          rec.files()));
-      List<String> warnings = new ArrayList<>();
-      clusters.values().forEach(c -> warnings.addAll(c.warnings()));
+      String warnings = IncrementalRender.warningText(clusters.values());
+      apply(inc.out, writes, Set.of(), next, write);
       return new IncrementalRender.Result(clusters.size(), fresh.size(), 0, warnings);
     }
 
@@ -294,7 +296,7 @@ final class RecordedRender {
           none, sources, List.of()));
     }
     SortedMap<String, byte[]> files = OutputLayout.assemble(encoded);
-    RenderRecord next = record(inc.build, inc.options, newInputs, orgNamespaces, clusters, files);
+    Background<byte[]> next = formatting(record(inc.build, inc.options, newInputs, orgNamespaces, clusters, files));
 
     // What to write: the fresh clusters' files, and every shared file that differs from the disk.
     Map<String, byte[]> writes = new TreeMap<>();
@@ -319,9 +321,8 @@ final class RecordedRender {
     }
     rec.files().keySet().stream().filter(p -> !p.equals(IncrementalRender.CLUSTER_KUSTOMIZATION)
         && !files.containsKey(p)).forEach(deletes::add);
-    apply(inc.out, writes, deletes, next);
-    List<String> warnings = new ArrayList<>();
-    clusters.values().forEach(c -> warnings.addAll(c.warnings()));
+    String warnings = IncrementalRender.warningText(clusters.values());
+    apply(inc.out, writes, deletes, next, write);
     return new IncrementalRender.Result(clusters.size(), fresh.size(), removed.size(), warnings);
   }
 
@@ -374,27 +375,33 @@ final class RecordedRender {
 
   /**
    * For a run that trains bin/capkit's class-data archive ({@link IncrementalRender#TRAINING}) and found nothing to
-   * render: renders the fleet's first cluster in memory and drops it, so the archive holds the classes a one-edit
-   * render needs. Writes nothing and reports nothing: any problem is left to the runs that render.
+   * render: renders the fleet's first cluster as if its file had changed, the whole way but the writing, so the
+   * archive holds the classes a one-edit render needs (bench/render trains it so: its first incremental run finds
+   * nothing changed). Writes nothing and reports nothing: any problem is left to the runs that render.
    */
-  static void warmUp(IncrementalRender inc, InputScan fleetScan, InputScan releasesScan) {
+  static void warmUp(IncrementalRender inc, RenderRecord rec, InputScan fleetScan, InputScan releasesScan,
+                     Map<String, String> inputs) {
     try {
-      String first = fleetScan.files().stream().filter(IncrementalRender::isClusterFile).findFirst().orElse(null);
+      String first = null;
+      for (String p : fleetScan.files()) {
+        if (IncrementalRender.isClusterFile(p)) {
+          first = p;
+          break;
+        }
+      }
       if (first == null) {
         return;
       }
-      List<String> files = fleetScan.files().stream()
-          .filter(p -> !IncrementalRender.isClusterFile(p) || p.equals(first)).toList();
-      io.capkit.renderer.Background<Renderer> building =
-          io.capkit.renderer.Background.start("capkit-renderer", Renderer::standard);
-      Renderer.Fleet one = Renderer.readFleet(new Snapshot(inc.fleetDir, files, fleetScan), inc.fleetLabel,
-          new Snapshot(inc.releasesDir, releasesScan.files(), releasesScan), inc.releasesLabel);
-      Renderer renderer = building.get();
-      renderer.renderEach(one, one.clusters(), (i, c) -> OutputLayout.clusterFiles(c));
+      // The way a one-edit run goes: the cluster's render started as the scan would start it, then the partial render
+      // of that one cluster (merged into the record, the record formatted, the files compared with the disk), with
+      // nothing written. The archive then holds what such a run loads and links, lambdas included.
+      inc.speculate(first, fleetScan.digests().get(first));
+      partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, Set.of(first), List.of(), true, false);
     } catch (RuntimeException e) {
       // Training only: the archive then lacks some classes, which costs start-up time, never a result.
     }
   }
+
 
   /**
    * Whether the output above the cluster folders is the same as the record's: no cluster added or removed, every
@@ -422,18 +429,51 @@ final class RecordedRender {
     return label == null || label.isEmpty() ? path : label + "/" + path;
   }
 
+  // The orders of apply(), as classes: Comparator.comparing's comparators are serializable lambdas, which a class-data
+  // archive cannot hold, so each run made them anew (a few milliseconds of class generation).
+  /** Files to write: clusters' files before the kustomizations that list them, deepest first, then by path. */
+  private static final Comparator<String> WRITE_ORDER = new Comparator<>() {
+    @Override
+    public int compare(String a, String b) {
+      int c = Boolean.compare(isKustomization(a), isKustomization(b));
+      if (c == 0) {
+        c = Integer.compare(depth(b), depth(a));
+      }
+      return c != 0 ? c : a.compareTo(b);
+    }
+  };
+
+  /** Files to delete: deepest first, then by path. */
+  private static final Comparator<String> DELETE_ORDER = new Comparator<>() {
+    @Override
+    public int compare(String a, String b) {
+      int c = Integer.compare(depth(b), depth(a));
+      return c != 0 ? c : a.compareTo(b);
+    }
+  };
+
+  private static boolean isKustomization(String p) {
+    return p.endsWith("/" + OutputLayout.KUSTOMIZATION) || p.equals(OutputLayout.KUSTOMIZATION);
+  }
+
+  /** {@code record}'s bytes ({@link RenderRecord#format}), made on a thread of its own. */
+  private static Background<byte[]> formatting(RenderRecord record) {
+    return Background.start("capkit-record-format", record::format);
+  }
+
   /**
    * Applies the changes in place. The record goes first (a render stopped halfway leaves none, so the next one renders
    * everything), then files, each written to a temporary file beside it and renamed: clusters' files before the
    * kustomizations that list them, deepest first, deletions last, so that Flux or Argo CD reading meanwhile never sees
-   * a kustomization naming a missing file. The new record goes last.
+   * a kustomization naming a missing file. The new record goes last. Without {@code write} (a training run) it
+   * stops before the first change to the disk.
    */
-  private static void apply(Path out, Map<String, byte[]> writes, Set<String> deletes, RenderRecord next) {
+  private static void apply(Path out, Map<String, byte[]> writes, Set<String> deletes, Background<byte[]> next,
+                            boolean write) {
     try {
       Map<String, byte[]> changed = new LinkedHashMap<>();
       List<String> order = new ArrayList<>(writes.keySet());
-      order.sort(Comparator.comparing((String p) -> p.endsWith("/" + OutputLayout.KUSTOMIZATION)
-          || p.equals(OutputLayout.KUSTOMIZATION)).thenComparing(p -> -depth(p)).thenComparing(p -> p));
+      order.sort(WRITE_ORDER);
       for (String p : order) {
         Path target = checkedPath(out, p);
         byte[] bytes = writes.get(p);
@@ -444,6 +484,10 @@ final class RecordedRender {
       for (String p : deletes) {
         checkedPath(out, p);
       }
+      if (!write) {
+        next.get(); // a training run (warmUp): everything up to the writing, nothing written
+        return;
+      }
       Files.deleteIfExists(out.resolve(RenderRecord.FILE));
       for (Map.Entry<String, byte[]> e : changed.entrySet()) {
         Path target = out.resolve(e.getKey());
@@ -451,13 +495,13 @@ final class RecordedRender {
         writeAtomically(target, e.getValue());
       }
       List<String> deleteOrder = new ArrayList<>(deletes);
-      deleteOrder.sort(Comparator.comparing((String p) -> -depth(p)).thenComparing(p -> p));
+      deleteOrder.sort(DELETE_ORDER);
       for (String p : deleteOrder) {
         Path target = out.resolve(p);
         Files.deleteIfExists(target);
         removeEmptyParents(out, target.getParent());
       }
-      writeAtomically(out.resolve(RenderRecord.FILE), next.format());
+      writeAtomically(out.resolve(RenderRecord.FILE), next.get());
     } catch (IOException e) {
       throw new InvalidInputException(new Problem(out.toString(), null, "cannot be written ("
           + e.getClass().getSimpleName() + ": " + e.getMessage() + "); run capkit render --full"));
@@ -511,7 +555,7 @@ final class RecordedRender {
   }
 
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling(".capkit-tmp-" + UUID.randomUUID());
+    Path tmp = target.resolveSibling(".capkit-tmp-" + UniqueName.next());
     try {
       Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {

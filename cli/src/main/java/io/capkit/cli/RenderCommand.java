@@ -57,7 +57,8 @@ final class RenderCommand implements Callable<Integer> {
       if (recorded && !full && held == null) {
         Attempt attempt = incrementally(out, input.fleet, input.releases);
         if (attempt.result() != null) {
-          printWarnings(attempt.result().warnings());
+          spec.commandLine().getErr().print(attempt.result().warnings());
+          spec.commandLine().getErr().flush();
           spec.commandLine().getOut().println(message(out, attempt.result()));
           return Capkit.OK;
         }
@@ -272,9 +273,7 @@ final class RenderCommand implements Callable<Integer> {
       }
       return null;
     }
-    StringBuilder warnings = new StringBuilder();
-    result.warnings().forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
-    err.print(warnings);
+    err.print(result.warnings());
     err.flush();
     out.println(message(Path.of(options.get("--out")), result));
     return Capkit.OK;

@@ -116,4 +116,54 @@ class InputScanTest {
     assertNull(InputScan.of(fleet.resolve("a/cluster.yaml"), p -> false, (p, d) -> false));
     assertNull(InputScan.of(tmp.resolve("missing"), p -> false, (p, d) -> false));
   }
+
+  @Test
+  void aLinkToAFolderAmongManyFoldersIsFoundWhateverTheLinkCountSays(@TempDir Path tmp) throws Exception {
+    // Cluster folders are listed from their parent without an lstat each: a link to a folder lists like a folder,
+    // and the parent's link count (2 + its sub-folders) must give it away, also beside a hidden folder (not looked at)
+    // and beside a file and a special file that do not list.
+    Path fleet = tmp.resolve("fleet");
+    for (int i = 0; i < 20; i++) {
+      Files.createDirectories(fleet.resolve("w/c" + i));
+      Files.writeString(fleet.resolve("w/c" + i + "/cluster.yaml"), "n: " + i + "\n");
+    }
+    Files.writeString(fleet.resolve("w/notes.yaml"), "stray: file\n");
+    InputScan clean = InputScan.of(fleet, p -> false, (p, d) -> false);
+    assertNotNull(clean);
+    assertEquals(21, clean.files().size());
+    assertEquals(RenderRecord.digest(Files.readAllBytes(fleet.resolve("w/c7/cluster.yaml"))),
+        clean.digests().get("w/c7/cluster.yaml"));
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.writeString(outside.resolve("cluster.yaml"), "n: 99\n");
+    Files.createSymbolicLink(fleet.resolve("w/linked"), outside);
+    assertNull(InputScan.of(fleet, p -> false, (p, d) -> false), "a link to a folder");
+    // A real folder replaced, so that the count of folders that list is what the link count expects.
+    Files.delete(fleet.resolve("w/c0/cluster.yaml"));
+    Files.delete(fleet.resolve("w/c0"));
+    Files.createDirectories(fleet.resolve("w/.hidden"));
+    assertNull(InputScan.of(fleet, p -> false, (p, d) -> false), "a link beside a hidden folder");
+    Files.delete(fleet.resolve("w/linked"));
+    InputScan again = InputScan.of(fleet, p -> false, (p, d) -> false);
+    assertNotNull(again);
+    assertEquals(20, again.files().size());
+    // Folders with a dot in their name get their lstat first and are listed at the next level; a link beside them is
+    // still found, and so is one whose name has a dot.
+    Files.createDirectories(fleet.resolve("w/v1.0.0"));
+    Files.writeString(fleet.resolve("w/v1.0.0/release.yaml"), "r: 1\n");
+    Files.delete(fleet.resolve("w/.hidden"));
+    InputScan withDotted = InputScan.of(fleet, p -> false, (p, d) -> false);
+    assertNotNull(withDotted);
+    assertTrue(withDotted.files().contains("w/v1.0.0/release.yaml"));
+    Files.createSymbolicLink(fleet.resolve("w/linked"), outside);
+    assertNull(InputScan.of(fleet, p -> false, (p, d) -> false), "a link beside a dotted folder");
+    Files.delete(fleet.resolve("w/linked"));
+    Files.createSymbolicLink(fleet.resolve("w/v2.0.0"), outside);
+    assertNull(InputScan.of(fleet, p -> false, (p, d) -> false), "a link with a dot in its name");
+    Files.delete(fleet.resolve("w/v2.0.0"));
+    assertNotNull(InputScan.of(fleet, p -> false, (p, d) -> false));
+    // A special file where a folder would be: it does not list, and its lstat refuses it.
+    Process mkfifo = new ProcessBuilder("mkfifo", fleet.resolve("w/pipe").toString()).inheritIO().start();
+    assertEquals(0, mkfifo.waitFor());
+    assertNull(InputScan.of(fleet, p -> false, (p, d) -> false), "a named pipe");
+  }
 }

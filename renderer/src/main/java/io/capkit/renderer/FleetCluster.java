@@ -29,6 +29,7 @@ public record FleetCluster(String managementCluster, String organization, String
 
   /** {@code namespace/name}, how users select a cluster. */
   public String key() {
-    return namespace + "/" + name();
+    // No invokedynamic (as + would make): see the warnings in Renderer#resolve.
+    return String.valueOf(namespace).concat("/").concat(String.valueOf(name()));
   }
 }

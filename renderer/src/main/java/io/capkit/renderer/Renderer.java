@@ -306,7 +306,10 @@ public final class Renderer {
     rules.validateObject(c.cluster()).forEach(p -> problems.add(p.inFile(c.file())));
     ReleaseCheck releaseCheck = checkRelease(spec, catalog, memo);
     releaseCheck.problems().forEach(p -> problems.add(p.inFile(c.file())));
-    releaseCheck.warnings().forEach(w -> warnings.add(c.file() + ": spec.release: " + w + " (" + c.key() + ")"));
+    // A StringBuilder, not +: a cluster with a warning may be the first to reach this line in a process, and a string
+    // concatenation the class-data archive has not seen resolved is a class made at run time (capkit render, one edit).
+    releaseCheck.warnings().forEach(w -> warnings.add(new StringBuilder(c.file()).append(": spec.release: ").append(w)
+        .append(" (").append(c.key()).append(')').toString()));
     ReleaseInfo release = spec.getRelease() == null ? null : catalog.find(spec.getRelease()).orElse(null);
     String flavorName = spec.getFlavor() == null ? WorkloadClusterRules.DEFAULT_FLAVOR : spec.getFlavor();
     String flavorOrigin = spec.getFlavor() == null ? "default" : c.file() + " (spec.flavor)";
