@@ -14,6 +14,8 @@ for a in "$@"; do
 done
 source bench/lib.sh
 cp="$(bench_classpath)"
+# The provider runs as the Deployment's image runs it: java -jar capkit.jar provider run (ProviderDeployment).
+mvn -q -pl cli -am package -DskipTests >&2
 # The harness JVM runs C1 only with SerialGC like the provider, so its JIT takes little of the shared CPU, and a
 # common pool of 2 threads: with fewer, the JDK HTTP client starts a thread per response (provider/.../AsyncPool.java).
 exec java -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -cp "$cp" io.capkit.bench.provider.ProvisionBench "${args[@]}" "${results[@]}"

@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How long the KVM provider takes to provision N KVMMachines, against its floor cost. The provider runs in its own
- * JVM (ProviderMain) against an embedded kube-apiserver + etcd started here; N Machines, bootstrap Secrets and
+ * JVM, started as the Deployment's image starts it ({@code java <the Deployment's options> -jar capkit.jar provider
+ * run}, {@link ProviderDeployment#imageEntryPoint()}) against an embedded kube-apiserver + etcd started here; N Machines, bootstrap Secrets and
  * KVMMachines are created as CAPI would, in one cluster whose KVMCluster has H hosts, each its own libvirt
  * test-driver node. Measured: creation of the first object until every KVMMachine reports
  * {@code status.initialization.provisioned=true}, reconciles per second (from the provider's metrics) and the
@@ -140,7 +141,7 @@ public final class ProvisionBench {
           crds.resolve("infrastructure.cluster.x-k8s.io_kvmmachines.yaml"),
           crds.resolve("infrastructure.cluster.x-k8s.io_kvmhosts.yaml"),
           capi.resolve("cluster.x-k8s.io_machines.yaml"), capi.resolve("cluster.x-k8s.io_clusters.yaml")));
-      provider = runProvider(o, api, work);
+      provider = runProvider(o, api, work, ProviderDeployment.imageEntryPoint());
     }
     DirectRun direct = runDirect(o, work);
     String report = report(o, provider, direct, apiVersion, loadBefore, loadAverage());
@@ -151,8 +152,18 @@ public final class ProvisionBench {
     }
   }
 
-  /** The provider in its own JVM, its kubeconfig written 0600 (it holds a client key). */
+  /** The provider started from the harness's class path ({@code ProviderMain}): bench/capi's provider-alone peer. */
   static ProviderRun runProvider(Options o, EmbeddedApiServer api, Path work) throws Exception {
+    return runProvider(o, api, work, List.of("-cp", System.getProperty("java.class.path"),
+        "io.capkit.provider.runtime.ProviderMain"));
+  }
+
+  /**
+   * The provider in its own JVM, its kubeconfig written 0600 (it holds a client key); {@code entryPoint} is what follows
+   * the JVM options on its command line (the class path and main class, or {@code -jar capkit.jar provider run}).
+   */
+  static ProviderRun runProvider(Options o, EmbeddedApiServer api, Path work, List<String> entryPoint)
+      throws Exception {
     KubernetesClient client = api.client();
     Path kubeconfig = work.resolve("kubeconfig");
     Files.createFile(kubeconfig, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -173,9 +184,9 @@ public final class ProvisionBench {
     if (o.xmx() != null) {
       cmd.add("-Xmx" + o.xmx()); // after the Deployment's own -Xmx: the last one counts
     }
-    cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), "io.capkit.provider.runtime.ProviderMain",
-        "--libvirt-uri", "test:///default", "--bind-address", "127.0.0.1", "--http-port", Integer.toString(port),
+    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    cmd.addAll(entryPoint);
+    cmd.addAll(List.of("--libvirt-uri", "test:///default", "--bind-address", "127.0.0.1", "--http-port", Integer.toString(port),
         "--namespace", NAMESPACE, "--reconcile-threads", Integer.toString(o.threads()),
         "--test-driver-dir", work.toAbsolutePath().toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -602,7 +613,9 @@ public final class ProvisionBench {
         r.reconciles(), (double) r.reconciles() / o.machines()));
     b.append(String.format(Locale.ROOT, "| provider: machines/s | %.1f | |%n", o.machines() / seconds));
     b.append(String.format(Locale.ROOT, "| provider JVM | %s: `%s%s`, `MALLOC_ARENA_MAX=%s`, %d reconcile threads"
-        + " (the Deployment's, provider/config/manager.yaml) | |%n", javaVersion(o.java()), o.jvm(),
+        + " (the Deployment's, provider/config/manager.yaml), started as the image starts it: `-jar capkit.jar"
+        + " provider run` (the shaded jar, cli/target/capkit.jar; before session 9 from the harness's class path) | |%n",
+        javaVersion(o.java()), o.jvm(),
         o.xmx() == null ? "" : " -Xmx" + o.xmx(), DEPLOYMENT.mallocArenaMax(), o.threads()));
     b.append(String.format(Locale.ROOT, "| harness JVM | `%s` | |%n", String.join(" ",
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())));
@@ -636,8 +649,9 @@ public final class ProvisionBench {
       + " one domain lookup; one libvirt connection per host kept open; libvirt XML built with reused JAXP objects."
       + " Process: a common ForkJoinPool of 2 (else the JDK HTTP client starts a thread per API response on 2 CPUs),"
       + " ChaCha20-Poly1305 offered first to the API server (C1 has no AES-GCM intrinsics), no per-request kubeconfig"
-      + " re-read by fabric8's token refresh for a certificate-only kubeconfig, a heap that starts at 16 MiB, C1 only,"
-      + " SerialGC, 2 malloc arenas (flags in the table; reasons in docs/provider.md); /healthz, /readyz and /metrics"
+      + " re-read by fabric8's token refresh for a certificate-only kubeconfig, a heap that starts at 16 MiB, C1 only"
+      + " with shallower inlining (session 9), SerialGC, 2 malloc arenas (flags in the table; reasons in"
+      + " docs/provider.md); /healthz, /readyz and /metrics"
       + " served by one thread of the JDK's non-blocking sockets (ProbeServer), not Netty; one API client (session 7);"
       + " the kubeconfig read by capkit (not through fabric8's model, whose first parse loads every model class on the"
       + " class path) and a client serialization that registers the kinds it receives instead of searching for them;"
@@ -694,7 +708,7 @@ public final class ProvisionBench {
       + " code): MachineProvisioner (libvirt calls through JNA, domain XML, seed) 40 %, API calls through fabric8"
       + " (request bodies, URLs, response parsing) 30 %, the per-host count of machines for placement 8 %, JOSDK's"
       + " clone of the primary 3 %; no single item outside libvirt is worth more than 0.1-0.2 s of the run."
-      + "\n\n" + ProvisionBench.SESSION8; // a constant: no forward reference at run time
+      + "\n\n" + ProvisionBench.SESSION8 + "\n\n" + ProvisionBench.SESSION9; // constants: no forward reference at run time
 
   /** Session 8's A/B runs (issue 18): what closed the RSS gap and what was measured beside it. */
   static final String SESSION8 = "Session 8 (A/B back to back on the shared 2-core machine, load 3-13, VmHWM and"
@@ -716,6 +730,36 @@ public final class ProvisionBench {
       + " time longer in four pairs of five (8.8 against 7.4 s on average). What is left is the code the provider"
       + " runs: about 6,700 classes, their C1 code, the JVM itself, and libvirt's test-driver state, in the process"
       + " only because the bench's hosts are test drivers.";
+
+  /** Session 9's look at when the peak happens and where it grows (issue 18), and what was measured on it. */
+  static final String SESSION9 = "Session 9 (A/B on the shared 2-core machine, load 5-16, pairs alternating; details"
+      + " in docs/provider.md, session 9): the peak is the end of the burst, reached by a steady climb from about"
+      + " 104 MiB when the provider is ready (VmRSS every 20 ms; no spike, GC or initial list behind it). Of the"
+      + " burst's +62 MiB (smaps): Java heap +9.4, glibc's two arenas +22 (outside the JVM: NMT's malloc stays at"
+      + " 14 MiB; a malloc uprobe counted 5.8 of 6.1 million calls from libxml2, libvirt's XPath-driven parsing of"
+      + " domain, volume and pool XML, 585 MiB allocated and freed; trimming the native heap released at most 1 MiB),"
+      + " C1's code +8.3, metaspace +3 and the pages of libvirt's ~40 libraries +16 MiB (libvirt, libcrypto,"
+      + " libxml2, gnutls, glib...). Adopted: C1 inlines less (-XX:C1MaxInlineSize=20 -XX:C1MaxInlineLevel=4): 157"
+      + " MiB in each of eight pairs against 159-162 MiB with the options before (load 4-16), provider CPU the same"
+      + " (4.4-5.3 against 4.4-5.1 s). Adopted in the harness: the provider started as the Deployment's image starts"
+      + " it (java -jar capkit.jar provider run, one shaded jar) instead of ProviderMain on the harness's class path"
+      + " (seven reactor class folders and ~100 jars): 152, 153, 153 against 157, 157 MiB, the same code and options"
+      + " (load 4-8); figures before session 9 are about 4 MiB higher for that alone. The inlining limits with this"
+      + " harness: 153, 152, 153, 154 against 154, 155, 158, 158 MiB (load 4-7), provider CPU the same. Measured, not adopted: a CDS"
+      + " archive of the provider's classes: from the shaded jar, a static archive dumped from the provider's class"
+      + " list 147, 147 against 153, 153 MiB (load 7-8, provider CPU 4.8, 4.8 against 4.6, 5.1 s); it needs the"
+      + " archive built into the image from /app/capkit.jar and named in the Deployment's options, and the harness"
+      + " dumping the same; -XX:CICompilerCount=1 156, 155, 156 against 157, 157,"
+      + " 157, 156 MiB (within the spread); -XX:TrimNativeHeapInterval=1000 163 MiB; glibc.malloc.mxfast=0 162, 160"
+      + " against 162 MiB. The ratio, bounded: on 2 cores the wall time is at least the run's CPU over two. In this"
+      + " session's 33 runs the API server and etcd took 6.2-7.6 s during the run, 1.7-2.1 s of it the floor's cost"
+      + " of creating the objects, so 4.3-5.6 s (8.6-11.2 ms per machine) the provider's four requests, the fewest"
+      + " the contract and the documented guarantees allow; the harness 1.2-1.5 s; the libvirt work at least the"
+      + " peer's CPU, 1.1-1.4 s. 3x a quiet 1.0-1.1 s peer is 6.0-6.6 CPU-seconds on 2 cores, of which harness, floor"
+      + " and libvirt take 4.0-5.0, leaving 1.0-2.6 s for the API server's share of the provider's requests and all"
+      + " the provider's CPU beyond libvirt, against the requests' 4.3-5.6 s alone: with a provider costing nothing"
+      + " but its libvirt calls the bound is 4.3-5.3 s, 3.9-5.3x the peer; 3x needs the API server and etcd on other"
+      + " cores.";
 
   private static long memGib() {
     return Math.round(RssSampler.readFile("/proc/meminfo", "MemTotal:") / 1024.0 / 1024.0);

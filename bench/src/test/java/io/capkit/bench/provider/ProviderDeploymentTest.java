@@ -29,6 +29,17 @@ class ProviderDeploymentTest {
     assertTrue(e.getMessage().contains("--reconcile-threads"), e.getMessage());
   }
 
+  /** bench/provider starts the provider as the image does: java [options] -jar capkit.jar provider run. */
+  @Test
+  void theImagesEntryPointRunsTheBuiltShadedJar(@TempDir Path root) throws Exception {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ProviderDeployment.imageEntryPoint(root));
+    assertTrue(e.getMessage().contains("mvn -pl cli -am package"), e.getMessage());
+    Path jar = root.resolve("cli/target/capkit.jar");
+    Files.createDirectories(jar.getParent());
+    Files.writeString(jar, "");
+    assertEquals(java.util.List.of("-jar", jar.toString(), "provider", "run"), ProviderDeployment.imageEntryPoint(root));
+  }
+
   private static Path findManifest() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve(ProviderDeployment.MANIFEST))) {
