@@ -16,8 +16,20 @@ import org.eclipse.jgit.revwalk.RevCommit;
 public final class GitFixture {
   private GitFixture() {}
 
+  /**
+   * A bare repository that runs no automatic garbage collection after a push: JGit's receive-pack would otherwise start
+   * one on a background thread, which writes and removes {@code gc.log.lock} while a test may be deleting the folder.
+   */
   public static Git bareRemote(Path dir) throws GitAPIException {
-    return Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch("main").call();
+    Git git = Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch("main").call();
+    git.getRepository().getConfig().setBoolean("receive", null, "autogc", false);
+    git.getRepository().getConfig().setInt("gc", null, "auto", 0);
+    try {
+      git.getRepository().getConfig().save();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return git;
   }
 
   public static Git cloneOf(Path remote, Path dir) throws GitAPIException {
