@@ -41,13 +41,19 @@ final class IncrementalRender {
   /** The warnings of {@code clusters}, in that order, as printed: one {@code warning: TEXT} line each. */
   static String warningText(java.util.Collection<RenderRecord.Cluster> clusters) {
     StringBuilder text = new StringBuilder();
-    String newline = System.lineSeparator();
     for (RenderRecord.Cluster c : clusters) {
-      for (String w : c.warnings()) {
-        text.append("warning: ").append(w).append(newline);
-      }
+      appendWarnings(text, c.warnings());
     }
     return text.toString();
+  }
+
+  /** Appends {@code warnings} as every render prints them: one {@code warning: TEXT} line each. */
+  static StringBuilder appendWarnings(StringBuilder text, List<String> warnings) {
+    String newline = System.lineSeparator();
+    for (String w : warnings) {
+      text.append("warning: ").append(w).append(newline);
+    }
+    return text;
   }
 
   /**

@@ -155,9 +155,7 @@ final class RenderCommand implements Callable<Integer> {
 
   // One write for all warnings: a large fleet can have thousands.
   private void printWarnings(List<String> list) {
-    StringBuilder warnings = new StringBuilder();
-    list.forEach(w -> warnings.append("warning: ").append(w).append(System.lineSeparator()));
-    spec.commandLine().getErr().print(warnings);
+    spec.commandLine().getErr().print(IncrementalRender.appendWarnings(new StringBuilder(), list));
     spec.commandLine().getErr().flush();
   }
 
