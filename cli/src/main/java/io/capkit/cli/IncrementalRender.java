@@ -241,11 +241,11 @@ final class IncrementalRender {
     }
     if (toRender.isEmpty() && removed.isEmpty() && inputs.equals(rec.inputs()) && r.sharedIntact()) {
       if (Boolean.getBoolean(TRAINING)) {
-        RecordedRender.warmUp(this, rec, fleet, releases, inputs);
+        RecordedRender.warmUp(this, rec, fleet, releases);
       }
       return new Result(recorded.size(), 0, 0, warningText(recorded.values()));
     }
-    return RecordedRender.partial(this, rec, fleet, releases, inputs, toRender, removed, r.sharedIntact());
+    return RecordedRender.partial(this, rec, fleet, releases, toRender, removed, r.sharedIntact());
   }
 
   /** Which recorded clusters must be rendered again: their file, their context or their output changed. */

@@ -218,9 +218,9 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
   /**
    * Whether the {@code folders} entries of {@code folder} taken as folders (by listing them or by their lstat) are all
    * folders, no link to one among them, from the folder's link count: a folder's count is 2 plus its sub-folders (each
-   * one's {@code ..}); a link adds nothing. Read after the entries were listed, so a folder swapped for a link meanwhile lowers it. False, and
-   * each entry is checked on its own, when the count cannot tell: a hidden entry (not looked at, perhaps a folder),
-   * or a file system that does not count sub-folders (btrfs says 1).
+   * one's {@code ..}); a link adds nothing. Read after the entries were listed, so a folder swapped for a link
+   * meanwhile lowers it. False, and each entry is checked on its own, when the count cannot tell: a hidden entry (not
+   * looked at, perhaps a folder), or a file system that does not count sub-folders (btrfs says 1).
    */
   private static boolean onlyFolders(Path folder, int folders, boolean hidden) throws IOException {
     if (hidden) {
@@ -231,10 +231,10 @@ record InputScan(List<String> files, Map<String, String> digests, Map<String, by
   }
 
   /**
-   * The bytes of a file whose size was {@code listed}: one read of that size plus one byte, and one more to see the
-   * end (no second {@code stat}). A file that grew past its listed size since (or past the limit) gives null, and the
-   * caller renders everything; one that shrank is read as it now is. Links are not followed: a file swapped for one
-   * since it was listed fails to open, and the scan gives up.
+   * The bytes of a file whose size was {@code listed}: one read asking for that size plus one byte, which ends at the
+   * listed size (no second {@code stat}, no read to see the end). A file that grew past its listed size since (or past
+   * the limit) gives null, and the caller renders everything; one that shrank is read as it now is. Links are not
+   * followed: a file swapped for one since it was listed fails to open, and the scan gives up.
    */
   private static int read(Path file, long listed, Buffer buffer) {
     if (listed > YamlDocuments.MAX_CHARS) {

@@ -178,18 +178,17 @@ final class RecordedRender {
    * written nothing, when the result could differ from a full render's (any problem: the full render reports it).
    */
   static IncrementalRender.Result partial(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
-                                          InputScan releasesScan, Map<String, String> inputs, Set<String> toRender,
-                                          List<String> removed, boolean sharedIntact) {
+                                          InputScan releasesScan, Set<String> toRender, List<String> removed,
+                                          boolean sharedIntact) {
     try {
-      return partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, toRender, removed, sharedIntact, true);
+      return partialOrThrow(inc, rec, fleetScan, releasesScan, toRender, removed, sharedIntact, true);
     } catch (NotIncremental | InvalidInputException e) {
       return null;
     }
   }
 
   private static IncrementalRender.Result partialOrThrow(IncrementalRender inc, RenderRecord rec, InputScan fleetScan,
-      InputScan releasesScan, Map<String, String> inputs, Set<String> toRender, List<String> removed,
-      boolean sharedIntact, boolean write) {
+      InputScan releasesScan, Set<String> toRender, List<String> removed, boolean sharedIntact, boolean write) {
     List<String> fleetFiles = fleetScan.files().stream()
         .filter(p -> !IncrementalRender.isClusterFile(p) || toRender.contains(p)).toList();
     // The changed clusters may have been read and rendered already, while the scan ran (IncrementalRender#speculate):
@@ -379,8 +378,7 @@ final class RecordedRender {
    * archive holds the classes a one-edit render needs (bench/render trains it so: its first incremental run finds
    * nothing changed). Writes nothing and reports nothing: any problem is left to the runs that render.
    */
-  static void warmUp(IncrementalRender inc, RenderRecord rec, InputScan fleetScan, InputScan releasesScan,
-                     Map<String, String> inputs) {
+  static void warmUp(IncrementalRender inc, RenderRecord rec, InputScan fleetScan, InputScan releasesScan) {
     try {
       String first = null;
       for (String p : fleetScan.files()) {
@@ -396,12 +394,11 @@ final class RecordedRender {
       // of that one cluster (merged into the record, the record formatted, the files compared with the disk), with
       // nothing written. The archive then holds what such a run loads and links, lambdas included.
       inc.speculate(first, fleetScan.digests().get(first));
-      partialOrThrow(inc, rec, fleetScan, releasesScan, inputs, Set.of(first), List.of(), true, false);
+      partialOrThrow(inc, rec, fleetScan, releasesScan, Set.of(first), List.of(), true, false);
     } catch (RuntimeException e) {
       // Training only: the archive then lacks some classes, which costs start-up time, never a result.
     }
   }
-
 
   /**
    * Whether the output above the cluster folders is the same as the record's: no cluster added or removed, every
